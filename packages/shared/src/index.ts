@@ -1,0 +1,85 @@
+export {
+  asElementId,
+  type Brand,
+  type ElementId,
+  MAX_ROOM_ID_LENGTH,
+  newElementId,
+  parseRoomId,
+  type RoomId,
+  randomId,
+} from './ids.js';
+export {
+  CLOSE_REASONS,
+  CloseCode,
+  decodeMessage,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeQueryAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  type IncomingMessage,
+  MessageType,
+  ProtocolError,
+  SyncMessageType,
+} from './protocol/protocol.js';
+export {
+  createBoardDoc,
+  ELEMENTS_KEY,
+  type ElementMap,
+  elementsMap,
+  META_KEY,
+  metaMap,
+  SCHEMA_VERSION_KEY,
+} from './schema/board-doc.js';
+export {
+  type BoardElement,
+  COMMON_FIELDS,
+  type CommonFieldName,
+  type CommonFields,
+  ELEMENT_KINDS,
+  type ElementFields,
+  type ElementKind,
+  type ElementOf,
+  fieldSpecs,
+  hasPoints,
+  hasText,
+  isElementKind,
+  KIND_FIELDS,
+  MAX_COORDINATE,
+} from './schema/element-kinds.js';
+export {
+  addElement,
+  deleteElements,
+  type ElementInit,
+  elementText,
+  getElement,
+  isKind,
+  listElements,
+  readElement,
+  replaceText,
+  setElementField,
+  updateElement,
+} from './schema/elements.js';
+export { type Color, type FieldSpec, isColor, type OrderKey } from './schema/fields.js';
+export {
+  assertMigrationSequence,
+  boardSchemaVersion,
+  MIGRATIONS,
+  type Migration,
+  migrateBoard,
+  type RawElement,
+  SCHEMA_VERSION,
+  SchemaTooNewError,
+} from './schema/migrations.js';
+export { compareOrder, isOrderKey, keyBetween, keysAt, keysBetween } from './schema/order.js';
+export {
+  DEFAULT_POINT_PRECISION,
+  decodePoints,
+  EMPTY_POINTS,
+  encodePoints,
+  MAX_POINTS,
+  type PointList,
+  pointCount,
+  pointsFrom,
+} from './schema/points.js';

@@ -1,0 +1,183 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/*
+ * The y-websocket wire protocol, as spoken by the stock `y-websocket` client: one message per
+ * binary WebSocket frame, each a varuint message type followed by its body.
+ *   sync (0):            varuint sub-type, then varUint8Array payload
+ *                        step 1 (0): a state vector; step 2 (1) and update (2): a Yjs update (v1)
+ *   awareness (1):       varUint8Array awareness update (y-protocols/awareness)
+ *   auth (2):            server to client only: varuint 0 (permission denied), varstring reason
+ *   query-awareness (3): no body; asks for every awareness state of the room
+ */
+
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+export const SyncMessageType = {
+  Step1: 0,
+  Step2: 1,
+  Update: 2,
+} as const;
+
+/**
+ * Why the server closes a socket. Standard codes (1xxx) where one fits; Inkroom's own in the
+ * 4000-4999 range reserved for applications. A close never affects other sockets in the room.
+ */
+export const CloseCode = {
+  /** The client or server ended the session normally. */
+  Normal: 1000,
+  /** The server is shutting down; clients reconnect to another or the restarted server. */
+  GoingAway: 1001,
+  /** A text frame: the protocol is binary only. */
+  UnsupportedData: 1003,
+  /** A frame larger than the server's `maxMessageBytes` (sent by the WebSocket layer itself). */
+  MessageTooBig: 1009,
+  /** A frame that does not decode as a protocol message, or has bytes left over after one. */
+  MalformedMessage: 4400,
+  /** A message type or sync sub-type the server does not accept from clients. */
+  UnknownMessageType: 4402,
+  /** The room name in the URL is empty, too long or not valid. */
+  InvalidRoom: 4404,
+  /** An awareness update larger than `maxAwarenessBytes`, or claiming another socket's client id. */
+  AwarenessRejected: 4413,
+  /** A Yjs update that does not decode or cannot be applied. */
+  InvalidUpdate: 4422,
+  /** Updates whose dependencies never arrived piled up past `maxPendingUpdateBytes`. */
+  TooManyPendingUpdates: 4429,
+  /** The room could not be loaded or persisted; it is closed to writes until it loads again. */
+  RoomUnavailable: 4500,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** A short reason for each close code (sent as the close frame's reason, at most 123 bytes). */
+export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
+  [CloseCode.Normal]: 'normal closure',
+  [CloseCode.GoingAway]: 'server shutting down',
+  [CloseCode.UnsupportedData]: 'binary frames only',
+  [CloseCode.MessageTooBig]: 'message too big',
+  [CloseCode.MalformedMessage]: 'malformed message',
+  [CloseCode.UnknownMessageType]: 'unknown message type',
+  [CloseCode.InvalidRoom]: 'invalid room name',
+  [CloseCode.AwarenessRejected]: 'awareness update rejected',
+  [CloseCode.InvalidUpdate]: 'invalid update',
+  [CloseCode.TooManyPendingUpdates]: 'too many updates with missing dependencies',
+  [CloseCode.RoomUnavailable]: 'room unavailable',
+};
+
+/** A frame that breaks the protocol, with the close code it earns. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly closeCode: CloseCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** A decoded client-to-server message. */
+export type IncomingMessage =
+  | { readonly type: 'sync-step1'; readonly stateVector: Uint8Array }
+  | { readonly type: 'sync-step2'; readonly update: Uint8Array }
+  | { readonly type: 'update'; readonly update: Uint8Array }
+  | { readonly type: 'awareness'; readonly update: Uint8Array }
+  | { readonly type: 'query-awareness' };
+
+/**
+ * Decodes one frame. Throws {@link ProtocolError} for anything that is not exactly one valid
+ * message. Payloads are views into `frame`, not copies.
+ */
+export function decodeMessage(frame: Uint8Array): IncomingMessage {
+  const decoder = decoding.createDecoder(frame);
+  let message: IncomingMessage;
+  try {
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.Sync:
+        message = decodeSyncBody(decoder);
+        break;
+      case MessageType.Awareness:
+        message = { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+        break;
+      case MessageType.QueryAwareness:
+        message = { type: 'query-awareness' };
+        break;
+      default:
+        throw new ProtocolError(CloseCode.UnknownMessageType, `message type ${type}`);
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    throw new ProtocolError(CloseCode.MalformedMessage, 'truncated frame');
+  }
+  if (decoding.hasContent(decoder)) {
+    throw new ProtocolError(CloseCode.MalformedMessage, 'bytes after the message');
+  }
+  return message;
+}
+
+function decodeSyncBody(decoder: decoding.Decoder): IncomingMessage {
+  const subType = decoding.readVarUint(decoder);
+  const payload = decoding.readVarUint8Array(decoder);
+  switch (subType) {
+    case SyncMessageType.Step1:
+      return { type: 'sync-step1', stateVector: payload };
+    case SyncMessageType.Step2:
+      return { type: 'sync-step2', update: payload };
+    case SyncMessageType.Update:
+      return { type: 'update', update: payload };
+    default:
+      throw new ProtocolError(CloseCode.UnknownMessageType, `sync message type ${subType}`);
+  }
+}
+
+function syncMessage(subType: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, subType);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Sync step 1: "here is my state vector, send me what I lack". */
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return syncMessage(SyncMessageType.Step1, stateVector);
+}
+
+/** Sync step 2: the answer to a step 1, an update holding what the asker lacks. */
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return syncMessage(SyncMessageType.Step2, update);
+}
+
+/** A live document update. */
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  return syncMessage(SyncMessageType.Update, update);
+}
+
+/** An awareness update (made by y-protocols' `encodeAwarenessUpdate`). */
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A request for every awareness state of the room. */
+export function encodeQueryAwareness(): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.QueryAwareness);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Tells a client it may not use the room (y-websocket logs the reason). */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Auth);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarString(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,115 @@
+import type { ElementId } from '../ids.js';
+import {
+  booleanField,
+  colorField,
+  enumField,
+  type FieldSpec,
+  type FieldValue,
+  numberField,
+  orderField,
+  pointsField,
+  stringField,
+  textField,
+} from './fields.js';
+
+/** Every kind of element a board holds. */
+export const ELEMENT_KINDS = ['stroke', 'rectangle', 'ellipse', 'line', 'arrow', 'text', 'sticky'] as const;
+export type ElementKind = (typeof ELEMENT_KINDS)[number];
+
+export function isElementKind(value: unknown): value is ElementKind {
+  return typeof value === 'string' && (ELEMENT_KINDS as readonly string[]).includes(value);
+}
+
+/** The field that names an element's kind; it never changes after creation. */
+export const KIND_KEY = 'kind';
+
+/** Largest coordinate or size accepted: far beyond any real board, small enough to stay exact. */
+export const MAX_COORDINATE = 1e9;
+
+/** Fields every element has. Positions and sizes are in board units (1 unit = 1 CSS px at zoom 1). */
+export const COMMON_FIELDS = {
+  x: numberField(0, { min: -MAX_COORDINATE, max: MAX_COORDINATE }),
+  y: numberField(0, { min: -MAX_COORDINATE, max: MAX_COORDINATE }),
+  width: numberField(0, { min: 0, max: MAX_COORDINATE }),
+  height: numberField(0, { min: 0, max: MAX_COORDINATE }),
+  /** Radians, clockwise, about the element's centre. */
+  rotation: numberField(0, { min: -1000, max: 1000 }),
+  strokeColor: colorField('#1e1e1e'),
+  strokeWidth: numberField(2, { min: 0, max: 500 }),
+  fill: colorField('none', true),
+  opacity: numberField(1, { min: 0, max: 1 }),
+  /** Paint order (fractional index). */
+  z: orderField(),
+  /** Display name of whoever created the element. */
+  author: stringField('', 128),
+} as const;
+
+const points = pointsField();
+const text = textField();
+
+/** Fields particular to each kind; a kind's field overrides a common one of the same name. */
+export const KIND_FIELDS = {
+  /** Freehand ink; `points` relative to x/y, with pressure when the device reports it. */
+  stroke: { points, brush: enumField(['pen', 'highlighter'], 'pen') },
+  rectangle: { cornerRadius: numberField(0, { min: 0, max: MAX_COORDINATE }) },
+  ellipse: {},
+  /** Two or more points relative to x/y. */
+  line: { points },
+  arrow: { points, arrowStart: booleanField(false), arrowEnd: booleanField(true) },
+  text: {
+    text,
+    fontSize: numberField(20, { min: 1, max: 2000 }),
+    align: enumField(['left', 'center', 'right'], 'left'),
+  },
+  sticky: {
+    text,
+    fontSize: numberField(20, { min: 1, max: 2000 }),
+    fill: colorField('#ffe066', true),
+  },
+} as const satisfies Record<ElementKind, Record<string, FieldSpec<unknown>>>;
+
+type Values<Specs> = { -readonly [F in keyof Specs]: FieldValue<Specs[F]> };
+
+export type CommonFields = Values<typeof COMMON_FIELDS>;
+export type CommonFieldName = keyof CommonFields;
+export type KindFieldSpecs<K extends ElementKind> = Omit<
+  typeof COMMON_FIELDS,
+  keyof (typeof KIND_FIELDS)[K]
+> &
+  (typeof KIND_FIELDS)[K];
+
+/** The plain values of every field of a kind. */
+export type ElementFields<K extends ElementKind> = Values<KindFieldSpecs<K>>;
+
+/** A snapshot of one element, read from its Y.Map. */
+export type ElementOf<K extends ElementKind> = { readonly id: ElementId; readonly kind: K } & Readonly<
+  ElementFields<K>
+>;
+
+/** Any element, discriminated by `kind`. */
+export type BoardElement = { [K in ElementKind]: ElementOf<K> }[ElementKind];
+
+const specCache = new Map<ElementKind, ReadonlyMap<string, FieldSpec<unknown>>>();
+
+/** The field specs of a kind, common ones first, as a map from field name. */
+export function fieldSpecs(kind: ElementKind): ReadonlyMap<string, FieldSpec<unknown>> {
+  let specs = specCache.get(kind);
+  if (!specs) {
+    specs = new Map<string, FieldSpec<unknown>>([
+      ...Object.entries(COMMON_FIELDS),
+      ...Object.entries(KIND_FIELDS[kind]),
+    ]);
+    specCache.set(kind, specs);
+  }
+  return specs;
+}
+
+/** True when elements of this kind carry `points`. */
+export function hasPoints(kind: ElementKind): kind is 'stroke' | 'line' | 'arrow' {
+  return kind === 'stroke' || kind === 'line' || kind === 'arrow';
+}
+
+/** True when elements of this kind carry `text`. */
+export function hasText(kind: ElementKind): kind is 'text' | 'sticky' {
+  return kind === 'text' || kind === 'sticky';
+}

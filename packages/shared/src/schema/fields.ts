@@ -1,0 +1,121 @@
+import * as Y from 'yjs';
+import { isOrderKey } from './order.js';
+import { decodePoints, EMPTY_POINTS, encodePoints, type PointList } from './points.js';
+
+/**
+ * How one element field is stored in its Y.Map. Reading is forgiving (a value written by an
+ * older, newer or hostile peer that does not fit falls back to the default); writing is strict
+ * (a wrong value from our own code is a bug and throws).
+ */
+export interface FieldSpec<T> {
+  readonly type: 'number' | 'string' | 'boolean' | 'enum' | 'color' | 'points' | 'text' | 'order';
+  readonly defaultValue: T;
+  /** The stored value as T, or undefined when it is missing or malformed. */
+  read(stored: unknown): T | undefined;
+  /** What to store for `value`; throws TypeError when `value` is not valid for this field. */
+  write(value: T): unknown;
+}
+
+export type FieldValue<S> = S extends FieldSpec<infer T> ? T : never;
+
+function invalid(type: string, value: unknown): never {
+  throw new TypeError(`invalid ${type} field value: ${String(value)}`);
+}
+
+interface NumberOptions {
+  min?: number;
+  max?: number;
+}
+
+export function numberField(defaultValue: number, { min = -Infinity, max = Infinity }: NumberOptions = {}) {
+  const fits = (v: unknown): v is number =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+  return {
+    type: 'number',
+    defaultValue,
+    read: (stored) => (fits(stored) ? stored : undefined),
+    write: (value) => (fits(value) ? value : invalid('number', value)),
+  } satisfies FieldSpec<number>;
+}
+
+export function stringField(defaultValue: string, maxLength = 256) {
+  const fits = (v: unknown): v is string => typeof v === 'string' && v.length <= maxLength;
+  return {
+    type: 'string',
+    defaultValue,
+    read: (stored) => (fits(stored) ? stored : undefined),
+    write: (value) => (fits(value) ? value : invalid('string', value)),
+  } satisfies FieldSpec<string>;
+}
+
+export function booleanField(defaultValue: boolean) {
+  return {
+    type: 'boolean',
+    defaultValue,
+    read: (stored) => (typeof stored === 'boolean' ? stored : undefined),
+    write: (value) => (typeof value === 'boolean' ? value : invalid('boolean', value)),
+  } satisfies FieldSpec<boolean>;
+}
+
+export function enumField<const V extends string>(values: readonly V[], defaultValue: V) {
+  const fits = (v: unknown): v is V => typeof v === 'string' && (values as readonly string[]).includes(v);
+  return {
+    type: 'enum',
+    defaultValue,
+    read: (stored) => (fits(stored) ? stored : undefined),
+    write: (value) => (fits(value) ? value : invalid('enum', value)),
+  } satisfies FieldSpec<V>;
+}
+
+/** A CSS colour as `#rrggbb` or `#rrggbbaa`, or `none` where `allowNone` (fills). */
+export type Color = string;
+const HEX_COLOR = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/;
+
+export function isColor(value: unknown, allowNone = false): value is Color {
+  return typeof value === 'string' && (HEX_COLOR.test(value) || (allowNone && value === 'none'));
+}
+
+export function colorField(defaultValue: Color, allowNone = false) {
+  return {
+    type: 'color',
+    defaultValue,
+    read: (stored) => (isColor(stored, allowNone) ? stored : undefined),
+    write: (value) => (isColor(value, allowNone) ? value : invalid('color', value)),
+  } satisfies FieldSpec<Color>;
+}
+
+/** Points are stored as one compact binary value (see points.ts), about 4 bytes a point. */
+export function pointsField() {
+  return {
+    type: 'points',
+    defaultValue: EMPTY_POINTS,
+    read: (stored) => (stored instanceof Uint8Array ? (decodePoints(stored) ?? undefined) : undefined),
+    write: (value) => encodePoints(value),
+  } satisfies FieldSpec<PointList>;
+}
+
+/**
+ * Text lives in a Y.Text so that two people typing in one sticky note merge character by
+ * character; readers see a plain string.
+ */
+export function textField(maxLength = 100_000) {
+  return {
+    type: 'text',
+    defaultValue: '',
+    read: (stored) => (stored instanceof Y.Text ? stored.toString() : undefined),
+    write: (value) =>
+      typeof value === 'string' && value.length <= maxLength ? new Y.Text(value) : invalid('text', value),
+  } satisfies FieldSpec<string>;
+}
+
+/** A fractional-index string: elements paint in ascending order of this key (ties by id). */
+export type OrderKey = string;
+
+export function orderField() {
+  return {
+    type: 'order',
+    defaultValue: 'a0',
+    read: (stored) => (isOrderKey(stored) ? stored : undefined),
+    write: (value) => (isOrderKey(value) ? value : invalid('order key', value)),
+  } satisfies FieldSpec<OrderKey>;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createBoardDoc, elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
+import { addElement, getElement } from './elements.js';
+import {
+  assertMigrationSequence,
+  boardSchemaVersion,
+  MIGRATIONS,
+  type Migration,
+  migrateBoard,
+  type RawElement,
+  SCHEMA_VERSION,
+  SchemaTooNewError,
+} from './migrations.js';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Y.AbstractType) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+// A stand-in for a future schema change: version 2 renames `author` to `createdBy`, version 3
+// doubles stroke widths. It exercises the mechanism the real registry will use.
+const sample: Migration[] = [
+  {
+    version: 2,
+    description: 'rename author to createdBy',
+    up: ({ author, ...rest }: RawElement) => ({ ...rest, createdBy: author }),
+  },
+  {
+    version: 3,
+    description: 'double stroke widths',
+    up: (element: RawElement) => ({ ...element, strokeWidth: Number(element.strokeWidth) * 2 }),
+  },
+];
+
+describe('schema migrations', () => {
+  it('registers one migration per version up to the current one', () => {
+    expect(() => assertMigrationSequence(MIGRATIONS, SCHEMA_VERSION)).not.toThrow();
+    expect(() => assertMigrationSequence(sample, 3)).not.toThrow();
+    expect(() => assertMigrationSequence(sample, 4)).toThrow(/needs 3/);
+    expect(() => assertMigrationSequence([sample[1]!], 2)).toThrow(/version 3/);
+  });
+
+  it('never mutate their input', () => {
+    const doc = createBoardDoc();
+    addElement(doc, { kind: 'sticky', text: 'x', author: 'Ada', strokeWidth: 3 });
+    const raw = Object.fromEntries(elementsMap(doc).values().next().value!.entries());
+    for (const migration of [...MIGRATIONS, ...sample]) {
+      const input = deepFreeze({ ...raw });
+      const snapshot = { ...input };
+      expect(() => migration.up(input)).not.toThrow();
+      expect(input).toEqual(snapshot);
+    }
+  });
+
+  it('upgrade a board in one transaction and stamp the version', () => {
+    const doc = createBoardDoc();
+    const id = addElement(doc, { kind: 'rectangle', author: 'Ada', strokeWidth: 3 });
+    metaMap(doc).set(SCHEMA_VERSION_KEY, 1);
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    expect(migrateBoard(doc, sample, 3)).toBe(2);
+    expect(transactions).toBe(1);
+    expect(boardSchemaVersion(doc)).toBe(3);
+    const stored = elementsMap(doc).get(id)!;
+    expect(stored.get('createdBy')).toBe('Ada');
+    expect(stored.has('author')).toBe(false);
+    expect(stored.get('strokeWidth')).toBe(6);
+    // Already current: nothing to do, nothing written.
+    expect(migrateBoard(doc, sample, 3)).toBe(0);
+    expect(transactions).toBe(1);
+  });
+
+  it('stamp a fresh board with the current version', () => {
+    const doc = createBoardDoc();
+    expect(migrateBoard(doc)).toBe(0);
+    expect(metaMap(doc).get(SCHEMA_VERSION_KEY)).toBe(SCHEMA_VERSION);
+  });
+
+  it('refuse a board from a newer Inkroom', () => {
+    const doc = createBoardDoc();
+    const id = addElement(doc, { kind: 'ellipse' });
+    metaMap(doc).set(SCHEMA_VERSION_KEY, SCHEMA_VERSION + 1);
+    expect(() => migrateBoard(doc)).toThrow(SchemaTooNewError);
+    expect(getElement(doc, id)?.kind).toBe('ellipse');
+  });
+
+  it('converge when two peers migrate the same board concurrently', () => {
+    const a = createBoardDoc();
+    addElement(a, { kind: 'rectangle', author: 'Ada', strokeWidth: 1 });
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    migrateBoard(a, sample, 3);
+    migrateBoard(b, sample, 3);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    expect(a.getMap('elements').toJSON()).toEqual(b.getMap('elements').toJSON());
+    expect(Object.values(a.getMap('elements').toJSON())[0]).toMatchObject({
+      createdBy: 'Ada',
+      strokeWidth: 2,
+    });
+  });
+});

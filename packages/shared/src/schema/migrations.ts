@@ -1,0 +1,85 @@
+import * as Y from 'yjs';
+import { elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = 1;
+
+/** An element's stored fields as a plain object, the unit migrations work on. */
+export type RawElement = Readonly<Record<string, unknown>>;
+
+/**
+ * One step of the board schema, from `version - 1` to `version`. `up` is pure: it returns a new
+ * record and never changes its argument (tests freeze the input to hold it to that). Values that
+ * are Yjs types (a sticky note's Y.Text) are passed through by reference and must be returned as
+ * they are or replaced, never edited in place.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  up(element: RawElement): RawElement;
+}
+
+/**
+ * Every migration, in order. Version 1 is the first published schema and needs none; a schema
+ * change adds an entry here and bumps {@link SCHEMA_VERSION}.
+ */
+export const MIGRATIONS: readonly Migration[] = [];
+
+/** Thrown when a board was written by a newer Inkroom than this one: it must not be edited. */
+export class SchemaTooNewError extends Error {
+  readonly code = 'INKROOM_SCHEMA_TOO_NEW';
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`board schema version ${found} is newer than the supported version ${supported}`);
+  }
+}
+
+/** Checks a migration list: versions 2..target, each exactly once and in order. */
+export function assertMigrationSequence(migrations: readonly Migration[], target: number): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 2) {
+      throw new Error(`migration at index ${index} has version ${migration.version}, expected ${index + 2}`);
+    }
+  });
+  if (migrations.length !== target - 1) {
+    throw new Error(`schema version ${target} needs ${target - 1} migrations, found ${migrations.length}`);
+  }
+}
+
+/** The stored schema version; a board without one predates versioning and is version 1. */
+export function boardSchemaVersion(doc: Y.Doc): number {
+  const stored = metaMap(doc).get(SCHEMA_VERSION_KEY);
+  return typeof stored === 'number' && Number.isInteger(stored) && stored >= 1 ? stored : 1;
+}
+
+/**
+ * Brings a loaded board up to `target`, all in one transaction, and stamps the version. Only
+ * fields a migration changed are written, so edits arriving concurrently from peers that run the
+ * same migration converge. Throws {@link SchemaTooNewError} for a board from a newer Inkroom.
+ * Returns the number of migrations applied.
+ */
+export function migrateBoard(
+  doc: Y.Doc,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target: number = SCHEMA_VERSION,
+  origin?: unknown,
+): number {
+  const from = boardSchemaVersion(doc);
+  if (from > target) throw new SchemaTooNewError(from, target);
+  const steps = migrations.filter((m) => m.version > from && m.version <= target);
+  const meta = metaMap(doc);
+  if (steps.length === 0 && meta.get(SCHEMA_VERSION_KEY) === target) return 0;
+  doc.transact(() => {
+    elementsMap(doc).forEach((map) => {
+      if (!(map instanceof Y.Map)) return;
+      const before = Object.fromEntries(map.entries()) as RawElement;
+      const after = steps.reduce<RawElement>((record, step) => step.up(record), before);
+      for (const key of Object.keys(before)) if (!(key in after)) map.delete(key);
+      for (const [key, value] of Object.entries(after)) if (before[key] !== value) map.set(key, value);
+    });
+    meta.set(SCHEMA_VERSION_KEY, target);
+  }, origin);
+  return steps.length;
+}

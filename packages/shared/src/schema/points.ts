@@ -1,0 +1,116 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/**
+ * The points of a freehand stroke, line or arrow, relative to the element's `x`/`y`.
+ * `xy` holds x0, y0, x1, y1, ...; `pressure` holds one value in [0, 1] per point, or is null
+ * when the input device reported none.
+ */
+export interface PointList {
+  readonly xy: Float32Array;
+  readonly pressure: Float32Array | null;
+}
+
+/** Number of points in a list. */
+export function pointCount(points: PointList): number {
+  return points.xy.length >> 1;
+}
+
+/** Builds a point list from `[x, y, pressure?]` tuples (pressure kept only when every point has one). */
+export function pointsFrom(tuples: ReadonlyArray<readonly [number, number, number?]>): PointList {
+  const xy = new Float32Array(tuples.length * 2);
+  const hasPressure = tuples.length > 0 && tuples.every((t) => t[2] !== undefined);
+  const pressure = hasPressure ? new Float32Array(tuples.length) : null;
+  tuples.forEach((t, i) => {
+    xy[i * 2] = t[0];
+    xy[i * 2 + 1] = t[1];
+    if (pressure) pressure[i] = t[2] ?? 0.5;
+  });
+  return { xy, pressure };
+}
+
+export const EMPTY_POINTS: PointList = { xy: new Float32Array(0), pressure: null };
+
+/*
+ * Wire format, version 1 (stored as one binary value in the element's Y.Map, so Yjs
+ * copies it verbatim into the encoded document):
+ *   u8      format version (1)
+ *   u8      flags: bit 0 = has pressure
+ *   u8      q: coordinates are integers in units of 2^-q (q = 2: 1/4 px)
+ *   varuint point count
+ *   then per point: varint dx, varint dy (delta from the previous point, the first from 0,0)
+ *   and, with pressure, varint dp (delta of round(pressure * 255)).
+ * Successive freehand samples are a few pixels apart, so a point costs 2-5 bytes.
+ */
+const FORMAT_VERSION = 1;
+const FLAG_PRESSURE = 1;
+/** Default coordinate precision: 1/4 of a board unit (a stroke drawn zoomed in should ask for more). */
+export const DEFAULT_POINT_PRECISION = 2;
+const MAX_PRECISION = 8;
+const PRESSURE_STEPS = 255;
+
+/** Encodes a point list compactly; precision `q` keeps coordinates to 2^-q units. */
+export function encodePoints(points: PointList, q = DEFAULT_POINT_PRECISION): Uint8Array {
+  if (!Number.isInteger(q) || q < 0 || q > MAX_PRECISION) throw new RangeError(`point precision ${q}`);
+  const scale = 2 ** q;
+  const count = pointCount(points);
+  const enc = encoding.createEncoder();
+  encoding.writeUint8(enc, FORMAT_VERSION);
+  encoding.writeUint8(enc, points.pressure ? FLAG_PRESSURE : 0);
+  encoding.writeUint8(enc, q);
+  encoding.writeVarUint(enc, count);
+  let px = 0;
+  let py = 0;
+  let pp = 0;
+  for (let i = 0; i < count; i++) {
+    const x = Math.round((points.xy[i * 2] ?? 0) * scale);
+    const y = Math.round((points.xy[i * 2 + 1] ?? 0) * scale);
+    encoding.writeVarInt(enc, x - px);
+    encoding.writeVarInt(enc, y - py);
+    px = x;
+    py = y;
+    if (points.pressure) {
+      const p = Math.round(Math.min(1, Math.max(0, points.pressure[i] ?? 0)) * PRESSURE_STEPS);
+      encoding.writeVarInt(enc, p - pp);
+      pp = p;
+    }
+  }
+  return encoding.toUint8Array(enc);
+}
+
+/** Most points one stroke may hold; a larger count in stored bytes is treated as corrupt. */
+export const MAX_POINTS = 1 << 20;
+
+/** Decodes bytes made by {@link encodePoints}; returns null when they are not a valid point list. */
+export function decodePoints(bytes: Uint8Array): PointList | null {
+  try {
+    const dec = decoding.createDecoder(bytes);
+    if (decoding.readUint8(dec) !== FORMAT_VERSION) return null;
+    const flags = decoding.readUint8(dec);
+    const q = decoding.readUint8(dec);
+    if (q > MAX_PRECISION) return null;
+    const count = decoding.readVarUint(dec);
+    // Each point takes at least two bytes, which bounds what a forged count can allocate.
+    if (count > MAX_POINTS || count * 2 > bytes.length) return null;
+    const scale = 2 ** -q;
+    const xy = new Float32Array(count * 2);
+    const pressure = flags & FLAG_PRESSURE ? new Float32Array(count) : null;
+    let x = 0;
+    let y = 0;
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      x += decoding.readVarInt(dec);
+      y += decoding.readVarInt(dec);
+      xy[i * 2] = x * scale;
+      xy[i * 2 + 1] = y * scale;
+      if (pressure) {
+        p += decoding.readVarInt(dec);
+        pressure[i] = p / PRESSURE_STEPS;
+      }
+    }
+    if (decoding.hasContent(dec)) return null;
+    return { xy, pressure };
+  } catch {
+    return null;
+  }
+}
