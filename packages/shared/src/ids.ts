@@ -34,11 +34,17 @@ export function asElementId(key: string): ElementId {
 export const MAX_ROOM_ID_LENGTH = 256;
 
 // Control characters have no business in a room name: they break logs and storage keys.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Validates a room name; returns null when it is empty, too long or holds control characters. */
 export function parseRoomId(name: string): RoomId | null {
   if (name.length === 0 || name.length > MAX_ROOM_ID_LENGTH) return null;
-  if (CONTROL_CHARS.test(name)) return null;
+  if (hasControlCharacter(name)) return null;
   return name as RoomId;
 }
