@@ -37,6 +37,8 @@ export const CloseCode = {
   UnsupportedData: 1003,
   /** A frame larger than the server's `maxMessageBytes` (sent by the WebSocket layer itself). */
   MessageTooBig: 1009,
+  /** The server hit an unexpected error handling this socket's frame (a bug, logged as such). */
+  InternalError: 1011,
   /** A frame that does not decode as a protocol message, or has bytes left over after one. */
   MalformedMessage: 4400,
   /** A message type or sync sub-type the server does not accept from clients. */
@@ -60,6 +62,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.GoingAway]: 'server shutting down',
   [CloseCode.UnsupportedData]: 'binary frames only',
   [CloseCode.MessageTooBig]: 'message too big',
+  [CloseCode.InternalError]: 'internal error',
   [CloseCode.MalformedMessage]: 'malformed message',
   [CloseCode.UnknownMessageType]: 'unknown message type',
   [CloseCode.InvalidRoom]: 'invalid room name',

@@ -1,0 +1,1 @@
+import './inkroom-status.js';

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { parseCli, USAGE } from './cli-args.js';
+import { createLogger } from './logger.js';
+import { startInkroomServer } from './server.js';
+
+const parsed = parseCli(process.argv.slice(2), process.env);
+if (parsed.kind === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  process.stderr.write(`inkroom-server: ${parsed.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const { host, port, dataDir } = parsed.settings;
+const logger = createLogger();
+try {
+  const server = await startInkroomServer({ host, port, dataDir, logger });
+  process.stdout.write(`Inkroom listening on ${server.url} (data in ${dataDir})\n`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the flush');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} catch (error) {
+  process.stderr.write(`inkroom-server: cannot start: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,58 @@
+/** Every limit and setting of the server, with its documented default. */
+export interface ServerConfig {
+  /** Interface to listen on. Default `localhost`. */
+  host: string;
+  /** TCP port; 0 picks a free one. Default 1234. */
+  port: number;
+  /** Folder of the LevelDB database. Default `./data`. */
+  dataDir: string;
+  /** Folder of the built board app served at `/`; null serves none. Default: the canvas-app build. */
+  staticDir: string | null;
+  /** Largest WebSocket frame accepted; a larger one closes the socket with 1009. Default 16 MiB. */
+  maxMessageBytes: number;
+  /** Largest awareness update accepted; a larger one closes the socket with 4413. Default 64 KiB. */
+  maxAwarenessBytes: number;
+  /** Awareness client ids one socket may speak for (a y-websocket client uses one). Default 8. */
+  maxAwarenessClientsPerConnection: number;
+  /**
+   * Bytes of updates whose dependencies have not arrived that a room holds; past this the socket
+   * that sent the latest one is closed with 4429 and the waiting updates are dropped. Default 1 MiB.
+   */
+  maxPendingUpdateBytes: number;
+  /** Interval of WebSocket pings; a socket that misses one is dropped. Default 30 s. */
+  pingIntervalMs: number;
+  /** Compact a room's update log into a snapshot once it holds this many updates. Default 500. */
+  compactAfterUpdates: number;
+  /** ... or this many bytes. Default 4 MiB. */
+  compactAfterBytes: number;
+  /** Compact on unload when the log holds at least this many updates. Default 16. */
+  compactOnUnloadAfterUpdates: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
+  host: 'localhost',
+  port: 1234,
+  dataDir: './data',
+  staticDir: null,
+  maxMessageBytes: 16 * MiB,
+  maxAwarenessBytes: 64 * 1024,
+  maxAwarenessClientsPerConnection: 8,
+  maxPendingUpdateBytes: MiB,
+  pingIntervalMs: 30_000,
+  compactAfterUpdates: 500,
+  compactAfterBytes: 4 * MiB,
+  compactOnUnloadAfterUpdates: 16,
+};
+
+/** The settings of the room core (everything but where to listen and what to serve). */
+export type RoomLimits = Pick<
+  ServerConfig,
+  | 'maxAwarenessBytes'
+  | 'maxAwarenessClientsPerConnection'
+  | 'maxPendingUpdateBytes'
+  | 'compactAfterUpdates'
+  | 'compactAfterBytes'
+  | 'compactOnUnloadAfterUpdates'
+>;

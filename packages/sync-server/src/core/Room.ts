@@ -1,0 +1,254 @@
+import {
+  CloseCode,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+  type RoomId,
+} from '@inkroom/shared';
+import * as Y from 'yjs';
+import type { RoomLimits } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { RoomStore } from '../storage/RoomStore.js';
+import { RoomAwareness } from './RoomAwareness.js';
+
+/** A member of a room: what the room needs of a connection. */
+export interface RoomMember {
+  send(data: Uint8Array): void;
+  close(code: CloseCode): void;
+}
+
+/**
+ * One board in memory: its Y.Doc, its presence, its members, and the write-ahead pipeline.
+ *
+ * Write-ahead: a client's update is applied to the doc at once (which validates it), but nothing
+ * derived from it leaves the server until it is in the store. Updates applied in one turn of the
+ * event loop are merged into one update, written as one record, then relayed as one message; a
+ * sync step 2 computed while some of its content is still being written is held back until that
+ * write is done. So whatever a client has received from another survives a `kill -9`.
+ */
+export class Room {
+  private readonly members = new Set<RoomMember>();
+  private readonly presence: RoomAwareness;
+  private batch: Uint8Array[] = [];
+  private batchOrigins = new Set<unknown>();
+  /** Updates applied so far, and how many of them are durable. */
+  private appliedSeq = 0;
+  private durableSeq = 0;
+  private readonly durableWaiters: { seq: number; run: () => void }[] = [];
+  private drainScheduled = false;
+  private draining = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  private tailCount: number;
+  private tailBytes: number;
+  private failed = false;
+  /** Called once when a write fails and the room stops accepting writes. */
+  onFailed: (() => void) | null = null;
+
+  private constructor(
+    readonly id: RoomId,
+    readonly doc: Y.Doc,
+    private readonly store: RoomStore,
+    private readonly limits: RoomLimits,
+    private readonly logger: Logger,
+    stored: { tailCount: number; tailBytes: number },
+  ) {
+    this.tailCount = stored.tailCount;
+    this.tailBytes = stored.tailBytes;
+    this.presence = new RoomAwareness(doc, limits, (update) => this.broadcast(encodeAwareness(update), null));
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.enqueue(update, origin));
+  }
+
+  /** Loads a room from the store; resolves once every stored update is in the doc. */
+  static async load(id: RoomId, store: RoomStore, limits: RoomLimits, logger: Logger): Promise<Room> {
+    const started = performance.now();
+    const stored = await store.load(id);
+    const doc = new Y.Doc();
+    try {
+      doc.transact(() => {
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+      });
+    } catch (error) {
+      doc.destroy();
+      store.release(id);
+      throw new Error(`room ${id} holds an update that does not apply`, { cause: error });
+    }
+    const room = new Room(id, doc, store, limits, logger, stored);
+    logger.debug(
+      { room: id, updates: stored.updates.length, ms: performance.now() - started },
+      'room loaded',
+    );
+    return room;
+  }
+
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  /** Adds a member and starts the sync handshake: our state vector, then everyone's presence. */
+  join(member: RoomMember): void {
+    this.members.add(member);
+    member.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.presence.encodeAll();
+    if (states) member.send(encodeAwareness(states));
+  }
+
+  leave(member: RoomMember): void {
+    if (!this.members.delete(member)) return;
+    this.presence.removeOwner(member);
+  }
+
+  /** Applies a document update from a member. Throws ProtocolError for an invalid one. */
+  applyUpdate(update: Uint8Array, from: RoomMember): void {
+    if (this.failed) return;
+    try {
+      Y.applyUpdate(this.doc, update, from);
+    } catch (error) {
+      throw new ProtocolError(CloseCode.InvalidUpdate, `update does not apply: ${(error as Error).message}`);
+    }
+    this.limitPending();
+  }
+
+  /** Answers a sync step 1: what the asker lacks, sent once all of it is durable. */
+  answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
+    }
+    const reply = encodeSyncStep2(diff);
+    this.afterDurable(() => to.send(reply));
+  }
+
+  applyAwareness(update: Uint8Array, from: RoomMember): void {
+    this.presence.apply(update, from);
+  }
+
+  /** Every awareness state, for a query-awareness. */
+  encodeAwarenessStates(): Uint8Array | null {
+    return this.presence.encodeAll();
+  }
+
+  /** Resolves when every update applied so far has been written (or the room failed). */
+  whenIdle(): Promise<void> {
+    if (!this.draining && !this.drainScheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Flushes, compacts when worthwhile, and frees the doc. The room is unusable afterwards. */
+  async unload(): Promise<void> {
+    await this.whenIdle();
+    if (!this.failed && this.tailCount >= this.limits.compactOnUnloadAfterUpdates) {
+      try {
+        await this.compact();
+      } catch (error) {
+        this.logger.error(
+          { err: error, room: this.id },
+          'compaction on unload failed; the update log is kept',
+        );
+      }
+    }
+    this.presence.destroy();
+    this.doc.destroy();
+    this.store.release(this.id);
+    this.logger.debug({ room: this.id }, 'room unloaded');
+  }
+
+  private enqueue(update: Uint8Array, origin: unknown): void {
+    this.batch.push(update);
+    this.batchOrigins.add(origin);
+    this.appliedSeq++;
+    if (this.drainScheduled || this.draining) return;
+    this.drainScheduled = true;
+    // setImmediate rather than a microtask: every frame read in this I/O phase joins the batch.
+    setImmediate(() => {
+      this.drainScheduled = false;
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.batch.length > 0 && !this.failed) {
+        const updates = this.batch;
+        const origins = this.batchOrigins;
+        const seq = this.appliedSeq;
+        this.batch = [];
+        this.batchOrigins = new Set();
+        const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+        await this.store.append(this.id, merged);
+        this.tailCount++;
+        this.tailBytes += merged.length;
+        this.durableSeq = seq;
+        // A sole sender already has its update; several senders each lack the others'.
+        this.broadcast(encodeUpdate(merged), origins.size === 1 ? origins.values().next().value : null);
+        this.runDurableWaiters();
+        if (
+          this.tailCount >= this.limits.compactAfterUpdates ||
+          this.tailBytes >= this.limits.compactAfterBytes
+        ) {
+          await this.compact();
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.draining = false;
+      if (!this.drainScheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async compact(): Promise<void> {
+    // The snapshot may hold updates still waiting in the batch: writing them early is harmless.
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    await this.store.compact(this.id, snapshot);
+    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length }, 'room compacted');
+    this.tailCount = 0;
+    this.tailBytes = 0;
+  }
+
+  private afterDurable(run: () => void): void {
+    if (this.durableSeq >= this.appliedSeq) run();
+    else this.durableWaiters.push({ seq: this.appliedSeq, run });
+  }
+
+  private runDurableWaiters(): void {
+    while (this.durableWaiters.length > 0 && this.durableWaiters[0]!.seq <= this.durableSeq) {
+      this.durableWaiters.shift()!.run();
+    }
+  }
+
+  private broadcast(message: Uint8Array, except: unknown): void {
+    for (const member of this.members) if (member !== except) member.send(message);
+  }
+
+  /**
+   * Updates whose dependencies are missing wait inside the doc. A client that never sends the
+   * missing part must not grow them without bound: past the limit they are dropped and the
+   * sender is closed (its provider reconnects and resyncs what it really has).
+   */
+  private limitPending(): void {
+    const store = this.doc.store;
+    const pending = (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+    if (pending <= this.limits.maxPendingUpdateBytes) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    throw new ProtocolError(
+      CloseCode.TooManyPendingUpdates,
+      `${pending} bytes of updates with missing dependencies`,
+    );
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.logger.error({ err: error, room: this.id }, 'room write failed; room closed to writes');
+    this.durableWaiters.length = 0;
+    this.batch = [];
+    for (const member of [...this.members]) member.close(CloseCode.RoomUnavailable);
+    this.onFailed?.();
+  }
+}

@@ -1,0 +1,108 @@
+import type { RoomId } from '@inkroom/shared';
+import type { RoomLimits } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { RoomStore } from '../storage/RoomStore.js';
+import { Room } from './Room.js';
+
+interface Entry {
+  readonly room: Promise<Room>;
+  refs: number;
+  unloading: Promise<void> | null;
+}
+
+/** A hold on a loaded room; `release` it when the connection ends. */
+export interface RoomLease {
+  readonly room: Room;
+  release(): void;
+}
+
+/**
+ * Loads rooms on first use and unloads them once the last lease is released and their writes
+ * are flushed. A room that is still unloading is waited for, then loaded afresh, so a board is
+ * never in memory twice.
+ */
+export class RoomRegistry {
+  private readonly entries = new Map<RoomId, Entry>();
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly limits: RoomLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Rooms in memory (loading, loaded or unloading). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async acquire(id: RoomId): Promise<RoomLease> {
+    for (;;) {
+      const existing = this.entries.get(id);
+      if (existing?.unloading) {
+        await existing.unloading;
+        continue;
+      }
+      const entry = existing ?? this.load(id);
+      entry.refs++;
+      let room: Room;
+      try {
+        room = await entry.room;
+      } catch (error) {
+        entry.refs--;
+        throw error;
+      }
+      let released = false;
+      return {
+        room,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.release(id, entry, room);
+        },
+      };
+    }
+  }
+
+  /**
+   * Resolves once every room has unloaded, after every lease was released. Rooms still loading
+   * are waited for, since their connections release them as soon as they arrive.
+   */
+  async whenEmpty(): Promise<void> {
+    // Each pass settles what is loading or unloading; a handful of passes covers load-then-unload.
+    for (let pass = 0; pass < 100 && this.entries.size > 0; pass++) {
+      await Promise.allSettled([...this.entries.values()].map((entry) => entry.unloading ?? entry.room));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private load(id: RoomId): Entry {
+    const entry: Entry = {
+      room: Room.load(id, this.store, this.limits, this.logger),
+      refs: 0,
+      unloading: null,
+    };
+    this.entries.set(id, entry);
+    entry.room.then(
+      (room) => {
+        // A failed room is forgotten at once: the next connection loads it again from storage.
+        room.onFailed = () => this.forget(id, entry);
+      },
+      () => this.forget(id, entry),
+    );
+    return entry;
+  }
+
+  private release(id: RoomId, entry: Entry, room: Room): void {
+    entry.refs--;
+    // A failed room is already forgotten, but its doc is still freed here.
+    if (entry.refs > 0 || entry.unloading) return;
+    entry.unloading = room
+      .unload()
+      .catch((error: unknown) => this.logger.error({ err: error, room: id }, 'room unload failed'))
+      .finally(() => this.forget(id, entry));
+  }
+
+  private forget(id: RoomId, entry: Entry): void {
+    if (this.entries.get(id) === entry) this.entries.delete(id);
+  }
+}

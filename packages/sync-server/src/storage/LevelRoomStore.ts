@@ -1,0 +1,111 @@
+import type { RoomId } from '@inkroom/shared';
+import { Level } from 'level';
+import type { RoomStore, StoredRoom } from './RoomStore.js';
+
+/*
+ * Key layout (UTF-8 keys, binary values), one key range per room:
+ *   room/<encodeURIComponent(room)>/s                   the snapshot, if the room was compacted
+ *   room/<encodeURIComponent(room)>/u/<16-digit seq>     updates appended since, in order
+ * encodeURIComponent escapes '/', so one room's range never overlaps another's.
+ */
+const SEQ_DIGITS = 16;
+
+function roomPrefix(room: RoomId): string {
+  return `room/${encodeURIComponent(room)}/`;
+}
+
+function updateKey(room: RoomId, seq: number): string {
+  return `${roomPrefix(room)}u/${String(seq).padStart(SEQ_DIGITS, '0')}`;
+}
+
+function seqOfKey(key: string): number {
+  return Number(key.slice(-SEQ_DIGITS));
+}
+
+/** Sequence numbers of a room's tail: keys first..next-1 exist. */
+interface Tail {
+  first: number;
+  next: number;
+}
+
+export interface LevelRoomStoreOptions {
+  /**
+   * fsync every write. Off by default: a write is then in the OS page cache when it resolves,
+   * which survives the server process being killed but not the machine losing power.
+   */
+  syncWrites?: boolean;
+}
+
+/** {@link RoomStore} on LevelDB through `level`, one database for all rooms. */
+export class LevelRoomStore implements RoomStore {
+  private readonly tails = new Map<RoomId, Tail>();
+
+  private constructor(
+    private readonly db: Level<string, Uint8Array>,
+    private readonly sync: boolean,
+  ) {}
+
+  /** Opens (creating if needed) the database in `location`. */
+  static async open(location: string, options: LevelRoomStoreOptions = {}): Promise<LevelRoomStore> {
+    const db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db.open();
+    return new LevelRoomStore(db, options.syncWrites ?? false);
+  }
+
+  async load(room: RoomId): Promise<StoredRoom> {
+    const prefix = roomPrefix(room);
+    const updates: Uint8Array[] = [];
+    const snapshot = await this.db.get(`${prefix}s`);
+    if (snapshot) updates.push(snapshot);
+    let tailBytes = 0;
+    let first = -1;
+    let last = -1;
+    for await (const [key, value] of this.db.iterator({ gte: `${prefix}u/`, lt: `${prefix}u0` })) {
+      const seq = seqOfKey(key);
+      if (first < 0) first = seq;
+      last = seq;
+      updates.push(value);
+      tailBytes += value.length;
+    }
+    const tail = first < 0 ? { first: 0, next: 0 } : { first, next: last + 1 };
+    this.tails.set(room, tail);
+    return { updates, tailCount: tail.next - tail.first, tailBytes };
+  }
+
+  async append(room: RoomId, update: Uint8Array): Promise<void> {
+    const tail = this.tailOf(room);
+    const seq = tail.next++;
+    await this.db.put(updateKey(room, seq), update, { sync: this.sync });
+  }
+
+  async compact(room: RoomId, snapshot: Uint8Array): Promise<void> {
+    const tail = this.tailOf(room);
+    const { first, next } = tail;
+    const batch = this.db.batch().put(`${roomPrefix(room)}s`, snapshot);
+    for (let seq = first; seq < next; seq++) batch.del(updateKey(room, seq));
+    await batch.write({ sync: this.sync });
+    // Restart numbering only once the batch is durable, so a failed compaction leaves keys intact.
+    if (tail.first === first) tail.first = next;
+  }
+
+  async delete(room: RoomId): Promise<void> {
+    const prefix = roomPrefix(room);
+    await this.db.clear({ gte: prefix, lt: `${prefix}\uffff` });
+    this.tails.delete(room);
+  }
+
+  release(room: RoomId): void {
+    this.tails.delete(room);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  private tailOf(room: RoomId): Tail {
+    const tail = this.tails.get(room);
+    // Writing a room that was not loaded would number its updates from scratch over stored ones.
+    if (!tail) throw new Error(`room ${room} must be loaded before it is written`);
+    return tail;
+  }
+}

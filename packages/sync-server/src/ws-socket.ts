@@ -1,0 +1,69 @@
+import type { RawData, WebSocket } from 'ws';
+import type { ServerSocket } from './core/ServerSocket.js';
+import type { Logger } from './logger.js';
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** Adapts a `ws` socket to the core's {@link ServerSocket}. */
+export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
+  // ws reports frames over maxPayload, bad UTF-8 in close frames and the like as errors, then
+  // closes the socket itself (1009 for an oversized frame); an error without a listener would
+  // take the process down.
+  ws.on('error', (error: Error & { code?: string }) => {
+    logger.warn({ code: error.code, reason: error.message }, 'closing socket: transport error');
+  });
+  return {
+    send(data) {
+      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+    },
+    close(code, reason) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    onMessage(listener) {
+      ws.on('message', (data, isBinary) => listener(toBytes(data), isBinary));
+    },
+    onClose(listener) {
+      ws.on('close', listener);
+    },
+  };
+}
+
+/**
+ * Pings every socket each interval; one that has not answered the previous ping is dropped, which
+ * ends its connection and removes its presence for everyone else.
+ */
+export class Heartbeat {
+  private readonly alive = new WeakSet<WebSocket>();
+  private timer: NodeJS.Timeout | null = null;
+
+  /** Starts watching a socket; it counts as alive until its first ping goes unanswered. */
+  track(ws: WebSocket): void {
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
+  }
+
+  start(sockets: Iterable<WebSocket>, intervalMs: number): void {
+    this.timer = setInterval(() => {
+      for (const ws of sockets) {
+        if (!this.alive.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.delete(ws);
+        ws.ping();
+      }
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
