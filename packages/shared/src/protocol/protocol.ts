@@ -45,7 +45,7 @@ export const CloseCode = {
   UnknownMessageType: 4402,
   /** The room name in the URL is empty, too long or not valid. */
   InvalidRoom: 4404,
-  /** An awareness update larger than `maxAwarenessBytes`, or claiming another socket's client id. */
+  /** An awareness update larger than `maxAwarenessBytes`, or a socket speaking for too many client ids. */
   AwarenessRejected: 4413,
   /** A Yjs update that does not decode or cannot be applied. */
   InvalidUpdate: 4422,

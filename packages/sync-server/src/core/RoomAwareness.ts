@@ -1,5 +1,6 @@
 import { CloseCode, ProtocolError } from '@inkroom/shared';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import {
   Awareness,
   applyAwarenessUpdate,
@@ -12,24 +13,45 @@ import type { RoomLimits } from '../config.js';
 /** Who may speak for an awareness client id: the socket that first announced it. */
 export type AwarenessOwner = object;
 
-/** The client ids an awareness update speaks for (its states are left to y-protocols). */
-function clientIdsOf(update: Uint8Array): number[] {
+interface AwarenessEntry {
+  readonly clientId: number;
+  readonly clock: number;
+  readonly state: string;
+}
+
+/** Splits an awareness update (y-protocols format) into its entries, states left as JSON text. */
+function decodeEntries(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  const ids: number[] = [];
+  const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push(decoding.readVarUint(decoder));
-    decoding.readVarUint(decoder);
-    decoding.readVarString(decoder);
+    entries.push({
+      clientId: decoding.readVarUint(decoder),
+      clock: decoding.readVarUint(decoder),
+      state: decoding.readVarString(decoder),
+    });
   }
   if (decoding.hasContent(decoder)) throw new Error('bytes after the awareness update');
-  return ids;
+  return entries;
+}
+
+function encodeEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.state);
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /**
  * A room's presence: relays awareness updates and removes a socket's states when it leaves.
- * Each socket may speak only for client ids it announced itself, and only for a few, so one
- * client can neither erase another's cursor nor flood the room with presence.
+ * A client id belongs to the socket that first changed its state. Entries for ids owned by
+ * another socket are dropped (the stock client echoes every state it receives, so these are
+ * normal and must not close the socket; a forged one just has no effect), and a socket may own
+ * only a few ids, so one client can neither erase another's cursor nor flood the room.
  */
 export class RoomAwareness {
   readonly awareness: Awareness;
@@ -59,28 +81,26 @@ export class RoomAwareness {
     if (update.length > this.limits.maxAwarenessBytes) {
       throw new ProtocolError(CloseCode.AwarenessRejected, `awareness update of ${update.length} bytes`);
     }
-    let ids: number[];
+    let entries: AwarenessEntry[];
     try {
-      ids = clientIdsOf(update);
+      entries = decodeEntries(update);
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness update');
     }
-    const mine = this.owned.get(from);
-    let newIds = 0;
-    for (const id of ids) {
-      const owner = this.owners.get(id);
-      if (owner !== undefined && owner !== from) {
-        throw new ProtocolError(CloseCode.AwarenessRejected, `client id ${id} belongs to another socket`);
-      }
-      if (owner === undefined && !mine?.has(id)) newIds++;
-    }
-    if ((mine?.size ?? 0) + newIds > this.limits.maxAwarenessClientsPerConnection) {
-      throw new ProtocolError(CloseCode.AwarenessRejected, 'too many awareness client ids');
-    }
+    const allowed = entries.filter((entry) => {
+      const owner = this.owners.get(entry.clientId);
+      return owner === undefined || owner === from;
+    });
+    if (allowed.length === 0) return;
     try {
-      applyAwarenessUpdate(this.awareness, update, from);
+      applyAwarenessUpdate(this.awareness, allowed.length === entries.length ? update : encodeEntries(allowed), from);
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness state');
+    }
+    const owned = this.owned.get(from)?.size ?? 0;
+    if (owned > this.limits.maxAwarenessClientsPerConnection) {
+      this.removeOwner(from);
+      throw new ProtocolError(CloseCode.AwarenessRejected, `socket speaks for ${owned} awareness client ids`);
     }
   }
 

@@ -1,0 +1,95 @@
+import { addElement, CloseCode, encodeSyncStep1, encodeUpdate, listElements } from '@inkroom/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const MAX_MESSAGE = 64 * 1024;
+const MAX_PENDING = 8 * 1024;
+
+describe('bad input closes only the offending socket', () => {
+  let t: TestServer;
+  let a: Client;
+  let b: Client;
+  let rounds = 0;
+
+  beforeAll(async () => {
+    t = await startTestServer({ maxMessageBytes: MAX_MESSAGE, maxPendingUpdateBytes: MAX_PENDING });
+    a = connectClient(t.wsUrl, 'victim');
+    b = connectClient(t.wsUrl, 'victim');
+    await Promise.all([a.synced, b.synced]);
+    addElement(a.doc, { kind: 'sticky', text: 'survives everything' });
+    await waitFor(() => listElements(b.doc).length === 1, 'initial element');
+  });
+  afterAll(async () => {
+    a.destroy();
+    b.destroy();
+    await t.cleanup();
+  });
+
+  /** Sends `frame` on a fresh socket in the room; returns the close code it earned. */
+  async function send(frame: Uint8Array | string): Promise<number> {
+    const r = rawClient(t.wsUrl, 'victim');
+    await r.opened;
+    r.ws.send(frame);
+    const { code } = await r.closed;
+    // The room lives on: the good clients stay connected and keep syncing.
+    rounds++;
+    addElement(a.doc, { kind: 'ellipse', x: rounds });
+    await waitFor(() => listElements(b.doc).length === listElements(a.doc).length, 'sync after the bad frame');
+    expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
+    return code;
+  }
+
+  const cases: [string, () => Uint8Array | string, number][] = [
+    ['an empty frame', () => new Uint8Array(0), CloseCode.MalformedMessage],
+    ['garbage', () => new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), CloseCode.MalformedMessage],
+    ['a truncated sync message', () => new Uint8Array([0, 2, 40, 1, 2]), CloseCode.MalformedMessage],
+    ['bytes after a message', () => new Uint8Array([3, 0]), CloseCode.MalformedMessage],
+    ['an unknown message type', () => new Uint8Array([42]), CloseCode.UnknownMessageType],
+    ['an auth message from a client', () => new Uint8Array([2, 0]), CloseCode.UnknownMessageType],
+    ['an unknown sync sub-type', () => new Uint8Array([0, 7, 0]), CloseCode.UnknownMessageType],
+    ['a text frame', () => 'hello', CloseCode.UnsupportedData],
+    ['an update that does not decode', () => encodeUpdate(new Uint8Array([0xff, 0xff, 0xff])), CloseCode.InvalidUpdate],
+    ['a state vector that does not decode', () => encodeSyncStep1(new Uint8Array([5, 0xff])), CloseCode.MalformedMessage],
+    ['a malformed awareness update', () => new Uint8Array([1, 3, 1, 0xff, 0xff]), CloseCode.MalformedMessage],
+    ['a frame over the size limit', () => new Uint8Array(MAX_MESSAGE + 1), CloseCode.MessageTooBig],
+  ];
+
+  for (const [what, frame, code] of cases) {
+    it(`${what} → close ${code}, with a log line`, async () => {
+      const logged = t.logs.lines.length;
+      expect(await send(frame())).toBe(code);
+      expect(t.logs.lines.slice(logged).some((line) => line.level === 40)).toBe(true);
+    });
+  }
+
+  it('updates whose dependencies never arrive are bounded in memory and never stored', async () => {
+    const forger = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    forger.on('update', (update: Uint8Array) => updates.push(update));
+    const text = forger.getText('t');
+    for (let i = 0; i < 400; i++) text.insert(text.length, 'x'.repeat(64));
+    // Withhold the first update: everything after it depends on it.
+    const r = rawClient(t.wsUrl, 'victim');
+    await r.opened;
+    for (const update of updates.slice(1)) {
+      if (r.ws.readyState !== r.ws.OPEN) break;
+      r.ws.send(encodeUpdate(update));
+    }
+    expect((await r.closed).code).toBe(CloseCode.TooManyPendingUpdates);
+    // Nothing of it reached the other clients, and nothing of it was stored.
+    expect(b.doc.getText('t').length).toBe(0);
+    const elements = listElements(a.doc).length;
+    a.destroy();
+    b.destroy();
+    t = await t.restart();
+    const fresh = connectClient(t.wsUrl, 'victim');
+    await fresh.synced;
+    expect(listElements(fresh.doc)).toHaveLength(elements);
+    expect(fresh.doc.getText('t').length).toBe(0);
+    a = fresh;
+    b = connectClient(t.wsUrl, 'victim');
+    await b.synced;
+  });
+});

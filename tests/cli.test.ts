@@ -1,0 +1,93 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addElement, listElements } from '@inkroom/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient, waitFor } from './helpers/clients.js';
+import { type CliProcess, runCli } from './helpers/cli.js';
+
+describe('inkroom-server CLI', () => {
+  const running: CliProcess[] = [];
+  const dirs: string[] = [];
+  const tempDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inkroom-cli-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const run = (args: string[], env?: Record<string, string>) => {
+    const p = runCli(args, env);
+    running.push(p);
+    return p;
+  };
+  afterEach(async () => {
+    for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const p = run(['--help']);
+    expect((await p.exited).code).toBe(0);
+    expect(p.stdout()).toMatch(/Usage: inkroom-server/);
+    expect(p.stdout()).toMatch(/--port/);
+  });
+
+  for (const args of [['--bogus'], ['--port', 'abc'], ['--port', '70000'], ['extra-positional'], ['--port']]) {
+    it(`rejects ${args.join(' ')} with usage and a non-zero exit`, async () => {
+      const p = run(args);
+      const { code } = await p.exited;
+      expect(code).not.toBe(0);
+      expect(p.stderr()).toMatch(/Usage: inkroom-server/);
+    });
+  }
+
+  it('--port 0 picks a free port, prints its URL, serves /healthz, and stops cleanly on SIGTERM', async () => {
+    const data = join(await tempDir(), 'data');
+    const p = run(['--host', '127.0.0.1', '--port', '0', '--data', data]);
+    const url = await p.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).not.toMatch(/:0$/);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', rooms: 0, connections: 0 });
+
+    const client = connectClient(url.replace('http', 'ws'), 'cli-room');
+    const witness = connectClient(url.replace('http', 'ws'), 'cli-room');
+    await Promise.all([client.synced, witness.synced]);
+    const during = await (await fetch(`${url}/healthz`)).json();
+    expect(during).toMatchObject({ rooms: 1, connections: 2 });
+    addElement(client.doc, { kind: 'rectangle', width: 5, height: 5 });
+    await waitFor(() => listElements(witness.doc).length === 1, 'the witness to receive the rectangle');
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    client.destroy();
+    witness.destroy();
+    expect(await readdir(data)).toContain('CURRENT');
+
+    const again = run(['--host', '127.0.0.1', '--port', '0', '--data', data]);
+    const reader = connectClient((await again.url).replace('http', 'ws'), 'cli-room');
+    await reader.synced;
+    expect(listElements(reader.doc)).toHaveLength(1);
+    reader.destroy();
+    again.child.kill('SIGINT');
+    expect((await again.exited).code).toBe(0);
+  });
+
+  it('reads HOST, PORT and DATA_DIR from the environment; flags win', async () => {
+    const data = await tempDir();
+    const p = run(['--port', '0'], { HOST: '127.0.0.1', PORT: '1', DATA_DIR: data });
+    expect(await p.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await readdir(data)).toContain('CURRENT');
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  });
+
+  it('exits non-zero with a clear message when the port is taken', async () => {
+    const first = run(['--host', '127.0.0.1', '--port', '0', '--data', await tempDir()]);
+    const port = new URL(await first.url).port;
+    const second = run(['--host', '127.0.0.1', '--port', port, '--data', await tempDir()]);
+    expect((await second.exited).code).toBe(1);
+    expect(second.stderr()).toMatch(/EADDRINUSE/);
+    first.child.kill('SIGTERM');
+    await first.exited;
+  });
+});

@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, as users run it: `node packages/sync-server/dist/cli.js`. */
+export const CLI_PATH = fileURLToPath(new URL('../../packages/sync-server/dist/cli.js', import.meta.url));
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the `http://host:port` the server printed once it accepts connections. */
+  url: Promise<string>;
+}
+
+/** Runs the built `inkroom-server` in a child process. */
+export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run the build first (pnpm build)`);
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/\S+:\d+/.exec(out);
+      if (match) resolve(match[0]);
+    });
+    exited.then(() => reject(new Error(`server exited before listening: ${err}`)));
+  });
+  url.catch(() => {});
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  return { child, stdout: () => out, stderr: () => err, exited, url };
+}
