@@ -6,7 +6,10 @@ import { type Client, connectClient, type RawClient, rawClient, waitFor } from '
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 /** An awareness message for a fresh client id holding `state`. */
-function awarenessFrame(state: Record<string, unknown>, clientID?: number): { frame: Uint8Array; id: number } {
+function awarenessFrame(
+  state: Record<string, unknown>,
+  clientID?: number,
+): { frame: Uint8Array; id: number } {
   const doc = new Y.Doc();
   if (clientID !== undefined) doc.clientID = clientID;
   const awareness = new awarenessProtocol.Awareness(doc);
@@ -42,7 +45,8 @@ describe('awareness (presence)', () => {
     const b = client('presence');
     await Promise.all([a.synced, b.synced]);
     a.awareness.setLocalStateField('user', { name: 'Ada', color: '#e03131' });
-    await new Promise((r) => setTimeout(r, 300)); console.error(JSON.stringify(t.logs.lines), [...b.awareness.getStates().entries()]);
+    await new Promise((r) => setTimeout(r, 300));
+    console.error(JSON.stringify(t.logs.lines), [...b.awareness.getStates().entries()]);
     await waitFor(() => b.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada', 'Ada at b');
     // Cut the socket without the provider's goodbye: the server must clean up by itself.
     a.provider.shouldConnect = false;

@@ -36,22 +36,37 @@ describe('bad input closes only the offending socket', () => {
     // The room lives on: the good clients stay connected and keep syncing.
     rounds++;
     addElement(a.doc, { kind: 'ellipse', x: rounds });
-    await waitFor(() => listElements(b.doc).length === listElements(a.doc).length, 'sync after the bad frame');
+    await waitFor(
+      () => listElements(b.doc).length === listElements(a.doc).length,
+      'sync after the bad frame',
+    );
     expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
     return code;
   }
 
   const cases: [string, () => Uint8Array | string, number][] = [
     ['an empty frame', () => new Uint8Array(0), CloseCode.MalformedMessage],
-    ['garbage', () => new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), CloseCode.MalformedMessage],
+    [
+      'garbage',
+      () => new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      CloseCode.MalformedMessage,
+    ],
     ['a truncated sync message', () => new Uint8Array([0, 2, 40, 1, 2]), CloseCode.MalformedMessage],
     ['bytes after a message', () => new Uint8Array([3, 0]), CloseCode.MalformedMessage],
     ['an unknown message type', () => new Uint8Array([42]), CloseCode.UnknownMessageType],
     ['an auth message from a client', () => new Uint8Array([2, 0]), CloseCode.UnknownMessageType],
     ['an unknown sync sub-type', () => new Uint8Array([0, 7, 0]), CloseCode.UnknownMessageType],
     ['a text frame', () => 'hello', CloseCode.UnsupportedData],
-    ['an update that does not decode', () => encodeUpdate(new Uint8Array([0xff, 0xff, 0xff])), CloseCode.InvalidUpdate],
-    ['a state vector that does not decode', () => encodeSyncStep1(new Uint8Array([5, 0xff])), CloseCode.MalformedMessage],
+    [
+      'an update that does not decode',
+      () => encodeUpdate(new Uint8Array([0xff, 0xff, 0xff])),
+      CloseCode.InvalidUpdate,
+    ],
+    [
+      'a state vector that does not decode',
+      () => encodeSyncStep1(new Uint8Array([5, 0xff])),
+      CloseCode.MalformedMessage,
+    ],
     ['a malformed awareness update', () => new Uint8Array([1, 3, 1, 0xff, 0xff]), CloseCode.MalformedMessage],
     ['a frame over the size limit', () => new Uint8Array(MAX_MESSAGE + 1), CloseCode.MessageTooBig],
   ];

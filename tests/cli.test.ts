@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addElement, listElements } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, waitFor } from './helpers/clients.js';
 import { type CliProcess, runCli } from './helpers/cli.js';
+import { connectClient, waitFor } from './helpers/clients.js';
 
 describe('inkroom-server CLI', () => {
   const running: CliProcess[] = [];
@@ -31,7 +31,13 @@ describe('inkroom-server CLI', () => {
     expect(p.stdout()).toMatch(/--port/);
   });
 
-  for (const args of [['--bogus'], ['--port', 'abc'], ['--port', '70000'], ['extra-positional'], ['--port']]) {
+  for (const args of [
+    ['--bogus'],
+    ['--port', 'abc'],
+    ['--port', '70000'],
+    ['extra-positional'],
+    ['--port'],
+  ]) {
     it(`rejects ${args.join(' ')} with usage and a non-zero exit`, async () => {
       const p = run(args);
       const { code } = await p.exited;

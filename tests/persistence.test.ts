@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { addElement, type ElementId, elementsMap, listElements } from '@inkroom/shared';
 import { LevelRoomStore } from '@inkroom/sync-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Client, connectClient, waitFor } from './helpers/clients.js';
 import { runCli } from './helpers/cli.js';
+import { type Client, connectClient, waitFor } from './helpers/clients.js';
 import { makeDataDir, startTestServer, type TestServer } from './helpers/server.js';
 
 async function health(t: TestServer): Promise<{ rooms: number; connections: number }> {

@@ -93,7 +93,11 @@ export class RoomAwareness {
     });
     if (allowed.length === 0) return;
     try {
-      applyAwarenessUpdate(this.awareness, allowed.length === entries.length ? update : encodeEntries(allowed), from);
+      applyAwarenessUpdate(
+        this.awareness,
+        allowed.length === entries.length ? update : encodeEntries(allowed),
+        from,
+      );
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness state');
     }
