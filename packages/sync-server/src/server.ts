@@ -105,7 +105,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   heartbeat.start(wss.clients, config.pingIntervalMs);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url, dataDir: config.dataDir }, 'listening');
+  logger.info({ host: config.host, port: address.port, dataDir: config.dataDir }, 'listening');
 
   let closing: Promise<void> | null = null;
   const close = async () => {
