@@ -1,4 +1,5 @@
 import { addElement, CloseCode, encodeSyncStep1, encodeUpdate, listElements } from '@inkroom/shared';
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
@@ -14,12 +15,18 @@ describe('bad input closes only the offending socket', () => {
   let rounds = 0;
 
   beforeAll(async () => {
-    t = await startTestServer({ maxMessageBytes: MAX_MESSAGE, maxPendingUpdateBytes: MAX_PENDING });
+    t = await startTestServer({
+      maxMessageBytes: MAX_MESSAGE,
+      maxPendingUpdateBytes: MAX_PENDING,
+      maxBufferedBytes: 256 * 1024,
+    });
     a = connectClient(t.wsUrl, 'victim');
     b = connectClient(t.wsUrl, 'victim');
     await Promise.all([a.synced, b.synced]);
     addElement(a.doc, { kind: 'sticky', text: 'survives everything' });
-    await waitFor(() => listElements(b.doc).length === 1, 'initial element');
+    // Some bulk, so that answering a sync step 1 costs real bytes.
+    addElement(a.doc, { kind: 'text', text: 'x'.repeat(20_000) });
+    await waitFor(() => listElements(b.doc).length === 2, 'initial elements');
   });
   afterAll(async () => {
     a.destroy();
@@ -79,6 +86,43 @@ describe('bad input closes only the offending socket', () => {
     });
   }
 
+  it('an awareness update with one bad state applies none of its states', async () => {
+    const frame = (() => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 1);
+      const inner = encoding.createEncoder();
+      encoding.writeVarUint(inner, 21);
+      for (let i = 0; i < 20; i++) {
+        encoding.writeVarUint(inner, 900 + i);
+        encoding.writeVarUint(inner, 1);
+        encoding.writeVarString(inner, JSON.stringify({ ghost: i }));
+      }
+      encoding.writeVarUint(inner, 999);
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarString(inner, '{bad');
+      encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+      return encoding.toUint8Array(encoder);
+    })();
+    expect(await send(frame)).toBe(CloseCode.MalformedMessage);
+    const joiner = connectClient(t.wsUrl, 'victim');
+    await joiner.synced;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([...joiner.awareness.getStates().keys()].filter((id) => id >= 900 && id < 1000)).toEqual([]);
+    joiner.destroy();
+  });
+
+  it('a socket that stops reading is closed instead of buffering without bound', async () => {
+    const r = rawClient(t.wsUrl, 'victim');
+    await r.opened;
+    // Stop reading, then ask for the whole board again and again.
+    (r.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 400; i++) r.ws.send(encodeSyncStep1(new Uint8Array([0])));
+    await waitFor(() => t.logs.lines.some((l) => l.code === CloseCode.Overloaded), 'the overload log line');
+    // Only the two good clients are left.
+    await waitFor(() => t.server.core.stats().connections === 2, 'the socket to be dropped');
+    r.ws.terminate();
+  });
+
   it('updates whose dependencies never arrive are bounded in memory and never stored', async () => {
     const forger = new Y.Doc();
     const updates: Uint8Array[] = [];
@@ -88,6 +132,13 @@ describe('bad input closes only the offending socket', () => {
     // Withhold the first update: everything after it depends on it.
     const r = rawClient(t.wsUrl, 'victim');
     await r.opened;
+    // A few, under the limit: they wait in the server, but a joiner must not be sent them.
+    for (const update of updates.slice(1, 4)) r.ws.send(encodeUpdate(update));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const joiner = connectClient(t.wsUrl, 'victim');
+    await joiner.synced;
+    expect(joiner.doc.store.pendingStructs).toBeNull();
+    joiner.destroy();
     for (const update of updates.slice(1)) {
       if (r.ws.readyState !== r.ws.OPEN) break;
       r.ws.send(encodeUpdate(update));

@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { addElement, type ElementId, elementsMap, listElements } from '@inkroom/shared';
+import { addElement, type ElementId, elementsMap, encodeUpdate, listElements } from '@inkroom/shared';
 import { LevelRoomStore } from '@inkroom/sync-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { runCli } from './helpers/cli.js';
-import { type Client, connectClient, waitFor } from './helpers/clients.js';
+import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
 import { makeDataDir, startTestServer, type TestServer } from './helpers/server.js';
 
 async function health(t: TestServer): Promise<{ rooms: number; connections: number }> {
@@ -53,6 +54,27 @@ describe('persistence in LevelDB', () => {
     const c = client('unload-me');
     await c.synced;
     expect(listElements(c.doc).map((e) => e.kind === 'sticky' && e.text)).toEqual(['still here']);
+  });
+
+  it('keeps what a socket sent even when it closes before its room has loaded', async () => {
+    t = await startTestServer();
+    // One-shot clients: connect, send one update, close at once. Each lands while the room is
+    // loading or while the previous one's room is unloading.
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < 30; i++) source.getArray('a').push([i]);
+    for (const update of updates) {
+      const r = rawClient(t.wsUrl, 'one-shot');
+      await r.opened;
+      r.ws.send(encodeUpdate(update));
+      r.ws.close(1000);
+      await r.closed;
+    }
+    await waitFor(() => t!.server.core.stats().rooms === 0, 'the room to unload');
+    const reader = client('one-shot');
+    await reader.synced;
+    expect(reader.doc.getArray('a').toArray()).toEqual(source.getArray('a').toArray());
   });
 
   it('compacts the update log while the room stays open', async () => {

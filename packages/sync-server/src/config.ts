@@ -16,9 +16,15 @@ export interface ServerConfig {
   maxAwarenessClientsPerConnection: number;
   /**
    * Bytes of updates whose dependencies have not arrived that a room holds; past this the socket
-   * that sent the latest one is closed with 4429 and the waiting updates are dropped. Default 1 MiB.
+   * that sent the latest one is closed with 4529 and the waiting updates are dropped. Default 1 MiB.
    */
   maxPendingUpdateBytes: number;
+  /**
+   * Bytes waiting to be sent to one socket past which it counts as not reading; the next message
+   * for it closes it with 4503 instead (one message of any size is always let through). Also the
+   * most a socket may send before its room has loaded. Default 32 MiB.
+   */
+  maxBufferedBytes: number;
   /** Interval of WebSocket pings; a socket that misses one is dropped. Default 30 s. */
   pingIntervalMs: number;
   /** Compact a room's update log into a snapshot once it holds this many updates. Default 500. */
@@ -40,6 +46,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxAwarenessBytes: 64 * 1024,
   maxAwarenessClientsPerConnection: 8,
   maxPendingUpdateBytes: MiB,
+  maxBufferedBytes: 32 * MiB,
   pingIntervalMs: 30_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * MiB,
@@ -52,6 +59,7 @@ export type RoomLimits = Pick<
   | 'maxAwarenessBytes'
   | 'maxAwarenessClientsPerConnection'
   | 'maxPendingUpdateBytes'
+  | 'maxBufferedBytes'
   | 'compactAfterUpdates'
   | 'compactAfterBytes'
   | 'compactOnUnloadAfterUpdates'

@@ -68,13 +68,16 @@ const CLOSE_GRACE_MS = 1000;
  * new WebsocketProvider(server.url.replace('http', 'ws'), 'my-room', new Y.Doc());
  */
 export async function startInkroomServer(options: InkroomServerOptions = {}): Promise<InkroomServer> {
+  const { logger: givenLogger, store: givenStore, ...overrides } = options;
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
     staticDir: defaultStaticDir(),
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    ...(Object.fromEntries(
+      Object.entries(overrides).filter(([, v]) => v !== undefined),
+    ) as Partial<ServerConfig>),
   };
-  const logger = options.logger ?? createLogger();
-  const store = options.store ?? (await LevelRoomStore.open(config.dataDir));
+  const logger = givenLogger ?? createLogger();
+  const store = givenStore ?? (await LevelRoomStore.open(config.dataDir));
   const core = new SyncCore(store, config, logger);
   const startedAt = Date.now();
   const http = createServer(
@@ -99,7 +102,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   try {
     address = await listen(http, config.port, config.host);
   } catch (error) {
-    if (!options.store) await store.close();
+    if (!givenStore) await store.close();
     throw error;
   }
   heartbeat.start(wss.clients, config.pingIntervalMs);
@@ -119,7 +122,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     wss.close();
     http.closeAllConnections();
     await stopped;
-    if (!options.store) await store.close();
+    if (!givenStore) await store.close();
     logger.info('stopped');
   };
   return {

@@ -26,7 +26,9 @@ export const SyncMessageType = {
 
 /**
  * Why the server closes a socket. Standard codes (1xxx) where one fits; Inkroom's own in the
- * 4000-4999 range reserved for applications. A close never affects other sockets in the room.
+ * 4000-4999 range reserved for applications, following y-websocket's convention: 4400-4499 mean
+ * the client broke a rule (the stock provider stops reconnecting), 4500-4599 mean "try again
+ * later" (it reconnects). A close never affects other sockets in the room.
  */
 export const CloseCode = {
   /** The client or server ended the session normally. */
@@ -49,10 +51,18 @@ export const CloseCode = {
   AwarenessRejected: 4413,
   /** A Yjs update that does not decode or cannot be applied. */
   InvalidUpdate: 4422,
-  /** Updates whose dependencies never arrived piled up past `maxPendingUpdateBytes`. */
-  TooManyPendingUpdates: 4429,
   /** The room could not be loaded or persisted; it is closed to writes until it loads again. */
   RoomUnavailable: 4500,
+  /**
+   * The socket's queues passed their limits: it read too slowly (`maxBufferedBytes` waiting to be
+   * sent) or sent too much while its room was loading. Reconnecting starts afresh.
+   */
+  Overloaded: 4503,
+  /**
+   * Updates whose dependencies never arrived piled up past `maxPendingUpdateBytes`; they are
+   * dropped. A reconnect resyncs, which sends the server what it lacked.
+   */
+  TooManyPendingUpdates: 4529,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -68,8 +78,9 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.InvalidRoom]: 'invalid room name',
   [CloseCode.AwarenessRejected]: 'awareness update rejected',
   [CloseCode.InvalidUpdate]: 'invalid update',
-  [CloseCode.TooManyPendingUpdates]: 'too many updates with missing dependencies',
   [CloseCode.RoomUnavailable]: 'room unavailable',
+  [CloseCode.Overloaded]: 'socket queue over its limit',
+  [CloseCode.TooManyPendingUpdates]: 'too many updates with missing dependencies',
 };
 
 /** A frame that breaks the protocol, with the close code it earns. */

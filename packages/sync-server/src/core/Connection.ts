@@ -19,18 +19,22 @@ import type { ServerSocket } from './ServerSocket.js';
 export class Connection implements RoomMember {
   private lease: RoomLease | null = null;
   private waiting: [Uint8Array, boolean][] = [];
+  private waitingBytes = 0;
   private closed = false;
 
   constructor(
     private readonly socket: ServerSocket,
     readonly roomId: RoomId,
+    private readonly maxBufferedBytes: number,
     private readonly logger: Logger,
     private readonly onEnd: (connection: Connection) => void,
   ) {
     socket.onMessage((data, isBinary) => {
       if (this.closed) return;
-      if (this.lease) this.handle(data, isBinary);
-      else this.waiting.push([data, isBinary]);
+      if (this.lease) return this.handle(data, isBinary);
+      this.waiting.push([data, isBinary]);
+      this.waitingBytes += data.length;
+      if (this.waitingBytes > maxBufferedBytes) this.overloaded('sent too much while its room loaded');
     });
     socket.onClose(() => this.end());
   }
@@ -38,21 +42,34 @@ export class Connection implements RoomMember {
   /** Called once the room has loaded: joins it and handles the frames that waited. */
   attach(lease: RoomLease): void {
     if (this.closed) {
+      // The socket went away while its room loaded, but what it sent is still the user's work.
+      this.applyWaitingUpdates(lease);
       lease.release();
       return;
     }
     this.lease = lease;
+    if (lease.room.isFailed) {
+      this.close(CloseCode.RoomUnavailable);
+      return;
+    }
     lease.room.join(this);
     const waiting = this.waiting;
     this.waiting = [];
+    this.waitingBytes = 0;
     for (const [data, isBinary] of waiting) {
       if (this.closed) break;
       this.handle(data, isBinary);
     }
   }
 
+  /** Sends a frame, unless the socket is not reading: past `maxBufferedBytes` queued it is closed. */
   send(data: Uint8Array): void {
-    if (!this.closed) this.socket.send(data);
+    if (this.closed) return;
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.overloaded('not reading');
+      return;
+    }
+    this.socket.send(data);
   }
 
   /** Closes the socket and leaves the room at once (without waiting for the close handshake). */
@@ -62,15 +79,37 @@ export class Connection implements RoomMember {
     this.end();
   }
 
+  private overloaded(why: string): void {
+    this.logger.warn(
+      { room: this.roomId, code: CloseCode.Overloaded, reason: why },
+      'closing socket: overloaded',
+    );
+    this.waiting = [];
+    this.close(CloseCode.Overloaded);
+  }
+
   private end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.waiting = [];
     if (this.lease) {
       this.lease.room.leave(this);
       this.lease.release();
     }
     this.onEnd(this);
+  }
+
+  private applyWaitingUpdates(lease: RoomLease): void {
+    for (const [data, isBinary] of this.waiting) {
+      try {
+        if (!isBinary) break;
+        const message = decodeMessage(data);
+        if (message.type === 'update' || message.type === 'sync-step2')
+          lease.room.applyUpdate(message.update, this);
+      } catch {
+        break;
+      }
+    }
+    this.waiting = [];
   }
 
   private handle(data: Uint8Array, isBinary: boolean): void {

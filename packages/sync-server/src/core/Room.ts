@@ -86,6 +86,11 @@ export class Room {
     return this.members.size;
   }
 
+  /** True once a write failed: the room takes no more writes and is on its way out. */
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
   /** Adds a member and starts the sync handshake: our state vector, then everyone's presence. */
   join(member: RoomMember): void {
     this.members.add(member);
@@ -114,7 +119,7 @@ export class Room {
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     let diff: Uint8Array;
     try {
-      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+      diff = this.encodeIntegrated(stateVector);
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
     }
@@ -203,11 +208,28 @@ export class Room {
 
   private async compact(): Promise<void> {
     // The snapshot may hold updates still waiting in the batch: writing them early is harmless.
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    const snapshot = this.encodeIntegrated();
     await this.store.compact(this.id, snapshot);
     this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length }, 'room compacted');
     this.tailCount = 0;
     this.tailBytes = 0;
+  }
+
+  /**
+   * The doc as an update (diffed against `stateVector`), leaving out updates still waiting for
+   * missing dependencies: Yjs would include them, and they must be neither relayed nor stored.
+   */
+  private encodeIntegrated(stateVector?: Uint8Array): Uint8Array {
+    const store = this.doc.store;
+    const { pendingStructs, pendingDs } = store;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    try {
+      return Y.encodeStateAsUpdate(this.doc, stateVector);
+    } finally {
+      store.pendingStructs = pendingStructs;
+      store.pendingDs = pendingDs;
+    }
   }
 
   private afterDurable(run: () => void): void {

@@ -25,11 +25,14 @@ function decodeEntries(update: Uint8Array): AwarenessEntry[] {
   const count = decoding.readVarUint(decoder);
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
-    entries.push({
+    const entry = {
       clientId: decoding.readVarUint(decoder),
       clock: decoding.readVarUint(decoder),
       state: decoding.readVarString(decoder),
-    });
+    };
+    // y-protocols applies entries one by one and would stop half way at a bad one.
+    JSON.parse(entry.state);
+    entries.push(entry);
   }
   if (decoding.hasContent(decoder)) throw new Error('bytes after the awareness update');
   return entries;
@@ -114,7 +117,10 @@ export class RoomAwareness {
     return ids.length > 0 ? encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
-  /** Removes the states a socket spoke for, telling everyone else. */
+  /**
+   * Removes the states a socket spoke for, telling everyone else. (A client that reconnected
+   * before its old socket was dropped reappears with its next renewal, within 15 s.)
+   */
   removeOwner(owner: AwarenessOwner): void {
     const ids = this.owned.get(owner);
     if (ids && ids.size > 0) removeAwarenessStates(this.awareness, [...ids], null);

@@ -8,6 +8,11 @@ interface Entry {
   readonly room: Promise<Room>;
   refs: number;
   unloading: Promise<void> | null;
+  /** A write failed: the room is closed to new connections until it has unloaded. */
+  failed: boolean;
+  /** Resolves once the entry has left the registry. */
+  readonly gone: Promise<void>;
+  leave: () => void;
 }
 
 /** A hold on a loaded room; `release` it when the connection ends. */
@@ -38,8 +43,8 @@ export class RoomRegistry {
   async acquire(id: RoomId): Promise<RoomLease> {
     for (;;) {
       const existing = this.entries.get(id);
-      if (existing?.unloading) {
-        await existing.unloading;
+      if (existing && (existing.unloading || existing.failed)) {
+        await existing.gone;
         continue;
       }
       const entry = existing ?? this.load(id);
@@ -76,16 +81,19 @@ export class RoomRegistry {
   }
 
   private load(id: RoomId): Entry {
-    const entry: Entry = {
-      room: Room.load(id, this.store, this.limits, this.logger),
-      refs: 0,
-      unloading: null,
-    };
+    let leave = () => {};
+    const gone = new Promise<void>((resolve) => {
+      leave = resolve;
+    });
+    const room = Room.load(id, this.store, this.limits, this.logger);
+    const entry: Entry = { room, refs: 0, unloading: null, failed: false, gone, leave };
     this.entries.set(id, entry);
-    entry.room.then(
-      (room) => {
-        // A failed room is forgotten at once: the next connection loads it again from storage.
-        room.onFailed = () => this.forget(id, entry);
+    room.then(
+      (loaded) => {
+        // A failed room unloads as its sockets close; the next connection then loads it afresh.
+        loaded.onFailed = () => {
+          entry.failed = true;
+        };
       },
       () => this.forget(id, entry),
     );
@@ -94,7 +102,6 @@ export class RoomRegistry {
 
   private release(id: RoomId, entry: Entry, room: Room): void {
     entry.refs--;
-    // A failed room is already forgotten, but its doc is still freed here.
     if (entry.refs > 0 || entry.unloading) return;
     entry.unloading = room
       .unload()
@@ -104,5 +111,6 @@ export class RoomRegistry {
 
   private forget(id: RoomId, entry: Entry): void {
     if (this.entries.get(id) === entry) this.entries.delete(id);
+    entry.leave();
   }
 }

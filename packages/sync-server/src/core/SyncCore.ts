@@ -22,7 +22,7 @@ export class SyncCore {
 
   constructor(
     store: RoomStore,
-    limits: RoomLimits,
+    private readonly limits: RoomLimits,
     private readonly logger: Logger,
   ) {
     this.registry = new RoomRegistry(store, limits, logger);
@@ -40,7 +40,9 @@ export class SyncCore {
       socket.close(code, CLOSE_REASONS[code]);
       return;
     }
-    const connection = new Connection(socket, roomId, this.logger, (ended) => this.connections.delete(ended));
+    const connection = new Connection(socket, roomId, this.limits.maxBufferedBytes, this.logger, (ended) =>
+      this.connections.delete(ended),
+    );
     this.connections.add(connection);
     this.registry.acquire(roomId).then(
       (lease) => connection.attach(lease),
