@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dialect } from './wire.js';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_DIR = join(BENCH_DIR, '..');
+
+/** A server under test, started as its own process so its CPU and memory can be read apart. */
+export interface ServerSpec {
+  readonly name: string;
+  readonly dialect: Dialect;
+  /** Stores rooms on disk (so the cold-load test applies). */
+  readonly persistent: boolean;
+  /** Keeps a Y.Doc (so a late joiner can be checked against what was sent). */
+  readonly crdt: boolean;
+  command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
+}
+
+const node = (script: string, args: string[] = []) => [script, ...args];
+
+export const SERVERS: readonly ServerSpec[] = [
+  {
+    name: 'inkroom',
+    dialect: 'y-websocket',
+    persistent: true,
+    crdt: true,
+    command: (port, dataDir) => ({
+      args: node(join(REPO_DIR, 'packages/sync-server/dist/cli.js'), [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+      ]),
+      env: { LOG_LEVEL: 'warn' },
+    }),
+  },
+  {
+    name: 'reference+leveldb',
+    dialect: 'y-websocket',
+    persistent: true,
+    crdt: true,
+    command: (port, dataDir) => ({
+      args: node(join(BENCH_DIR, 'peers/node_modules/@y/websocket-server/src/server.js')),
+      env: { HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: dataDir },
+    }),
+  },
+  {
+    name: 'reference',
+    dialect: 'y-websocket',
+    persistent: false,
+    crdt: true,
+    command: (port) => ({
+      args: node(join(BENCH_DIR, 'peers/node_modules/@y/websocket-server/src/server.js')),
+      env: { HOST: '127.0.0.1', PORT: String(port) },
+    }),
+  },
+  {
+    name: 'hocuspocus+sqlite',
+    dialect: 'hocuspocus',
+    persistent: true,
+    crdt: true,
+    command: (port, dataDir) => ({
+      args: node(join(BENCH_DIR, 'peers/hocuspocus.mjs')),
+      env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
+    }),
+  },
+  {
+    name: 'raw-relay',
+    dialect: 'y-websocket',
+    persistent: false,
+    crdt: false,
+    command: (port) => ({
+      args: node(join(BENCH_DIR, 'peers/relay.mjs')),
+      env: { HOST: '127.0.0.1', PORT: String(port) },
+    }),
+  },
+];
+
+export interface RunningServer {
+  readonly spec: ServerSpec;
+  readonly pid: number;
+  readonly url: string;
+  readonly dataDir: string;
+  /** Stops gracefully (SIGTERM, then SIGKILL after 10 s); the data folder is kept. */
+  stop(): Promise<void>;
+  /** Starts the same server again on the same data folder. */
+  restart(): Promise<RunningServer>;
+  /** Stops and deletes the data folder. */
+  dispose(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts `spec` on a free port; `dataDir` defaults to a fresh temporary folder. */
+export async function startServer(spec: ServerSpec, dataDir?: string): Promise<RunningServer> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), `inkroom-bench-${spec.name}-`)));
+  const port = await freePort();
+  const { args, env } = spec.command(port, dir);
+  const child = spawn(process.execPath, args, {
+    cwd: BENCH_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${spec.name}: ${(error as Error).message}\n${stderr}`);
+  }
+  const stop = () => stopChild(child);
+  return {
+    spec,
+    pid: child.pid!,
+    url: `ws://127.0.0.1:${port}`,
+    dataDir: dir,
+    stop,
+    restart: async () => {
+      await stop();
+      return startServer(spec, dir);
+    },
+    dispose: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

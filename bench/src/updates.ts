@@ -1,0 +1,55 @@
+import { addElement, createBoardDoc, pointsFrom } from '@inkroom/shared';
+import * as Y from 'yjs';
+
+/**
+ * One sender's updates, made ahead of time from a real board Y.Doc with a fixed client id, so
+ * the load generator only sends bytes. Update i covers clocks [startClock[i], startClock[i + 1]).
+ */
+export interface SenderScript {
+  readonly clientId: number;
+  readonly updates: Uint8Array[];
+  readonly startClock: number[];
+  /** The clock after the last update. */
+  readonly endClock: number;
+}
+
+function strokePoints(seed: number, count: number) {
+  const tuples: [number, number, number][] = [];
+  let x = (seed * 37) % 1000;
+  let y = (seed * 91) % 1000;
+  for (let i = 0; i < count; i++) {
+    x += ((seed + i * 7) % 9) - 3;
+    y += ((seed + i * 5) % 7) - 2;
+    tuples.push([x, y, 0.5 + ((i % 10) - 5) / 20]);
+  }
+  return pointsFrom(tuples);
+}
+
+/** `count` updates, each one committed stroke of `points` points, as a board app would send. */
+export function senderScript(clientId: number, count: number, points = 20): SenderScript {
+  const doc = createBoardDoc();
+  doc.clientID = clientId;
+  const updates: Uint8Array[] = [];
+  const startClock: number[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) {
+    startClock.push(Y.getState(doc.store, clientId));
+    addElement(doc, { kind: 'stroke', x: i, y: clientId % 1000, points: strokePoints(clientId + i, points) });
+  }
+  const endClock = Y.getState(doc.store, clientId);
+  doc.destroy();
+  return { clientId, updates, startClock, endClock };
+}
+
+/** Index of the update of `script` that starts at or before `clock`. */
+export function updateIndexAt(script: SenderScript, clock: number): number {
+  const starts = script.startClock;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= clock) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
