@@ -141,7 +141,11 @@ export async function startServer(spec: ServerSpec, dataDir?: string): Promise<R
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), `inkroom-bench-${spec.name}-`)));
   const port = await freePort();
   const { args, env } = spec.command(port, dir);
-  const child = spawn(process.execPath, args, {
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of every server process there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...args], {
     cwd: BENCH_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -12,6 +12,7 @@ import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { RoomAwareness } from './RoomAwareness.js';
+import type { TickScheduler } from './TickScheduler.js';
 
 /** A member of a room: what the room needs of a connection. */
 export interface RoomMember {
@@ -52,6 +53,7 @@ export class Room {
     private readonly store: RoomStore,
     private readonly limits: RoomLimits,
     private readonly logger: Logger,
+    private readonly scheduler: TickScheduler,
     stored: { tailCount: number; tailBytes: number },
   ) {
     this.tailCount = stored.tailCount;
@@ -61,7 +63,13 @@ export class Room {
   }
 
   /** Loads a room from the store; resolves once every stored update is in the doc. */
-  static async load(id: RoomId, store: RoomStore, limits: RoomLimits, logger: Logger): Promise<Room> {
+  static async load(
+    id: RoomId,
+    store: RoomStore,
+    limits: RoomLimits,
+    logger: Logger,
+    scheduler: TickScheduler,
+  ): Promise<Room> {
     const started = performance.now();
     const stored = await store.load(id);
     const doc = new Y.Doc();
@@ -74,7 +82,7 @@ export class Room {
       store.release(id);
       throw new Error(`room ${id} holds an update that does not apply`, { cause: error });
     }
-    const room = new Room(id, doc, store, limits, logger, stored);
+    const room = new Room(id, doc, store, limits, logger, scheduler, stored);
     logger.debug(
       { room: id, updates: stored.updates.length, ms: performance.now() - started },
       'room loaded',
@@ -167,12 +175,15 @@ export class Room {
     this.appliedSeq++;
     if (this.drainScheduled || this.draining) return;
     this.drainScheduled = true;
-    // setImmediate rather than a microtask: every frame read in this I/O phase joins the batch.
-    setImmediate(() => {
-      this.drainScheduled = false;
-      void this.drain();
-    });
+    // The next check phase rather than a microtask: every frame read in this I/O phase joins the
+    // batch, and every room drains in the same callback, so the store writes them together.
+    this.scheduler.queue(this.drainTask);
   }
+
+  private readonly drainTask = () => {
+    this.drainScheduled = false;
+    void this.drain();
+  };
 
   private async drain(): Promise<void> {
     this.draining = true;

@@ -3,6 +3,7 @@ import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Room } from './Room.js';
+import { TickScheduler } from './TickScheduler.js';
 
 interface Entry {
   readonly room: Promise<Room>;
@@ -28,6 +29,7 @@ export interface RoomLease {
  */
 export class RoomRegistry {
   private readonly entries = new Map<RoomId, Entry>();
+  private readonly scheduler = new TickScheduler();
 
   constructor(
     private readonly store: RoomStore,
@@ -85,7 +87,7 @@ export class RoomRegistry {
     const gone = new Promise<void>((resolve) => {
       leave = resolve;
     });
-    const room = Room.load(id, this.store, this.limits, this.logger);
+    const room = Room.load(id, this.store, this.limits, this.logger, this.scheduler);
     const entry: Entry = { room, refs: 0, unloading: null, failed: false, gone, leave };
     this.entries.set(id, entry);
     room.then(
