@@ -17,7 +17,6 @@ const { host, port, dataDir } = parsed.settings;
 const logger = createLogger();
 try {
   const server = await startInkroomServer({ host, port, dataDir, logger });
-  process.stdout.write(`Inkroom listening on ${server.url} (data in ${dataDir})\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -36,6 +35,8 @@ try {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only now say we are ready: a supervisor may signal us as soon as it reads this line.
+  process.stdout.write(`Inkroom listening on ${server.url} (data in ${dataDir})\n`);
 } catch (error) {
   process.stderr.write(`inkroom-server: cannot start: ${(error as Error).message}\n`);
   process.exit(1);
