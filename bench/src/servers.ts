@@ -141,14 +141,15 @@ export async function startServer(spec: ServerSpec, dataDir?: string): Promise<R
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), `inkroom-bench-${spec.name}-`)));
   const port = await freePort();
   const { args, env } = spec.command(port, dir);
-  // BENCH_PROFILE=<dir> writes a V8 CPU profile of every server process there (node --cpu-prof).
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
-    : [];
-  const child = spawn(process.execPath, [...profile, ...args], {
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of every server process there (node --cpu-prof);
+  // BENCH_NODE_ARGS adds Node flags to every server process (e.g. --trace-gc), and
+  // BENCH_SERVER_STDOUT=1 shows what the servers print.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...extra, ...args], {
     cwd: BENCH_DIR,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -65,6 +65,25 @@ describe('board schema', () => {
     expect(getElement(doc, ids.arrow)).toMatchObject({ arrowStart: true, arrowEnd: true });
   });
 
+  it('stores only the fields that differ from their defaults, plus z and text', () => {
+    const doc = createBoardDoc();
+    const stroke = addElement(doc, {
+      kind: 'stroke',
+      x: 5,
+      y: 0,
+      points: pointsFrom([[0, 0]]),
+      author: 'Ada',
+      strokeColor: '#1e1e1e',
+    });
+    expect([...elementsMap(doc).get(stroke)!.keys()].sort()).toEqual(['author', 'kind', 'points', 'x', 'z']);
+    const note = addElement(doc, { kind: 'sticky' });
+    expect([...elementsMap(doc).get(note)!.keys()].sort()).toEqual(['kind', 'text', 'z']);
+    expect(getElement(doc, note)).toMatchObject({ text: '', fill: '#ffe066', strokeWidth: 2, opacity: 1 });
+    // A default value set later is stored: it may override someone else's concurrent edit.
+    setElementField(doc, stroke, 'opacity', 1);
+    expect(elementsMap(doc).get(stroke)!.get('opacity')).toBe(1);
+  });
+
   it('rejects invalid values and unknown fields on write', () => {
     const doc = createBoardDoc();
     expect(() => addElement(doc, { kind: 'rectangle', width: -1 })).toThrow(TypeError);

@@ -11,6 +11,7 @@ import {
   isElementKind,
   KIND_KEY,
 } from './element-kinds.js';
+import type { FieldSpec } from './fields.js';
 import { compareOrder } from './order.js';
 
 /** What it takes to create an element: its kind, and any fields that differ from the defaults. */
@@ -44,37 +45,54 @@ export function listElements(doc: Y.Doc): BoardElement[] {
   return out.sort(compareOrder);
 }
 
-function writeFields(
-  map: ElementMap,
-  kind: ElementKind,
-  fields: Record<string, unknown>,
-  all: boolean,
-): void {
-  for (const [name, spec] of fieldSpecs(kind)) {
-    const value = fields[name];
-    if (value === undefined) {
-      if (all) map.set(name, spec.write(spec.defaultValue));
-      continue;
-    }
-    if (spec.type === 'text' && !all) {
-      const current = map.get(name);
-      if (current instanceof Y.Text) {
-        replaceText(current, value as string);
-        continue;
-      }
-    }
-    map.set(name, spec.write(value));
-  }
+function checkFieldNames(kind: ElementKind, fields: Record<string, unknown>): void {
+  const specs = fieldSpecs(kind);
   for (const name of Object.keys(fields)) {
-    if (name !== 'kind' && name !== 'id' && !fieldSpecs(kind).has(name)) {
+    if (name !== 'kind' && name !== 'id' && !specs.has(name))
       throw new TypeError(`unknown field ${name} for ${kind}`);
-    }
   }
 }
 
 /**
- * Adds an element and returns its id. Every field is written, defaults included, so that
- * readers never depend on this version's defaults.
+ * Fields stored at creation even when they hold the default: the order key, and text, whose
+ * Y.Text must exist from the start (two people creating it concurrently would each make their
+ * own, and one person's typing would be lost).
+ */
+function alwaysStored(name: string, spec: FieldSpec<unknown>): boolean {
+  return name === 'z' || spec.type === 'text';
+}
+
+/** Writes a new element's fields, leaving out those equal to their default (read back as such). */
+function writeNewFields(map: ElementMap, kind: ElementKind, fields: Record<string, unknown>): void {
+  checkFieldNames(kind, fields);
+  for (const [name, spec] of fieldSpecs(kind)) {
+    const value = fields[name] ?? spec.defaultValue;
+    const stored = spec.write(value);
+    if (value !== spec.defaultValue || alwaysStored(name, spec)) map.set(name, stored);
+  }
+}
+
+/** Writes only the given fields; text is edited in place so concurrent typing merges. */
+function patchFields(map: ElementMap, kind: ElementKind, fields: Record<string, unknown>): void {
+  checkFieldNames(kind, fields);
+  for (const [name, spec] of fieldSpecs(kind)) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    const current = map.get(name);
+    if (spec.type === 'text' && current instanceof Y.Text) {
+      if (typeof value !== 'string') spec.write(value);
+      replaceText(current, value as string);
+      continue;
+    }
+    map.set(name, spec.write(value));
+  }
+}
+
+/**
+ * Adds an element and returns its id. Fields equal to their default are not stored (a stroke is
+ * then six map entries instead of thirteen, which is what a board of 50,000 strokes loads);
+ * readers fill them in. Changing a default is therefore a schema migration that writes the old
+ * default into elements that lack the field.
  *
  * @example
  * const id = addElement(doc, { kind: 'rectangle', x: 10, y: 10, width: 200, height: 100 });
@@ -88,7 +106,7 @@ export function addElement<K extends ElementKind>(
   const map: ElementMap = new Y.Map();
   doc.transact(() => {
     map.set(KIND_KEY, init.kind);
-    writeFields(map, init.kind, init, true);
+    writeNewFields(map, init.kind, init);
     elementsMap(doc).set(id, map);
   }, origin);
   return id;
@@ -108,7 +126,7 @@ export function updateElement<K extends ElementKind>(
 ): boolean {
   const map = elementsMap(doc).get(id);
   if (!(map instanceof Y.Map) || map.get(KIND_KEY) !== kind) return false;
-  doc.transact(() => writeFields(map, kind, patch, false), origin);
+  doc.transact(() => patchFields(map, kind, patch), origin);
   return true;
 }
 
@@ -123,7 +141,7 @@ export function setElementField<F extends CommonFieldName>(
   const map = elementsMap(doc).get(id);
   const kind = map?.get(KIND_KEY);
   if (!(map instanceof Y.Map) || !isElementKind(kind)) return false;
-  doc.transact(() => writeFields(map, kind, { [field]: value }, false), origin);
+  doc.transact(() => patchFields(map, kind, { [field]: value }), origin);
   return true;
 }
 
