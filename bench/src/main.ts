@@ -130,7 +130,7 @@ async function main() {
   const report: Record<string, unknown> = {
     startedAt: startedAt.toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    options,
+    options: { ...options, servers: options.servers.map((spec) => spec.name) },
     results: {},
   };
   const results = report.results as Record<string, Record<string, unknown>>;

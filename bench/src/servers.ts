@@ -37,7 +37,7 @@ export const SERVERS: readonly ServerSpec[] = [
         '--data',
         dataDir,
       ]),
-      env: { LOG_LEVEL: 'warn' },
+      env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     }),
   },
   {
@@ -144,7 +144,9 @@ export async function startServer(spec: ServerSpec, dataDir?: string): Promise<R
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of every server process there (node --cpu-prof);
   // BENCH_NODE_ARGS adds Node flags to every server process (e.g. --trace-gc), and
   // BENCH_SERVER_STDOUT=1 shows what the servers print.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+    : [];
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...profile, ...extra, ...args], {
     cwd: BENCH_DIR,

@@ -31,7 +31,10 @@ export interface ServerConfig {
   compactAfterUpdates: number;
   /** ... or this many bytes. Default 4 MiB. */
   compactAfterBytes: number;
-  /** Compact on unload when the log holds at least this many updates. Default 16. */
+  /**
+   * Compact on unload when the log holds at least this many updates. Default 1: a board that was
+   * written to is left as one snapshot, which the next load hands to clients as it is.
+   */
   compactOnUnloadAfterUpdates: number;
 }
 
@@ -50,7 +53,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   pingIntervalMs: 30_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * MiB,
-  compactOnUnloadAfterUpdates: 16,
+  compactOnUnloadAfterUpdates: 1,
 };
 
 /** The settings of the room core (everything but where to listen and what to serve). */

@@ -57,9 +57,10 @@ export class Connection implements RoomMember {
     this.waiting = [];
     this.waitingBytes = 0;
     for (const [data, isBinary] of waiting) {
-      if (this.closed) break;
+      if (this.closed) return;
       this.handle(data, isBinary);
     }
+    if (!this.closed) lease.room.greet(this);
   }
 
   /** Sends a frame, unless the socket is not reading: past `maxBufferedBytes` queued it is closed. */

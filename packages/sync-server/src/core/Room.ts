@@ -4,14 +4,14 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
-  ProtocolError,
   type RoomId,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { RoomStore } from '../storage/RoomStore.js';
+import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import { RoomAwareness } from './RoomAwareness.js';
+import { CorruptRoomError, RoomContent } from './RoomContent.js';
 import type { TickScheduler } from './TickScheduler.js';
 
 /** A member of a room: what the room needs of a connection. */
@@ -21,7 +21,7 @@ export interface RoomMember {
 }
 
 /**
- * One board in memory: its Y.Doc, its presence, its members, and the write-ahead pipeline.
+ * One board in memory: its content, its presence, its members, and the write-ahead pipeline.
  *
  * Write-ahead: a client's update is applied to the doc at once (which validates it), but nothing
  * derived from it leaves the server until it is in the store. Updates applied in one turn of the
@@ -47,22 +47,30 @@ export class Room {
   /** Called once when a write fails and the room stops accepting writes. */
   onFailed: (() => void) | null = null;
 
+  private readonly content: RoomContent;
+  /** Presence has a small doc of its own: y-protocols' Awareness only needs one for its client id. */
+  private readonly presenceDoc = new Y.Doc();
+
   private constructor(
     readonly id: RoomId,
-    readonly doc: Y.Doc,
+    stored: StoredRoom,
     private readonly store: RoomStore,
     private readonly limits: RoomLimits,
     private readonly logger: Logger,
     private readonly scheduler: TickScheduler,
-    stored: { tailCount: number; tailBytes: number },
   ) {
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
-    this.presence = new RoomAwareness(doc, limits, (update) => this.broadcast(encodeAwareness(update), null));
-    doc.on('update', (update: Uint8Array, origin: unknown) => this.enqueue(update, origin));
+    this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
+    this.presence = new RoomAwareness(this.presenceDoc, limits, (update) =>
+      this.broadcast(encodeAwareness(update), null),
+    );
   }
 
-  /** Loads a room from the store; resolves once every stored update is in the doc. */
+  /**
+   * Loads a room: once its stored updates are read, it can answer any client. The live Y.Doc is
+   * built only when someone writes (see RoomContent).
+   */
   static async load(
     id: RoomId,
     store: RoomStore,
@@ -72,22 +80,17 @@ export class Room {
   ): Promise<Room> {
     const started = performance.now();
     const stored = await store.load(id);
-    const doc = new Y.Doc();
     try {
-      doc.transact(() => {
-        for (const update of stored.updates) Y.applyUpdate(doc, update);
-      });
+      const room = new Room(id, stored, store, limits, logger, scheduler);
+      logger.debug(
+        { room: id, updates: stored.updates.length, ms: performance.now() - started },
+        'room loaded',
+      );
+      return room;
     } catch (error) {
-      doc.destroy();
       store.release(id);
-      throw new Error(`room ${id} holds an update that does not apply`, { cause: error });
+      throw new Error(`room ${id} holds updates that do not decode`, { cause: error });
     }
-    const room = new Room(id, doc, store, limits, logger, scheduler, stored);
-    logger.debug(
-      { room: id, updates: stored.updates.length, ms: performance.now() - started },
-      'room loaded',
-    );
-    return room;
   }
 
   get memberCount(): number {
@@ -99,12 +102,28 @@ export class Room {
     return this.failed;
   }
 
-  /** Adds a member and starts the sync handshake: our state vector, then everyone's presence. */
+  /** Adds a member and sends it everyone's presence. */
   join(member: RoomMember): void {
     this.members.add(member);
-    member.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = this.presence.encodeAll();
     if (states) member.send(encodeAwareness(states));
+  }
+
+  /**
+   * Sends a member our state vector (sync step 1), asking for what we lack. Called after the
+   * member's own first frames are answered: for a large board not yet live, computing the state
+   * vector costs more than handing a fresh client the stored bytes.
+   */
+  greet(member: RoomMember): void {
+    if (this.failed) return;
+    let stateVector: Uint8Array;
+    try {
+      stateVector = this.content.stateVector();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    member.send(encodeSyncStep1(stateVector));
   }
 
   leave(member: RoomMember): void {
@@ -116,20 +135,23 @@ export class Room {
   applyUpdate(update: Uint8Array, from: RoomMember): void {
     if (this.failed) return;
     try {
-      Y.applyUpdate(this.doc, update, from);
+      this.content.apply(update, from, this.limits.maxPendingUpdateBytes);
     } catch (error) {
-      throw new ProtocolError(CloseCode.InvalidUpdate, `update does not apply: ${(error as Error).message}`);
+      if (error instanceof CorruptRoomError) this.fail(error);
+      else throw error;
     }
-    this.limitPending();
   }
 
   /** Answers a sync step 1: what the asker lacks, sent once all of it is durable. */
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
+    if (this.failed) return;
     let diff: Uint8Array;
     try {
-      diff = this.encodeIntegrated(stateVector);
-    } catch {
-      throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
+      diff = this.content.diff(stateVector);
+    } catch (error) {
+      if (!(error instanceof CorruptRoomError)) throw error;
+      this.fail(error);
+      return;
     }
     const reply = encodeSyncStep2(diff);
     this.afterDurable(() => to.send(reply));
@@ -164,7 +186,8 @@ export class Room {
       }
     }
     this.presence.destroy();
-    this.doc.destroy();
+    this.presenceDoc.destroy();
+    this.content.destroy();
     this.store.release(this.id);
     this.logger.debug({ room: this.id }, 'room unloaded');
   }
@@ -219,28 +242,11 @@ export class Room {
 
   private async compact(): Promise<void> {
     // The snapshot may hold updates still waiting in the batch: writing them early is harmless.
-    const snapshot = this.encodeIntegrated();
+    const snapshot = this.content.snapshot();
     await this.store.compact(this.id, snapshot);
     this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length }, 'room compacted');
     this.tailCount = 0;
     this.tailBytes = 0;
-  }
-
-  /**
-   * The doc as an update (diffed against `stateVector`), leaving out updates still waiting for
-   * missing dependencies: Yjs would include them, and they must be neither relayed nor stored.
-   */
-  private encodeIntegrated(stateVector?: Uint8Array): Uint8Array {
-    const store = this.doc.store;
-    const { pendingStructs, pendingDs } = store;
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    try {
-      return Y.encodeStateAsUpdate(this.doc, stateVector);
-    } finally {
-      store.pendingStructs = pendingStructs;
-      store.pendingDs = pendingDs;
-    }
   }
 
   private afterDurable(run: () => void): void {
@@ -256,23 +262,6 @@ export class Room {
 
   private broadcast(message: Uint8Array, except: unknown): void {
     for (const member of this.members) if (member !== except) member.send(message);
-  }
-
-  /**
-   * Updates whose dependencies are missing wait inside the doc. A client that never sends the
-   * missing part must not grow them without bound: past the limit they are dropped and the
-   * sender is closed (its provider reconnects and resyncs what it really has).
-   */
-  private limitPending(): void {
-    const store = this.doc.store;
-    const pending = (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
-    if (pending <= this.limits.maxPendingUpdateBytes) return;
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    throw new ProtocolError(
-      CloseCode.TooManyPendingUpdates,
-      `${pending} bytes of updates with missing dependencies`,
-    );
   }
 
   private fail(error: unknown): void {
