@@ -1,1 +1,1 @@
-import './inkroom-status.js';
+import './app/inkroom-app.js';

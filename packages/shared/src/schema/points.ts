@@ -9,6 +9,8 @@ import * as encoding from 'lib0/encoding';
 export interface PointList {
   readonly xy: Float32Array;
   readonly pressure: Float32Array | null;
+  /** Coordinates are kept to 2^-precision units when stored (default 2: 1/4 unit). */
+  readonly precision?: number;
 }
 
 /** Number of points in a list. */
@@ -16,8 +18,14 @@ export function pointCount(points: PointList): number {
   return points.xy.length >> 1;
 }
 
-/** Builds a point list from `[x, y, pressure?]` tuples (pressure kept only when every point has one). */
-export function pointsFrom(tuples: ReadonlyArray<readonly [number, number, number?]>): PointList {
+/**
+ * Builds a point list from `[x, y, pressure?]` tuples (pressure kept only when every point has
+ * one). A stroke drawn zoomed in should ask for a finer `precision`.
+ */
+export function pointsFrom(
+  tuples: ReadonlyArray<readonly [number, number, number?]>,
+  precision?: number,
+): PointList {
   const xy = new Float32Array(tuples.length * 2);
   const hasPressure = tuples.length > 0 && tuples.every((t) => t[2] !== undefined);
   const pressure = hasPressure ? new Float32Array(tuples.length) : null;
@@ -26,7 +34,7 @@ export function pointsFrom(tuples: ReadonlyArray<readonly [number, number, numbe
     xy[i * 2 + 1] = t[1];
     if (pressure) pressure[i] = t[2] ?? 0.5;
   });
-  return { xy, pressure };
+  return precision === undefined ? { xy, pressure } : { xy, pressure, precision };
 }
 
 export const EMPTY_POINTS: PointList = { xy: new Float32Array(0), pressure: null };
@@ -50,7 +58,7 @@ const MAX_PRECISION = 8;
 const PRESSURE_STEPS = 255;
 
 /** Encodes a point list compactly; precision `q` keeps coordinates to 2^-q units. */
-export function encodePoints(points: PointList, q = DEFAULT_POINT_PRECISION): Uint8Array {
+export function encodePoints(points: PointList, q = points.precision ?? DEFAULT_POINT_PRECISION): Uint8Array {
   if (!Number.isInteger(q) || q < 0 || q > MAX_PRECISION) throw new RangeError(`point precision ${q}`);
   const scale = 2 ** q;
   const count = pointCount(points);
@@ -109,7 +117,7 @@ export function decodePoints(bytes: Uint8Array): PointList | null {
       }
     }
     if (decoding.hasContent(dec)) return null;
-    return { xy, pressure };
+    return q === DEFAULT_POINT_PRECISION ? { xy, pressure } : { xy, pressure, precision: q };
   } catch {
     return null;
   }

@@ -1,0 +1,83 @@
+import {
+  addElement,
+  deleteElements,
+  type ElementFields,
+  type ElementId,
+  type ElementKind,
+  keysAt,
+  setElementField,
+} from '@inkroom/shared';
+import { expand, union } from '../model/bounds.js';
+import type { ToolContext } from '../tools/Tool.js';
+
+/** Deletes the selected elements (one undo step). */
+export function deleteSelection(ctx: ToolContext): void {
+  if (ctx.selection.size === 0) return;
+  deleteElements(ctx.doc, [...ctx.selection], ctx.origin);
+  ctx.selection.clear();
+  ctx.selectionChanged();
+}
+
+/** Copies the selection 20 units down and right, on top, and selects the copies. */
+export function duplicateSelection(ctx: ToolContext): void {
+  const entries = ctx.scene.all().filter((entry) => ctx.selection.has(entry.id));
+  if (entries.length === 0) return;
+  const top = ctx.scene.all().at(-1)?.element.z ?? null;
+  const keys = keysAt(top ? [top] : [], top ? 1 : 0, entries.length);
+  const copies: ElementId[] = [];
+  ctx.doc.transact(() => {
+    entries.forEach((entry, i) => {
+      const { id: _id, ...fields } = entry.element;
+      const init = { ...fields, x: fields.x + 20, y: fields.y + 20, z: keys[i]!, author: ctx.author };
+      copies.push(
+        addElement(ctx.doc, init as { kind: ElementKind } & Partial<ElementFields<ElementKind>>, ctx.origin),
+      );
+    });
+  }, ctx.origin);
+  ctx.selection.clear();
+  for (const id of copies) ctx.selection.add(id);
+  ctx.selectionChanged();
+}
+
+export function selectAll(ctx: ToolContext): void {
+  ctx.selection.clear();
+  for (const entry of ctx.scene.all()) ctx.selection.add(entry.id);
+  ctx.selectionChanged();
+}
+
+/**
+ * Moves each selected element one step up (or down) past the next unselected element it
+ * overlaps order with. Only `z` is written, so concurrent reorders by others merge.
+ */
+export function reorderSelection(ctx: ToolContext, direction: 'forward' | 'backward'): void {
+  const all = ctx.scene.all();
+  const rest = all.filter((entry) => !ctx.selection.has(entry.id));
+  const moving = all.filter((entry) => ctx.selection.has(entry.id));
+  if (moving.length === 0 || rest.length === 0) return;
+  const restKeys = rest.map((entry) => entry.element.z);
+  const index = (entry: (typeof all)[number]) =>
+    rest.filter((other) => other.element.z <= entry.element.z).length;
+  // Where the selection goes: just above the first other element above it, or just below the
+  // first other element below it.
+  const target =
+    direction === 'forward'
+      ? Math.min(rest.length, Math.max(...moving.map(index)) + 1)
+      : Math.max(0, Math.min(...moving.map(index)) - 1);
+  const keys = keysAt(restKeys, target, moving.length);
+  ctx.doc.transact(() => {
+    moving.forEach((entry, i) => {
+      setElementField(ctx.doc, entry.id, 'z', keys[i]!, ctx.origin);
+    });
+  }, ctx.origin);
+}
+
+/** Fits the whole board (or nothing, on an empty one) in the view. */
+export function zoomToFit(ctx: ToolContext): void {
+  let box = ctx.scene.bounds();
+  if (!box) return;
+  for (const id of ctx.selection) {
+    const entry = ctx.scene.get(id);
+    if (entry) box = union(box, entry);
+  }
+  ctx.viewport.fit(expand(box, 10));
+}

@@ -1,0 +1,125 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { DrawingStyle, ToolId } from '../tools/Tool.js';
+
+export const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5'];
+export const FILLS = ['none', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99'];
+export const WIDTHS = [1, 2, 4, 8];
+
+const TOOLS: { id: ToolId; label: string; icon: string; key?: string }[] = [
+  { id: 'select', label: 'Select', icon: '⬚', key: 'V' },
+  { id: 'pen', label: 'Pen', icon: '✎', key: 'P' },
+  { id: 'highlighter', label: 'Highlighter', icon: '▮' },
+  { id: 'eraser', label: 'Eraser', icon: '⌫', key: 'E' },
+  { id: 'rectangle', label: 'Rectangle', icon: '▭', key: 'R' },
+  { id: 'ellipse', label: 'Ellipse', icon: '◯', key: 'O' },
+  { id: 'line', label: 'Line', icon: '╱', key: 'L' },
+  { id: 'arrow', label: 'Arrow', icon: '➔', key: 'A' },
+  { id: 'text', label: 'Text', icon: 'T', key: 'T' },
+  { id: 'sticky', label: 'Sticky note', icon: '▤', key: 'N' },
+];
+
+export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: boolean): TemplateResult {
+  const shown = minimal ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky'].includes(t.id)) : TOOLS;
+  return html`<div class="toolbar" role="toolbar" aria-label="Tools" part="toolbar">
+    ${shown.map(
+      (tool) => html`<button
+        type="button"
+        data-tool=${tool.id}
+        aria-label=${tool.key ? `${tool.label} (${tool.key})` : tool.label}
+        title=${tool.key ? `${tool.label} — ${tool.key}` : tool.label}
+        aria-pressed=${active === tool.id ? 'true' : 'false'}
+        @click=${() => choose(tool.id)}
+      >
+        ${tool.icon}
+      </button>`,
+    )}
+  </div>`;
+}
+
+export function stylePanel(
+  style: DrawingStyle,
+  change: (patch: Partial<DrawingStyle>) => void,
+): TemplateResult {
+  return html`<div class="panel" part="style-panel" role="group" aria-label="Style">
+    <div>Stroke</div>
+    <div class="swatches">
+      ${COLORS.map(
+        (color) => html`<button
+          type="button"
+          class="swatch"
+          style="background:${color}"
+          aria-label=${`Stroke colour ${color}`}
+          aria-pressed=${style.strokeColor === color ? 'true' : 'false'}
+          @click=${() => change({ strokeColor: color })}
+        ></button>`,
+      )}
+    </div>
+    <div>Fill</div>
+    <div class="swatches">
+      ${FILLS.map(
+        (fill) => html`<button
+          type="button"
+          class="swatch"
+          style="background:${fill === 'none' ? 'repeating-linear-gradient(45deg,#fff,#fff 3px,#dee2e6 3px,#dee2e6 6px)' : fill}"
+          aria-label=${fill === 'none' ? 'No fill' : `Fill ${fill}`}
+          aria-pressed=${style.fill === fill ? 'true' : 'false'}
+          @click=${() => change({ fill })}
+        ></button>`,
+      )}
+    </div>
+    <div>Width</div>
+    <div class="swatches">
+      ${WIDTHS.map(
+        (width) => html`<button
+          type="button"
+          aria-label=${`Stroke width ${width}`}
+          aria-pressed=${style.strokeWidth === width ? 'true' : 'false'}
+          @click=${() => change({ strokeWidth: width })}
+        >
+          ${width}
+        </button>`,
+      )}
+    </div>
+    <label
+      >Opacity
+      <input
+        type="range"
+        min="0.1"
+        max="1"
+        step="0.1"
+        .value=${String(style.opacity)}
+        @input=${(e: Event) => change({ opacity: Number((e.target as HTMLInputElement).value) })}
+    /></label>
+  </div>`;
+}
+
+export function zoomControls(
+  zoom: number,
+  zoomBy: (factor: number) => void,
+  fit: () => void,
+  undo: () => void,
+  redo: () => void,
+): TemplateResult {
+  return html`<div class="zoom" part="zoom">
+    <button type="button" aria-label="Undo (Ctrl+Z)" @click=${undo}>↶</button>
+    <button type="button" aria-label="Redo (Shift+Ctrl+Z)" @click=${redo}>↷</button>
+    <button type="button" aria-label="Zoom out" @click=${() => zoomBy(1 / 1.2)}>−</button>
+    <span aria-live="polite">${Math.round(zoom * 100)}%</span>
+    <button type="button" aria-label="Zoom in" @click=${() => zoomBy(1.2)}>+</button>
+    <button type="button" aria-label="Zoom to fit (Shift+1)" @click=${fit}>⤢</button>
+  </div>`;
+}
+
+export function statusBadge(status: string, readOnly: boolean): TemplateResult {
+  const text =
+    {
+      connecting: 'Connecting…',
+      connected: 'Connected',
+      synced: 'Live',
+      offline: 'Offline',
+      reconnecting: 'Reconnecting…',
+    }[status] ?? status;
+  return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite">
+    ${text}${readOnly ? ' · read-only' : nothing}
+  </div>`;
+}

@@ -1,0 +1,479 @@
+import { type ElementId, getElement, updateElement } from '@inkroom/shared';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { ConnectionController } from '../controllers/ConnectionController.js';
+import { HistoryController } from '../controllers/HistoryController.js';
+import type { Point } from '../model/bounds.js';
+import { PresenceController } from '../presence/PresenceController.js';
+import { FONT_FAMILY } from '../render/draw-element.js';
+import { Renderer } from '../render/Renderer.js';
+import { SceneIndex } from '../scene/SceneIndex.js';
+import {
+  type BoardPointer,
+  createTools,
+  type DrawingStyle,
+  TOOL_KEYS,
+  type Tool,
+  type ToolContext,
+  type ToolId,
+} from '../tools/index.js';
+import { Viewport } from '../viewport/Viewport.js';
+import { deleteSelection, duplicateSelection, reorderSelection, selectAll, zoomToFit } from './actions.js';
+import { statusBadge, stylePanel, toolbar, zoomControls } from './chrome.js';
+import { StageInput } from './input.js';
+import { boardStyles } from './styles.js';
+
+/**
+ * `<inkroom-board server="ws://host:1234" room="team-plan">`: a live collaborative whiteboard.
+ * It composes small parts: a connection (Y.Doc + provider), history (per-user undo), presence,
+ * a viewport, a scene index, a two-layer renderer, stage input and one module per tool.
+ */
+export class InkroomBoard extends LitElement {
+  static override styles = boardStyles;
+  static override properties = {
+    server: { type: String },
+    room: { type: String },
+    readonly: { type: Boolean, reflect: true },
+    userName: { type: String, attribute: 'user-name' },
+    userColor: { type: String, attribute: 'user-color' },
+    toolbar: { type: String },
+    tool: { state: true },
+    drawingStyle: { state: true },
+    editing: { state: true },
+  };
+
+  declare server: string;
+  declare room: string;
+  declare readonly: boolean;
+  declare userName: string;
+  declare userColor: string;
+  declare toolbar: 'full' | 'minimal' | 'none';
+  declare tool: ToolId;
+  declare drawingStyle: DrawingStyle;
+  declare editing: ElementId | null;
+
+  readonly viewport = new Viewport();
+  readonly selection = new Set<ElementId>();
+  private readonly connection = new ConnectionController(this, () =>
+    this.server && this.room ? { server: this.server, room: this.room } : null,
+  );
+  private readonly history = new HistoryController(this);
+  private readonly presence = new PresenceController(this, () => this.presenceChanged());
+  private peopleKey = '';
+  private readonly tools: Record<ToolId, Tool> = createTools();
+  private scene: SceneIndex | null = null;
+  private renderer: Renderer | null = null;
+  private input: StageInput | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private context: ToolContext | null = null;
+  private cleanups: (() => void)[] = [];
+  private spaceDown = false;
+
+  constructor() {
+    super();
+    this.server = '';
+    this.room = '';
+    this.readonly = false;
+    this.userName = 'Guest';
+    this.userColor = '#4c6ef5';
+    this.toolbar = 'full';
+    this.tool = 'pen';
+    this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
+    this.editing = null;
+    this.connection.onRebuild(() => this.attachDoc());
+  }
+
+  /** The board's Y.Doc, for advanced use (null until connected). */
+  get doc() {
+    return this.connection.doc;
+  }
+
+  get status() {
+    return this.connection.status;
+  }
+
+  /** Elements on the board (for tests and embedders). */
+  get elementCount(): number {
+    return this.scene?.size ?? 0;
+  }
+
+  /** A plain summary of what the board holds and who is here (for tests and debugging). */
+  describeBoard() {
+    const elements = (this.scene?.all() ?? []).map(({ element }) => ({
+      id: element.id,
+      kind: element.kind,
+      x: element.x,
+      y: element.y,
+      author: element.author,
+      ...('text' in element ? { text: element.text } : {}),
+    }));
+    return {
+      count: elements.length,
+      kinds: elements.map((e) => e.kind),
+      elements,
+      status: this.connection.status,
+      zoom: this.viewport.zoom,
+      peers: [...this.presence.peers.values()].map((peer) => ({
+        name: peer.user.name,
+        color: peer.user.color,
+        cursor: peer.cursor,
+      })),
+    };
+  }
+
+  undo(): void {
+    this.history.undo();
+  }
+
+  redo(): void {
+    this.history.redo();
+  }
+
+  zoomToFit(): void {
+    const ctx = this.toolContext();
+    if (ctx) zoomToFit(ctx);
+  }
+
+  setTool(id: ToolId): void {
+    this.toolContext() && this.tools[this.tool].cancel(this.toolContext()!);
+    this.tool = id;
+    this.renderer?.requestOverlay();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Focusable, so keyboard shortcuts reach it (an embedder's own tabindex wins).
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    this.addEventListener('keydown', this.onKeyDown);
+    this.addEventListener('keyup', this.onKeyUp);
+    if (this.hasUpdated) this.attachStage();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeyDown);
+    this.removeEventListener('keyup', this.onKeyUp);
+    this.detachStage();
+    this.detachDoc();
+  }
+
+  protected override firstUpdated(): void {
+    this.attachStage();
+    this.attachDoc();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('room')) this.connection.sync();
+    if (changed.has('userName') || changed.has('userColor')) {
+      this.presence.setUser({ name: this.userName, color: this.userColor });
+    }
+    if (changed.has('editing') && this.editing) this.renderRoot.querySelector('textarea')?.focus();
+  }
+
+  private get canEdit(): boolean {
+    return !this.readonly && !this.connection.readOnlyBecauseNewer;
+  }
+
+  private attachStage(): void {
+    const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
+    if (!stage || this.input) return;
+    const board = this;
+    this.input = new StageInput(stage, {
+      viewport: this.viewport,
+      toolDown: (p) => this.toolDown(p),
+      toolMove: (p) => this.withTool((tool, ctx) => tool.move(p, ctx)),
+      toolUp: (p) => this.withTool((tool, ctx) => tool.up(p, ctx)),
+      toolCancel: () => this.withTool((tool, ctx) => tool.cancel(ctx)),
+      hover: (p: Point | null) => this.presence.setCursor(p),
+      get spaceHeld() {
+        return board.spaceDown;
+      },
+    });
+    this.input.attach();
+    this.resizeObserver = new ResizeObserver(() =>
+      this.viewport.setSize(stage.clientWidth, stage.clientHeight),
+    );
+    this.resizeObserver.observe(stage);
+    this.viewport.setSize(stage.clientWidth, stage.clientHeight);
+  }
+
+  private detachStage(): void {
+    this.input?.detach();
+    this.input = null;
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+  }
+
+  /** (Re)builds everything that hangs off the Y.Doc: scene, renderer, history, presence. */
+  private attachDoc(): void {
+    this.detachDoc();
+    const doc = this.connection.doc;
+    const provider = this.connection.provider;
+    const sceneCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.scene');
+    const overlayCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.overlay');
+    if (!doc || !provider || !sceneCanvas || !overlayCanvas) return;
+    const scene = new SceneIndex(doc);
+    const renderer = new Renderer(scene, this.viewport, sceneCanvas, overlayCanvas);
+    this.scene = scene;
+    this.renderer = renderer;
+    this.selection.clear();
+    this.context = null;
+    scene.start();
+    renderer.start();
+    this.history.attach(doc);
+    this.presence.attach(provider.awareness);
+    this.presence.setUser({ name: this.userName, color: this.userColor });
+    this.cleanups.push(
+      renderer.addOverlayPainter((ctx, viewport) =>
+        this.presence.paint(ctx, viewport, (id) => scene.get(id as ElementId) ?? null),
+      ),
+      renderer.addOverlayPainter((ctx) => {
+        const toolContext = this.toolContext();
+        if (toolContext) this.tools[this.tool].paint?.(ctx, toolContext);
+        if (this.tool !== 'select' && toolContext) this.tools.select.paint?.(ctx, toolContext);
+      }),
+      scene.onChange((changed) => {
+        // Elements deleted by anyone leave the selection.
+        let dropped = false;
+        for (const id of changed)
+          if (this.selection.has(id) && !scene.get(id)) dropped = this.selection.delete(id) || dropped;
+        if (dropped) this.selectionChanged();
+        this.dispatchEvent(
+          new CustomEvent('inkroom-change', { bubbles: true, composed: true, detail: { ids: [...changed] } }),
+        );
+      }),
+      this.viewport.onChange(() => this.requestUpdate()),
+    );
+  }
+
+  private detachDoc(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.renderer?.stop();
+    this.scene?.stop();
+    this.history.detach();
+    this.presence.detach();
+    this.renderer = null;
+    this.scene = null;
+    this.context = null;
+  }
+
+  private toolContext(): ToolContext | null {
+    const doc = this.connection.doc;
+    const scene = this.scene;
+    if (!doc || !scene) return null;
+    if (this.context) return this.context;
+    const board = this;
+    this.context = {
+      doc,
+      scene,
+      viewport: this.viewport,
+      origin: this.history.origin,
+      get style() {
+        return board.drawingStyle;
+      },
+      get author() {
+        return board.userName;
+      },
+      selection: this.selection,
+      selectionChanged: () => this.selectionChanged(),
+      requestOverlay: () => this.renderer?.requestOverlay(),
+      editText: (id) => {
+        this.editing = id;
+      },
+      shareLiveStroke: (stroke) => this.presence.setLive(stroke),
+      setTool: (id) => this.setTool(id),
+    };
+    return this.context;
+  }
+
+  private presenceChanged(): void {
+    this.renderer?.requestOverlay();
+    const people = this.presence.people();
+    const key = people.map((p) => `${p.name}\u0000${p.color}`).join('\u0001');
+    if (key === this.peopleKey) return;
+    this.peopleKey = key;
+    this.dispatchEvent(
+      new CustomEvent('inkroom-presence', { bubbles: true, composed: true, detail: { people } }),
+    );
+  }
+
+  private selectionChanged(): void {
+    this.presence.setSelection(this.selection);
+    this.renderer?.requestOverlay();
+    this.dispatchEvent(
+      new CustomEvent('inkroom-selection', {
+        bubbles: true,
+        composed: true,
+        detail: { ids: [...this.selection] },
+      }),
+    );
+  }
+
+  private withTool(run: (tool: Tool, ctx: ToolContext) => void): void {
+    const ctx = this.toolContext();
+    if (ctx && this.canEdit) run(this.tools[this.tool], ctx);
+  }
+
+  private toolDown(pointer: BoardPointer): void {
+    this.focus();
+    if (this.editing) this.editing = null;
+    this.history.boundary();
+    this.withTool((tool, ctx) => tool.down(pointer, ctx));
+  }
+
+  private readonly onKeyDown = (event: KeyboardEvent) => {
+    if (this.editing || (event.target as HTMLElement)?.tagName === 'TEXTAREA') return;
+    const ctx = this.toolContext();
+    const mod = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    if (key === ' ') {
+      this.spaceDown = true;
+      event.preventDefault();
+      return;
+    }
+    if (mod && key === 'z') {
+      event.preventDefault();
+      if (event.shiftKey) this.history.redo();
+      else this.history.undo();
+      return;
+    }
+    if (mod && key === 'y') {
+      event.preventDefault();
+      this.history.redo();
+      return;
+    }
+    if (!ctx) return;
+    if (mod && key === 'a') {
+      event.preventDefault();
+      this.setTool('select');
+      selectAll(ctx);
+    } else if (mod && key === 'd') {
+      event.preventDefault();
+      if (this.canEdit) duplicateSelection(ctx);
+    } else if (key === 'delete' || key === 'backspace') {
+      if (this.canEdit) deleteSelection(ctx);
+    } else if (key === 'escape') {
+      this.tools[this.tool].cancel(ctx);
+      this.selection.clear();
+      this.selectionChanged();
+    } else if (key === ']' && this.canEdit) {
+      reorderSelection(ctx, 'forward');
+    } else if (key === '[' && this.canEdit) {
+      reorderSelection(ctx, 'backward');
+    } else if (event.shiftKey && event.code === 'Digit1') {
+      zoomToFit(ctx);
+    } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
+      this.setTool(TOOL_KEYS[key]!);
+    }
+  };
+
+  private readonly onKeyUp = (event: KeyboardEvent) => {
+    if (event.key === ' ') this.spaceDown = false;
+  };
+
+  private renderEditor() {
+    const doc = this.connection.doc;
+    if (!this.editing || !doc) return nothing;
+    const element = getElement(doc, this.editing);
+    if (!element || (element.kind !== 'text' && element.kind !== 'sticky')) return nothing;
+    const zoom = this.viewport.zoom;
+    const at = this.viewport.toScreen({ x: element.x, y: element.y });
+    const inset = element.kind === 'sticky' ? 12 : 0;
+    const style = [
+      `left:${at.x + inset * zoom}px`,
+      `top:${at.y + inset * zoom}px`,
+      `width:${Math.max(40, element.width - inset * 2)}px`,
+      `height:${Math.max(element.fontSize * 1.25, element.height - inset * 2)}px`,
+      `transform:scale(${zoom})`,
+      `font:${element.fontSize}px ${FONT_FAMILY}`,
+      `color:${element.strokeColor}`,
+      `text-align:${element.kind === 'text' ? element.align : 'left'}`,
+    ].join(';');
+    const kind = element.kind;
+    const id = element.id;
+    return html`<textarea
+      class="editor"
+      aria-label=${kind === 'sticky' ? 'Sticky note text' : 'Text'}
+      style=${style}
+      .value=${element.text}
+      @input=${(e: Event) => this.editText(id, kind, (e.target as HTMLTextAreaElement).value)}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this.finishEditing();
+        e.stopPropagation();
+      }}
+      @blur=${() => this.finishEditing()}
+    ></textarea>`;
+  }
+
+  private editText(id: ElementId, kind: 'text' | 'sticky', text: string): void {
+    const doc = this.connection.doc;
+    if (!doc || !this.canEdit) return;
+    if (kind === 'sticky') {
+      updateElement(doc, id, 'sticky', { text }, this.history.origin);
+      return;
+    }
+    const element = getElement(doc, id);
+    if (element?.kind !== 'text') return;
+    // Plain text grows with what is typed.
+    const measure = document.createElement('canvas').getContext('2d');
+    let width = element.width;
+    if (measure) {
+      measure.font = `${element.fontSize}px ${FONT_FAMILY}`;
+      width = Math.max(40, ...text.split('\n').map((line) => measure.measureText(line).width + 8));
+    }
+    const height = Math.max(1, text.split('\n').length) * element.fontSize * 1.25;
+    updateElement(doc, id, 'text', { text, width, height }, this.history.origin);
+  }
+
+  private finishEditing(): void {
+    const doc = this.connection.doc;
+    const id = this.editing;
+    this.editing = null;
+    if (!doc || !id) return;
+    const element = getElement(doc, id);
+    // An empty text box is not worth keeping; an empty sticky note is.
+    if (element?.kind === 'text' && element.text.trim() === '' && this.canEdit) {
+      doc.transact(() => doc.getMap('elements').delete(id), this.history.origin);
+    }
+    this.focus();
+  }
+
+  override render() {
+    const chrome = this.toolbar !== 'none';
+    return html`
+      <div class="stage" part="stage" style="cursor:${this.spaceDown ? 'grab' : this.tools[this.tool].cursor}">
+        <canvas class="scene" aria-hidden="true"></canvas>
+        <canvas class="overlay" aria-hidden="true"></canvas>
+      </div>
+      <span class="sr-only" aria-live="polite">${this.elementCount} elements on the board</span>
+      ${chrome && this.canEdit ? toolbar(this.tool, (id) => this.setTool(id), this.toolbar === 'minimal') : nothing}
+      ${
+        chrome && this.canEdit && this.toolbar === 'full'
+          ? stylePanel(this.drawingStyle, (patch) => {
+              this.drawingStyle = { ...this.drawingStyle, ...patch };
+            })
+          : nothing
+      }
+      ${
+        chrome
+          ? zoomControls(
+              this.viewport.zoom,
+              (factor) =>
+                this.viewport.zoomAt({ x: this.viewport.width / 2, y: this.viewport.height / 2 }, factor),
+              () => this.zoomToFit(),
+              () => this.undo(),
+              () => this.redo(),
+            )
+          : nothing
+      }
+      ${statusBadge(this.connection.status, !this.canEdit)} ${this.renderEditor()}
+    `;
+  }
+}
+
+if (!customElements.get('inkroom-board')) customElements.define('inkroom-board', InkroomBoard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'inkroom-board': InkroomBoard;
+  }
+}

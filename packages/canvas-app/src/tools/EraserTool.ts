@@ -1,0 +1,82 @@
+import { type BoardElement, deleteElements, type ElementId } from '@inkroom/shared';
+import type { Point } from '../model/bounds.js';
+import { drawElement } from '../render/draw-element.js';
+import { buildPaths } from '../render/paths.js';
+import type { BoardPointer, Tool, ToolContext } from './Tool.js';
+
+/**
+ * Scrub to erase: every element the pointer passes over fades at once and is deleted, in one
+ * transaction (one undo step), when the pointer lifts.
+ */
+export class EraserTool implements Tool {
+  readonly id = 'eraser';
+  readonly cursor = 'cell';
+  private readonly doomed = new Set<ElementId>();
+  private last: Point | null = null;
+  private trail: Point[] = [];
+
+  down(pointer: BoardPointer, ctx: ToolContext): void {
+    this.doomed.clear();
+    this.last = pointer.board;
+    this.trail = [pointer.board];
+    this.hit(pointer.board, ctx);
+  }
+
+  move(pointer: BoardPointer, ctx: ToolContext): void {
+    if (!this.last) return;
+    // Sample the segment so a fast scrub does not skip thin strokes.
+    const from = this.last;
+    const to = pointer.board;
+    const step = 4 / ctx.viewport.zoom;
+    const steps = Math.max(1, Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) / step));
+    for (let i = 1; i <= steps; i++) {
+      this.hit({ x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps }, ctx);
+    }
+    this.last = to;
+    this.trail.push(to);
+    if (this.trail.length > 12) this.trail.shift();
+    ctx.requestOverlay();
+  }
+
+  up(_pointer: BoardPointer, ctx: ToolContext): void {
+    if (this.doomed.size > 0) deleteElements(ctx.doc, this.doomed, ctx.origin);
+    this.cancel(ctx);
+  }
+
+  cancel(ctx: ToolContext): void {
+    this.doomed.clear();
+    this.last = null;
+    this.trail = [];
+    ctx.requestOverlay();
+  }
+
+  paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
+    // What will go fades: painted over in white, mostly opaque.
+    for (const id of this.doomed) {
+      const entry = ctx.scene.get(id);
+      if (!entry) continue;
+      const ghost = { ...entry.element, strokeColor: '#ffffff', opacity: 0.75 } as BoardElement;
+      if ('fill' in ghost && ghost.fill !== 'none') (ghost as { fill: string }).fill = '#ffffff';
+      drawElement(canvas, ghost, buildPaths(ghost));
+    }
+    if (this.trail.length > 1) {
+      canvas.strokeStyle = 'rgba(120, 120, 120, 0.5)';
+      canvas.lineWidth = 6 / ctx.viewport.zoom;
+      canvas.lineCap = 'round';
+      canvas.beginPath();
+      for (const [i, p] of this.trail.entries()) {
+        if (i === 0) canvas.moveTo(p.x, p.y);
+        else canvas.lineTo(p.x, p.y);
+      }
+      canvas.stroke();
+    }
+  }
+
+  private hit(p: Point, ctx: ToolContext): void {
+    const entry = ctx.scene.topmostAt(p, 6 / ctx.viewport.zoom);
+    if (entry && !this.doomed.has(entry.id)) {
+      this.doomed.add(entry.id);
+      ctx.requestOverlay();
+    }
+  }
+}

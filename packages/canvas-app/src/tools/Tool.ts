@@ -1,0 +1,79 @@
+import type { Color, ElementId } from '@inkroom/shared';
+import type * as Y from 'yjs';
+import type { Point } from '../model/bounds.js';
+import type { SceneIndex } from '../scene/SceneIndex.js';
+import type { Viewport } from '../viewport/Viewport.js';
+
+export const TOOL_IDS = [
+  'select',
+  'pen',
+  'highlighter',
+  'eraser',
+  'rectangle',
+  'ellipse',
+  'line',
+  'arrow',
+  'text',
+  'sticky',
+] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+/** A pointer event reduced to what tools need, with the position in both spaces. */
+export interface BoardPointer {
+  readonly screen: Point;
+  readonly board: Point;
+  /** 0..1; mice report 0.5 while pressed. */
+  readonly pressure: number;
+  readonly pointerType: string;
+  readonly shiftKey: boolean;
+  readonly altKey: boolean;
+}
+
+/** The style new elements get, from the style panel. */
+export interface DrawingStyle {
+  strokeColor: Color;
+  strokeWidth: number;
+  fill: Color;
+  opacity: number;
+}
+
+/** What a stroke in progress looks like to others (sent through awareness, see presence). */
+export interface LiveStroke {
+  readonly brush: 'pen' | 'highlighter';
+  readonly color: Color;
+  readonly width: number;
+  /** x, y, pressure triples in board units. */
+  readonly points: number[];
+}
+
+/** Everything a tool may touch. Writes go through `origin`, so undo sees only local work. */
+export interface ToolContext {
+  readonly doc: Y.Doc;
+  readonly scene: SceneIndex;
+  readonly viewport: Viewport;
+  readonly origin: object;
+  readonly style: DrawingStyle;
+  readonly author: string;
+  readonly selection: Set<ElementId>;
+  /** The selection changed (tools mutate the set, then say so). */
+  selectionChanged(): void;
+  requestOverlay(): void;
+  /** Opens the in-place text editor on a text or sticky element. */
+  editText(id: ElementId): void;
+  /** Shares the stroke being drawn (null when done). */
+  shareLiveStroke(stroke: LiveStroke | null): void;
+  setTool(id: ToolId): void;
+}
+
+/** One tool: a small state machine driven by pointer events. */
+export interface Tool {
+  readonly id: ToolId;
+  readonly cursor: string;
+  down(pointer: BoardPointer, ctx: ToolContext): void;
+  move(pointer: BoardPointer, ctx: ToolContext): void;
+  up(pointer: BoardPointer, ctx: ToolContext): void;
+  /** Abandons what is in progress (Escape, or a switch of tool). */
+  cancel(ctx: ToolContext): void;
+  /** Draws what is in progress on the overlay, in board coordinates. */
+  paint?(canvas: CanvasRenderingContext2D, ctx: ToolContext): void;
+}

@@ -1,0 +1,215 @@
+import {
+  addElement,
+  createBoardDoc,
+  type ElementId,
+  getElement,
+  listElements,
+  pointsFrom,
+} from '@inkroom/shared';
+import { describe, expect, it } from 'vitest';
+import type { Point } from '../model/bounds.js';
+import { SceneIndex } from '../scene/SceneIndex.js';
+import { Viewport } from '../viewport/Viewport.js';
+import { createTools } from './index.js';
+import type { BoardPointer, LiveStroke, ToolContext, ToolId } from './Tool.js';
+
+function setup() {
+  const doc = createBoardDoc();
+  const scene = new SceneIndex(doc);
+  scene.start();
+  const viewport = new Viewport();
+  viewport.setSize(800, 600);
+  const shared: (LiveStroke | null)[] = [];
+  const edited: ElementId[] = [];
+  const ctx: ToolContext = {
+    doc,
+    scene,
+    viewport,
+    origin: {},
+    style: { strokeColor: '#e03131', strokeWidth: 4, fill: 'none', opacity: 1 },
+    author: 'Ada',
+    selection: new Set(),
+    selectionChanged: () => {},
+    requestOverlay: () => {},
+    editText: (id) => edited.push(id),
+    shareLiveStroke: (stroke) => shared.push(stroke && { ...stroke, points: [...stroke.points] }),
+    setTool: () => {},
+  };
+  const tools = createTools();
+  const at = (x: number, y: number, extra: Partial<BoardPointer> = {}): BoardPointer => ({
+    screen: { x, y },
+    board: viewport.toBoard({ x, y }),
+    pressure: 0.5,
+    pointerType: 'mouse',
+    shiftKey: false,
+    altKey: false,
+    ...extra,
+  });
+  const drag = (tool: ToolId, path: Point[], extra: Partial<BoardPointer> = {}) => {
+    const [first, ...rest] = path;
+    tools[tool].down(at(first!.x, first!.y, extra), ctx);
+    for (const p of rest) tools[tool].move(at(p.x, p.y, extra), ctx);
+    const last = path.at(-1)!;
+    tools[tool].up(at(last.x, last.y, extra), ctx);
+  };
+  return { doc, scene, viewport, ctx, tools, drag, shared, edited };
+}
+
+describe('tools', () => {
+  it('pen: one stroke per gesture, committed on pointer up, shared live while drawing', () => {
+    const { doc, drag, shared } = setup();
+    drag('pen', [
+      { x: 100, y: 100 },
+      { x: 110, y: 105 },
+      { x: 130, y: 120 },
+    ]);
+    const [stroke] = listElements(doc);
+    expect(stroke).toMatchObject({
+      kind: 'stroke',
+      x: 100,
+      y: 100,
+      strokeColor: '#e03131',
+      strokeWidth: 4,
+      brush: 'pen',
+    });
+    expect(stroke?.kind === 'stroke' && Array.from(stroke.points.xy)).toEqual([0, 0, 10, 5, 30, 20]);
+    expect(shared.at(-1)).toBeNull();
+    expect(shared.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('pen at 4x zoom keeps finer coordinates', () => {
+    const { doc, drag, viewport } = setup();
+    viewport.zoomAt({ x: 0, y: 0 }, 4);
+    drag('pen', [
+      { x: 1, y: 1 },
+      { x: 2, y: 3 },
+    ]);
+    const [stroke] = listElements(doc);
+    expect(stroke?.kind === 'stroke' && Array.from(stroke.points.xy)).toEqual([0, 0, 0.25, 0.5]);
+  });
+
+  it('rectangle: drag makes a normalised box; a click makes nothing; shift makes a square', () => {
+    const { doc, drag } = setup();
+    drag('rectangle', [{ x: 50, y: 50 }]);
+    expect(listElements(doc)).toHaveLength(0);
+    drag('rectangle', [
+      { x: 200, y: 150 },
+      { x: 100, y: 100 },
+    ]);
+    expect(listElements(doc)[0]).toMatchObject({ kind: 'rectangle', x: 100, y: 100, width: 100, height: 50 });
+    drag(
+      'ellipse',
+      [
+        { x: 0, y: 0 },
+        { x: 40, y: 10 },
+      ],
+      { shiftKey: true },
+    );
+    expect(listElements(doc)[1]).toMatchObject({ kind: 'ellipse', width: 40, height: 40 });
+  });
+
+  it('arrow: two points from press to release, on top of what was there', () => {
+    const { doc, drag } = setup();
+    drag('rectangle', [
+      { x: 0, y: 0 },
+      { x: 50, y: 50 },
+    ]);
+    drag('arrow', [
+      { x: 10, y: 10 },
+      { x: 60, y: 30 },
+    ]);
+    const [rect, arrow] = listElements(doc);
+    expect(arrow).toMatchObject({ kind: 'arrow', x: 10, y: 10, arrowEnd: true });
+    expect(arrow?.kind === 'arrow' && Array.from(arrow.points.xy)).toEqual([0, 0, 50, 20]);
+    expect(arrow!.z > rect!.z).toBe(true);
+  });
+
+  it('eraser: everything scrubbed over goes, in one transaction, on pointer up', () => {
+    const { doc, drag } = setup();
+    const a = addElement(doc, {
+      kind: 'stroke',
+      x: 100,
+      y: 100,
+      points: pointsFrom([
+        [0, 0],
+        [0, 100],
+      ]),
+    });
+    const b = addElement(doc, {
+      kind: 'stroke',
+      x: 200,
+      y: 100,
+      points: pointsFrom([
+        [0, 0],
+        [0, 100],
+      ]),
+    });
+    const keep = addElement(doc, {
+      kind: 'stroke',
+      x: 400,
+      y: 100,
+      points: pointsFrom([
+        [0, 0],
+        [0, 100],
+      ]),
+    });
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    drag('eraser', [
+      { x: 50, y: 150 },
+      { x: 250, y: 150 },
+    ]);
+    expect(transactions).toBe(1);
+    expect(getElement(doc, a)).toBeNull();
+    expect(getElement(doc, b)).toBeNull();
+    expect(getElement(doc, keep)).not.toBeNull();
+  });
+
+  it('select: click picks the front-most, shift adds, drag moves the selection, marquee selects what it contains', () => {
+    const { doc, drag, ctx } = setup();
+    const back = addElement(doc, {
+      kind: 'rectangle',
+      x: 0,
+      y: 0,
+      width: 100,
+      height: 100,
+      fill: '#ffc9c9',
+      z: 'a0',
+    });
+    const front = addElement(doc, {
+      kind: 'rectangle',
+      x: 50,
+      y: 50,
+      width: 100,
+      height: 100,
+      fill: '#ffc9c9',
+      z: 'a1',
+    });
+    const far = addElement(doc, { kind: 'ellipse', x: 500, y: 500, width: 20, height: 20 });
+    drag('select', [{ x: 75, y: 75 }]);
+    expect([...ctx.selection]).toEqual([front]);
+    drag('select', [{ x: 10, y: 10 }], { shiftKey: true });
+    expect(new Set(ctx.selection)).toEqual(new Set([front, back]));
+    drag('select', [
+      { x: 75, y: 75 },
+      { x: 95, y: 105 },
+    ]);
+    expect(getElement(doc, back)).toMatchObject({ x: 20, y: 30 });
+    expect(getElement(doc, front)).toMatchObject({ x: 70, y: 80 });
+    drag('select', [
+      { x: 450, y: 450 },
+      { x: 600, y: 600 },
+    ]);
+    expect([...ctx.selection]).toEqual([far]);
+  });
+
+  it('sticky: a click places a note and opens its editor; a click on it edits it', () => {
+    const { doc, drag, edited } = setup();
+    drag('sticky', [{ x: 300, y: 300 }]);
+    const [note] = listElements(doc);
+    expect(note).toMatchObject({ kind: 'sticky', x: 200, y: 200, width: 200, height: 200, author: 'Ada' });
+    drag('sticky', [{ x: 250, y: 250 }]);
+    expect(listElements(doc)).toHaveLength(1);
+    expect(edited).toEqual([note!.id, note!.id]);
+  });
+});

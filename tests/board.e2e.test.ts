@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
+
+interface BoardSnapshot {
+  count: number;
+  kinds: string[];
+  elements: { kind: string; x: number; y: number; text?: string; author: string }[];
+  status: string;
+  peers: { name: string; cursor: { x: number; y: number } | null }[];
+}
+
+function snapshot(page: Page): Promise<BoardSnapshot> {
+  return onBoard(page, (board) => (board as unknown as { describeBoard(): BoardSnapshot }).describeBoard());
+}
+
+describe('the board in two browser pages', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let a: Page;
+  let b: Page;
+  const room = `e2e-${Date.now()}`;
+
+  async function openPage(name: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    await context.addInitScript((n) => localStorage.setItem('inkroom.name', n), name);
+    const page = await context.newPage();
+    await page.goto(`${t.httpUrl}/r/${room}`);
+    await waitOnPage(
+      page,
+      async () => (await snapshot(page).catch(() => null))?.status === 'synced',
+      `${name} synced`,
+    );
+    return page;
+  }
+
+  async function drag(page: Page, from: [number, number], to: [number, number], steps = 8): Promise<void> {
+    await page.mouse.move(from[0], from[1]);
+    await page.mouse.down();
+    await page.mouse.move(to[0], to[1], { steps });
+    await page.mouse.up();
+  }
+
+  beforeAll(async () => {
+    t = await startTestServer({ staticDir: APP_DIST });
+    browser = await launchBrowser();
+    a = await openPage('Ada');
+    b = await openPage('Grace');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.cleanup();
+  });
+
+  it('a stroke, a rectangle, a text and a sticky note drawn in one page appear in the other', async () => {
+    await a.keyboard.press('p');
+    await drag(a, [300, 300], [420, 360]);
+    await a.keyboard.press('r');
+    await drag(a, [500, 250], [650, 350]);
+    await a.keyboard.press('t');
+    await a.mouse.click(300, 500);
+    await a.keyboard.type('Hello Inkroom');
+    await a.keyboard.press('Escape');
+    await a.keyboard.press('n');
+    await a.mouse.click(800, 450);
+    await a.keyboard.type('Ship it');
+    await a.keyboard.press('Escape');
+    await waitOnPage(b, async () => (await snapshot(b)).count === 4, 'four elements in page B');
+    const seen = await snapshot(b);
+    expect(seen.kinds.sort()).toEqual(['rectangle', 'sticky', 'stroke', 'text']);
+    expect(seen.elements.find((e) => e.kind === 'text')?.text).toBe('Hello Inkroom');
+    expect(seen.elements.find((e) => e.kind === 'sticky')?.text).toBe('Ship it');
+    expect(seen.elements.every((e) => e.author === 'Ada')).toBe(true);
+    await a.screenshot({ path: join(ARTIFACTS, 'board-a.png') });
+    await b.screenshot({ path: join(ARTIFACTS, 'board-b.png') });
+  });
+
+  it('shows each person’s cursor and name to the other', async () => {
+    await a.mouse.move(600, 500);
+    await waitOnPage(
+      b,
+      async () => (await snapshot(b)).peers.some((p) => p.name === 'Ada' && p.cursor !== null),
+      'Ada’s cursor in page B',
+    );
+    await b.screenshot({ path: join(ARTIFACTS, 'board-b-cursor.png') });
+  });
+
+  it('undo in one page removes only that page’s own work', async () => {
+    await b.keyboard.press('o');
+    await drag(b, [400, 160], [470, 220]);
+    await waitOnPage(a, async () => (await snapshot(a)).count === 5, 'Grace’s ellipse in page A');
+    await a.keyboard.press('p');
+    await drag(a, [700, 150], [760, 180]);
+    await waitOnPage(b, async () => (await snapshot(b)).count === 6, 'Ada’s second stroke in page B');
+    await a.keyboard.press('Control+z');
+    await waitOnPage(b, async () => (await snapshot(b)).count === 5, 'the undo in page B');
+    const after = await snapshot(b);
+    expect(after.kinds.filter((k) => k === 'ellipse')).toHaveLength(1);
+    expect(after.kinds.filter((k) => k === 'stroke')).toHaveLength(1);
+  });
+
+  it('moving an element in one page moves it in the other', async () => {
+    const before = (await snapshot(b)).elements.find((e) => e.kind === 'rectangle')!;
+    await a.keyboard.press('v');
+    await drag(a, [500, 300], [560, 340]);
+    await waitOnPage(
+      b,
+      async () => (await snapshot(b)).elements.find((e) => e.kind === 'rectangle')!.x !== before.x,
+      'the moved rectangle in page B',
+    );
+    const moved = (await snapshot(b)).elements.find((e) => e.kind === 'rectangle')!;
+    expect(moved.x - before.x).toBeCloseTo(60, 0);
+    expect(moved.y - before.y).toBeCloseTo(40, 0);
+  });
+
+  it('after a server restart, a reload shows the same board', async () => {
+    const before = await snapshot(a);
+    t = await t.restart();
+    // The server's port changed with the restart: open the room on the new one.
+    const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+    await page.goto(`${t.httpUrl}/r/${room}`);
+    await waitOnPage(
+      page,
+      async () => (await snapshot(page).catch(() => null))?.count === before.count,
+      'the board after restart',
+    );
+    const after = await snapshot(page);
+    expect(after.kinds.sort()).toEqual(before.kinds.sort());
+    await page.screenshot({ path: join(ARTIFACTS, 'board-after-restart.png') });
+  });
+});

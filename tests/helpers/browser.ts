@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+
+/** Where screenshots of the browser tests go (ignored by git; open them to look at the board). */
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** Real headless Chromium (Debian's `chromium` package; CHROMIUM_PATH overrides). */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = CANDIDATES.find((path) => path && existsSync(path));
+  if (!executablePath) {
+    throw new Error('No Chromium found: install it (apt-get install -y chromium) or set CHROMIUM_PATH');
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Evaluates `fn` on the page's `<inkroom-board>` (inside the app's shadow root). */
+export function onBoard<T>(page: Page, fn: (board: HTMLElement & Record<string, unknown>) => T): Promise<T> {
+  return page.evaluate(
+    `(${fn.toString()})(document.querySelector('inkroom-app').shadowRoot.querySelector('inkroom-board'))`,
+  ) as Promise<T>;
+}
+
+/** Polls `check` in the page until it is true (bounded). */
+export async function waitOnPage(
+  page: Page,
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(50);
+  }
+}
