@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type BoardResult, runBoard } from './board.js';
 import { runTraffic, type TrafficLoad, type TrafficResult } from './loadgen.js';
 import { type ColdLoadResult, type IdleResult, runColdLoad, runIdle } from './scenarios.js';
 import { SERVERS, type ServerSpec, startServer } from './servers.js';
@@ -10,7 +11,7 @@ import { median } from './stats.js';
 const USAGE = `Usage: pnpm bench [options]
   --runs <n>        runs of each load and server; figures are medians (default 1)
   --duration <ms>   sending time of each traffic run (default 10000)
-  --loads <list>    loads to run, e.g. 1,2,3a,3b,3c,4,5 (default all)
+  --loads <list>    loads to run, e.g. 1,2,3a,3b,3c,4,5,board (default all)
   --servers <list>  servers to run (default all: ${SERVERS.map((s) => s.name).join(', ')})
   --quick           short runs and a small cold load, to check the harness
   --update-readme   write the summary into README.md's performance section
@@ -65,7 +66,7 @@ function parse() {
       options: {
         runs: { type: 'string', default: '1' },
         duration: { type: 'string', default: '10000' },
-        loads: { type: 'string', default: '1,2,3a,3b,3c,4,5' },
+        loads: { type: 'string', default: '1,2,3a,3b,3c,4,5,board' },
         servers: { type: 'string', default: SERVERS.map((s) => s.name).join(',') },
         quick: { type: 'boolean', default: false },
         'update-readme': { type: 'boolean', default: false },
@@ -83,7 +84,7 @@ function parse() {
     });
     const loads = values.loads.split(',');
     for (const load of loads)
-      if (!TRAFFIC[load] && load !== '4' && load !== '5') throw new Error(`unknown load ${load}`);
+      if (!TRAFFIC[load] && !['4', '5', 'board'].includes(load)) throw new Error(`unknown load ${load}`);
     const runs = Number(values.runs);
     const duration = Number(values.duration);
     if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
@@ -137,6 +138,43 @@ async function main() {
   const md: string[] = [];
 
   for (const loadKey of options.loads) {
+    if (loadKey === 'board') {
+      const sizes = options.quick ? [1000, 5000] : [1000, 10_000, 50_000];
+      log('\n== Board: headless Chromium, Inkroom only');
+      const runs: BoardResult[] = [];
+      for (let run = 0; run < options.runs; run++) {
+        const server = await startServer(SERVERS.find((s) => s.name === 'inkroom')!);
+        try {
+          runs.push(await runBoard(server, sizes, log));
+        } finally {
+          await server.dispose();
+        }
+      }
+      const sizeMedians = sizes.map((_, i) => medianOf(runs.map((r) => r.sizes[i]!)));
+      const latency = medianOf(runs.map((r) => r.strokeLatencyMs));
+      results.board = { runs, median: { sizes: sizeMedians, strokeLatencyMs: latency } };
+      md.push(
+        `**Board in headless Chromium** (1280×720, panning and zooming for 240 frames, median of ${options.runs})`,
+        '',
+      );
+      md.push(
+        '| strokes | first full render ms | frame p50 ms | frame p95 ms | scene paint p50 ms | scene paint p95 ms |',
+        '|---|---|---|---|---|---|',
+      );
+      for (const m of sizeMedians) {
+        md.push(
+          `| ${m.strokes.toLocaleString('en')} | ${fmt(m.firstRenderMs, 0)} | ${fmt(m.frameMs.p50)} | ${fmt(m.frameMs.p95)} | ${fmt(m.paintMs.p50)} | ${fmt(m.paintMs.p95)} |`,
+        );
+      }
+      const first = sizeMedians[0]!;
+      const last = sizeMedians.at(-1)!;
+      md.push(
+        '',
+        `Frame p95 at ${last.strokes.toLocaleString('en')} strokes / at ${first.strokes.toLocaleString('en')}: ${fmt(last.frameMs.p95 / first.frameMs.p95, 2)}×. Stroke latency, pointer up in one page to painted in another: p50 ${fmt(latency.p50)} ms, p95 ${fmt(latency.p95)} ms.`,
+        '',
+      );
+      continue;
+    }
     const traffic = TRAFFIC[loadKey];
     const title = traffic?.title ?? (loadKey === '4' ? 'Load 4: 2,000 idle clients across 200 rooms' : '');
     const strokes = options.quick ? 1000 : 10_000;

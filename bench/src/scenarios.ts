@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { checkLateJoiner, openMany } from './loadgen.js';
 import { rssBytes } from './proc.js';
 import type { RunningServer } from './servers.js';
-import { senderScript } from './updates.js';
+import { type SenderScript, senderScript } from './updates.js';
 import { WIRES } from './wire.js';
 
 export interface IdleResult {
@@ -65,18 +65,16 @@ async function drainSocket(ws: WebSocket): Promise<void> {
 }
 
 /**
- * Writes `strokes` strokes through the server, restarts it, and times how long a fresh client
- * takes from socket open to holding every stroke.
+ * Sends a script's updates into a room as one client would, as fast as the socket drains, and
+ * resolves once a fresh client sees all of them.
  */
-export async function runColdLoad(
-  first: RunningServer,
-  strokes: number,
-  pointsPerStroke: number,
-): Promise<{ result: ColdLoadResult; server: RunningServer }> {
-  const wire = WIRES[first.spec.dialect];
-  const room = 'cold-load';
-  const script = senderScript(4242, strokes, pointsPerStroke);
-  const [writer] = await openMany([wire.url(first.url, room)]);
+export async function writeThroughServer(
+  server: RunningServer,
+  room: string,
+  script: SenderScript,
+): Promise<void> {
+  const wire = WIRES[server.spec.dialect];
+  const [writer] = await openMany([wire.url(server.url, room)]);
   writer!.on('message', () => {});
   for (const frame of wire.hello(room)) writer!.send(frame);
   for (let i = 0; i < script.updates.length; i++) {
@@ -85,14 +83,31 @@ export async function runColdLoad(
   }
   await drainSocket(writer!);
   const expected = new Map([[script.clientId, script.endClock]]);
-  // Wait until the server holds everything (a late joiner sees it), then let it store.
-  const deadline = performance.now() + 60_000;
-  while ((await checkLateJoiner(first, wire, room, expected)) !== 'ok' && performance.now() < deadline) {
+  const deadline = performance.now() + 120_000;
+  while ((await checkLateJoiner(server, wire, room, expected)) !== 'ok') {
+    if (performance.now() > deadline)
+      throw new Error(`${server.spec.name}: room ${room} never held every update`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   writer!.close();
+}
+
+/**
+ * Writes `strokes` strokes through the server, restarts it, and times how long a fresh client
+ * takes from socket open to holding every stroke.
+ */
+export async function runColdLoad(
+  first: RunningServer,
+  strokes: number,
+  pointsPerStroke: number,
+): Promise<{ result: ColdLoadResult; server: RunningServer }> {
+  const room = 'cold-load';
+  const script = senderScript(4242, strokes, pointsPerStroke);
+  await writeThroughServer(first, room, script);
+  // Give the peers time to store what they hold (some write behind, on a timer).
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const server = await first.restart();
+  const wire = WIRES[server.spec.dialect];
   await new Promise((resolve) => setTimeout(resolve, 500));
 
   const started = performance.now();

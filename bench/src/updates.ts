@@ -13,10 +13,10 @@ export interface SenderScript {
   readonly endClock: number;
 }
 
-function strokePoints(seed: number, count: number) {
+function strokePoints(seed: number, count: number, origin?: { x: number; y: number }) {
   const tuples: [number, number, number][] = [];
-  let x = (seed * 37) % 1000;
-  let y = (seed * 91) % 1000;
+  let x = origin ? origin.x : (seed * 37) % 1000;
+  let y = origin ? origin.y : (seed * 91) % 1000;
   for (let i = 0; i < count; i++) {
     x += ((seed + i * 7) % 9) - 3;
     y += ((seed + i * 5) % 7) - 2;
@@ -52,4 +52,30 @@ export function updateIndexAt(script: SenderScript, clock: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * `count` strokes of `points` points laid out in a grid 60 units apart, as one sender's script:
+ * a board that fills space the way a real one does, so culling has something to cull.
+ */
+export function gridScript(clientId: number, count: number, points = 24): SenderScript {
+  const doc = createBoardDoc();
+  doc.clientID = clientId;
+  const updates: Uint8Array[] = [];
+  const startClock: number[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  const columns = Math.ceil(Math.sqrt(count));
+  for (let i = 0; i < count; i++) {
+    startClock.push(Y.getState(doc.store, clientId));
+    addElement(doc, {
+      kind: 'stroke',
+      x: (i % columns) * 60,
+      y: Math.floor(i / columns) * 60,
+      strokeColor: ['#1e1e1e', '#e03131', '#1971c2', '#2f9e44'][i % 4]!,
+      points: strokePoints(i, points, { x: 10, y: 10 }),
+    });
+  }
+  const endClock = Y.getState(doc.store, clientId);
+  doc.destroy();
+  return { clientId, updates, startClock, endClock };
 }

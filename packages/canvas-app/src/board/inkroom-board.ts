@@ -112,12 +112,19 @@ export class InkroomBoard extends LitElement {
       elements,
       status: this.connection.status,
       zoom: this.viewport.zoom,
+      lastPaintMs: this.renderer?.lastSceneMs ?? 0,
+      paints: this.renderer?.scenePaints ?? 0,
       peers: [...this.presence.peers.values()].map((peer) => ({
         name: peer.user.name,
         color: peer.user.color,
         cursor: peer.cursor,
       })),
     };
+  }
+
+  /** The scene layer's last repaint time and repaint count (cheap to call every frame). */
+  renderStats(): { lastPaintMs: number; paints: number } {
+    return { lastPaintMs: this.renderer?.lastSceneMs ?? 0, paints: this.renderer?.scenePaints ?? 0 };
   }
 
   undo(): void {
