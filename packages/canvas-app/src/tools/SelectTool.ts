@@ -1,9 +1,12 @@
-import { type ElementId, setElementField } from '@inkroom/shared';
+import { type BoardElement, type ElementId, setElementField } from '@inkroom/shared';
 import { type Bounds, boxFrom, contains, type Point, union } from '../model/bounds.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
+import { CORNERS, type Corner, cornerPoint, geometryBox, Resize, Rotate, rotateHandle } from './transform.js';
 
 type State =
   | { kind: 'idle' }
+  | { kind: 'resizing'; resize: Resize }
+  | { kind: 'rotating'; rotate: Rotate }
   | { kind: 'moving'; from: Point; origins: Map<ElementId, Point>; moved: boolean }
   | { kind: 'marquee'; from: Point; to: Point; additive: boolean; before: Set<ElementId> };
 
@@ -31,6 +34,7 @@ export class SelectTool implements Tool {
   private state: State = { kind: 'idle' };
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
+    if (this.grabHandle(pointer, ctx)) return;
     const hit = ctx.scene.topmostAt(pointer.board, 6 / ctx.viewport.zoom);
     if (hit) {
       if (pointer.shiftKey) {
@@ -65,7 +69,11 @@ export class SelectTool implements Tool {
 
   move(pointer: BoardPointer, ctx: ToolContext): void {
     const state = this.state;
-    if (state.kind === 'moving') {
+    if (state.kind === 'resizing') {
+      state.resize.apply(pointer.board, pointer.shiftKey, ctx);
+    } else if (state.kind === 'rotating') {
+      state.rotate.apply(pointer.board, pointer.shiftKey, ctx);
+    } else if (state.kind === 'moving') {
       const dx = pointer.board.x - state.from.x;
       const dy = pointer.board.y - state.from.y;
       if (!state.moved && Math.hypot(dx, dy) * ctx.viewport.zoom < 2) return;
@@ -115,11 +123,67 @@ export class SelectTool implements Tool {
       );
       canvas.setLineDash([]);
     }
+    const handles = this.handles(ctx);
+    if (handles) {
+      canvas.fillStyle = '#ffffff';
+      const size = 8 / zoom;
+      if (handles.originals.size > 0) {
+        for (const corner of CORNERS) {
+          const p = cornerPoint(handles.box, corner);
+          canvas.fillRect(p.x - size / 2, p.y - size / 2, size, size);
+          canvas.strokeRect(p.x - size / 2, p.y - size / 2, size, size);
+        }
+      }
+      if (handles.rotatable) {
+        const r = rotateHandle(handles.box, zoom);
+        canvas.beginPath();
+        canvas.arc(r.x, r.y, 5 / zoom, 0, Math.PI * 2);
+        canvas.fill();
+        canvas.stroke();
+      }
+    }
     if (this.state.kind === 'marquee') {
       const box = boxFrom(this.state.from, this.state.to);
       canvas.fillStyle = 'rgba(76, 110, 245, 0.08)';
       canvas.fillRect(box.minX, box.minY, box.maxX - box.minX, box.maxY - box.minY);
       canvas.strokeRect(box.minX, box.minY, box.maxX - box.minX, box.maxY - box.minY);
     }
+  }
+
+  /** The selection's resize box and whether it can rotate (one shape without points). */
+  private handles(
+    ctx: ToolContext,
+  ): { box: Bounds; originals: Map<ElementId, BoardElement>; rotatable: boolean } | null {
+    const originals = new Map<ElementId, BoardElement>();
+    let box: Bounds | null = null;
+    for (const id of ctx.selection) {
+      const element = ctx.scene.get(id)?.element;
+      if (!element) continue;
+      originals.set(id, element);
+      const geometry = geometryBox(element);
+      box = box ? union(box, geometry) : geometry;
+    }
+    if (!box || originals.size === 0) return null;
+    const only = originals.size === 1 ? [...originals.values()][0]! : null;
+    // A rotated shape keeps its rotate handle; resizing it along screen axes would skew it.
+    if (only && only.rotation !== 0) return { box, originals: new Map(), rotatable: true };
+    return { box, originals, rotatable: only !== null && !('points' in only) };
+  }
+
+  private grabHandle(pointer: BoardPointer, ctx: ToolContext): boolean {
+    const handles = this.handles(ctx);
+    if (!handles) return false;
+    const reach = 7 / ctx.viewport.zoom;
+    const near = (p: Point) =>
+      Math.abs(p.x - pointer.board.x) <= reach && Math.abs(p.y - pointer.board.y) <= reach;
+    if (handles.rotatable && near(rotateHandle(handles.box, ctx.viewport.zoom))) {
+      this.state = { kind: 'rotating', rotate: new Rotate([...ctx.selection][0]!, handles.box) };
+      return true;
+    }
+    if (handles.originals.size === 0) return false;
+    const corner = CORNERS.find((c: Corner) => near(cornerPoint(handles.box, c)));
+    if (!corner) return false;
+    this.state = { kind: 'resizing', resize: new Resize(handles.originals, handles.box, corner) };
+    return true;
   }
 }

@@ -203,6 +203,38 @@ describe('tools', () => {
     expect([...ctx.selection]).toEqual([far]);
   });
 
+  it('select: corner handles resize the selection about the opposite corner; the top handle rotates', () => {
+    const { doc, drag, ctx } = setup();
+    const rect = addElement(doc, { kind: 'rectangle', x: 100, y: 100, width: 100, height: 50 });
+    const stroke = addElement(doc, {
+      kind: 'stroke',
+      x: 100,
+      y: 200,
+      points: pointsFrom([
+        [0, 0],
+        [50, 20],
+      ]),
+    });
+    ctx.selection.add(rect);
+    ctx.selection.add(stroke);
+    // The group box is (100,100)-(200,220); drag its south-east corner to (300,340): twice the size.
+    drag('select', [
+      { x: 200, y: 220 },
+      { x: 300, y: 340 },
+    ]);
+    expect(getElement(doc, rect)).toMatchObject({ x: 100, y: 100, width: 200, height: 100 });
+    const scaled = getElement(doc, stroke);
+    expect(scaled).toMatchObject({ x: 100, y: 300 });
+    expect(scaled?.kind === 'stroke' && Array.from(scaled.points.xy)).toEqual([0, 0, 100, 40]);
+    ctx.selection.delete(stroke);
+    // Rotate handle: 24 px above the middle of the top edge; drag it to the right of the centre.
+    drag('select', [
+      { x: 200, y: 76 },
+      { x: 400, y: 150 },
+    ]);
+    expect(getElement(doc, rect)?.rotation).toBeCloseTo(Math.PI / 2);
+  });
+
   it('sticky: a click places a note and opens its editor; a click on it edits it', () => {
     const { doc, drag, edited } = setup();
     drag('sticky', [{ x: 300, y: 300 }]);

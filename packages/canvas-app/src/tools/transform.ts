@@ -1,0 +1,134 @@
+import {
+  type BoardElement,
+  type ElementId,
+  type PointList,
+  setElementField,
+  updateElement,
+} from '@inkroom/shared';
+import { type Bounds, boundsOfPoints, type Point } from '../model/bounds.js';
+import type { ToolContext } from './Tool.js';
+
+/** The box an element's geometry spans (no stroke width, no rotation): what resizing scales. */
+export function geometryBox(element: BoardElement): Bounds {
+  if ('points' in element) return boundsOfPoints(element.points, element.x, element.y);
+  return {
+    minX: element.x,
+    minY: element.y,
+    maxX: element.x + element.width,
+    maxY: element.y + element.height,
+  };
+}
+
+export type Corner = 'nw' | 'ne' | 'sw' | 'se';
+export const CORNERS: readonly Corner[] = ['nw', 'ne', 'sw', 'se'];
+
+export function cornerPoint(box: Bounds, corner: Corner): Point {
+  return { x: corner.includes('w') ? box.minX : box.maxX, y: corner.includes('n') ? box.minY : box.maxY };
+}
+
+function opposite(corner: Corner): Corner {
+  return ((corner[0] === 'n' ? 's' : 'n') + (corner[1] === 'w' ? 'e' : 'w')) as Corner;
+}
+
+/** Where the rotate handle sits: above the top edge's middle, a fixed distance on screen. */
+export function rotateHandle(box: Bounds, zoom: number): Point {
+  return { x: (box.minX + box.maxX) / 2, y: box.minY - 24 / zoom };
+}
+
+function scalePoints(points: PointList, sx: number, sy: number): PointList {
+  const xy = new Float32Array(points.xy.length);
+  for (let i = 0; i < xy.length; i += 2) {
+    xy[i] = points.xy[i]! * sx;
+    xy[i + 1] = points.xy[i + 1]! * sy;
+  }
+  return points.precision === undefined
+    ? { xy, pressure: points.pressure }
+    : { xy, pressure: points.pressure, precision: points.precision };
+}
+
+/**
+ * A resize in progress: the elements as they were when it began, scaled about the corner
+ * opposite the dragged one. Each move rewrites the elements from those originals, so rounding
+ * never accumulates.
+ */
+export class Resize {
+  private readonly anchor: Point;
+  private readonly handle: Point;
+
+  constructor(
+    private readonly originals: ReadonlyMap<ElementId, BoardElement>,
+    box: Bounds,
+    corner: Corner,
+  ) {
+    this.anchor = cornerPoint(box, opposite(corner));
+    this.handle = cornerPoint(box, corner);
+  }
+
+  apply(to: Point, keepAspect: boolean, ctx: ToolContext): void {
+    const w = this.handle.x - this.anchor.x || 1;
+    const h = this.handle.y - this.anchor.y || 1;
+    let sx = Math.max(0.02, (to.x - this.anchor.x) / w);
+    let sy = Math.max(0.02, (to.y - this.anchor.y) / h);
+    if (keepAspect) sx = sy = Math.max(sx, sy);
+    const ax = this.anchor.x;
+    const ay = this.anchor.y;
+    ctx.doc.transact(() => {
+      for (const [id, element] of this.originals) {
+        const x = ax + (element.x - ax) * sx;
+        const y = ay + (element.y - ay) * sy;
+        if ('points' in element) {
+          updateElement(
+            ctx.doc,
+            id,
+            element.kind,
+            { x, y, points: scalePoints(element.points, sx, sy) },
+            ctx.origin,
+          );
+        } else if (element.kind === 'text') {
+          const s = Math.min(sx, sy);
+          updateElement(
+            ctx.doc,
+            id,
+            'text',
+            {
+              x,
+              y,
+              width: element.width * s,
+              height: element.height * s,
+              fontSize: Math.max(1, element.fontSize * s),
+            },
+            ctx.origin,
+          );
+        } else {
+          updateElement(
+            ctx.doc,
+            id,
+            element.kind,
+            { x, y, width: element.width * sx, height: element.height * sy },
+            ctx.origin,
+          );
+        }
+      }
+    }, ctx.origin);
+  }
+}
+
+/** A rotation in progress of one element about its centre; Shift snaps to 15°. */
+export class Rotate {
+  private readonly center: Point;
+
+  constructor(
+    private readonly id: ElementId,
+    box: Bounds,
+  ) {
+    this.center = { x: (box.minX + box.maxX) / 2, y: (box.minY + box.maxY) / 2 };
+  }
+
+  apply(to: Point, snap: boolean, ctx: ToolContext): void {
+    let angle = Math.atan2(to.y - this.center.y, to.x - this.center.x) + Math.PI / 2;
+    if (snap) angle = Math.round(angle / (Math.PI / 12)) * (Math.PI / 12);
+    // Keep it in (-π, π], so the stored value stays small.
+    angle = Math.atan2(Math.sin(angle), Math.cos(angle));
+    setElementField(ctx.doc, this.id, 'rotation', angle, ctx.origin);
+  }
+}
