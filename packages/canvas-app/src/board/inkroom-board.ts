@@ -67,6 +67,7 @@ export class InkroomBoard extends LitElement {
   private context: ToolContext | null = null;
   private cleanups: (() => void)[] = [];
   private spaceDown = false;
+  private shownZoom = 1;
 
   constructor() {
     super();
@@ -248,7 +249,11 @@ export class InkroomBoard extends LitElement {
           new CustomEvent('inkroom-change', { bubbles: true, composed: true, detail: { ids: [...changed] } }),
         );
       }),
-      this.viewport.onChange(() => this.requestUpdate()),
+      // The chrome shows the zoom, and the text editor sits over its element: only those need a
+      // re-render when the view moves (not every pan frame).
+      this.viewport.onChange(() => {
+        if (this.viewport.zoom !== this.shownZoom || this.editing) this.requestUpdate();
+      }),
     );
   }
 
@@ -446,6 +451,7 @@ export class InkroomBoard extends LitElement {
 
   override render() {
     const chrome = this.toolbar !== 'none';
+    this.shownZoom = this.viewport.zoom;
     return html`
       <div class="stage" part="stage" style="cursor:${this.spaceDown ? 'grab' : this.tools[this.tool].cursor}">
         <canvas class="scene" aria-hidden="true"></canvas>

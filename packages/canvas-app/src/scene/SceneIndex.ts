@@ -11,6 +11,9 @@ import * as Y from 'yjs';
 import { type Bounds, elementBounds, type Point } from '../model/bounds.js';
 import { hitElement } from '../model/hit-test.js';
 
+/** Changes touching more elements than this (and a good share of the board) rebuild the index. */
+const BULK_THRESHOLD = 500;
+
 /** One element as the index holds it: its snapshot, its box, and a version for caches. */
 export interface SceneEntry extends Bounds {
   readonly id: ElementId;
@@ -34,6 +37,13 @@ export class SceneIndex {
 
   /** Reads every element and starts following changes. */
   start(): void {
+    this.reload();
+    elementsMap(this.doc).observeDeep(this.observer);
+    this.emit(new Set(this.entries.keys()));
+  }
+
+  /** Rebuilds the index from the doc in one bulk load (much faster than inserting one by one). */
+  private reload(): void {
     const loaded: SceneEntry[] = [];
     elementsMap(this.doc).forEach((map, key) => {
       const entry = this.read(asElementId(key), map);
@@ -43,8 +53,6 @@ export class SceneIndex {
     this.entries.clear();
     for (const entry of loaded) this.entries.set(entry.id, entry);
     this.tree.load(loaded);
-    elementsMap(this.doc).observeDeep(this.observer);
-    this.emit(new Set(this.entries.keys()));
   }
 
   stop(): void {
@@ -111,6 +119,12 @@ export class SceneIndex {
       } else if (typeof event.path[0] === 'string') {
         changed.add(asElementId(event.path[0]));
       }
+    }
+    // A board arriving whole (the first sync of a big room) is indexed in one bulk load.
+    if (changed.size > BULK_THRESHOLD && changed.size > this.entries.size / 4) {
+      this.reload();
+      this.emit(changed);
+      return;
     }
     for (const id of changed) {
       const old = this.entries.get(id);

@@ -1,0 +1,52 @@
+import { addElement, createBoardDoc, deleteElements, setElementField, updateElement } from '@inkroom/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SceneIndex } from './SceneIndex.js';
+
+describe('SceneIndex', () => {
+  it('follows local and remote changes, in bulk and one by one', () => {
+    const doc = createBoardDoc();
+    const scene = new SceneIndex(doc);
+    const changes: number[] = [];
+    scene.onChange((changed) => changes.push(changed.size));
+    scene.start();
+    // A whole board arriving at once, as on the first sync of a room.
+    const remote = createBoardDoc();
+    for (let i = 0; i < 1200; i++)
+      addElement(remote, {
+        kind: 'rectangle',
+        x: (i % 40) * 50,
+        y: Math.floor(i / 40) * 50,
+        width: 40,
+        height: 40,
+        fill: '#a5d8ff',
+      });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote));
+    expect(scene.size).toBe(1200);
+    expect(changes.at(-1)).toBe(1200);
+    expect(scene.search({ minX: 0, minY: 0, maxX: 90, maxY: 90 })).toHaveLength(4);
+    // Then single edits.
+    const top = addElement(doc, {
+      kind: 'ellipse',
+      x: 10,
+      y: 10,
+      width: 20,
+      height: 20,
+      fill: '#ffc9c9',
+      z: 'a1',
+    });
+    expect(scene.topmostAt({ x: 20, y: 20 }, 1)?.id).toBe(top);
+    setElementField(doc, top, 'x', 5000);
+    expect(scene.topmostAt({ x: 20, y: 20 }, 1)?.element.kind).toBe('rectangle');
+    expect(scene.search({ minX: 4990, minY: 0, maxX: 5100, maxY: 100 }).map((e) => e.id)).toEqual([top]);
+    const version = scene.get(top)!.version;
+    updateElement(doc, top, 'ellipse', { width: 30 });
+    expect(scene.get(top)!.version).toBeGreaterThan(version);
+    deleteElements(doc, [top]);
+    expect(scene.get(top)).toBeUndefined();
+    expect(scene.size).toBe(1200);
+    scene.stop();
+    addElement(doc, { kind: 'ellipse' });
+    expect(scene.size).toBe(1200);
+  });
+});
