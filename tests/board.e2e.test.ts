@@ -10,7 +10,7 @@ const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.met
 interface BoardSnapshot {
   count: number;
   kinds: string[];
-  elements: { kind: string; x: number; y: number; text?: string; author: string }[];
+  elements: { id: string; kind: string; x: number; y: number; text?: string; author: string }[];
   status: string;
   peers: { name: string; cursor: { x: number; y: number } | null }[];
 }
@@ -117,6 +117,33 @@ describe('the board in two browser pages', () => {
     const moved = (await snapshot(b)).elements.find((e) => e.kind === 'rectangle')!;
     expect(moved.x - before.x).toBeCloseTo(60, 0);
     expect(moved.y - before.y).toBeCloseTo(40, 0);
+  });
+
+  it('two people typing in one sticky note keep each other’s text', async () => {
+    const note = (await snapshot(a)).elements.find((e) => e.kind === 'sticky')!;
+    // Both open the note's editor (a click on a sticky with the sticky tool edits it).
+    for (const page of [a, b]) {
+      await page.keyboard.press('n');
+      await page.mouse.click(820, 470);
+    }
+    await b.keyboard.press('End');
+    await b.keyboard.type(' today');
+    await waitOnPage(
+      a,
+      async () => (await snapshot(a)).elements.find((e) => e.id === note.id)?.text === 'Ship it today',
+      'B’s words in A',
+    );
+    await a.keyboard.press('Home');
+    await a.keyboard.type('Please ');
+    for (const page of [a, b]) {
+      await waitOnPage(
+        page,
+        async () =>
+          (await snapshot(page)).elements.find((e) => e.id === note.id)?.text === 'Please Ship it today',
+        'both edits everywhere',
+      );
+      await page.keyboard.press('Escape');
+    }
   });
 
   it('after a server restart, a reload shows the same board', async () => {

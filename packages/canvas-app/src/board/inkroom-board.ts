@@ -1,5 +1,6 @@
-import { type ElementId, getElement, updateElement } from '@inkroom/shared';
+import { type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type * as Y from 'yjs';
 import { ConnectionController } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
 import type { Point } from '../model/bounds.js';
@@ -39,6 +40,7 @@ export class InkroomBoard extends LitElement {
     tool: { state: true },
     drawingStyle: { state: true },
     editing: { state: true },
+    spaceDown: { state: true },
   };
 
   declare server: string;
@@ -66,7 +68,7 @@ export class InkroomBoard extends LitElement {
   private resizeObserver: ResizeObserver | null = null;
   private context: ToolContext | null = null;
   private cleanups: (() => void)[] = [];
-  private spaceDown = false;
+  declare private spaceDown: boolean;
   private shownZoom = 1;
 
   constructor() {
@@ -80,6 +82,7 @@ export class InkroomBoard extends LitElement {
     this.tool = 'pen';
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
     this.editing = null;
+    this.spaceDown = false;
     this.connection.onRebuild(() => this.attachDoc());
   }
 
@@ -153,6 +156,7 @@ export class InkroomBoard extends LitElement {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     this.addEventListener('keydown', this.onKeyDown);
     this.addEventListener('keyup', this.onKeyUp);
+    this.addEventListener('blur', this.onBlur);
     if (this.hasUpdated) this.attachStage();
   }
 
@@ -160,6 +164,7 @@ export class InkroomBoard extends LitElement {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeyDown);
     this.removeEventListener('keyup', this.onKeyUp);
+    this.removeEventListener('blur', this.onBlur);
     this.detachStage();
     this.detachDoc();
   }
@@ -174,7 +179,7 @@ export class InkroomBoard extends LitElement {
     if (changed.has('userName') || changed.has('userColor')) {
       this.presence.setUser({ name: this.userName, color: this.userColor });
     }
-    if (changed.has('editing') && this.editing) this.renderRoot.querySelector('textarea')?.focus();
+    if (changed.has('editing')) this.editingChanged();
   }
 
   private get canEdit(): boolean {
@@ -213,6 +218,9 @@ export class InkroomBoard extends LitElement {
 
   /** (Re)builds everything that hangs off the Y.Doc: scene, renderer, history, presence. */
   private attachDoc(): void {
+    // A gesture or an edit in progress belongs to the board being left.
+    if (this.context) this.tools[this.tool].cancel(this.context);
+    this.editing = null;
     this.detachDoc();
     const doc = this.connection.doc;
     const provider = this.connection.provider;
@@ -245,6 +253,8 @@ export class InkroomBoard extends LitElement {
         for (const id of changed)
           if (this.selection.has(id) && !scene.get(id)) dropped = this.selection.delete(id) || dropped;
         if (dropped) this.selectionChanged();
+        // The editor follows its element's size and place, whoever changes them.
+        if (this.editing && changed.has(this.editing)) this.requestUpdate();
         this.dispatchEvent(
           new CustomEvent('inkroom-change', { bubbles: true, composed: true, detail: { ids: [...changed] } }),
         );
@@ -258,6 +268,8 @@ export class InkroomBoard extends LitElement {
   }
 
   private detachDoc(): void {
+    this.unbindEditor?.();
+    this.unbindEditor = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.renderer?.stop();
     this.scene?.stop();
@@ -382,6 +394,11 @@ export class InkroomBoard extends LitElement {
     if (event.key === ' ') this.spaceDown = false;
   };
 
+  /** A Space released while the focus was elsewhere must not leave the board panning. */
+  private readonly onBlur = () => {
+    this.spaceDown = false;
+  };
+
   private renderEditor() {
     const doc = this.connection.doc;
     if (!this.editing || !doc) return nothing;
@@ -396,7 +413,7 @@ export class InkroomBoard extends LitElement {
       `width:${Math.max(40, element.width - inset * 2)}px`,
       `height:${Math.max(element.fontSize * 1.25, element.height - inset * 2)}px`,
       `transform:scale(${zoom})`,
-      `font:${element.fontSize}px ${FONT_FAMILY}`,
+      `font:${element.fontSize}px/1.25 ${FONT_FAMILY}`,
       `color:${element.strokeColor}`,
       `text-align:${element.kind === 'text' ? element.align : 'left'}`,
     ].join(';');
@@ -414,6 +431,47 @@ export class InkroomBoard extends LitElement {
       }}
       @blur=${() => this.finishEditing()}
     ></textarea>`;
+  }
+
+  private unbindEditor: (() => void) | null = null;
+
+  /**
+   * The in-place editor shows the element's live Y.Text: someone else typing in the same note
+   * appears in it at once (the caret keeps its place), so local edits never overwrite theirs. The
+   * canvas leaves the element out meanwhile, so its text is not drawn twice.
+   */
+  private editingChanged(): void {
+    this.unbindEditor?.();
+    this.unbindEditor = null;
+    const id = this.editing;
+    this.renderer?.setHidden(new Set(id ? [id] : []));
+    const doc = this.connection.doc;
+    if (!id || !doc) return;
+    const textarea = this.renderRoot.querySelector('textarea');
+    textarea?.focus();
+    const text = elementText(doc, id);
+    if (!text || !textarea) return;
+    const observer = (event: Y.YTextEvent, transaction: Y.Transaction) => {
+      if (transaction.origin === this.history.origin) return;
+      let start = textarea.selectionStart;
+      let end = textarea.selectionEnd;
+      let index = 0;
+      for (const op of event.delta) {
+        if (op.retain) index += op.retain;
+        else if (typeof op.insert === 'string') {
+          if (index <= start) start += op.insert.length;
+          if (index <= end) end += op.insert.length;
+          index += op.insert.length;
+        } else if (op.delete) {
+          if (index < start) start -= Math.min(op.delete, start - index);
+          if (index < end) end -= Math.min(op.delete, end - index);
+        }
+      }
+      textarea.value = text.toString();
+      textarea.setSelectionRange(start, end);
+    };
+    text.observe(observer);
+    this.unbindEditor = () => text.unobserve(observer);
   }
 
   private editText(id: ElementId, kind: 'text' | 'sticky', text: string): void {

@@ -142,11 +142,12 @@ export const boardStyles = css`
     position: absolute;
     z-index: 3;
     margin: 0;
-    border: 1px dashed var(--inkroom-accent, #4c6ef5);
+    padding: 0;
+    border: 0;
+    outline: 1px dashed var(--inkroom-accent, #4c6ef5);
     background: transparent;
     resize: none;
     overflow: hidden;
-    outline: none;
     line-height: 1.25;
     font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     transform-origin: 0 0;

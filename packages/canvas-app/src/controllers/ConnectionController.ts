@@ -62,6 +62,7 @@ export class ConnectionController implements ReactiveController {
     if (!next) return;
     const doc = createBoardDoc();
     const provider = new WebsocketProvider(next.server, next.room, doc);
+    this.readOnlyBecauseNewer = false;
     this.doc = doc;
     this.provider = provider;
     this.everConnected = false;
@@ -93,8 +94,10 @@ export class ConnectionController implements ReactiveController {
       migrateBoard(this.doc);
       this.readOnlyBecauseNewer = false;
     } catch (error) {
-      if (!(error instanceof SchemaTooNewError)) throw error;
-      this.readOnlyBecauseNewer = true;
+      // A board from a newer Inkroom is shown, not edited. Anything else is a bug worth seeing,
+      // but not worth breaking the provider's event loop for.
+      if (error instanceof SchemaTooNewError) this.readOnlyBecauseNewer = true;
+      else console.error('inkroom: board migration failed', error);
     }
     this.setStatus('synced');
   };

@@ -69,9 +69,19 @@ export function boxFrom(a: Point, b: Point): Bounds {
   };
 }
 
+/**
+ * Half the width of the ink as drawn: freehand pens are drawn at twice their stroke width, and
+ * highlighters at four times (see render/paths.ts).
+ */
+export function inkRadius(element: BoardElement): number {
+  if (element.kind === 'stroke')
+    return element.brush === 'highlighter' ? element.strokeWidth * 2 : element.strokeWidth;
+  return element.strokeWidth / 2;
+}
+
 /** The box an element covers on the board, stroke width and rotation included. */
 export function elementBounds(element: BoardElement): Bounds {
-  const pad = element.strokeWidth / 2 + 1;
+  const pad = inkRadius(element) + 1;
   let box: Bounds;
   if ('points' in element) {
     box = boundsOfPoints(element.points, element.x, element.y);

@@ -27,7 +27,8 @@ describe('geometry', () => {
   )!;
 
   it('bounds cover points, stroke width and rotation', () => {
-    expect(elementBounds(stroke)).toEqual({ minX: 7, minY: 17, maxX: 113, maxY: 73 });
+    // A pen is drawn at twice its stroke width: the box reaches the ink's edge (4) plus 1.
+    expect(elementBounds(stroke)).toEqual({ minX: 5, minY: 15, maxX: 115, maxY: 75 });
     const turned = rotatedBox({ minX: 0, minY: 0, maxX: 100, maxY: 40 }, Math.PI / 2);
     expect(turned.minX).toBeCloseTo(30);
     expect(turned.maxY).toBeCloseTo(70);

@@ -1,5 +1,5 @@
 import type { BoardElement } from '@inkroom/shared';
-import type { Point } from './bounds.js';
+import { inkRadius, type Point } from './bounds.js';
 
 /** Distance from p to the segment a-b. */
 export function distanceToSegment(p: Point, ax: number, ay: number, bx: number, by: number): number {
@@ -42,7 +42,7 @@ export function distanceToPolyline(
  * a filled shape, text or note, or near the outline of an unfilled one.
  */
 export function hitElement(element: BoardElement, p: Point, tolerance: number): boolean {
-  const reach = element.strokeWidth / 2 + tolerance;
+  const reach = inkRadius(element) + tolerance;
   if ('points' in element) return distanceToPolyline(element, p) <= reach;
   const { x, y, width, height } = element;
   const q = unrotate(element, p, x + width / 2, y + height / 2);

@@ -80,6 +80,10 @@ export class PresenceController implements ReactiveController {
   detach(): void {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    // Nothing of the old room (its selection ids, a stroke in progress) may reach the next one.
+    this.pending = {};
+    this.liveId = '';
+    this.liveSent = 0;
     this.awareness?.off('change', this.onChange);
     this.awareness = null;
     this.peers.clear();

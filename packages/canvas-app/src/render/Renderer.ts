@@ -15,6 +15,8 @@ export type OverlayPainter = (ctx: CanvasRenderingContext2D, viewport: Viewport)
 export class Renderer {
   private readonly paths = new Map<ElementId, { version: number; paths: ElementPaths }>();
   private readonly painters = new Set<OverlayPainter>();
+  /** Elements not painted on the scene (the one whose text is being edited in place). */
+  private hidden: ReadonlySet<ElementId> = new Set();
   private sceneDirty = true;
   private overlayDirty = true;
   private frame = 0;
@@ -35,6 +37,8 @@ export class Renderer {
       this.scene.onChange((changed) => {
         for (const id of changed) if (!this.scene.get(id)) this.paths.delete(id);
         this.requestScene();
+        // Selections and handles follow their elements, whoever moved them.
+        this.requestOverlay();
       }),
       this.viewport.onChange(() => {
         this.resizeCanvases();
@@ -59,6 +63,11 @@ export class Renderer {
       this.painters.delete(painter);
       this.requestOverlay();
     };
+  }
+
+  setHidden(ids: ReadonlySet<ElementId>): void {
+    this.hidden = ids;
+    this.requestScene();
   }
 
   requestScene(): void {
@@ -128,6 +137,7 @@ export class Renderer {
     const ctx = this.prepare(this.sceneCanvas);
     if (!ctx) return;
     for (const entry of this.scene.search(this.viewport.visibleBounds())) {
+      if (this.hidden.has(entry.id)) continue;
       let cached = this.paths.get(entry.id);
       if (!cached || cached.version !== entry.version) {
         cached = { version: entry.version, paths: buildPaths(entry.element) };

@@ -51,6 +51,7 @@ export class PenTool implements Tool {
 
   paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
     if (this.points.length === 0) return;
+    canvas.globalAlpha = ctx.style.opacity;
     paintLiveStroke(
       canvas,
       {
@@ -126,7 +127,7 @@ export function paintLiveStroke(
   for (let i = 0; i + 2 < stroke.points.length; i += 3)
     input.push([stroke.points[i]!, stroke.points[i + 1]!, stroke.points[i + 2]!]);
   const outline = getStroke(input, freehandOptions(stroke.brush, stroke.width, hasPressure));
-  canvas.globalAlpha = stroke.brush === 'highlighter' ? 0.4 : 1;
+  canvas.globalAlpha *= stroke.brush === 'highlighter' ? 0.4 : 1;
   canvas.fillStyle = stroke.color;
   canvas.fill(outlinePath(outline));
 }

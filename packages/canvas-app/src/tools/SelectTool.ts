@@ -135,7 +135,7 @@ export class SelectTool implements Tool {
         }
       }
       if (handles.rotatable) {
-        const r = rotateHandle(handles.box, zoom);
+        const r = rotateHandle(handles.box, zoom, handles.rotation);
         canvas.beginPath();
         canvas.arc(r.x, r.y, 5 / zoom, 0, Math.PI * 2);
         canvas.fill();
@@ -153,7 +153,7 @@ export class SelectTool implements Tool {
   /** The selection's resize box and whether it can rotate (one shape without points). */
   private handles(
     ctx: ToolContext,
-  ): { box: Bounds; originals: Map<ElementId, BoardElement>; rotatable: boolean } | null {
+  ): { box: Bounds; originals: Map<ElementId, BoardElement>; rotatable: boolean; rotation: number } | null {
     const originals = new Map<ElementId, BoardElement>();
     let box: Bounds | null = null;
     for (const id of ctx.selection) {
@@ -166,8 +166,9 @@ export class SelectTool implements Tool {
     if (!box || originals.size === 0) return null;
     const only = originals.size === 1 ? [...originals.values()][0]! : null;
     // A rotated shape keeps its rotate handle; resizing it along screen axes would skew it.
-    if (only && only.rotation !== 0) return { box, originals: new Map(), rotatable: true };
-    return { box, originals, rotatable: only !== null && !('points' in only) };
+    if (only && only.rotation !== 0)
+      return { box, originals: new Map(), rotatable: true, rotation: only.rotation };
+    return { box, originals, rotatable: only !== null && !('points' in only), rotation: 0 };
   }
 
   private grabHandle(pointer: BoardPointer, ctx: ToolContext): boolean {
@@ -176,8 +177,9 @@ export class SelectTool implements Tool {
     const reach = 7 / ctx.viewport.zoom;
     const near = (p: Point) =>
       Math.abs(p.x - pointer.board.x) <= reach && Math.abs(p.y - pointer.board.y) <= reach;
-    if (handles.rotatable && near(rotateHandle(handles.box, ctx.viewport.zoom))) {
-      this.state = { kind: 'rotating', rotate: new Rotate([...ctx.selection][0]!, handles.box) };
+    if (handles.rotatable && near(rotateHandle(handles.box, ctx.viewport.zoom, handles.rotation))) {
+      const id = [...ctx.selection][0]!;
+      this.state = { kind: 'rotating', rotate: new Rotate(id, handles.box, handles.rotation, pointer.board) };
       return true;
     }
     if (handles.originals.size === 0) return false;

@@ -233,6 +233,12 @@ describe('tools', () => {
       { x: 400, y: 150 },
     ]);
     expect(getElement(doc, rect)?.rotation).toBeCloseTo(Math.PI / 2);
+    // The handle turned with the shape (now right of the centre); a small drag turns it a little more.
+    drag('select', [
+      { x: 274, y: 150 },
+      { x: 274, y: 153 },
+    ]);
+    expect(getElement(doc, rect)?.rotation).toBeCloseTo(Math.PI / 2 + Math.atan2(3, 74), 3);
   });
 
   it('sticky: a click places a note and opens its editor; a click on it edits it', () => {

@@ -30,9 +30,13 @@ function opposite(corner: Corner): Corner {
   return ((corner[0] === 'n' ? 's' : 'n') + (corner[1] === 'w' ? 'e' : 'w')) as Corner;
 }
 
-/** Where the rotate handle sits: above the top edge's middle, a fixed distance on screen. */
-export function rotateHandle(box: Bounds, zoom: number): Point {
-  return { x: (box.minX + box.maxX) / 2, y: box.minY - 24 / zoom };
+/**
+ * Where the rotate handle sits: a fixed screen distance above the middle of the top edge, turned
+ * with the element.
+ */
+export function rotateHandle(box: Bounds, zoom: number, rotation = 0): Point {
+  const center = { x: (box.minX + box.maxX) / 2, y: (box.minY + box.maxY) / 2 };
+  return rotatePoint({ x: center.x, y: box.minY - 24 / zoom }, center, rotation);
 }
 
 function scalePoints(points: PointList, sx: number, sy: number): PointList {
@@ -113,19 +117,35 @@ export class Resize {
   }
 }
 
-/** A rotation in progress of one element about its centre; Shift snaps to 15°. */
+/** `p` turned by `angle` about `center`. */
+export function rotatePoint(p: Point, center: Point, angle: number): Point {
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const dx = p.x - center.x;
+  const dy = p.y - center.y;
+  return { x: center.x + dx * cos - dy * sin, y: center.y + dx * sin + dy * cos };
+}
+
+/**
+ * A rotation in progress of one element about its centre: the element turns by as much as the
+ * pointer has turned around the centre since the grab. Shift snaps the result to 15°.
+ */
 export class Rotate {
   private readonly center: Point;
+  private readonly grabAngle: number;
 
   constructor(
     private readonly id: ElementId,
     box: Bounds,
+    private readonly initial: number,
+    grab: Point,
   ) {
     this.center = { x: (box.minX + box.maxX) / 2, y: (box.minY + box.maxY) / 2 };
+    this.grabAngle = Math.atan2(grab.y - this.center.y, grab.x - this.center.x);
   }
 
   apply(to: Point, snap: boolean, ctx: ToolContext): void {
-    let angle = Math.atan2(to.y - this.center.y, to.x - this.center.x) + Math.PI / 2;
+    let angle = this.initial + Math.atan2(to.y - this.center.y, to.x - this.center.x) - this.grabAngle;
     if (snap) angle = Math.round(angle / (Math.PI / 12)) * (Math.PI / 12);
     // Keep it in (-π, π], so the stored value stays small.
     angle = Math.atan2(Math.sin(angle), Math.cos(angle));
