@@ -21,6 +21,7 @@ function setup() {
     requestOverlay: () => {},
     editText: () => {},
     shareLiveStroke: () => {},
+    hide: () => {},
     setTool: () => {},
   };
   const ids = ['a0', 'a1', 'a2', 'a3'].map((z, i) =>

@@ -132,11 +132,11 @@ export class InkroomBoard extends LitElement {
   }
 
   undo(): void {
-    this.history.undo();
+    if (this.canEdit) this.history.undo();
   }
 
   redo(): void {
-    this.history.redo();
+    if (this.canEdit) this.history.redo();
   }
 
   zoomToFit(): void {
@@ -304,6 +304,7 @@ export class InkroomBoard extends LitElement {
         this.editing = id;
       },
       shareLiveStroke: (stroke) => this.presence.setLive(stroke),
+      hide: (ids) => this.renderer?.setHidden('tool', ids),
       setTool: (id) => this.setTool(id),
     };
     return this.context;
@@ -356,15 +357,17 @@ export class InkroomBoard extends LitElement {
     }
     if (mod && key === 'z') {
       event.preventDefault();
-      if (event.shiftKey) this.history.redo();
-      else this.history.undo();
+      if (event.shiftKey) this.redo();
+      else this.undo();
       return;
     }
     if (mod && key === 'y') {
       event.preventDefault();
-      this.history.redo();
+      this.redo();
       return;
     }
+    // Every keyboard action is an undo step of its own.
+    this.history.boundary();
     if (!ctx) return;
     if (mod && key === 'a') {
       event.preventDefault();
@@ -444,9 +447,10 @@ export class InkroomBoard extends LitElement {
     this.unbindEditor?.();
     this.unbindEditor = null;
     const id = this.editing;
-    this.renderer?.setHidden(new Set(id ? [id] : []));
+    this.renderer?.setHidden('editor', new Set(id ? [id] : []));
     const doc = this.connection.doc;
     if (!id || !doc) return;
+    this.history.boundary();
     const textarea = this.renderRoot.querySelector('textarea');
     textarea?.focus();
     const text = elementText(doc, id);

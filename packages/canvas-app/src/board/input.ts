@@ -140,10 +140,14 @@ export class StageInput {
   private readonly onWheel = (event: WheelEvent) => {
     event.preventDefault();
     const at = this.local(event);
+    // Some browsers scroll by lines or pages rather than pixels.
+    const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? this.target.viewport.height : 1;
+    const dx = event.deltaX * unit;
+    const dy = event.deltaY * unit;
     if (event.ctrlKey || event.metaKey) {
-      this.target.viewport.zoomAt(at, Math.exp(-event.deltaY / 200));
+      this.target.viewport.zoomAt(at, Math.exp(-dy / 200));
     } else {
-      this.target.viewport.panBy(-event.deltaX, -event.deltaY);
+      this.target.viewport.panBy(-dx, -dy);
     }
   };
 

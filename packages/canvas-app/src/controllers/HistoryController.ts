@@ -23,7 +23,9 @@ export class HistoryController implements ReactiveController {
     this.detach();
     this.manager = new Y.UndoManager([elementsMap(doc), metaMap(doc)], {
       trackedOrigins: new Set([this.origin]),
-      captureTimeout: 400,
+      // Steps are cut explicitly (each gesture, key action or edit starts one), so a drag with a
+      // pause in it is still one step.
+      captureTimeout: 60 * 60 * 1000,
     });
     this.manager.on('stack-item-added', this.onStack);
     this.manager.on('stack-item-popped', this.onStack);

@@ -15,8 +15,11 @@ export type OverlayPainter = (ctx: CanvasRenderingContext2D, viewport: Viewport)
 export class Renderer {
   private readonly paths = new Map<ElementId, { version: number; paths: ElementPaths }>();
   private readonly painters = new Set<OverlayPainter>();
-  /** Elements not painted on the scene (the one whose text is being edited in place). */
-  private hidden: ReadonlySet<ElementId> = new Set();
+  /**
+   * Elements not painted on the scene, by who hides them: the one whose text is edited in place,
+   * the ones an eraser stroke is about to delete.
+   */
+  private readonly hiddenBy = new Map<string, ReadonlySet<ElementId>>();
   private sceneDirty = true;
   private overlayDirty = true;
   private frame = 0;
@@ -65,9 +68,16 @@ export class Renderer {
     };
   }
 
-  setHidden(ids: ReadonlySet<ElementId>): void {
-    this.hidden = ids;
+  setHidden(owner: string, ids: ReadonlySet<ElementId>): void {
+    if (ids.size === 0 && !this.hiddenBy.has(owner)) return;
+    if (ids.size === 0) this.hiddenBy.delete(owner);
+    else this.hiddenBy.set(owner, new Set(ids));
     this.requestScene();
+  }
+
+  private isHidden(id: ElementId): boolean {
+    for (const ids of this.hiddenBy.values()) if (ids.has(id)) return true;
+    return false;
   }
 
   requestScene(): void {
@@ -137,7 +147,7 @@ export class Renderer {
     const ctx = this.prepare(this.sceneCanvas);
     if (!ctx) return;
     for (const entry of this.scene.search(this.viewport.visibleBounds())) {
-      if (this.hidden.has(entry.id)) continue;
+      if (this.hiddenBy.size > 0 && this.isHidden(entry.id)) continue;
       let cached = this.paths.get(entry.id);
       if (!cached || cached.version !== entry.version) {
         cached = { version: entry.version, paths: buildPaths(entry.element) };

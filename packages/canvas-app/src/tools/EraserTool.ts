@@ -1,12 +1,10 @@
-import { type BoardElement, deleteElements, type ElementId } from '@inkroom/shared';
+import { deleteElements, type ElementId } from '@inkroom/shared';
 import type { Point } from '../model/bounds.js';
-import { drawElement } from '../render/draw-element.js';
-import { buildPaths } from '../render/paths.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
 /**
- * Scrub to erase: every element the pointer passes over fades at once and is deleted, in one
- * transaction (one undo step), when the pointer lifts.
+ * Scrub to erase: every element the pointer passes over disappears at once and is deleted, in
+ * one transaction (one undo step), when the pointer lifts; Escape brings them back.
  */
 export class EraserTool implements Tool {
   readonly id = 'eraser';
@@ -45,20 +43,13 @@ export class EraserTool implements Tool {
 
   cancel(ctx: ToolContext): void {
     this.doomed.clear();
+    ctx.hide(this.doomed);
     this.last = null;
     this.trail = [];
     ctx.requestOverlay();
   }
 
   paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
-    // What will go fades: painted over in white, mostly opaque.
-    for (const id of this.doomed) {
-      const entry = ctx.scene.get(id);
-      if (!entry) continue;
-      const ghost = { ...entry.element, strokeColor: '#ffffff', opacity: 0.75 } as BoardElement;
-      if ('fill' in ghost && ghost.fill !== 'none') (ghost as { fill: string }).fill = '#ffffff';
-      drawElement(canvas, ghost, buildPaths(ghost));
-    }
     if (this.trail.length > 1) {
       canvas.strokeStyle = 'rgba(120, 120, 120, 0.5)';
       canvas.lineWidth = 6 / ctx.viewport.zoom;
@@ -76,7 +67,8 @@ export class EraserTool implements Tool {
     const entry = ctx.scene.topmostAt(p, 6 / ctx.viewport.zoom);
     if (entry && !this.doomed.has(entry.id)) {
       this.doomed.add(entry.id);
-      ctx.requestOverlay();
+      // What will go leaves the scene at once; it is deleted when the pointer lifts.
+      ctx.hide(this.doomed);
     }
   }
 }

@@ -62,6 +62,8 @@ export interface ToolContext {
   editText(id: ElementId): void;
   /** Shares the stroke being drawn (null when done). */
   shareLiveStroke(stroke: LiveStroke | null): void;
+  /** Leaves these elements off the scene until told otherwise (an empty set shows them again). */
+  hide(ids: ReadonlySet<ElementId>): void;
   setTool(id: ToolId): void;
 }
 

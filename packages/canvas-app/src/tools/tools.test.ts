@@ -21,6 +21,7 @@ function setup() {
   viewport.setSize(800, 600);
   const shared: (LiveStroke | null)[] = [];
   const edited: ElementId[] = [];
+  let hidden = new Set<ElementId>();
   const ctx: ToolContext = {
     doc,
     scene,
@@ -33,6 +34,9 @@ function setup() {
     requestOverlay: () => {},
     editText: (id) => edited.push(id),
     shareLiveStroke: (stroke) => shared.push(stroke && { ...stroke, points: [...stroke.points] }),
+    hide: (ids) => {
+      hidden = new Set(ids);
+    },
     setTool: () => {},
   };
   const tools = createTools();
@@ -52,7 +56,7 @@ function setup() {
     const last = path.at(-1)!;
     tools[tool].up(at(last.x, last.y, extra), ctx);
   };
-  return { doc, scene, viewport, ctx, tools, drag, shared, edited };
+  return { doc, scene, viewport, ctx, tools, drag, shared, edited, hidden: () => hidden };
 }
 
 describe('tools', () => {
@@ -125,7 +129,7 @@ describe('tools', () => {
   });
 
   it('eraser: everything scrubbed over goes, in one transaction, on pointer up', () => {
-    const { doc, drag } = setup();
+    const { doc, drag, tools, ctx, hidden } = setup();
     const a = addElement(doc, {
       kind: 'stroke',
       x: 100,
@@ -162,6 +166,22 @@ describe('tools', () => {
     expect(transactions).toBe(1);
     expect(getElement(doc, a)).toBeNull();
     expect(getElement(doc, b)).toBeNull();
+    expect(getElement(doc, keep)).not.toBeNull();
+    // While scrubbing, what will go is hidden; Escape brings it back and deletes nothing.
+    tools.eraser.down(
+      {
+        screen: { x: 400, y: 150 },
+        board: { x: 400, y: 150 },
+        pressure: 0.5,
+        pointerType: 'mouse',
+        shiftKey: false,
+        altKey: false,
+      },
+      ctx,
+    );
+    expect([...hidden()]).toEqual([keep]);
+    tools.eraser.cancel(ctx);
+    expect(hidden().size).toBe(0);
     expect(getElement(doc, keep)).not.toBeNull();
   });
 
