@@ -9,7 +9,7 @@ const TOOLS: { id: ToolId; label: string; icon: string; key?: string }[] = [
   { id: 'select', label: 'Select', icon: '⬚', key: 'V' },
   { id: 'pen', label: 'Pen', icon: '✎', key: 'P' },
   { id: 'highlighter', label: 'Highlighter', icon: '▮' },
-  { id: 'eraser', label: 'Eraser', icon: '⌫', key: 'E' },
+  { id: 'eraser', label: 'Eraser, hold Alt to erase part of a stroke', icon: '⌫', key: 'E' },
   { id: 'rectangle', label: 'Rectangle', icon: '▭', key: 'R' },
   { id: 'ellipse', label: 'Ellipse', icon: '◯', key: 'O' },
   { id: 'line', label: 'Line', icon: '╱', key: 'L' },

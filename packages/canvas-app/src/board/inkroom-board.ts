@@ -1,4 +1,4 @@
-import { type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
+import { deleteElements, type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type * as Y from 'yjs';
 import { ConnectionController } from '../controllers/ConnectionController.js';
@@ -506,7 +506,7 @@ export class InkroomBoard extends LitElement {
     const element = getElement(doc, id);
     // An empty text box is not worth keeping; an empty sticky note is.
     if (element?.kind === 'text' && element.text.trim() === '' && this.canEdit) {
-      doc.transact(() => doc.getMap('elements').delete(id), this.history.origin);
+      deleteElements(doc, [id], this.history.origin);
     }
     this.focus();
   }

@@ -185,6 +185,78 @@ describe('tools', () => {
     expect(getElement(doc, keep)).not.toBeNull();
   });
 
+  it('eraser with Alt rubs out part of a stroke, splitting it, in one undo step', () => {
+    const { doc, drag } = setup();
+    const tuples: [number, number][] = [];
+    for (let x = 0; x <= 200; x += 5) tuples.push([x, 0]);
+    const id = addElement(doc, {
+      kind: 'stroke',
+      x: 100,
+      y: 100,
+      strokeColor: '#1971c2',
+      points: pointsFrom(tuples),
+    });
+    addElement(doc, { kind: 'ellipse', x: 1000, y: 1000, width: 10, height: 10, z: 'a5' });
+    // Scrub across the middle of the horizontal stroke.
+    drag(
+      'eraser',
+      [
+        { x: 200, y: 80 },
+        { x: 200, y: 120 },
+      ],
+      { altKey: true },
+    );
+    const strokes = listElements(doc).filter((e) => e.kind === 'stroke');
+    expect(strokes).toHaveLength(2);
+    const [left, right] = strokes.sort((a, b) => a.x - b.x);
+    expect(left!.id).toBe(id);
+    expect(left).toMatchObject({ x: 100, y: 100, strokeColor: '#1971c2' });
+    expect(right).toMatchObject({ y: 100, strokeColor: '#1971c2' });
+    const lastLeft = left!.kind === 'stroke' ? left!.points.xy.at(-2)! + left!.x : 0;
+    expect(lastLeft).toBeLessThan(200);
+    expect(right!.x).toBeGreaterThan(200);
+    // The new piece sits just above the original, below what was above it.
+    expect(right!.z > left!.z && right!.z < 'a5').toBe(true);
+  });
+
+  it('eraser with Alt cuts a fast straight stroke between two far-apart samples', () => {
+    const { doc, drag } = setup();
+    addElement(doc, {
+      kind: 'stroke',
+      x: 0,
+      y: 100,
+      points: pointsFrom([
+        [0, 0],
+        [100, 0],
+        [200, 0],
+        [300, 0],
+        [400, 0],
+        [500, 0],
+      ]),
+    });
+    drag(
+      'eraser',
+      [
+        { x: 250, y: 80 },
+        { x: 250, y: 120 },
+      ],
+      { altKey: true },
+    );
+    const pieces = listElements(doc).sort((a, b) => a.x - b.x);
+    expect(
+      pieces.map(
+        (p) =>
+          p.kind === 'stroke' &&
+          Array.from(p.points.xy)
+            .filter((_, i) => i % 2 === 0)
+            .map((x) => x + p.x),
+      ),
+    ).toEqual([
+      [0, 100],
+      [400, 500],
+    ]);
+  });
+
   it('select: click picks the front-most, shift adds, drag moves the selection, marquee selects what it contains', () => {
     const { doc, drag, ctx } = setup();
     const back = addElement(doc, {
