@@ -1,27 +1,27 @@
-import { deleteElements, type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
+import type { ElementId } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type * as Y from 'yjs';
 import { ConnectionController } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
 import type { Point } from '../model/bounds.js';
 import { PresenceController } from '../presence/PresenceController.js';
-import { FONT_FAMILY } from '../render/draw-element.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import {
   type BoardPointer,
   createTools,
   type DrawingStyle,
-  TOOL_KEYS,
   type Tool,
   type ToolContext,
   type ToolId,
 } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
-import { deleteSelection, duplicateSelection, reorderSelection, selectAll, zoomToFit } from './actions.js';
+import { zoomToFit } from './actions.js';
 import { statusBadge, stylePanel, toolbar, zoomControls } from './chrome.js';
+import { type BoardDescription, describeBoard } from './describe.js';
 import { StageInput } from './input.js';
+import { handleBoardKey } from './keyboard.js';
 import { boardStyles } from './styles.js';
+import { TextEditorController } from './TextEditorController.js';
 
 /**
  * `<inkroom-board server="ws://host:1234" room="team-plan">`: a live collaborative whiteboard.
@@ -39,7 +39,6 @@ export class InkroomBoard extends LitElement {
     toolbar: { type: String },
     tool: { state: true },
     drawingStyle: { state: true },
-    editing: { state: true },
     spaceDown: { state: true },
   };
 
@@ -51,7 +50,6 @@ export class InkroomBoard extends LitElement {
   declare toolbar: 'full' | 'minimal' | 'none';
   declare tool: ToolId;
   declare drawingStyle: DrawingStyle;
-  declare editing: ElementId | null;
 
   readonly viewport = new Viewport();
   readonly selection = new Set<ElementId>();
@@ -59,6 +57,7 @@ export class InkroomBoard extends LitElement {
     this.server && this.room ? { server: this.server, room: this.room } : null,
   );
   private readonly history = new HistoryController(this);
+  private readonly editor = new TextEditorController(this);
   private readonly presence = new PresenceController(this, () => this.presenceChanged());
   private peopleKey = '';
   private readonly tools: Record<ToolId, Tool> = createTools();
@@ -81,7 +80,6 @@ export class InkroomBoard extends LitElement {
     this.toolbar = 'full';
     this.tool = 'pen';
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
-    this.editing = null;
     this.spaceDown = false;
     this.connection.onRebuild(() => this.attachDoc());
   }
@@ -101,29 +99,14 @@ export class InkroomBoard extends LitElement {
   }
 
   /** A plain summary of what the board holds and who is here (for tests and debugging). */
-  describeBoard() {
-    const elements = (this.scene?.all() ?? []).map(({ element }) => ({
-      id: element.id,
-      kind: element.kind,
-      x: element.x,
-      y: element.y,
-      author: element.author,
-      ...('text' in element ? { text: element.text } : {}),
-    }));
-    return {
-      count: elements.length,
-      kinds: elements.map((e) => e.kind),
-      elements,
-      status: this.connection.status,
-      zoom: this.viewport.zoom,
-      lastPaintMs: this.renderer?.lastSceneMs ?? 0,
-      paints: this.renderer?.scenePaints ?? 0,
-      peers: [...this.presence.peers.values()].map((peer) => ({
-        name: peer.user.name,
-        color: peer.user.color,
-        cursor: peer.cursor,
-      })),
-    };
+  describeBoard(): BoardDescription {
+    return describeBoard(
+      this.scene,
+      this.connection.status,
+      this.viewport,
+      this.presence.peers.values(),
+      this.renderStats(),
+    );
   }
 
   /** The scene layer's last repaint time and repaint count (cheap to call every frame). */
@@ -179,10 +162,26 @@ export class InkroomBoard extends LitElement {
     if (changed.has('userName') || changed.has('userColor')) {
       this.presence.setUser({ name: this.userName, color: this.userColor });
     }
-    if (changed.has('editing')) this.editingChanged();
   }
 
-  private get canEdit(): boolean {
+  // What the text editor needs (see TextEditorController).
+  get editorDoc() {
+    return this.connection.doc;
+  }
+
+  get editorOrigin(): object {
+    return this.history.origin;
+  }
+
+  hideWhileEditing(ids: ReadonlySet<ElementId>): void {
+    this.renderer?.setHidden('editor', ids);
+  }
+
+  undoBoundary(): void {
+    this.history.boundary();
+  }
+
+  get canEdit(): boolean {
     return !this.readonly && !this.connection.readOnlyBecauseNewer;
   }
 
@@ -220,7 +219,7 @@ export class InkroomBoard extends LitElement {
   private attachDoc(): void {
     // A gesture or an edit in progress belongs to the board being left.
     if (this.context) this.tools[this.tool].cancel(this.context);
-    this.editing = null;
+    this.editor.drop();
     this.detachDoc();
     const doc = this.connection.doc;
     const provider = this.connection.provider;
@@ -254,7 +253,8 @@ export class InkroomBoard extends LitElement {
           if (this.selection.has(id) && !scene.get(id)) dropped = this.selection.delete(id) || dropped;
         if (dropped) this.selectionChanged();
         // The editor follows its element's size and place, whoever changes them.
-        if (this.editing && changed.has(this.editing)) this.requestUpdate();
+        const editing = this.editor.editing;
+        if (editing && changed.has(editing)) this.requestUpdate();
         this.dispatchEvent(
           new CustomEvent('inkroom-change', { bubbles: true, composed: true, detail: { ids: [...changed] } }),
         );
@@ -262,14 +262,12 @@ export class InkroomBoard extends LitElement {
       // The chrome shows the zoom, and the text editor sits over its element: only those need a
       // re-render when the view moves (not every pan frame).
       this.viewport.onChange(() => {
-        if (this.viewport.zoom !== this.shownZoom || this.editing) this.requestUpdate();
+        if (this.viewport.zoom !== this.shownZoom || this.editor.editing) this.requestUpdate();
       }),
     );
   }
 
   private detachDoc(): void {
-    this.unbindEditor?.();
-    this.unbindEditor = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.renderer?.stop();
     this.scene?.stop();
@@ -300,9 +298,7 @@ export class InkroomBoard extends LitElement {
       selection: this.selection,
       selectionChanged: () => this.selectionChanged(),
       requestOverlay: () => this.renderer?.requestOverlay(),
-      editText: (id) => {
-        this.editing = id;
-      },
+      editText: (id) => this.editor.open(id),
       shareLiveStroke: (stroke) => this.presence.setLive(stroke),
       hide: (ids) => this.renderer?.setHidden('tool', ids),
       setTool: (id) => this.setTool(id),
@@ -340,57 +336,25 @@ export class InkroomBoard extends LitElement {
 
   private toolDown(pointer: BoardPointer): void {
     this.focus();
-    if (this.editing) this.editing = null;
+    if (this.editor.editing) this.editor.drop();
     this.history.boundary();
     this.withTool((tool, ctx) => tool.down(pointer, ctx));
   }
 
   private readonly onKeyDown = (event: KeyboardEvent) => {
-    if (this.editing || (event.target as HTMLElement)?.tagName === 'TEXTAREA') return;
-    const ctx = this.toolContext();
-    const mod = event.ctrlKey || event.metaKey;
-    const key = event.key.toLowerCase();
-    if (key === ' ') {
-      this.spaceDown = true;
-      event.preventDefault();
-      return;
-    }
-    if (mod && key === 'z') {
-      event.preventDefault();
-      if (event.shiftKey) this.redo();
-      else this.undo();
-      return;
-    }
-    if (mod && key === 'y') {
-      event.preventDefault();
-      this.redo();
-      return;
-    }
-    // Every keyboard action is an undo step of its own.
-    this.history.boundary();
-    if (!ctx) return;
-    if (mod && key === 'a') {
-      event.preventDefault();
-      this.setTool('select');
-      selectAll(ctx);
-    } else if (mod && key === 'd') {
-      event.preventDefault();
-      if (this.canEdit) duplicateSelection(ctx);
-    } else if (key === 'delete' || key === 'backspace') {
-      if (this.canEdit) deleteSelection(ctx);
-    } else if (key === 'escape') {
-      this.tools[this.tool].cancel(ctx);
-      this.selection.clear();
-      this.selectionChanged();
-    } else if (key === ']' && this.canEdit) {
-      reorderSelection(ctx, 'forward');
-    } else if (key === '[' && this.canEdit) {
-      reorderSelection(ctx, 'backward');
-    } else if (event.shiftKey && event.code === 'Digit1') {
-      zoomToFit(ctx);
-    } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
-      this.setTool(TOOL_KEYS[key]!);
-    }
+    if (this.editor.editing) return;
+    handleBoardKey(event, {
+      context: this.toolContext(),
+      canEdit: this.canEdit,
+      holdSpace: () => {
+        this.spaceDown = true;
+      },
+      undo: () => this.undo(),
+      redo: () => this.redo(),
+      boundary: () => this.history.boundary(),
+      setTool: (id) => this.setTool(id),
+      cancelGesture: (ctx) => this.tools[this.tool].cancel(ctx),
+    });
   };
 
   private readonly onKeyUp = (event: KeyboardEvent) => {
@@ -401,115 +365,6 @@ export class InkroomBoard extends LitElement {
   private readonly onBlur = () => {
     this.spaceDown = false;
   };
-
-  private renderEditor() {
-    const doc = this.connection.doc;
-    if (!this.editing || !doc) return nothing;
-    const element = getElement(doc, this.editing);
-    if (!element || (element.kind !== 'text' && element.kind !== 'sticky')) return nothing;
-    const zoom = this.viewport.zoom;
-    const at = this.viewport.toScreen({ x: element.x, y: element.y });
-    const inset = element.kind === 'sticky' ? 12 : 0;
-    const style = [
-      `left:${at.x + inset * zoom}px`,
-      `top:${at.y + inset * zoom}px`,
-      `width:${Math.max(40, element.width - inset * 2)}px`,
-      `height:${Math.max(element.fontSize * 1.25, element.height - inset * 2)}px`,
-      `transform:scale(${zoom})`,
-      `font:${element.fontSize}px/1.25 ${FONT_FAMILY}`,
-      `color:${element.strokeColor}`,
-      `text-align:${element.kind === 'text' ? element.align : 'left'}`,
-    ].join(';');
-    const kind = element.kind;
-    const id = element.id;
-    return html`<textarea
-      class="editor"
-      aria-label=${kind === 'sticky' ? 'Sticky note text' : 'Text'}
-      style=${style}
-      .value=${element.text}
-      @input=${(e: Event) => this.editText(id, kind, (e.target as HTMLTextAreaElement).value)}
-      @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Escape') this.finishEditing();
-        e.stopPropagation();
-      }}
-      @blur=${() => this.finishEditing()}
-    ></textarea>`;
-  }
-
-  private unbindEditor: (() => void) | null = null;
-
-  /**
-   * The in-place editor shows the element's live Y.Text: someone else typing in the same note
-   * appears in it at once (the caret keeps its place), so local edits never overwrite theirs. The
-   * canvas leaves the element out meanwhile, so its text is not drawn twice.
-   */
-  private editingChanged(): void {
-    this.unbindEditor?.();
-    this.unbindEditor = null;
-    const id = this.editing;
-    this.renderer?.setHidden('editor', new Set(id ? [id] : []));
-    const doc = this.connection.doc;
-    if (!id || !doc) return;
-    this.history.boundary();
-    const textarea = this.renderRoot.querySelector('textarea');
-    textarea?.focus();
-    const text = elementText(doc, id);
-    if (!text || !textarea) return;
-    const observer = (event: Y.YTextEvent, transaction: Y.Transaction) => {
-      if (transaction.origin === this.history.origin) return;
-      let start = textarea.selectionStart;
-      let end = textarea.selectionEnd;
-      let index = 0;
-      for (const op of event.delta) {
-        if (op.retain) index += op.retain;
-        else if (typeof op.insert === 'string') {
-          if (index <= start) start += op.insert.length;
-          if (index <= end) end += op.insert.length;
-          index += op.insert.length;
-        } else if (op.delete) {
-          if (index < start) start -= Math.min(op.delete, start - index);
-          if (index < end) end -= Math.min(op.delete, end - index);
-        }
-      }
-      textarea.value = text.toString();
-      textarea.setSelectionRange(start, end);
-    };
-    text.observe(observer);
-    this.unbindEditor = () => text.unobserve(observer);
-  }
-
-  private editText(id: ElementId, kind: 'text' | 'sticky', text: string): void {
-    const doc = this.connection.doc;
-    if (!doc || !this.canEdit) return;
-    if (kind === 'sticky') {
-      updateElement(doc, id, 'sticky', { text }, this.history.origin);
-      return;
-    }
-    const element = getElement(doc, id);
-    if (element?.kind !== 'text') return;
-    // Plain text grows with what is typed.
-    const measure = document.createElement('canvas').getContext('2d');
-    let width = element.width;
-    if (measure) {
-      measure.font = `${element.fontSize}px ${FONT_FAMILY}`;
-      width = Math.max(40, ...text.split('\n').map((line) => measure.measureText(line).width + 8));
-    }
-    const height = Math.max(1, text.split('\n').length) * element.fontSize * 1.25;
-    updateElement(doc, id, 'text', { text, width, height }, this.history.origin);
-  }
-
-  private finishEditing(): void {
-    const doc = this.connection.doc;
-    const id = this.editing;
-    this.editing = null;
-    if (!doc || !id) return;
-    const element = getElement(doc, id);
-    // An empty text box is not worth keeping; an empty sticky note is.
-    if (element?.kind === 'text' && element.text.trim() === '' && this.canEdit) {
-      deleteElements(doc, [id], this.history.origin);
-    }
-    this.focus();
-  }
 
   override render() {
     const chrome = this.toolbar !== 'none';
@@ -540,7 +395,7 @@ export class InkroomBoard extends LitElement {
             )
           : nothing
       }
-      ${statusBadge(this.connection.status, !this.canEdit)} ${this.renderEditor()}
+      ${statusBadge(this.connection.status, !this.canEdit)} ${this.editor.render()}
     `;
   }
 }

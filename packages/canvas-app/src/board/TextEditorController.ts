@@ -1,0 +1,169 @@
+import { deleteElements, type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type * as Y from 'yjs';
+import { FONT_FAMILY } from '../render/draw-element.js';
+import type { Viewport } from '../viewport/Viewport.js';
+
+/** What the editor needs from its board. */
+export interface TextEditorHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly viewport: Viewport;
+  /** The board's doc (null while it has none). */
+  readonly editorDoc: Y.Doc | null;
+  readonly canEdit: boolean;
+  /** The history origin: edits made with it are undoable and are not echoed back. */
+  readonly editorOrigin: object;
+  /** Leaves the edited element off the canvas (empty set: paint it again). */
+  hideWhileEditing(ids: ReadonlySet<ElementId>): void;
+  /** Starts a new undo step. */
+  undoBoundary(): void;
+  focus(): void;
+}
+
+/**
+ * Edits a text element or sticky note in place, in a textarea over it. The textarea follows the
+ * element's live Y.Text: someone else typing in the same note appears at once (the caret keeps
+ * its place), so local edits never overwrite theirs. The canvas leaves the element out meanwhile,
+ * so its text is not drawn twice.
+ */
+export class TextEditorController implements ReactiveController {
+  private current: ElementId | null = null;
+  private bound: ElementId | null = null;
+  private unbind: (() => void) | null = null;
+
+  constructor(private readonly host: TextEditorHost) {
+    host.addController(this);
+  }
+
+  get editing(): ElementId | null {
+    return this.current;
+  }
+
+  open(id: ElementId): void {
+    this.current = id;
+    this.host.requestUpdate();
+  }
+
+  /** Closes without finishing (the board changed under it). */
+  drop(): void {
+    this.current = null;
+    this.host.requestUpdate();
+  }
+
+  hostUpdated(): void {
+    if (this.bound !== this.current) this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.unbind?.();
+    this.unbind = null;
+    this.bound = null;
+  }
+
+  render() {
+    const doc = this.host.editorDoc;
+    if (!this.current || !doc) return nothing;
+    const element = getElement(doc, this.current);
+    if (!element || (element.kind !== 'text' && element.kind !== 'sticky')) return nothing;
+    const viewport = this.host.viewport;
+    const zoom = viewport.zoom;
+    const at = viewport.toScreen({ x: element.x, y: element.y });
+    const inset = element.kind === 'sticky' ? 12 : 0;
+    const style = [
+      `left:${at.x + inset * zoom}px`,
+      `top:${at.y + inset * zoom}px`,
+      `width:${Math.max(40, element.width - inset * 2)}px`,
+      `height:${Math.max(element.fontSize * 1.25, element.height - inset * 2)}px`,
+      `transform:scale(${zoom})`,
+      `font:${element.fontSize}px/1.25 ${FONT_FAMILY}`,
+      `color:${element.strokeColor}`,
+      `text-align:${element.kind === 'text' ? element.align : 'left'}`,
+    ].join(';');
+    const kind = element.kind;
+    const id = element.id;
+    return html`<textarea
+      class="editor"
+      aria-label=${kind === 'sticky' ? 'Sticky note text' : 'Text'}
+      style=${style}
+      .value=${element.text}
+      @input=${(e: Event) => this.write(id, kind, (e.target as HTMLTextAreaElement).value)}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this.finish();
+        e.stopPropagation();
+      }}
+      @blur=${() => this.finish()}
+    ></textarea>`;
+  }
+
+  private bind(): void {
+    this.unbind?.();
+    this.unbind = null;
+    this.bound = this.current;
+    const id = this.current;
+    this.host.hideWhileEditing(new Set(id ? [id] : []));
+    const doc = this.host.editorDoc;
+    if (!id || !doc) return;
+    this.host.undoBoundary();
+    const textarea = this.host.renderRoot.querySelector('textarea');
+    textarea?.focus();
+    const text = elementText(doc, id);
+    if (!text || !textarea) return;
+    const observer = (event: Y.YTextEvent, transaction: Y.Transaction) => {
+      if (transaction.origin === this.host.editorOrigin) return;
+      let start = textarea.selectionStart;
+      let end = textarea.selectionEnd;
+      let index = 0;
+      for (const op of event.delta) {
+        if (op.retain) index += op.retain;
+        else if (typeof op.insert === 'string') {
+          if (index <= start) start += op.insert.length;
+          if (index <= end) end += op.insert.length;
+          index += op.insert.length;
+        } else if (op.delete) {
+          if (index < start) start -= Math.min(op.delete, start - index);
+          if (index < end) end -= Math.min(op.delete, end - index);
+        }
+      }
+      textarea.value = text.toString();
+      textarea.setSelectionRange(start, end);
+    };
+    text.observe(observer);
+    this.unbind = () => text.unobserve(observer);
+  }
+
+  private write(id: ElementId, kind: 'text' | 'sticky', text: string): void {
+    const doc = this.host.editorDoc;
+    if (!doc || !this.host.canEdit) return;
+    const origin = this.host.editorOrigin;
+    if (kind === 'sticky') {
+      updateElement(doc, id, 'sticky', { text }, origin);
+      return;
+    }
+    const element = getElement(doc, id);
+    if (element?.kind !== 'text') return;
+    // Plain text grows with what is typed.
+    const measure = document.createElement('canvas').getContext('2d');
+    let width = element.width;
+    if (measure) {
+      measure.font = `${element.fontSize}px ${FONT_FAMILY}`;
+      width = Math.max(40, ...text.split('\n').map((line) => measure.measureText(line).width + 8));
+    }
+    const height = Math.max(1, text.split('\n').length) * element.fontSize * 1.25;
+    updateElement(doc, id, 'text', { text, width, height }, origin);
+  }
+
+  private finish(): void {
+    const doc = this.host.editorDoc;
+    const id = this.current;
+    if (!id) return;
+    this.current = null;
+    this.host.requestUpdate();
+    if (!doc) return;
+    const element = getElement(doc, id);
+    // An empty text box is not worth keeping; an empty sticky note is.
+    if (element?.kind === 'text' && element.text.trim() === '' && this.host.canEdit) {
+      deleteElements(doc, [id], this.host.editorOrigin);
+    }
+    this.host.focus();
+  }
+}

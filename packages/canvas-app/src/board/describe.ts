@@ -1,0 +1,41 @@
+import type { Peer } from '../presence/PresenceController.js';
+import type { SceneIndex } from '../scene/SceneIndex.js';
+import type { Viewport } from '../viewport/Viewport.js';
+
+/** A plain summary of a board: what it holds, who is here, how it paints. */
+export interface BoardDescription {
+  count: number;
+  kinds: string[];
+  elements: { id: string; kind: string; x: number; y: number; author: string; text?: string }[];
+  status: string;
+  zoom: number;
+  lastPaintMs: number;
+  paints: number;
+  peers: { name: string; color: string; cursor: { x: number; y: number } | null }[];
+}
+
+export function describeBoard(
+  scene: SceneIndex | null,
+  status: string,
+  viewport: Viewport,
+  peers: Iterable<Peer>,
+  paint: { lastPaintMs: number; paints: number },
+): BoardDescription {
+  const elements = (scene?.all() ?? []).map(({ element }) => ({
+    id: element.id,
+    kind: element.kind,
+    x: element.x,
+    y: element.y,
+    author: element.author,
+    ...('text' in element ? { text: element.text } : {}),
+  }));
+  return {
+    count: elements.length,
+    kinds: elements.map((e) => e.kind),
+    elements,
+    status,
+    zoom: viewport.zoom,
+    ...paint,
+    peers: [...peers].map((peer) => ({ name: peer.user.name, color: peer.user.color, cursor: peer.cursor })),
+  };
+}

@@ -1,0 +1,62 @@
+import { TOOL_KEYS, type ToolContext, type ToolId } from '../tools/index.js';
+import { deleteSelection, duplicateSelection, reorderSelection, selectAll, zoomToFit } from './actions.js';
+
+/** What a key may do to the board. */
+export interface KeyTarget {
+  /** Null while the board has no document. */
+  readonly context: ToolContext | null;
+  readonly canEdit: boolean;
+  holdSpace(): void;
+  undo(): void;
+  redo(): void;
+  /** Starts a new undo step. */
+  boundary(): void;
+  setTool(id: ToolId): void;
+  cancelGesture(ctx: ToolContext): void;
+}
+
+/**
+ * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
+ * Ctrl/Cmd+A, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Space held to pan.
+ */
+export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
+  const mod = event.ctrlKey || event.metaKey;
+  const key = event.key.toLowerCase();
+  if (key === ' ') {
+    target.holdSpace();
+    event.preventDefault();
+    return;
+  }
+  if (mod && (key === 'z' || key === 'y')) {
+    event.preventDefault();
+    if (key === 'y' || event.shiftKey) target.redo();
+    else target.undo();
+    return;
+  }
+  // Every keyboard action is an undo step of its own.
+  target.boundary();
+  const ctx = target.context;
+  if (!ctx) return;
+  if (mod && key === 'a') {
+    event.preventDefault();
+    target.setTool('select');
+    selectAll(ctx);
+  } else if (mod && key === 'd') {
+    event.preventDefault();
+    if (target.canEdit) duplicateSelection(ctx);
+  } else if (key === 'delete' || key === 'backspace') {
+    if (target.canEdit) deleteSelection(ctx);
+  } else if (key === 'escape') {
+    target.cancelGesture(ctx);
+    ctx.selection.clear();
+    ctx.selectionChanged();
+  } else if (key === ']' && target.canEdit) {
+    reorderSelection(ctx, 'forward');
+  } else if (key === '[' && target.canEdit) {
+    reorderSelection(ctx, 'backward');
+  } else if (event.shiftKey && event.code === 'Digit1') {
+    zoomToFit(ctx);
+  } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
+    target.setTool(TOOL_KEYS[key]!);
+  }
+}
