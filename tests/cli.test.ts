@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addElement, listElements } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, runCli } from './helpers/cli.js';
+import { CLI_PATH, type CliProcess, runCli } from './helpers/cli.js';
 import { connectClient, waitFor } from './helpers/clients.js';
 
 describe('inkroom-server CLI', () => {
@@ -76,6 +77,29 @@ describe('inkroom-server CLI', () => {
     reader.destroy();
     again.child.kill('SIGINT');
     expect((await again.exited).code).toBe(0);
+  });
+
+  it('runs as an executable with the Node flags of its shebang, as the installed bin does', async () => {
+    const data = await tempDir();
+    const child = spawn(CLI_PATH, ['--host', '127.0.0.1', '--port', '0', '--data', data], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /http:\/\/\S+:\d+/.exec(out);
+        if (match) resolve(match[0]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const cmdline = await readFile(`/proc/${child.pid}/cmdline`, 'utf8');
+    expect(cmdline.split('\0')).toContain('--max-semi-space-size=2');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('reads HOST, PORT and DATA_DIR from the environment; flags win', async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,14 @@ export interface ServerSpec {
   command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
 }
 
-const node = (script: string, args: string[] = []) => [script, ...args];
+/** Node flags a script asks for in its `#!/usr/bin/env -S node <flags>` line. */
+function shebangFlags(script: string): string[] {
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\/usr\/bin\/env -S node (.+)$/.exec(first);
+  return match ? match[1]!.trim().split(/\s+/) : [];
+}
+
+const node = (script: string, args: string[] = []) => [...shebangFlags(script), script, ...args];
 
 export const SERVERS: readonly ServerSpec[] = [
   {
@@ -28,6 +36,7 @@ export const SERVERS: readonly ServerSpec[] = [
     dialect: 'y-websocket',
     persistent: true,
     crdt: true,
+    // Run as `pnpm start` and the installed bin run it: with the Node flags of its shebang.
     command: (port, dataDir) => ({
       args: node(join(REPO_DIR, 'packages/sync-server/dist/cli.js'), [
         '--host',
