@@ -25,8 +25,8 @@ function strokePoints(seed: number, count: number, origin?: { x: number; y: numb
   return pointsFrom(tuples);
 }
 
-/** `count` updates, each one committed stroke of `points` points, as a board app would send. */
-export function senderScript(clientId: number, count: number, points = 20): SenderScript {
+/** Records one sender's updates: `add(doc, i)` makes the i-th, which becomes update i. */
+function recordScript(clientId: number, count: number, add: (doc: Y.Doc, i: number) => void): SenderScript {
   const doc = createBoardDoc();
   doc.clientID = clientId;
   const updates: Uint8Array[] = [];
@@ -34,11 +34,18 @@ export function senderScript(clientId: number, count: number, points = 20): Send
   doc.on('update', (update: Uint8Array) => updates.push(update));
   for (let i = 0; i < count; i++) {
     startClock.push(Y.getState(doc.store, clientId));
-    addElement(doc, { kind: 'stroke', x: i, y: clientId % 1000, points: strokePoints(clientId + i, points) });
+    add(doc, i);
   }
   const endClock = Y.getState(doc.store, clientId);
   doc.destroy();
   return { clientId, updates, startClock, endClock };
+}
+
+/** `count` updates, each one committed stroke of `points` points, as a board app would send. */
+export function senderScript(clientId: number, count: number, points = 20): SenderScript {
+  return recordScript(clientId, count, (doc, i) =>
+    addElement(doc, { kind: 'stroke', x: i, y: clientId % 1000, points: strokePoints(clientId + i, points) }),
+  );
 }
 
 /** Index of the update of `script` that starts at or before `clock`. */
@@ -59,23 +66,14 @@ export function updateIndexAt(script: SenderScript, clock: number): number {
  * a board that fills space the way a real one does, so culling has something to cull.
  */
 export function gridScript(clientId: number, count: number, points = 24): SenderScript {
-  const doc = createBoardDoc();
-  doc.clientID = clientId;
-  const updates: Uint8Array[] = [];
-  const startClock: number[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
   const columns = Math.ceil(Math.sqrt(count));
-  for (let i = 0; i < count; i++) {
-    startClock.push(Y.getState(doc.store, clientId));
+  return recordScript(clientId, count, (doc, i) =>
     addElement(doc, {
       kind: 'stroke',
       x: (i % columns) * 60,
       y: Math.floor(i / columns) * 60,
       strokeColor: ['#1e1e1e', '#e03131', '#1971c2', '#2f9e44'][i % 4]!,
       points: strokePoints(i, points, { x: 10, y: 10 }),
-    });
-  }
-  const endClock = Y.getState(doc.store, clientId);
-  doc.destroy();
-  return { clientId, updates, startClock, endClock };
+    }),
+  );
 }

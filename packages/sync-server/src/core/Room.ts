@@ -93,10 +93,6 @@ export class Room {
     }
   }
 
-  get memberCount(): number {
-    return this.members.size;
-  }
-
   /** True once a write failed: the room takes no more writes and is on its way out. */
   get isFailed(): boolean {
     return this.failed;
