@@ -8,7 +8,9 @@ import {
   deleteElements,
   elementText,
   getElement,
+  INIT_KEY,
   listElements,
+  rawElement,
   setElementField,
   updateElement,
 } from './elements.js';
@@ -65,7 +67,7 @@ describe('board schema', () => {
     expect(getElement(doc, ids.arrow)).toMatchObject({ arrowStart: true, arrowEnd: true });
   });
 
-  it('stores only the fields that differ from their defaults, plus z and text', () => {
+  it('stores a new element as one creation record of its non-default fields, plus z and text', () => {
     const doc = createBoardDoc();
     const stroke = addElement(doc, {
       kind: 'stroke',
@@ -75,13 +77,43 @@ describe('board schema', () => {
       author: 'Ada',
       strokeColor: '#1e1e1e',
     });
-    expect([...elementsMap(doc).get(stroke)!.keys()].sort()).toEqual(['author', 'kind', 'points', 'x', 'z']);
+    const strokeMap = elementsMap(doc).get(stroke)!;
+    expect([...strokeMap.keys()]).toEqual([INIT_KEY]);
+    expect(Object.keys(rawElement(strokeMap)).sort()).toEqual(['author', 'kind', 'points', 'x', 'z']);
     const note = addElement(doc, { kind: 'sticky' });
-    expect([...elementsMap(doc).get(note)!.keys()].sort()).toEqual(['kind', 'text', 'z']);
+    expect([...elementsMap(doc).get(note)!.keys()].sort()).toEqual([INIT_KEY, 'text']);
     expect(getElement(doc, note)).toMatchObject({ text: '', fill: '#ffe066', strokeWidth: 2, opacity: 1 });
     // A default value set later is stored: it may override someone else's concurrent edit.
     setElementField(doc, stroke, 'opacity', 1);
-    expect(elementsMap(doc).get(stroke)!.get('opacity')).toBe(1);
+    expect(strokeMap.get('opacity')).toBe(1);
+  });
+
+  it('makes a stroke two Yjs items, whatever its fields', () => {
+    const doc = createBoardDoc();
+    doc.clientID = 7;
+    addElement(doc, {
+      kind: 'stroke',
+      x: 1,
+      y: 2,
+      strokeColor: '#e03131',
+      points: pointsFrom([
+        [0, 0],
+        [3, 4],
+      ]),
+    });
+    expect(Y.getState(doc.store, 7)).toBe(2);
+  });
+
+  it('reads edits over the creation record, and undoing an edit brings the created value back', () => {
+    const doc = createBoardDoc();
+    const id = addElement(doc, { kind: 'rectangle', x: 10, width: 50, height: 20 });
+    const undo = new Y.UndoManager(elementsMap(doc), { trackedOrigins: new Set(['me']), captureTimeout: 0 });
+    updateElement(doc, id, 'rectangle', { x: 40, cornerRadius: 4 }, 'me');
+    expect(getElement(doc, id)).toMatchObject({ x: 40, width: 50, cornerRadius: 4 });
+    undo.undo();
+    expect(getElement(doc, id)).toMatchObject({ x: 10, width: 50, cornerRadius: 0 });
+    undo.redo();
+    expect(getElement(doc, id)).toMatchObject({ x: 40, cornerRadius: 4 });
   });
 
   it('rejects invalid values and unknown fields on write', () => {
@@ -97,7 +129,7 @@ describe('board schema', () => {
     expect(() => setElementField(doc, id, 'x', '12')).toThrow(TypeError);
   });
 
-  it('reads malformed stored values as defaults and ignores unknown kinds', () => {
+  it('reads version 1 elements (one entry per field), malformed values as defaults, and ignores unknown kinds', () => {
     const doc = createBoardDoc();
     const map = new Y.Map<unknown>();
     elementsMap(doc).set('forged', map);

@@ -11,19 +11,81 @@ import {
   isElementKind,
   KIND_KEY,
 } from './element-kinds.js';
-import type { FieldSpec } from './fields.js';
 import { compareOrder } from './order.js';
 
 /** What it takes to create an element: its kind, and any fields that differ from the defaults. */
 export type ElementInit<K extends ElementKind> = { kind: K; id?: ElementId } & Partial<ElementFields<K>>;
 
+/**
+ * The record an element was created with: `init` holds, as one value, every field that was not at
+ * its default when the element was made (text aside, which is a Y.Text of its own). Later edits
+ * are map entries of their own under the field's name and win over the record; a `null` entry
+ * means a migration removed the field. One record instead of one entry per field makes a stroke
+ * two Yjs items instead of six, which is most of what loading a large board costs.
+ */
+export const INIT_KEY = 'init';
+
+type InitRecord = Readonly<Record<string, unknown>>;
+
+function initRecord(map: ElementMap): InitRecord | null {
+  const value = map.get(INIT_KEY);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  if (value instanceof Y.AbstractType || value instanceof Uint8Array) return null;
+  return value as InitRecord;
+}
+
+/** The stored value of a field: the latest edit, else the creation record's. */
+function storedValue(map: ElementMap, init: InitRecord | null, name: string): unknown {
+  const edited = map.get(name);
+  return edited !== undefined ? edited : init?.[name];
+}
+
+/** The kind of an element's map, or null when it holds none that this schema knows. */
+export function elementKind(map: ElementMap): ElementKind | null {
+  const kind = storedValue(map, initRecord(map), KIND_KEY);
+  return isElementKind(kind) ? kind : null;
+}
+
+/**
+ * An element's stored fields as one plain object (the creation record overlaid with later
+ * edits), as migrations see it. Defaults that were never stored are absent.
+ */
+export function rawElement(map: ElementMap): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...initRecord(map) };
+  for (const [key, value] of map.entries()) {
+    if (key === INIT_KEY) continue;
+    if (value === null) delete raw[key];
+    else raw[key] = value;
+  }
+  return raw;
+}
+
+/**
+ * Makes a map's stored fields equal to `next`, writing only what differs from `raw` (its current
+ * {@link rawElement}), so peers doing the same converge.
+ */
+export function writeRawElement(
+  map: ElementMap,
+  raw: Readonly<Record<string, unknown>>,
+  next: Readonly<Record<string, unknown>>,
+): void {
+  const init = initRecord(map);
+  for (const key of Object.keys(raw)) {
+    if (key in next) continue;
+    if (init && key in init) map.set(key, null);
+    else map.delete(key);
+  }
+  for (const [key, value] of Object.entries(next)) if (raw[key] !== value) map.set(key, value);
+}
+
 /** Reads one element from its Y.Map; null when the map does not hold a known kind. */
 export function readElement(id: ElementId, map: ElementMap): BoardElement | null {
-  const kind = map.get(KIND_KEY);
+  const init = initRecord(map);
+  const kind = storedValue(map, init, KIND_KEY);
   if (!isElementKind(kind)) return null;
   const element: Record<string, unknown> = { id, kind };
   for (const [name, spec] of fieldSpecs(kind)) {
-    element[name] = spec.read(map.get(name)) ?? spec.defaultValue;
+    element[name] = spec.read(storedValue(map, init, name)) ?? spec.defaultValue;
   }
   return element as BoardElement;
 }
@@ -53,23 +115,27 @@ function checkFieldNames(kind: ElementKind, fields: Record<string, unknown>): vo
   }
 }
 
-/**
- * Fields stored at creation even when they hold the default: the order key, and text, whose
- * Y.Text must exist from the start (two people creating it concurrently would each make their
- * own, and one person's typing would be lost).
- */
-function alwaysStored(name: string, spec: FieldSpec<unknown>): boolean {
-  return name === 'z' || spec.type === 'text';
+/** The order key is stored at creation even at its default, so every element has its own. */
+function alwaysStored(name: string): boolean {
+  return name === 'z';
 }
 
-/** Writes a new element's fields, leaving out those equal to their default (read back as such). */
+/**
+ * Writes a new element: its creation record (kind and every field not at its default, plus the
+ * order key) and its text, if any, as a Y.Text of its own. The Y.Text exists from the start
+ * even when empty: two people creating it later would each make their own, and one person's
+ * typing would be lost.
+ */
 function writeNewFields(map: ElementMap, kind: ElementKind, fields: Record<string, unknown>): void {
   checkFieldNames(kind, fields);
+  const init: Record<string, unknown> = { [KIND_KEY]: kind };
   for (const [name, spec] of fieldSpecs(kind)) {
     const value = fields[name] ?? spec.defaultValue;
     const stored = spec.write(value);
-    if (value !== spec.defaultValue || alwaysStored(name, spec)) map.set(name, stored);
+    if (spec.type === 'text') map.set(name, stored);
+    else if (value !== spec.defaultValue || alwaysStored(name)) init[name] = stored;
   }
+  map.set(INIT_KEY, init);
 }
 
 /** Writes only the given fields; text is edited in place so concurrent typing merges. */
@@ -78,8 +144,8 @@ function patchFields(map: ElementMap, kind: ElementKind, fields: Record<string, 
   for (const [name, spec] of fieldSpecs(kind)) {
     const value = fields[name];
     if (value === undefined) continue;
-    const current = map.get(name);
-    if (spec.type === 'text' && current instanceof Y.Text) {
+    const current = spec.type === 'text' ? map.get(name) : undefined;
+    if (current instanceof Y.Text) {
       if (typeof value !== 'string') spec.write(value);
       replaceText(current, value as string);
       continue;
@@ -89,9 +155,8 @@ function patchFields(map: ElementMap, kind: ElementKind, fields: Record<string, 
 }
 
 /**
- * Adds an element and returns its id. Fields equal to their default are not stored (a stroke is
- * then six map entries instead of thirteen, which is what a board of 50,000 strokes loads);
- * readers fill them in. Changing a default is therefore a schema migration that writes the old
+ * Adds an element and returns its id. Fields equal to their default are not stored and readers
+ * fill them in; the others go into one creation record (see {@link INIT_KEY}). Changing a default is therefore a schema migration that writes the old
  * default into elements that lack the field.
  *
  * @example
@@ -105,7 +170,6 @@ export function addElement<K extends ElementKind>(
   const id = init.id ?? newElementId();
   const map: ElementMap = new Y.Map();
   doc.transact(() => {
-    map.set(KIND_KEY, init.kind);
     writeNewFields(map, init.kind, init);
     elementsMap(doc).set(id, map);
   }, origin);
@@ -125,7 +189,7 @@ export function updateElement<K extends ElementKind>(
   origin?: unknown,
 ): boolean {
   const map = elementsMap(doc).get(id);
-  if (!(map instanceof Y.Map) || map.get(KIND_KEY) !== kind) return false;
+  if (!(map instanceof Y.Map) || elementKind(map) !== kind) return false;
   doc.transact(() => patchFields(map, kind, patch), origin);
   return true;
 }
@@ -139,8 +203,8 @@ export function setElementField<F extends CommonFieldName>(
   origin?: unknown,
 ): boolean {
   const map = elementsMap(doc).get(id);
-  const kind = map?.get(KIND_KEY);
-  if (!(map instanceof Y.Map) || !isElementKind(kind)) return false;
+  const kind = map instanceof Y.Map ? elementKind(map) : null;
+  if (!map || !kind) return false;
   doc.transact(() => patchFields(map, kind, { [field]: value }), origin);
   return true;
 }

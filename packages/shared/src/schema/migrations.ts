@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
 import { elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
+import { rawElement, writeRawElement } from './elements.js';
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** An element's stored fields as a plain object, the unit migrations work on. */
 export type RawElement = Readonly<Record<string, unknown>>;
@@ -23,7 +24,15 @@ export interface Migration {
  * Every migration, in order. Version 1 is the first published schema and needs none; a schema
  * change adds an entry here and bumps {@link SCHEMA_VERSION}.
  */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 2,
+    description:
+      'new elements keep their creation fields in one `init` record; version 1 elements read as they are, ' +
+      'and the stamp keeps an older Inkroom, which would not see the new elements, from editing the board',
+    up: (element) => element,
+  },
+];
 
 /** Thrown when a board was written by a newer Inkroom than this one: it must not be edited. */
 export class SchemaTooNewError extends Error {
@@ -74,10 +83,9 @@ export function migrateBoard(
   doc.transact(() => {
     elementsMap(doc).forEach((map) => {
       if (!(map instanceof Y.Map)) return;
-      const before = Object.fromEntries(map.entries()) as RawElement;
+      const before: RawElement = rawElement(map);
       const after = steps.reduce<RawElement>((record, step) => step.up(record), before);
-      for (const key of Object.keys(before)) if (!(key in after)) map.delete(key);
-      for (const [key, value] of Object.entries(after)) if (before[key] !== value) map.set(key, value);
+      writeRawElement(map, before, after);
     });
     meta.set(SCHEMA_VERSION_KEY, target);
   }, origin);
