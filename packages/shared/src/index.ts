@@ -24,6 +24,45 @@ export {
   SyncMessageType,
 } from './protocol/protocol.js';
 export {
+  type Bounds,
+  boundsOfPoints,
+  boxFrom,
+  center,
+  contains,
+  EMPTY_BOUNDS,
+  elementBounds,
+  expand,
+  inkRadius,
+  intersects,
+  type Point,
+  rotatedBox,
+  union,
+} from './render/bounds.js';
+export {
+  type ElementGeometry,
+  elementGeometry,
+  freehandInput,
+  freehandOptions,
+  traceOutline,
+} from './render/geometry.js';
+export {
+  elementAlpha,
+  elementRotation,
+  estimateTextWidth,
+  FONT_FAMILY,
+  HIGHLIGHTER_ALPHA,
+  LINE_HEIGHT,
+  layoutText,
+  type MeasureText,
+  STICKY_FILL,
+  STICKY_PADDING,
+  STICKY_SHADOW,
+  type TextLayout,
+  wrapText,
+} from './render/paint.js';
+export { type PathSink, SvgPath } from './render/path-sink.js';
+export { boundsOfElements, renderSvg, type SvgOptions } from './render/svg.js';
+export {
   createBoardDoc,
   ELEMENTS_KEY,
   type ElementMap,
@@ -32,6 +71,15 @@ export {
   metaMap,
   SCHEMA_VERSION_KEY,
 } from './schema/board-doc.js';
+export {
+  BOARD_JSON_TYPE,
+  type BoardJSON,
+  BoardJSONError,
+  boardToJSON,
+  type ElementJSON,
+  elementsFromJSON,
+  type PointsJSON,
+} from './schema/board-json.js';
 export {
   type BoardElement,
   COMMON_FIELDS,

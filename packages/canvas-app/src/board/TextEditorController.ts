@@ -1,7 +1,13 @@
-import { deleteElements, type ElementId, elementText, getElement, updateElement } from '@inkroom/shared';
+import {
+  deleteElements,
+  type ElementId,
+  elementText,
+  FONT_FAMILY,
+  getElement,
+  updateElement,
+} from '@inkroom/shared';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
-import { FONT_FAMILY } from '../render/draw-element.js';
 import type { Viewport } from '../viewport/Viewport.js';
 
 /** What the editor needs from its board. */

@@ -4,10 +4,11 @@ import {
   type ElementFields,
   type ElementId,
   type ElementKind,
+  expand,
   keysAt,
   setElementField,
+  union,
 } from '@inkroom/shared';
-import { expand, union } from '../model/bounds.js';
 import type { ToolContext } from '../tools/Tool.js';
 
 /** Deletes the selected elements (one undo step). */

@@ -1,8 +1,7 @@
-import type { ElementId } from '@inkroom/shared';
+import type { ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ConnectionController } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
-import type { Point } from '../model/bounds.js';
 import { PresenceController } from '../presence/PresenceController.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';

@@ -1,4 +1,4 @@
-import type { Point } from '../model/bounds.js';
+import type { Point } from '@inkroom/shared';
 import type { BoardPointer } from '../tools/Tool.js';
 import type { Viewport } from '../viewport/Viewport.js';
 

@@ -1,7 +1,13 @@
-import { addElement, createBoardDoc, getElement, pointsFrom } from '@inkroom/shared';
+import {
+  addElement,
+  createBoardDoc,
+  elementBounds,
+  getElement,
+  pointsFrom,
+  rotatedBox,
+} from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import { Viewport } from '../viewport/Viewport.js';
-import { elementBounds, rotatedBox } from './bounds.js';
 import { hitElement } from './hit-test.js';
 
 describe('geometry', () => {

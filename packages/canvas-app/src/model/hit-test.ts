@@ -1,5 +1,4 @@
-import type { BoardElement } from '@inkroom/shared';
-import { inkRadius, type Point } from './bounds.js';
+import { type BoardElement, inkRadius, type Point } from '@inkroom/shared';
 
 /** Distance from p to the segment a-b. */
 export function distanceToSegment(p: Point, ax: number, ay: number, bx: number, by: number): number {

@@ -1,7 +1,6 @@
-import type { ElementId } from '@inkroom/shared';
+import type { ElementId, Point } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Awareness } from 'y-protocols/awareness';
-import type { Point } from '../model/bounds.js';
 import type { LiveStroke } from '../tools/Tool.js';
 import type { Viewport } from '../viewport/Viewport.js';
 

@@ -1,8 +1,7 @@
-import type { ElementId } from '@inkroom/shared';
+import { type ElementId, elementGeometry } from '@inkroom/shared';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
-import { drawElement } from './draw-element.js';
-import { buildPaths, type ElementPaths } from './paths.js';
+import { drawElement, type ElementPaths, newPath } from './draw-element.js';
 
 /** Draws on the overlay layer, in board coordinates. */
 export type OverlayPainter = (ctx: CanvasRenderingContext2D, viewport: Viewport) => void;
@@ -150,7 +149,7 @@ export class Renderer {
       if (this.hiddenBy.size > 0 && this.isHidden(entry.id)) continue;
       let cached = this.paths.get(entry.id);
       if (!cached || cached.version !== entry.version) {
-        cached = { version: entry.version, paths: buildPaths(entry.element) };
+        cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
         this.paths.set(entry.id, cached);
       }
       drawElement(ctx, entry.element, cached.paths);

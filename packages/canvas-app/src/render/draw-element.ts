@@ -1,63 +1,43 @@
-import type { BoardElement } from '@inkroom/shared';
-import type { ElementPaths } from './paths.js';
+import {
+  type BoardElement,
+  type ElementGeometry,
+  elementAlpha,
+  elementRotation,
+  FONT_FAMILY,
+  layoutText,
+  STICKY_FILL,
+  STICKY_SHADOW,
+} from '@inkroom/shared';
 
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const STICKY_PADDING = 12;
+/** An element's geometry as canvas paths, built once per element version. */
+export type ElementPaths = ElementGeometry<Path2D>;
 
-/** Lines of `text` that fit `maxWidth` at the context's current font (words are not split). */
-export function wrapText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (line && ctx.measureText(candidate).width > maxWidth) {
-        lines.push(line);
-        line = word;
-      } else {
-        line = candidate;
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
-}
+export const newPath = () => new Path2D();
 
-function drawText(
-  ctx: CanvasRenderingContext2D,
-  element: BoardElement & { text: string; fontSize: number },
-  inset: number,
-): void {
+function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
+  if (element.kind !== 'text' && element.kind !== 'sticky') return;
   ctx.font = `${element.fontSize}px ${FONT_FAMILY}`;
+  // The font is set once for the element: the measure ignores the size it is given.
+  const layout = layoutText(element, (text) => ctx.measureText(text).width);
+  if (!layout) return;
   ctx.textBaseline = 'top';
-  ctx.fillStyle = element.strokeColor;
-  const lineHeight = element.fontSize * 1.25;
-  const width = Math.max(1, element.width - inset * 2);
-  const align = element.kind === 'text' ? element.align : 'left';
-  ctx.textAlign = align;
-  const x =
-    align === 'center'
-      ? element.x + element.width / 2
-      : align === 'right'
-        ? element.x + element.width - inset
-        : element.x + inset;
-  const lines = element.kind === 'sticky' ? wrapText(ctx, element.text, width) : element.text.split('\n');
-  lines.forEach((line, i) => {
-    ctx.fillText(line, x, element.y + inset + i * lineHeight);
-  });
+  ctx.fillStyle = layout.color;
+  ctx.textAlign = layout.align;
+  for (const line of layout.lines) ctx.fillText(line.text, layout.x, line.y);
 }
 
-/** Paints one element in board coordinates (the context is already set to the viewport). */
+/**
+ * Paints one element in board coordinates (the context is already set to the viewport), with
+ * the paint rules SVG export shares (packages/shared render/paint.ts).
+ */
 export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement, paths: ElementPaths): void {
   ctx.save();
-  ctx.globalAlpha =
-    element.opacity * (element.kind === 'stroke' && element.brush === 'highlighter' ? 0.4 : 1);
-  if (element.rotation !== 0 && !('points' in element)) {
-    const cx = element.x + element.width / 2;
-    const cy = element.y + element.height / 2;
-    ctx.translate(cx, cy);
-    ctx.rotate(element.rotation);
-    ctx.translate(-cx, -cy);
+  ctx.globalAlpha = elementAlpha(element);
+  const rotation = elementRotation(element);
+  if (rotation) {
+    ctx.translate(rotation.cx, rotation.cy);
+    ctx.rotate(rotation.angle);
+    ctx.translate(-rotation.cx, -rotation.cy);
   }
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
@@ -86,16 +66,16 @@ export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement
       }
       break;
     case 'sticky':
-      ctx.shadowColor = 'rgba(0, 0, 0, 0.18)';
-      ctx.shadowBlur = 8;
-      ctx.shadowOffsetY = 3;
-      ctx.fillStyle = element.fill === 'none' ? '#ffe066' : element.fill;
+      ctx.shadowColor = `rgba(0, 0, 0, ${STICKY_SHADOW.opacity})`;
+      ctx.shadowBlur = STICKY_SHADOW.blur;
+      ctx.shadowOffsetY = STICKY_SHADOW.offsetY;
+      ctx.fillStyle = element.fill === 'none' ? STICKY_FILL : element.fill;
       if (paths.body) ctx.fill(paths.body);
       ctx.shadowColor = 'transparent';
-      drawText(ctx, element, STICKY_PADDING);
+      drawText(ctx, element);
       break;
     case 'text':
-      drawText(ctx, element, 0);
+      drawText(ctx, element);
       break;
   }
   ctx.restore();

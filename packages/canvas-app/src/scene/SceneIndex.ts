@@ -1,14 +1,16 @@
 import {
   asElementId,
   type BoardElement,
+  type Bounds,
   compareOrder,
   type ElementId,
+  elementBounds,
   elementsMap,
+  type Point,
   readElement,
 } from '@inkroom/shared';
 import RBush from 'rbush';
 import * as Y from 'yjs';
-import { type Bounds, elementBounds, type Point } from '../model/bounds.js';
 import { hitElement } from '../model/hit-test.js';
 
 /** Changes touching more elements than this (and a good share of the board) rebuild the index. */

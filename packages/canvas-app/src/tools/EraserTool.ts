@@ -1,5 +1,4 @@
-import { deleteElements, type ElementId, isKind } from '@inkroom/shared';
-import { inkRadius, type Point } from '../model/bounds.js';
+import { deleteElements, type ElementId, inkRadius, isKind, type Point } from '@inkroom/shared';
 import { pointsNear, splitStroke } from './split-stroke.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 

@@ -1,6 +1,11 @@
-import { addElement, DEFAULT_POINT_PRECISION, pointsFrom } from '@inkroom/shared';
+import {
+  addElement,
+  DEFAULT_POINT_PRECISION,
+  freehandOptions,
+  pointsFrom,
+  traceOutline,
+} from '@inkroom/shared';
 import { getStroke } from 'perfect-freehand';
-import { freehandOptions, outlinePath } from '../render/paths.js';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
@@ -129,5 +134,5 @@ export function paintLiveStroke(
   const outline = getStroke(input, freehandOptions(stroke.brush, stroke.width, hasPressure));
   canvas.globalAlpha *= stroke.brush === 'highlighter' ? 0.4 : 1;
   canvas.fillStyle = stroke.color;
-  canvas.fill(outlinePath(outline));
+  canvas.fill(traceOutline(outline, new Path2D()));
 }

@@ -1,5 +1,13 @@
-import { type BoardElement, type ElementId, setElementField } from '@inkroom/shared';
-import { type Bounds, boxFrom, contains, type Point, union } from '../model/bounds.js';
+import {
+  type BoardElement,
+  type Bounds,
+  boxFrom,
+  contains,
+  type ElementId,
+  type Point,
+  setElementField,
+  union,
+} from '@inkroom/shared';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 import { CORNERS, type Corner, cornerPoint, geometryBox, Resize, Rotate, rotateHandle } from './transform.js';
 

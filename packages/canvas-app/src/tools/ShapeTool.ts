@@ -1,5 +1,4 @@
-import { addElement, pointsFrom } from '@inkroom/shared';
-import { type Bounds, boxFrom, type Point } from '../model/bounds.js';
+import { addElement, type Bounds, boxFrom, type Point, pointsFrom } from '@inkroom/shared';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 

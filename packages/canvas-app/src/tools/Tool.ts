@@ -1,6 +1,5 @@
-import type { Color, ElementId } from '@inkroom/shared';
+import type { Color, ElementId, Point } from '@inkroom/shared';
 import type * as Y from 'yjs';
-import type { Point } from '../model/bounds.js';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 

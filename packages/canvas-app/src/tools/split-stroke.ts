@@ -3,10 +3,10 @@ import {
   deleteElements,
   type ElementOf,
   keysBetween,
+  type Point,
   pointsFrom,
   updateElement,
 } from '@inkroom/shared';
-import type { Point } from '../model/bounds.js';
 import { distanceToSegment } from '../model/hit-test.js';
 import type { ToolContext } from './Tool.js';
 

@@ -4,10 +4,10 @@ import {
   type ElementId,
   getElement,
   listElements,
+  type Point,
   pointsFrom,
 } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
-import type { Point } from '../model/bounds.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { createTools } from './index.js';

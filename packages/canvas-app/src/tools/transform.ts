@@ -1,11 +1,13 @@
 import {
   type BoardElement,
+  type Bounds,
+  boundsOfPoints,
   type ElementId,
+  type Point,
   type PointList,
   setElementField,
   updateElement,
 } from '@inkroom/shared';
-import { type Bounds, boundsOfPoints, type Point } from '../model/bounds.js';
 import type { ToolContext } from './Tool.js';
 
 /** The box an element's geometry spans (no stroke width, no rotation): what resizing scales. */

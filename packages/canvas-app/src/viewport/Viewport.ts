@@ -1,4 +1,4 @@
-import type { Bounds, Point } from '../model/bounds.js';
+import type { Bounds, Point } from '@inkroom/shared';
 
 export const MIN_ZOOM = 0.05;
 export const MAX_ZOOM = 20;

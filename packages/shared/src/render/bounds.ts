@@ -1,4 +1,5 @@
-import type { BoardElement, PointList } from '@inkroom/shared';
+import type { BoardElement } from '../schema/element-kinds.js';
+import type { PointList } from '../schema/points.js';
 
 /** An axis-aligned box in board units (the shape rbush indexes). */
 export interface Bounds {
@@ -71,7 +72,7 @@ export function boxFrom(a: Point, b: Point): Bounds {
 
 /**
  * Half the width of the ink as drawn: freehand pens are drawn at twice their stroke width, and
- * highlighters at four times (see render/paths.ts).
+ * highlighters at four times (see geometry.ts).
  */
 export function inkRadius(element: BoardElement): number {
   if (element.kind === 'stroke')

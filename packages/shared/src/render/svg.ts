@@ -1,0 +1,126 @@
+import type { BoardElement } from '../schema/element-kinds.js';
+import { type Bounds, elementBounds, union } from './bounds.js';
+import { elementGeometry } from './geometry.js';
+import {
+  elementAlpha,
+  elementRotation,
+  estimateTextWidth,
+  FONT_FAMILY,
+  layoutText,
+  type MeasureText,
+  STICKY_FILL,
+  STICKY_SHADOW,
+} from './paint.js';
+import { SvgPath } from './path-sink.js';
+
+export interface SvgOptions {
+  /** A colour to fill the background with; transparent when absent. */
+  background?: string | null;
+  /** Board units of margin around the elements (default 16). */
+  padding?: number;
+  /** Text widths, for wrapping sticky notes; an estimate when absent (the server has no fonts). */
+  measureText?: MeasureText;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function num(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+/** The box that holds every element, or null for none. */
+export function boundsOfElements(elements: readonly BoardElement[]): Bounds | null {
+  let box: Bounds | null = null;
+  for (const element of elements) {
+    const b = elementBounds(element);
+    box = box ? union(box, b) : b;
+  }
+  return box;
+}
+
+const TEXT_ANCHOR = { left: 'start', center: 'middle', right: 'end' } as const;
+
+function elementSvg(element: BoardElement, measure: MeasureText): string {
+  const geometry = elementGeometry(element, () => new SvgPath());
+  const parts: string[] = [];
+  const color = escapeXml(element.strokeColor);
+  switch (element.kind) {
+    case 'stroke':
+      parts.push(`<path d="${geometry.body}" fill="${color}"/>`);
+      break;
+    case 'line':
+    case 'arrow': {
+      const stroke = `fill="none" stroke="${color}" stroke-width="${num(element.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+      parts.push(`<path d="${geometry.outline}" ${stroke}/>`);
+      for (const head of geometry.heads) parts.push(`<path d="${head}" ${stroke}/>`);
+      break;
+    }
+    case 'rectangle':
+    case 'ellipse':
+      if (element.fill !== 'none')
+        parts.push(`<path d="${geometry.body}" fill="${escapeXml(element.fill)}"/>`);
+      if (element.strokeWidth > 0)
+        parts.push(
+          `<path d="${geometry.outline}" fill="none" stroke="${color}" stroke-width="${num(element.strokeWidth)}" stroke-linejoin="round"/>`,
+        );
+      break;
+    case 'sticky':
+      parts.push(
+        `<path d="${geometry.body}" fill="${escapeXml(element.fill === 'none' ? STICKY_FILL : element.fill)}" filter="url(#inkroom-shadow)"/>`,
+      );
+      break;
+    case 'text':
+      break;
+  }
+  const text = layoutText(element, measure);
+  if (text) {
+    const lines = text.lines
+      .map((line) => `<tspan x="${num(text.x)}" y="${num(line.y)}">${escapeXml(line.text)}</tspan>`)
+      .join('');
+    parts.push(
+      `<text font-size="${num(text.fontSize)}" fill="${escapeXml(text.color)}" text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
+    );
+  }
+  const alpha = elementAlpha(element);
+  const rotation = elementRotation(element);
+  const attributes = [
+    `data-id="${escapeXml(element.id)}"`,
+    `data-kind="${element.kind}"`,
+    alpha < 1 ? `opacity="${num(alpha)}"` : '',
+    rotation
+      ? `transform="rotate(${num((rotation.angle * 180) / Math.PI)} ${num(rotation.cx)} ${num(rotation.cy)})"`
+      : '',
+  ].filter(Boolean);
+  return `<g ${attributes.join(' ')}>${parts.join('')}</g>`;
+}
+
+/**
+ * The elements as a standalone SVG document, framed to fit them. Elements are painted in the
+ * order given (back to front), each as a `<g data-id data-kind>` group, with the same geometry
+ * and paint as the board's canvas.
+ *
+ * @example
+ * const svg = renderSvg(listElements(doc), { background: '#ffffff' });
+ */
+export function renderSvg(elements: readonly BoardElement[], options: SvgOptions = {}): string {
+  const padding = options.padding ?? 16;
+  const box = boundsOfElements(elements) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  const x = Math.floor(box.minX - padding);
+  const y = Math.floor(box.minY - padding);
+  const width = Math.ceil(box.maxX + padding) - x;
+  const height = Math.ceil(box.maxY + padding) - y;
+  const measure = options.measureText ?? estimateTextWidth;
+  const background = options.background
+    ? `<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="${escapeXml(options.background)}"/>`
+    : '';
+  const shadow = `<filter id="inkroom-shadow" x="-20%" y="-20%" width="140%" height="150%"><feDropShadow dx="0" dy="${STICKY_SHADOW.offsetY}" stdDeviation="${STICKY_SHADOW.blur / 2}" flood-color="#000" flood-opacity="${STICKY_SHADOW.opacity}"/></filter>`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x} ${y} ${width} ${height}" font-family="${escapeXml(FONT_FAMILY)}">`,
+    `<defs>${shadow}</defs>`,
+    background,
+    ...elements.map((element) => elementSvg(element, measure)),
+    '</svg>',
+  ].join('');
+}
