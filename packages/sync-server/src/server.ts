@@ -81,7 +81,12 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   const core = new SyncCore(store, config, logger);
   const startedAt = Date.now();
   const http = createServer(
-    createRequestHandler({ staticDir: config.staticDir, stats: () => core.stats(), startedAt }),
+    createRequestHandler({
+      staticDir: config.staticDir,
+      stats: () => core.stats(),
+      startedAt,
+      readRoom: (name) => core.readRoom(name),
+    }),
   );
   const wss = new WebSocketServer({
     noServer: true,

@@ -110,14 +110,13 @@ export function zoomControls(
   </div>`;
 }
 
-export function statusBadge(status: string, readOnly: boolean): TemplateResult {
+export function statusBadge(status: string, readOnly: boolean, savedLocally: boolean): TemplateResult {
   const text =
     {
       connecting: 'Connecting…',
-      connected: 'Connected',
+      connected: 'Syncing…',
       synced: 'Live',
-      offline: 'Offline',
-      reconnecting: 'Reconnecting…',
+      offline: savedLocally ? 'Offline · changes kept on this device' : 'Offline',
     }[status] ?? status;
   return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite">
     ${text}${readOnly ? ' · read-only' : nothing}

@@ -1,4 +1,4 @@
-import type { ElementId, Point } from '@inkroom/shared';
+import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ConnectionController } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
@@ -17,15 +17,55 @@ import { Viewport } from '../viewport/Viewport.js';
 import { zoomToFit } from './actions.js';
 import { statusBadge, stylePanel, toolbar, zoomControls } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
+import { emit } from './events.js';
+import {
+  type ExportOptions,
+  exportBoardJson,
+  exportPng,
+  exportSvg,
+  importBoardJson,
+  type PngExportOptions,
+} from './exporting.js';
+import { placeGrid } from './grid.js';
 import { StageInput } from './input.js';
 import { handleBoardKey } from './keyboard.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
+/** `ws://` or `wss://` of the server this script was loaded from, or '' when it was not loaded over HTTP. */
+function scriptServer(): string {
+  try {
+    const url = new URL(import.meta.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+    return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
+  } catch {
+    return '';
+  }
+}
+
 /**
- * `<inkroom-board server="ws://host:1234" room="team-plan">`: a live collaborative whiteboard.
- * It composes small parts: a connection (Y.Doc + provider), history (per-user undo), presence,
- * a viewport, a scene index, a two-layer renderer, stage input and one module per tool.
+ * A live collaborative whiteboard: `<inkroom-board server="ws://host:1234" room="team-plan">`.
+ * It composes small parts: a connection (Y.Doc, provider and IndexedDB copy), history (per-user
+ * undo), presence, a viewport, a scene index, a two-layer renderer, stage input and one module
+ * per tool. Several boards on one page are independent.
+ *
+ * @fires inkroom-change - Elements were added, changed or removed, by anyone. `detail.ids`
+ * @fires inkroom-status - The connection moved on. `detail.status`: connecting, connected, synced or offline
+ * @fires inkroom-presence - Someone joined, left or renamed themselves. `detail.people`: `{ name, color }[]`
+ * @fires inkroom-selection - The local selection changed. `detail.ids`
+ *
+ * @cssprop --inkroom-background - The board's background
+ * @cssprop --inkroom-foreground - Text and icons of the toolbars
+ * @cssprop --inkroom-panel - Toolbars, panels and the status badge
+ * @cssprop --inkroom-accent - Focus rings and the active tool
+ * @cssprop --inkroom-accent-soft - The active tool's background
+ * @cssprop --inkroom-grid - Colour of the grid's dots
+ *
+ * @csspart stage - The drawing area
+ * @csspart toolbar - The tool bar
+ * @csspart style-panel - Colours, fills and widths
+ * @csspart zoom - Undo, redo and zoom controls
+ * @csspart status - The connection badge
  */
 export class InkroomBoard extends LitElement {
   static override styles = boardStyles;
@@ -35,25 +75,44 @@ export class InkroomBoard extends LitElement {
     readonly: { type: Boolean, reflect: true },
     userName: { type: String, attribute: 'user-name' },
     userColor: { type: String, attribute: 'user-color' },
-    toolbar: { type: String },
-    tool: { state: true },
-    drawingStyle: { state: true },
-    spaceDown: { state: true },
+    toolbar: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    grid: { type: Boolean, reflect: true },
+    tool: { state: true, attribute: false },
+    drawingStyle: { state: true, attribute: false },
+    spaceDown: { state: true, attribute: false },
   };
 
+  /** `ws://host:port` of the Inkroom server; defaults to the server this script came from. */
   declare server: string;
+  /** The room to join; changing it (or `server`) reconnects. */
   declare room: string;
+  /** Shows the board without letting anyone here change it. */
   declare readonly: boolean;
+  /** The name others see next to this person's cursor. */
   declare userName: string;
+  /** This person's cursor and selection colour. */
   declare userColor: string;
+  /** `full` (default), `minimal` (select, pen, eraser, sticky note) or `none`. */
   declare toolbar: 'full' | 'minimal' | 'none';
+  /** `light` (default), `dark`, or `auto` to follow the system. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Shows a dot grid behind the elements. */
+  declare grid: boolean;
+  /** @internal the active tool (setTool) */
   declare tool: ToolId;
+  /** @internal colours and widths for new elements */
   declare drawingStyle: DrawingStyle;
 
   readonly viewport = new Viewport();
   readonly selection = new Set<ElementId>();
-  private readonly connection = new ConnectionController(this, () =>
-    this.server && this.room ? { server: this.server, room: this.room } : null,
+  private readonly connection = new ConnectionController(
+    this,
+    () => {
+      const server = this.server || scriptServer();
+      return server && this.room ? { server, room: this.room } : null;
+    },
+    (status) => emit(this, 'inkroom-status', { status }),
   );
   private readonly history = new HistoryController(this);
   private readonly editor = new TextEditorController(this);
@@ -66,6 +125,7 @@ export class InkroomBoard extends LitElement {
   private resizeObserver: ResizeObserver | null = null;
   private context: ToolContext | null = null;
   private cleanups: (() => void)[] = [];
+  /** @internal */
   declare private spaceDown: boolean;
   private shownZoom = 1;
 
@@ -77,17 +137,20 @@ export class InkroomBoard extends LitElement {
     this.userName = 'Guest';
     this.userColor = '#4c6ef5';
     this.toolbar = 'full';
+    this.theme = 'light';
+    this.grid = false;
     this.tool = 'pen';
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
     this.spaceDown = false;
     this.connection.onRebuild(() => this.attachDoc());
   }
 
-  /** The board's Y.Doc, for advanced use (null until connected). */
+  /** The board's Y.Doc, for advanced use (null until a room is set). Read it with `@inkroom/shared`. */
   get doc() {
     return this.connection.doc;
   }
 
+  /** connecting, connected, synced or offline. */
   get status() {
     return this.connection.status;
   }
@@ -126,6 +189,35 @@ export class InkroomBoard extends LitElement {
     if (ctx) zoomToFit(ctx);
   }
 
+  /** The board, or with `{ selection: true }` the selection, as an SVG document. */
+  exportSVG(options?: ExportOptions): string {
+    return exportSvg(this.readyContext(), options);
+  }
+
+  /**
+   * The board or the selection as a PNG: `{ width, height }` fits it into that many pixels,
+   * `{ scale }` sets pixels per board unit; `background` is a colour, transparent when absent.
+   */
+  exportPNG(options?: PngExportOptions): Promise<Blob> {
+    return exportPng(this.readyContext(), options);
+  }
+
+  /** The board or the selection as a board file (`type: "inkroom-board"`). */
+  exportJSON(options?: ExportOptions): BoardJSON {
+    return exportBoardJson(this.readyContext(), options);
+  }
+
+  /**
+   * Adds a board file's elements (an object or its JSON text) with new ids, centred in the view,
+   * as one undo step, and selects them. Throws a BoardJSONError naming what is wrong with the file.
+   */
+  importJSON(file: BoardJSON | string): ElementId[] {
+    if (!this.canEdit) throw new Error('inkroom-board: this board is read-only');
+    const ids = importBoardJson(this.readyContext(), file);
+    this.history.boundary();
+    return ids;
+  }
+
   setTool(id: ToolId): void {
     this.toolContext() && this.tools[this.tool].cancel(this.toolContext()!);
     this.tool = id;
@@ -157,6 +249,7 @@ export class InkroomBoard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('grid')) this.placeGrid();
     if (changed.has('server') || changed.has('room')) this.connection.sync();
     if (changed.has('userName') || changed.has('userColor')) {
       this.presence.setUser({ name: this.userName, color: this.userColor });
@@ -254,14 +347,13 @@ export class InkroomBoard extends LitElement {
         // The editor follows its element's size and place, whoever changes them.
         const editing = this.editor.editing;
         if (editing && changed.has(editing)) this.requestUpdate();
-        this.dispatchEvent(
-          new CustomEvent('inkroom-change', { bubbles: true, composed: true, detail: { ids: [...changed] } }),
-        );
+        emit(this, 'inkroom-change', { ids: [...changed] });
       }),
       // The chrome shows the zoom, and the text editor sits over its element: only those need a
       // re-render when the view moves (not every pan frame).
       this.viewport.onChange(() => {
         if (this.viewport.zoom !== this.shownZoom || this.editor.editing) this.requestUpdate();
+        this.placeGrid();
       }),
     );
   }
@@ -275,6 +367,13 @@ export class InkroomBoard extends LitElement {
     this.renderer = null;
     this.scene = null;
     this.context = null;
+  }
+
+  private readyContext(): ToolContext {
+    const ctx = this.toolContext();
+    if (!ctx)
+      throw new Error('inkroom-board: no board yet (set `room`, and wait until the element is rendered)');
+    return ctx;
   }
 
   private toolContext(): ToolContext | null {
@@ -305,27 +404,25 @@ export class InkroomBoard extends LitElement {
     return this.context;
   }
 
+  /** The grid follows the view by its CSS background alone, without a re-render per frame. */
+  private placeGrid(): void {
+    const grid = this.renderRoot.querySelector<HTMLElement>('.grid');
+    if (grid && this.grid) placeGrid(grid, this.viewport);
+  }
+
   private presenceChanged(): void {
     this.renderer?.requestOverlay();
     const people = this.presence.people();
     const key = people.map((p) => `${p.name}\u0000${p.color}`).join('\u0001');
     if (key === this.peopleKey) return;
     this.peopleKey = key;
-    this.dispatchEvent(
-      new CustomEvent('inkroom-presence', { bubbles: true, composed: true, detail: { people } }),
-    );
+    emit(this, 'inkroom-presence', { people });
   }
 
   private selectionChanged(): void {
     this.presence.setSelection(this.selection);
     this.renderer?.requestOverlay();
-    this.dispatchEvent(
-      new CustomEvent('inkroom-selection', {
-        bubbles: true,
-        composed: true,
-        detail: { ids: [...this.selection] },
-      }),
-    );
+    emit(this, 'inkroom-selection', { ids: [...this.selection] });
   }
 
   private withTool(run: (tool: Tool, ctx: ToolContext) => void): void {
@@ -370,6 +467,7 @@ export class InkroomBoard extends LitElement {
     this.shownZoom = this.viewport.zoom;
     return html`
       <div class="stage" part="stage" style="cursor:${this.spaceDown ? 'grab' : this.tools[this.tool].cursor}">
+        <div class="grid" part="grid" ?hidden=${!this.grid}></div>
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
@@ -394,7 +492,7 @@ export class InkroomBoard extends LitElement {
             )
           : nothing
       }
-      ${statusBadge(this.connection.status, !this.canEdit)} ${this.editor.render()}
+      ${statusBadge(this.connection.status, !this.canEdit, this.connection.localLoaded)} ${this.editor.render()}
     `;
   }
 }

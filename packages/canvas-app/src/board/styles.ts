@@ -1,13 +1,51 @@
 import { css } from 'lit';
 
 export const boardStyles = css`
+  /* Themes set the private --_ variables; an embedder's --inkroom-* properties win over both. */
+  :host {
+    --_background: var(--inkroom-background, #ffffff);
+    --_foreground: var(--inkroom-foreground, #1e1e1e);
+    --_panel: var(--inkroom-panel, #ffffff);
+    --_hover: #f1f3f5;
+    --_accent: var(--inkroom-accent, #4c6ef5);
+    --_accent-soft: var(--inkroom-accent-soft, #e0e7ff);
+    --_grid: var(--inkroom-grid, #ced4da);
+    --_ink-filter: none;
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    --_background: var(--inkroom-background, #121212);
+    --_foreground: var(--inkroom-foreground, #e9ecef);
+    --_panel: var(--inkroom-panel, #232329);
+    --_hover: #2e2e36;
+    --_accent: var(--inkroom-accent, #a5b4fc);
+    --_accent-soft: var(--inkroom-accent-soft, #3b3f6b);
+    --_grid: var(--inkroom-grid, #3a3a40);
+    /* Dark ink on a dark board would vanish: as Excalidraw does, the scene is shown inverted,
+       hues kept. Colours stored in the board do not change. */
+    --_ink-filter: invert(93%) hue-rotate(180deg);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_background: var(--inkroom-background, #121212);
+      --_foreground: var(--inkroom-foreground, #e9ecef);
+      --_panel: var(--inkroom-panel, #232329);
+      --_hover: #2e2e36;
+      --_accent: var(--inkroom-accent, #a5b4fc);
+      --_accent-soft: var(--inkroom-accent-soft, #3b3f6b);
+      --_grid: var(--inkroom-grid, #3a3a40);
+      --_ink-filter: invert(93%) hue-rotate(180deg);
+      color-scheme: dark;
+    }
+  }
   :host {
     display: block;
     position: relative;
     overflow: hidden;
     min-height: 240px;
-    background: var(--inkroom-background, #ffffff);
-    color: var(--inkroom-foreground, #1e1e1e);
+    background: var(--_background);
+    color: var(--_foreground);
     font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     outline: none;
     touch-action: none;
@@ -17,12 +55,29 @@ export const boardStyles = css`
     inset: 0;
     touch-action: none;
   }
-  canvas {
+  canvas,
+  .grid {
     position: absolute;
     inset: 0;
     width: 100%;
     height: 100%;
     pointer-events: none;
+  }
+  canvas.scene {
+    filter: var(--_ink-filter);
+  }
+  .grid {
+    background-image: radial-gradient(circle, var(--_grid) 1px, transparent 1.5px);
+  }
+  .grid[hidden] {
+    display: none;
+  }
+  .toolbar,
+  .panel,
+  .zoom,
+  .status {
+    user-select: none;
+    -webkit-user-select: none;
   }
   .toolbar {
     position: absolute;
@@ -32,7 +87,7 @@ export const boardStyles = css`
     display: flex;
     gap: 2px;
     padding: 4px;
-    background: var(--inkroom-panel, #ffffff);
+    background: var(--_panel);
     border-radius: 10px;
     box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     z-index: 2;
@@ -50,16 +105,16 @@ export const boardStyles = css`
     color: inherit;
   }
   .toolbar button[aria-pressed='true'] {
-    background: var(--inkroom-accent-soft, #e0e7ff);
-    color: var(--inkroom-accent, #364fc7);
+    background: var(--_accent-soft);
+    color: var(--_accent);
   }
   .toolbar button:hover,
   .panel button:hover {
-    background: #f1f3f5;
+    background: var(--_hover);
   }
   .toolbar button:focus-visible,
   .panel button:focus-visible {
-    outline: 2px solid var(--inkroom-accent, #4c6ef5);
+    outline: 2px solid var(--_accent);
   }
   .panel {
     position: absolute;
@@ -68,7 +123,7 @@ export const boardStyles = css`
     display: grid;
     gap: 8px;
     padding: 10px;
-    background: var(--inkroom-panel, #ffffff);
+    background: var(--_panel);
     border-radius: 10px;
     box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     z-index: 2;
@@ -87,7 +142,7 @@ export const boardStyles = css`
     border: 2px solid transparent;
   }
   .swatch[aria-pressed='true'] {
-    border-color: #1e1e1e;
+    border-color: var(--_foreground);
   }
   .zoom {
     position: absolute;
@@ -97,7 +152,7 @@ export const boardStyles = css`
     gap: 2px;
     align-items: center;
     padding: 4px;
-    background: var(--inkroom-panel, #ffffff);
+    background: var(--_panel);
     border-radius: 10px;
     box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     z-index: 2;
@@ -110,6 +165,7 @@ export const boardStyles = css`
     border-radius: 6px;
     cursor: pointer;
     font: inherit;
+    color: inherit;
   }
   .status {
     position: absolute;
@@ -117,7 +173,7 @@ export const boardStyles = css`
     right: 12px;
     padding: 4px 10px;
     border-radius: 999px;
-    background: var(--inkroom-panel, #ffffff);
+    background: var(--_panel);
     box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     font-size: 12px;
     z-index: 2;
@@ -144,7 +200,7 @@ export const boardStyles = css`
     margin: 0;
     padding: 0;
     border: 0;
-    outline: 1px dashed var(--inkroom-accent, #4c6ef5);
+    outline: 1px dashed var(--_accent);
     background: transparent;
     resize: none;
     overflow: hidden;

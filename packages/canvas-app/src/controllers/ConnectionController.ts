@@ -1,9 +1,15 @@
 import { createBoardDoc, migrateBoard, SchemaTooNewError } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'synced' | 'offline' | 'reconnecting';
+/**
+ * `connecting`: first contact with the server; `connected`: socket open, catching up; `synced`:
+ * live; `offline`: no server (unreachable, stopped, or the device is offline). Edits made while
+ * offline are kept in IndexedDB and merge when the connection returns.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'synced' | 'offline';
 
 export interface ConnectionTarget {
   /** `ws://host:port` of the Inkroom server. */
@@ -11,23 +17,35 @@ export interface ConnectionTarget {
   room: string;
 }
 
+/** The IndexedDB database that keeps one room of one server on this device. */
+export function localDatabaseName(target: ConnectionTarget): string {
+  return `inkroom:${target.server}:${target.room}`;
+}
+
 /**
- * Owns one room's Y.Doc and y-websocket provider for the element's lifetime: opened when the
- * element is connected, destroyed when it is removed, rebuilt when `server` or `room` changes.
+ * Owns one room's Y.Doc, its y-websocket provider and its IndexedDB copy for the element's
+ * lifetime: opened when the element is connected, closed when it is removed, rebuilt when
+ * `server` or `room` changes. The local copy shows the board before the server answers, or
+ * without a server at all.
  */
 export class ConnectionController implements ReactiveController {
   doc: Y.Doc | null = null;
   provider: WebsocketProvider | null = null;
   status: ConnectionStatus = 'connecting';
+  /** True once the room's local copy (IndexedDB) has been read into the doc. */
+  localLoaded = false;
+  private local: IndexeddbPersistence | null = null;
   /** The board was written by a newer Inkroom: it is shown but not edited. */
   readOnlyBecauseNewer = false;
   private target: ConnectionTarget | null = null;
-  private everConnected = false;
+  /** Set when the server was lost (or never reached): retries then stay `offline`, not `connecting`. */
+  private lost = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly getTarget: () => ConnectionTarget | null,
+    private readonly statusChanged: (status: ConnectionStatus) => void = () => {},
   ) {
     host.addController(this);
   }
@@ -65,9 +83,15 @@ export class ConnectionController implements ReactiveController {
     this.readOnlyBecauseNewer = false;
     this.doc = doc;
     this.provider = provider;
-    this.everConnected = false;
-    this.setStatus('connecting');
+    this.lost = false;
+    this.localLoaded = false;
+    this.local = openLocalCopy(next, doc, () => {
+      this.localLoaded = true;
+      this.host.requestUpdate();
+    });
+    this.setStatus(globalThis.navigator?.onLine === false ? 'offline' : 'connecting', true);
     provider.on('status', this.onStatus);
+    provider.on('connection-close', this.onClose);
     provider.on('sync', this.onSync);
     globalThis.addEventListener?.('offline', this.onOffline);
     for (const listener of this.listeners) listener();
@@ -75,17 +99,17 @@ export class ConnectionController implements ReactiveController {
 
   private readonly onStatus = ({ status }: { status: string }) => {
     if (status === 'connected') {
-      this.everConnected = true;
+      this.lost = false;
       this.setStatus('connected');
-    } else if (status === 'disconnected') {
-      this.setStatus(
-        globalThis.navigator?.onLine === false
-          ? 'offline'
-          : this.everConnected
-            ? 'reconnecting'
-            : 'connecting',
-      );
+    } else if (status === 'connecting' && !this.lost) {
+      this.setStatus('connecting');
     }
+  };
+
+  /** Any socket closing, including a first attempt that never opened (no `disconnected` status then). */
+  private readonly onClose = () => {
+    this.lost = true;
+    this.setStatus('offline');
   };
 
   private readonly onSync = (synced: boolean) => {
@@ -102,22 +126,50 @@ export class ConnectionController implements ReactiveController {
     this.setStatus('synced');
   };
 
-  private readonly onOffline = () => this.setStatus('offline');
+  private readonly onOffline = () => {
+    this.lost = true;
+    this.setStatus('offline');
+  };
 
-  private setStatus(status: ConnectionStatus): void {
+  /** `force` reports the status even when unchanged (a new room starts its own sequence). */
+  private setStatus(status: ConnectionStatus, force = false): void {
+    if (status === this.status && !force) return;
     this.status = status;
     this.host.requestUpdate();
+    this.statusChanged(status);
   }
 
   private close(): void {
     globalThis.removeEventListener?.('offline', this.onOffline);
     if (this.provider) {
       this.provider.off('status', this.onStatus);
+      this.provider.off('connection-close', this.onClose);
       this.provider.off('sync', this.onSync);
       this.provider.destroy();
     }
+    void this.local?.destroy();
     this.doc?.destroy();
+    this.local = null;
     this.provider = null;
     this.doc = null;
+  }
+}
+
+/**
+ * Keeps the room in IndexedDB. Where IndexedDB is unavailable (some private modes, sandboxed
+ * frames) the board works as before, online only.
+ */
+function openLocalCopy(
+  target: ConnectionTarget,
+  doc: Y.Doc,
+  loaded: () => void,
+): IndexeddbPersistence | null {
+  if (!globalThis.indexedDB) return null;
+  try {
+    const local = new IndexeddbPersistence(localDatabaseName(target), doc);
+    local.whenSynced.then(loaded, () => {});
+    return local;
+  } catch {
+    return null;
   }
 }

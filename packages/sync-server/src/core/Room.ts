@@ -37,7 +37,7 @@ export class Room {
   /** Updates applied so far, and how many of them are durable. */
   private appliedSeq = 0;
   private durableSeq = 0;
-  private readonly durableWaiters: { seq: number; run: () => void }[] = [];
+  private readonly durableWaiters: { seq: number; run: () => void; abandon?: () => void }[] = [];
   private drainScheduled = false;
   private draining = false;
   private readonly idleWaiters: (() => void)[] = [];
@@ -153,6 +153,21 @@ export class Room {
     this.afterDurable(() => to.send(reply));
   }
 
+  /**
+   * The whole document once everything applied so far is durable: what a reader outside the
+   * room (a preview) may see, under the same write-ahead rule as a joining client.
+   */
+  durableSnapshot(): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      if (this.failed) return reject(new Error('room failed'));
+      const snapshot = this.content.snapshot();
+      this.afterDurable(
+        () => resolve(snapshot),
+        () => reject(new Error('room failed')),
+      );
+    });
+  }
+
   applyAwareness(update: Uint8Array, from: RoomMember): void {
     this.presence.apply(update, from);
   }
@@ -245,9 +260,10 @@ export class Room {
     this.tailBytes = 0;
   }
 
-  private afterDurable(run: () => void): void {
+  /** Runs `run` once everything applied so far is durable; `abandon` instead if the room fails first. */
+  private afterDurable(run: () => void, abandon?: () => void): void {
     if (this.durableSeq >= this.appliedSeq) run();
-    else this.durableWaiters.push({ seq: this.appliedSeq, run });
+    else this.durableWaiters.push({ seq: this.appliedSeq, run, abandon });
   }
 
   private runDurableWaiters(): void {
@@ -264,7 +280,7 @@ export class Room {
     if (this.failed) return;
     this.failed = true;
     this.logger.error({ err: error, room: this.id }, 'room write failed; room closed to writes');
-    this.durableWaiters.length = 0;
+    for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
     this.batch = [];
     for (const member of [...this.members]) member.close(CloseCode.RoomUnavailable);
     this.onFailed?.();

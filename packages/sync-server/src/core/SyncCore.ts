@@ -53,6 +53,21 @@ export class SyncCore {
     );
   }
 
+  /**
+   * A room's document as one update, for readers outside the room (previews); null for a name
+   * that is not a valid room. A room not in memory is loaded for the read and unloaded after.
+   */
+  async readRoom(roomName: string): Promise<Uint8Array | null> {
+    const roomId = parseRoomId(roomName);
+    if (!roomId || this.closing) return null;
+    const lease = await this.registry.acquire(roomId);
+    try {
+      return await lease.room.durableSnapshot();
+    } finally {
+      lease.release();
+    }
+  }
+
   /** Closes every socket with 1001, then waits for every room to flush and unload. */
   async close(): Promise<void> {
     this.closing = true;

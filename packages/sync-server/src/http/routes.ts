@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { SyncStats } from '../core/SyncCore.js';
+import { type PreviewError, roomSvg } from './room-svg.js';
 
 export interface RouteOptions {
   /** Folder of the built board app, or null. */
   staticDir: string | null;
   stats: () => SyncStats;
   startedAt: number;
+  /** A room's document as one update; null for an invalid room name. */
+  readRoom: (roomName: string) => Promise<Uint8Array | null>;
 }
 
 const PLACEHOLDER = `<!doctype html>
@@ -15,22 +18,73 @@ const PLACEHOLDER = `<!doctype html>
 <h1>Inkroom sync server</h1>
 <p>The sync endpoint is up. The board app has not been built: run <code>pnpm build</code>.</p>`;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
-/** The HTTP side of the server: health, then the board app's static files. */
+/** Anyone may embed the board or show a preview, from any origin. */
+const CROSS_ORIGIN = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
+
+/**
+ * Static headers: hashed app assets never change; the embeddable script may, so it is fresh
+ * for five minutes and then, for a week, used at once while checked in the background. A page
+ * that embeds the board therefore reloads with its script even while the server is down.
+ */
+function staticHeaders(res: ServerResponse, pathname: string): void {
+  if (pathname.startsWith('/assets/')) {
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+  } else if (pathname === '/inkroom-board.js' || pathname === '/inkroom-board.js.map') {
+    res.setHeader('cache-control', 'public, max-age=300, stale-while-revalidate=604800');
+    for (const [name, value] of Object.entries(CROSS_ORIGIN)) res.setHeader(name, value);
+  }
+}
+
+const SVG_PREFIX = '/api/rooms/';
+
+async function serveRoomSvg(req: IncomingMessage, res: ServerResponse, options: RouteOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let roomName: string;
+  try {
+    roomName = decodeURIComponent(url.pathname.slice(SVG_PREFIX.length, -'.svg'.length));
+  } catch {
+    return sendJson(res, 400, { error: 'room name is not valid percent-encoding' }, CROSS_ORIGIN);
+  }
+  const result = await roomSvg(options.readRoom, roomName, url.searchParams);
+  if ('error' in result) {
+    const failure = result as PreviewError;
+    return sendJson(res, failure.status, { error: failure.error }, CROSS_ORIGIN);
+  }
+  res.writeHead(200, {
+    'content-type': 'image/svg+xml; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...CROSS_ORIGIN,
+  });
+  res.end(req.method === 'HEAD' ? undefined : result.svg);
+}
+
+/** The HTTP side of the server: health, room previews, then the board app's static files. */
 export function createRequestHandler(
   options: RouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const serveApp =
     options.staticDir && existsSync(options.staticDir)
       ? // `single`: unknown paths such as /r/<room> get index.html, where the app routes them.
-        sirv(options.staticDir, { single: true, etag: true, gzip: true, brotli: true })
+        sirv(options.staticDir, {
+          single: true,
+          etag: true,
+          gzip: true,
+          brotli: true,
+          setHeaders: staticHeaders,
+        })
       : null;
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
@@ -39,6 +93,15 @@ export function createRequestHandler(
         ...options.stats(),
         uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
       });
+    }
+    if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { error: 'method not allowed' });
+      serveRoomSvg(req, res, options).catch(() => {
+        if (!res.headersSent) sendJson(res, 503, { error: 'room unavailable' }, CROSS_ORIGIN);
+        else res.destroy();
+      });
+      return;
     }
     if (serveApp) return serveApp(req, res, () => sendJson(res, 404, { error: 'not found' }));
     if (path === '/') {

@@ -1,0 +1,24 @@
+import type { ElementId } from '@inkroom/shared';
+import type { ConnectionStatus } from '../controllers/ConnectionController.js';
+import type { UserInfo } from '../presence/PresenceController.js';
+
+/** What each of the board's events carries in `detail`. */
+export interface BoardEventDetails {
+  /** Elements were added, changed or removed, by anyone. */
+  'inkroom-change': { ids: ElementId[] };
+  /** The connection moved on: connecting, connected, synced or offline. */
+  'inkroom-status': { status: ConnectionStatus };
+  /** Someone joined, left or renamed themselves. */
+  'inkroom-presence': { people: UserInfo[] };
+  /** The local selection changed. */
+  'inkroom-selection': { ids: ElementId[] };
+}
+
+/** Dispatches one of the board's events: bubbling and composed, so a page hears it from outside the shadow root. */
+export function emit<K extends keyof BoardEventDetails>(
+  target: EventTarget,
+  name: K,
+  detail: BoardEventDetails[K],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+}

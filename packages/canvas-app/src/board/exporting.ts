@@ -1,0 +1,152 @@
+import {
+  addElement,
+  type BoardElement,
+  type BoardJSON,
+  boardToJSON,
+  boundsOfElements,
+  center,
+  createBoardDoc,
+  type ElementId,
+  elementGeometry,
+  elementsFromJSON,
+  FONT_FAMILY,
+  getElement,
+  keysAt,
+  type MeasureText,
+  renderSvg,
+} from '@inkroom/shared';
+import { drawElement, newPath } from '../render/draw-element.js';
+import type { ToolContext } from '../tools/Tool.js';
+
+export interface ExportOptions {
+  /** Only the selected elements (default: the whole board). */
+  selection?: boolean;
+  /** A background colour; transparent when absent or null. */
+  background?: string | null;
+  /** Board units of margin around the elements (default 16). */
+  padding?: number;
+}
+
+export interface PngExportOptions extends ExportOptions {
+  /** Pixels per board unit (default 1, or 2 on a high-density screen is up to the caller). */
+  scale?: number;
+  /**
+   * The image's size in pixels. With both, the image is exactly that size and the elements are
+   * fitted and centred in it; with one, the other follows the board's proportions.
+   */
+  width?: number;
+  height?: number;
+}
+
+/** Largest PNG side: browsers refuse canvases much past this. */
+const MAX_PNG_SIDE = 16384;
+
+let measureContext: CanvasRenderingContext2D | null = null;
+
+/** Text widths from the browser's own font metrics, as the canvas paints them. */
+const measureText: MeasureText = (text, fontSize) => {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (!measureContext) return text.length * fontSize * 0.56;
+  measureContext.font = `${fontSize}px ${FONT_FAMILY}`;
+  return measureContext.measureText(text).width;
+};
+
+function exportedElements(ctx: ToolContext, options: ExportOptions): BoardElement[] {
+  const entries = ctx.scene.all();
+  return (options.selection ? entries.filter((entry) => ctx.selection.has(entry.id)) : entries).map(
+    (entry) => entry.element,
+  );
+}
+
+/** The board (or the selection) as an SVG document. */
+export function exportSvg(ctx: ToolContext, options: ExportOptions = {}): string {
+  return renderSvg(exportedElements(ctx, options), {
+    background: options.background ?? null,
+    padding: options.padding ?? 16,
+    measureText,
+  });
+}
+
+/** The board (or the selection) as a PNG image, painted by the board's own canvas renderer. */
+export function exportPng(ctx: ToolContext, options: PngExportOptions = {}): Promise<Blob> {
+  const elements = exportedElements(ctx, options);
+  const padding = options.padding ?? 16;
+  const box = boundsOfElements(elements) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  const contentWidth = box.maxX - box.minX + padding * 2;
+  const contentHeight = box.maxY - box.minY + padding * 2;
+  let scale = options.scale ?? 1;
+  let width: number;
+  let height: number;
+  if (options.width !== undefined || options.height !== undefined) {
+    const byWidth = options.width !== undefined ? options.width / contentWidth : Infinity;
+    const byHeight = options.height !== undefined ? options.height / contentHeight : Infinity;
+    scale = Math.min(byWidth, byHeight);
+    width = options.width ?? Math.round(contentWidth * scale);
+    height = options.height ?? Math.round(contentHeight * scale);
+  } else {
+    width = Math.ceil(contentWidth * scale);
+    height = Math.ceil(contentHeight * scale);
+  }
+  if (!(scale > 0) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    return Promise.reject(new RangeError('PNG export needs a positive scale and whole-pixel sizes'));
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE)
+    return Promise.reject(
+      new RangeError(`PNG export of ${width}×${height} px is over ${MAX_PNG_SIDE} px a side`),
+    );
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const g = canvas.getContext('2d');
+  if (!g) return Promise.reject(new Error('no 2D canvas context'));
+  if (options.background) {
+    g.fillStyle = options.background;
+    g.fillRect(0, 0, width, height);
+  }
+  // Centre the padded content in the image, then paint in board units.
+  const offsetX = (width - contentWidth * scale) / 2 + (padding - box.minX) * scale;
+  const offsetY = (height - contentHeight * scale) / 2 + (padding - box.minY) * scale;
+  g.setTransform(scale, 0, 0, scale, offsetX, offsetY);
+  for (const element of elements) drawElement(g, element, elementGeometry(element, newPath));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
+}
+
+/** The board (or the selection) as a board file. */
+export function exportBoardJson(ctx: ToolContext, options: ExportOptions = {}): BoardJSON {
+  return boardToJSON(exportedElements(ctx, options));
+}
+
+/**
+ * Adds a board file's elements with new ids, on top of everything, centred in the view, as one
+ * undo step, and selects them. Throws BoardJSONError for a file that does not read.
+ */
+export function importBoardJson(ctx: ToolContext, input: unknown): ElementId[] {
+  const inits = elementsFromJSON(input);
+  if (inits.length === 0) return [];
+  // Read them once in a scratch doc, for their bounds with every default filled in.
+  const scratch = createBoardDoc();
+  const scratchIds = inits.map((init) => addElement(scratch, init));
+  const box = boundsOfElements(scratchIds.map((id) => getElement(scratch, id)!))!;
+  scratch.destroy();
+  const from = center(box);
+  const to = ctx.viewport.toBoard({ x: ctx.viewport.width / 2, y: ctx.viewport.height / 2 });
+  const top = ctx.scene.all().at(-1)?.element.z ?? null;
+  const keys = keysAt(top ? [top] : [], top ? 1 : 0, inits.length);
+  const ids: ElementId[] = [];
+  ctx.doc.transact(() => {
+    inits.forEach((init, i) => {
+      const placed = {
+        ...init,
+        x: (init.x ?? 0) + to.x - from.x,
+        y: (init.y ?? 0) + to.y - from.y,
+        z: keys[i]!,
+      };
+      ids.push(addElement(ctx.doc, placed, ctx.origin));
+    });
+  }, ctx.origin);
+  ctx.selection.clear();
+  for (const id of ids) ctx.selection.add(id);
+  ctx.selectionChanged();
+  return ids;
+}
