@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addElement, createBoardDoc, pointsFrom } from '@inkroom/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, waitFor } from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
+
+describe('the HTTP side: embed script, example page, room previews', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ staticDir: APP_DIST });
+  });
+  afterAll(() => t?.cleanup());
+
+  it('serves /inkroom-board.js to any origin, cached with background revalidation', async () => {
+    const response = await fetch(`${t.httpUrl}/inkroom-board.js`, {
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/javascript/);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cache-control')).toMatch(/max-age=300, stale-while-revalidate=\d+/);
+    const script = await response.text();
+    expect(script).toContain('customElements.define(`inkroom-board`');
+    expect(script).toMatch(/export\s*\{[^}]*as InkroomBoard/);
+  });
+
+  it('serves hashed app assets as immutable, and the example page with two boards', async () => {
+    const index = readFileSync(join(APP_DIST, 'index.html'), 'utf8');
+    const asset = index.match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    expect((await fetch(`${t.httpUrl}${asset}`)).headers.get('cache-control')).toContain('immutable');
+    const example = await (await fetch(`${t.httpUrl}/embed-example.html`)).text();
+    expect(example.match(/<inkroom-board /g)).toHaveLength(2);
+    expect(example).toContain('<script type="module" src="/inkroom-board.js"></script>');
+  });
+
+  it('draws a room as SVG, live or loaded from storage', async () => {
+    const room = 'preview room/1';
+    const client = connectClient(t.wsUrl, room, { doc: createBoardDoc() });
+    await client.synced;
+    const ids = [
+      addElement(client.doc, {
+        kind: 'stroke',
+        points: pointsFrom([
+          [0, 0],
+          [50, 20],
+          [90, 5],
+        ]),
+        z: 'a1',
+      }),
+      addElement(client.doc, {
+        kind: 'sticky',
+        x: 100,
+        y: 40,
+        width: 120,
+        height: 120,
+        text: 'ship it',
+        z: 'a2',
+      }),
+    ];
+    const url = `${t.httpUrl}/api/rooms/${encodeURIComponent(room)}.svg`;
+    const read = async () => (await fetch(url)).text();
+    let live = '';
+    for (let i = 0; i < 100 && (live.match(/<g data-id/g) ?? []).length < 2; i++) {
+      live = await read();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect([...live.matchAll(/<g data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(ids);
+    expect(live).toContain('>ship it</tspan>');
+    expect(live).toMatch(/<rect [^>]*fill="#ffffff"/);
+    client.destroy();
+    await waitFor(() => t.server.core.stats().rooms === 0, 'the room unloaded');
+    const stored = await read();
+    expect(stored).toBe(live);
+    // Reading a preview does not keep the room in memory.
+    await waitFor(() => t.server.core.stats().rooms === 0, 'the room unloaded after the preview');
+    const transparent = await (await fetch(`${url}?background=transparent&padding=0`)).text();
+    expect(transparent).not.toMatch(/<rect /);
+  });
+
+  it('answers an empty room with an empty drawing, and bad requests with 400 or 405', async () => {
+    const empty = await fetch(`${t.httpUrl}/api/rooms/nobody-here.svg`);
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).not.toContain('<g ');
+    const head = await fetch(`${t.httpUrl}/api/rooms/nobody-here.svg`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const cases: [string, RequestInit, number, RegExp][] = [
+      [`/api/rooms/${'x'.repeat(600)}.svg`, {}, 400, /room name/],
+      ['/api/rooms/%E0%A4%A.svg', {}, 400, /percent-encoding/],
+      ['/api/rooms/a.svg?background=red', {}, 400, /background/],
+      ['/api/rooms/a.svg?padding=-1', {}, 400, /padding/],
+      ['/api/rooms/a.svg', { method: 'POST' }, 405, /method/],
+    ];
+    for (const [path, init, status, message] of cases) {
+      const response = await fetch(`${t.httpUrl}${path}`, init);
+      expect(response.status, path).toBe(status);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+    }
+  });
+});
