@@ -43,6 +43,8 @@ export const boardStyles = css`
     display: block;
     position: relative;
     overflow: hidden;
+    /* A usable size for a bare two-line embed; any height the page gives it wins. */
+    height: 480px;
     min-height: 240px;
     background: var(--_background);
     color: var(--_foreground);
@@ -128,6 +130,9 @@ export const boardStyles = css`
     box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     z-index: 2;
     font-size: 12px;
+    /* On a short board the panel scrolls rather than covering the zoom bar. */
+    max-height: calc(100% - 136px);
+    overflow-y: auto;
   }
   .swatches {
     display: flex;
