@@ -161,4 +161,34 @@ describe('the board in two browser pages', () => {
     expect(after.kinds.sort()).toEqual(before.kinds.sort());
     await page.screenshot({ path: join(ARTIFACTS, 'board-after-restart.png') });
   });
+
+  it('with the server down, a reload of the room page shows the board from this device', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+    await page.goto(`${t.httpUrl}/r/${room}`);
+    await waitOnPage(
+      page,
+      async () => (await snapshot(page).catch(() => null))?.status === 'synced',
+      'synced',
+    );
+    const before = await snapshot(page);
+    expect(before.count).toBeGreaterThan(0);
+    // The app's service worker takes the page over once it has cached the app.
+    await waitOnPage(
+      page,
+      () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+      'the service worker in control',
+    );
+    await t.stop();
+    await page.reload();
+    await waitOnPage(
+      page,
+      async () => {
+        const now = await snapshot(page).catch(() => null);
+        return now?.status === 'offline' && now.count === before.count;
+      },
+      'the board from IndexedDB, offline',
+    );
+    expect((await snapshot(page)).kinds.sort()).toEqual(before.kinds.sort());
+    await page.screenshot({ path: join(ARTIFACTS, 'board-offline-reload.png') });
+  });
 });

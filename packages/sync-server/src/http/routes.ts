@@ -39,6 +39,9 @@ const CROSS_ORIGIN = { 'access-control-allow-origin': '*', 'cross-origin-resourc
 function staticHeaders(res: ServerResponse, pathname: string): void {
   if (pathname.startsWith('/assets/')) {
     res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+  } else if (pathname === '/sw.js') {
+    // Browsers check a service worker for updates; it must never come from a stale cache.
+    res.setHeader('cache-control', 'no-cache');
   } else if (pathname === '/inkroom-board.js' || pathname === '/inkroom-board.js.map') {
     res.setHeader('cache-control', 'public, max-age=300, stale-while-revalidate=604800');
     for (const [name, value] of Object.entries(CROSS_ORIGIN)) res.setHeader(name, value);
