@@ -122,3 +122,34 @@ export function statusBadge(status: string, readOnly: boolean, savedLocally: boo
     ${text}${readOnly ? ' · read-only' : nothing}
   </div>`;
 }
+
+/** What the board's chrome shows and what its controls call. */
+export interface ChromeState {
+  toolbar: 'full' | 'minimal' | 'none';
+  canEdit: boolean;
+  tool: ToolId;
+  style: DrawingStyle;
+  zoom: number;
+  status: string;
+  savedLocally: boolean;
+  setTool(id: ToolId): void;
+  setStyle(patch: Partial<DrawingStyle>): void;
+  zoomBy(factor: number): void;
+  zoomToFit(): void;
+  undo(): void;
+  redo(): void;
+}
+
+/**
+ * Everything drawn over the stage: tools and style (when editing), zoom and history controls,
+ * and the connection badge, which shows even with `toolbar="none"`.
+ */
+export function boardChrome(state: ChromeState): TemplateResult {
+  const chrome = state.toolbar !== 'none';
+  return html`
+    ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
+    ${chrome && state.canEdit && state.toolbar === 'full' ? stylePanel(state.style, state.setStyle) : nothing}
+    ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo) : nothing}
+    ${statusBadge(state.status, !state.canEdit, state.savedLocally)}
+  `;
+}

@@ -1,6 +1,6 @@
 import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { ConnectionController } from '../controllers/ConnectionController.js';
+import { html, LitElement, type PropertyValues } from 'lit';
+import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
 import { PresenceController } from '../presence/PresenceController.js';
 import { Renderer } from '../render/Renderer.js';
@@ -15,7 +15,7 @@ import {
 } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { zoomToFit } from './actions.js';
-import { statusBadge, stylePanel, toolbar, zoomControls } from './chrome.js';
+import { boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
 import {
@@ -31,17 +31,6 @@ import { StageInput } from './input.js';
 import { handleBoardKey } from './keyboard.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
-
-/** `ws://` or `wss://` of the server this script was loaded from, or '' when it was not loaded over HTTP. */
-function scriptServer(): string {
-  try {
-    const url = new URL(import.meta.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
-    return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
-  } catch {
-    return '';
-  }
-}
 
 /**
  * A live collaborative whiteboard: `<inkroom-board server="ws://host:1234" room="team-plan">`.
@@ -109,7 +98,7 @@ export class InkroomBoard extends LitElement {
   private readonly connection = new ConnectionController(
     this,
     () => {
-      const server = this.server || scriptServer();
+      const server = this.server || serverOfScript(import.meta.url);
       return server && this.room ? { server, room: this.room } : null;
     },
     (status) => emit(this, 'inkroom-status', { status }),
@@ -463,7 +452,6 @@ export class InkroomBoard extends LitElement {
   };
 
   override render() {
-    const chrome = this.toolbar !== 'none';
     this.shownZoom = this.viewport.zoom;
     return html`
       <div class="stage" part="stage" style="cursor:${this.spaceDown ? 'grab' : this.tools[this.tool].cursor}">
@@ -472,27 +460,25 @@ export class InkroomBoard extends LitElement {
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
       <span class="sr-only" aria-live="polite">${this.elementCount} elements on the board</span>
-      ${chrome && this.canEdit ? toolbar(this.tool, (id) => this.setTool(id), this.toolbar === 'minimal') : nothing}
-      ${
-        chrome && this.canEdit && this.toolbar === 'full'
-          ? stylePanel(this.drawingStyle, (patch) => {
-              this.drawingStyle = { ...this.drawingStyle, ...patch };
-            })
-          : nothing
-      }
-      ${
-        chrome
-          ? zoomControls(
-              this.viewport.zoom,
-              (factor) =>
-                this.viewport.zoomAt({ x: this.viewport.width / 2, y: this.viewport.height / 2 }, factor),
-              () => this.zoomToFit(),
-              () => this.undo(),
-              () => this.redo(),
-            )
-          : nothing
-      }
-      ${statusBadge(this.connection.status, !this.canEdit, this.connection.localLoaded)} ${this.editor.render()}
+      ${boardChrome({
+        toolbar: this.toolbar,
+        canEdit: this.canEdit,
+        tool: this.tool,
+        style: this.drawingStyle,
+        zoom: this.viewport.zoom,
+        status: this.connection.status,
+        savedLocally: this.connection.localLoaded,
+        setTool: (id) => this.setTool(id),
+        setStyle: (patch) => {
+          this.drawingStyle = { ...this.drawingStyle, ...patch };
+        },
+        zoomBy: (factor) =>
+          this.viewport.zoomAt({ x: this.viewport.width / 2, y: this.viewport.height / 2 }, factor),
+        zoomToFit: () => this.zoomToFit(),
+        undo: () => this.undo(),
+        redo: () => this.redo(),
+      })}
+      ${this.editor.render()}
     `;
   }
 }

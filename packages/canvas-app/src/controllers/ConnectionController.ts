@@ -17,9 +17,24 @@ export interface ConnectionTarget {
   room: string;
 }
 
+/**
+ * The server a script was loaded from, as `ws://` or `wss://` plus host, or '' when the URL is
+ * not http(s): where a board with no `server` attribute connects.
+ */
+export function serverOfScript(scriptUrl: string): string {
+  try {
+    const url = new URL(scriptUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+    return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
+  } catch {
+    return '';
+  }
+}
+
 /** The IndexedDB database that keeps one room of one server on this device. */
 export function localDatabaseName(target: ConnectionTarget): string {
-  return `inkroom:${target.server}:${target.room}`;
+  // The room is encoded, so no server and room pair can spell another's name.
+  return `inkroom:${target.server}/${encodeURIComponent(target.room)}`;
 }
 
 /**
