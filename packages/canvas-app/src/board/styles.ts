@@ -1,5 +1,22 @@
 import { css } from 'lit';
 
+/**
+ * The dark theme's values, for `theme="dark"` and for `theme="auto"` on a dark system. Dark ink
+ * on a dark board would vanish: as Excalidraw does, the scene is shown inverted with hues kept;
+ * colours stored in the board do not change.
+ */
+const DARK = css`
+  --_background: var(--inkroom-background, #121212);
+  --_foreground: var(--inkroom-foreground, #e9ecef);
+  --_panel: var(--inkroom-panel, #232329);
+  --_hover: #2e2e36;
+  --_accent: var(--inkroom-accent, #a5b4fc);
+  --_accent-soft: var(--inkroom-accent-soft, #3b3f6b);
+  --_grid: var(--inkroom-grid, #3a3a40);
+  --_ink-filter: invert(93%) hue-rotate(180deg);
+  color-scheme: dark;
+`;
+
 export const boardStyles = css`
   /* Themes set the private --_ variables; an embedder's --inkroom-* properties win over both. */
   :host {
@@ -14,29 +31,11 @@ export const boardStyles = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    --_background: var(--inkroom-background, #121212);
-    --_foreground: var(--inkroom-foreground, #e9ecef);
-    --_panel: var(--inkroom-panel, #232329);
-    --_hover: #2e2e36;
-    --_accent: var(--inkroom-accent, #a5b4fc);
-    --_accent-soft: var(--inkroom-accent-soft, #3b3f6b);
-    --_grid: var(--inkroom-grid, #3a3a40);
-    /* Dark ink on a dark board would vanish: as Excalidraw does, the scene is shown inverted,
-       hues kept. Colours stored in the board do not change. */
-    --_ink-filter: invert(93%) hue-rotate(180deg);
-    color-scheme: dark;
+    ${DARK}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --_background: var(--inkroom-background, #121212);
-      --_foreground: var(--inkroom-foreground, #e9ecef);
-      --_panel: var(--inkroom-panel, #232329);
-      --_hover: #2e2e36;
-      --_accent: var(--inkroom-accent, #a5b4fc);
-      --_accent-soft: var(--inkroom-accent-soft, #3b3f6b);
-      --_grid: var(--inkroom-grid, #3a3a40);
-      --_ink-filter: invert(93%) hue-rotate(180deg);
-      color-scheme: dark;
+      ${DARK}
     }
   }
   :host {
