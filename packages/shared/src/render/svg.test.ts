@@ -98,6 +98,14 @@ describe('renderSvg', () => {
     expect(renderSvg(elements, { background: '#ffffff' })).toMatch(/<rect [^>]*fill="#ffffff"/);
   });
 
+  it('leaves out characters XML forbids, whatever a note holds', () => {
+    const doc = createBoardDoc();
+    addElement(doc, { kind: 'sticky', text: 'a\u000bb\u0000c\ud800d\u{1f600}\te' });
+    const svg = renderSvg(listElements(doc));
+    expect(svg).toContain('abcd\u{1f600}\te');
+    expect([...svg].filter((c) => c < ' ' && !'\t\n\r'.includes(c))).toEqual([]);
+  });
+
   it('renders an empty board as an empty frame', () => {
     expect(renderSvg([])).toMatch(/width="32" height="32"/);
   });

@@ -22,8 +22,14 @@ export interface SvgOptions {
   measureText?: MeasureText;
 }
 
+/** Characters XML 1.0 forbids anywhere (control characters but tab and line breaks, lone surrogates). */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text safe inside an attribute or an element: escaped, and without characters XML forbids. */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function num(value: number): string {

@@ -1,7 +1,7 @@
 import { type BoardElement, type ElementKind, fieldSpecs, isElementKind } from './element-kinds.js';
 import type { ElementInit } from './elements.js';
 import { SCHEMA_VERSION } from './migrations.js';
-import { MAX_POINTS, type PointList } from './points.js';
+import { MAX_COORDINATE, MAX_POINTS, type PointList } from './points.js';
 
 /** The `type` of an Inkroom board file. */
 export const BOARD_JSON_TYPE = 'inkroom-board';
@@ -25,6 +25,7 @@ export interface BoardJSON {
 
 /** Thrown for a board file that cannot be imported; the message says what is wrong. */
 export class BoardJSONError extends Error {
+  override readonly name = 'BoardJSONError';
   readonly code = 'INKROOM_BAD_BOARD_JSON';
 }
 
@@ -55,9 +56,13 @@ function pointsFromJSON(value: unknown, where: string): PointList {
   if (!Array.isArray(xy) || xy.length % 2 !== 0 || xy.length / 2 > MAX_POINTS)
     throw new BoardJSONError(`${where}: points.xy must be an even-length array of numbers`);
   const count = xy.length / 2;
+  if (!xy.every((v) => typeof v === 'number' && Math.abs(v) <= MAX_COORDINATE))
+    throw new BoardJSONError(`${where}: points.xy must hold numbers within ±${MAX_COORDINATE}`);
   const pressure = json?.pressure ?? null;
   if (pressure !== null && (!Array.isArray(pressure) || pressure.length !== count))
     throw new BoardJSONError(`${where}: points.pressure must be null or one number per point`);
+  if (pressure?.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1)))
+    throw new BoardJSONError(`${where}: points.pressure values must be numbers from 0 to 1`);
   return { xy: Float32Array.from(xy), pressure: pressure ? Float32Array.from(pressure) : null };
 }
 

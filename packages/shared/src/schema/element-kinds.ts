@@ -11,6 +11,7 @@ import {
   stringField,
   textField,
 } from './fields.js';
+import { MAX_COORDINATE } from './points.js';
 
 /** Every kind of element a board holds. */
 export const ELEMENT_KINDS = ['stroke', 'rectangle', 'ellipse', 'line', 'arrow', 'text', 'sticky'] as const;
@@ -23,8 +24,7 @@ export function isElementKind(value: unknown): value is ElementKind {
 /** The field that names an element's kind; it never changes after creation. */
 export const KIND_KEY = 'kind';
 
-/** Largest coordinate or size accepted: far beyond any real board, small enough to stay exact. */
-export const MAX_COORDINATE = 1e9;
+export { MAX_COORDINATE };
 
 /** Fields every element has. Positions and sizes are in board units (1 unit = 1 CSS px at zoom 1). */
 export const COMMON_FIELDS = {

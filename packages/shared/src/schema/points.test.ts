@@ -89,4 +89,20 @@ describe('stroke points', () => {
     expect(boardBytes).toBeLessThanOrEqual(8);
     expect(boardBytes).toBeLessThan(floatBytes / 2);
   });
+
+  it('refuses coordinates and pressures it cannot store, rather than looping on them', () => {
+    for (const xy of [
+      [0, Infinity],
+      [Number.NaN, 0],
+      [2e9, 0],
+    ]) {
+      expect(() => encodePoints({ xy: Float32Array.from(xy), pressure: null })).toThrow(TypeError);
+    }
+    expect(() => encodePoints({ xy: new Float32Array(2), pressure: Float32Array.of(1.5) })).toThrow(
+      /pressure/,
+    );
+    expect(() => encodePoints({ xy: new Float32Array(2), pressure: Float32Array.of(0.5, 0.5) })).toThrow(
+      /one value per point/,
+    );
+  });
 });

@@ -57,9 +57,28 @@ export const DEFAULT_POINT_PRECISION = 2;
 const MAX_PRECISION = 8;
 const PRESSURE_STEPS = 255;
 
-/** Encodes a point list compactly; precision `q` keeps coordinates to 2^-q units. */
+/** Largest coordinate or size accepted: far beyond any real board, small enough to stay exact. */
+export const MAX_COORDINATE = 1e9;
+
+function invalidPoints(reason: string): never {
+  throw new TypeError(`invalid points: ${reason}`);
+}
+
+/**
+ * Encodes a point list compactly; precision `q` keeps coordinates to 2^-q units. Throws
+ * TypeError for a coordinate that is not a finite number within ±{@link MAX_COORDINATE} or a
+ * pressure outside [0, 1] (an infinite one would never finish encoding).
+ */
 export function encodePoints(points: PointList, q = points.precision ?? DEFAULT_POINT_PRECISION): Uint8Array {
-  if (!Number.isInteger(q) || q < 0 || q > MAX_PRECISION) throw new RangeError(`point precision ${q}`);
+  if (!Number.isInteger(q) || q < 0 || q > MAX_PRECISION) invalidPoints(`precision ${q}`);
+  if (points.xy.length % 2 !== 0) invalidPoints('xy holds an odd number of values');
+  if (pointCount(points) > MAX_POINTS) invalidPoints(`more than ${MAX_POINTS} points`);
+  if (points.pressure && points.pressure.length !== pointCount(points))
+    invalidPoints('pressure must have one value per point');
+  for (const v of points.xy)
+    if (!(Math.abs(v) <= MAX_COORDINATE)) invalidPoints(`coordinate ${v} is not within ±${MAX_COORDINATE}`);
+  if (points.pressure)
+    for (const p of points.pressure) if (!(p >= 0 && p <= 1)) invalidPoints(`pressure ${p}`);
   const scale = 2 ** q;
   const count = pointCount(points);
   const enc = encoding.createEncoder();
@@ -78,7 +97,7 @@ export function encodePoints(points: PointList, q = points.precision ?? DEFAULT_
     px = x;
     py = y;
     if (points.pressure) {
-      const p = Math.round(Math.min(1, Math.max(0, points.pressure[i] ?? 0)) * PRESSURE_STEPS);
+      const p = Math.round((points.pressure[i] ?? 0) * PRESSURE_STEPS);
       encoding.writeVarInt(enc, p - pp);
       pp = p;
     }
