@@ -222,6 +222,46 @@ describe('the board embedded in a page of another origin', () => {
     expect(result.imported).toHaveLength(ids.length);
     expect(result.imported.some((id) => ids.includes(id))).toBe(false);
     await waitForState(two, 'plan', (s) => s.count === ids.length * 2, 'the imported copy in page two');
+    // The import is one undo step of its own: undo takes it back and nothing drawn before it.
+    await one.evaluate(() => (document.getElementById('plan') as HTMLElement & { undo(): void }).undo());
+    await waitForState(two, 'plan', (s) => s.count === ids.length, 'the import undone in page two');
+    expect((await boardState(two, 'plan')).ids).toEqual(ids);
+    await one.evaluate(() => (document.getElementById('plan') as HTMLElement & { redo(): void }).redo());
+    await waitForState(two, 'plan', (s) => s.count === ids.length * 2, 'the import redone in page two');
+  });
+
+  it('exports the schema accessors and the Yjs the board uses, to read board.doc from the page', async () => {
+    // A string, not a function: the test runner would rewrite a dynamic import in a function's source.
+    const read = await one.evaluate(`(async () => {
+      const inkroom = await import('${t.httpUrl}/inkroom-board.js');
+      const board = document.getElementById('plan');
+      return { count: inkroom.listElements(board.doc).length, isDoc: board.doc instanceof inkroom.Y.Doc };
+    })()`);
+    expect(read).toEqual({ count: (await boardState(one, 'plan')).count, isDoc: true });
+  });
+
+  it('keeps ? # and % in room names, and says when the server refuses a room', async () => {
+    await one.evaluate(() => document.getElementById('dark')!.setAttribute('room', 'notes?v=1#top 100%'));
+    await waitForState(one, 'dark', (s) => s.status === 'synced', 'the odd room synced');
+    await drawStroke(one, 'dark');
+    const preview = `${t.httpUrl}/api/rooms/${encodeURIComponent('notes?v=1#top 100%')}.svg`;
+    await waitOnPage(
+      one,
+      async () => (await (await fetch(preview)).text()).includes('<g data-id'),
+      'the stroke in that room',
+    );
+    await one.evaluate(() => document.getElementById('dark')!.setAttribute('room', 'x'.repeat(300)));
+    await waitForState(one, 'dark', (s) => s.status === 'offline', 'the long room refused');
+    const refused = (await events(one))
+      .filter((e) => e.type === 'inkroom-status' && e.board === 'dark')
+      .at(-1);
+    expect(refused?.detail).toMatchObject({ status: 'offline', reason: expect.stringMatching(/^4404/) });
+    const badge = await one.evaluate(
+      () => document.getElementById('dark')!.shadowRoot!.querySelector('.status')!.textContent,
+    );
+    expect(badge).toContain('Disconnected by the server (4404');
+    await one.evaluate(() => document.getElementById('dark')!.setAttribute('room', 'embed-demo-sketch'));
+    await waitForState(one, 'dark', (s) => s.status === 'synced', 'back in its room');
   });
 
   it('serves /api/rooms/<room>.svg drawn as the board draws it', async () => {

@@ -110,15 +110,20 @@ export function zoomControls(
   </div>`;
 }
 
-export function statusBadge(status: string, readOnly: boolean, savedLocally: boolean): TemplateResult {
+export function statusBadge(
+  status: string,
+  readOnly: boolean,
+  savedLocally: boolean,
+  refusal: string | null,
+): TemplateResult {
+  const offline = refusal
+    ? `Disconnected by the server (${refusal})`
+    : savedLocally
+      ? 'Offline · changes kept on this device'
+      : 'Offline';
   const text =
-    {
-      connecting: 'Connecting…',
-      connected: 'Syncing…',
-      synced: 'Live',
-      offline: savedLocally ? 'Offline · changes kept on this device' : 'Offline',
-    }[status] ?? status;
-  return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite">
+    { connecting: 'Connecting…', connected: 'Syncing…', synced: 'Live', offline }[status] ?? status;
+  return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite" title=${text}>
     ${text}${readOnly ? ' · read-only' : nothing}
   </div>`;
 }
@@ -132,6 +137,7 @@ export interface ChromeState {
   zoom: number;
   status: string;
   savedLocally: boolean;
+  refusal: string | null;
   setTool(id: ToolId): void;
   setStyle(patch: Partial<DrawingStyle>): void;
   zoomBy(factor: number): void;
@@ -150,6 +156,6 @@ export function boardChrome(state: ChromeState): TemplateResult {
     ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
     ${chrome && state.canEdit && state.toolbar === 'full' ? stylePanel(state.style, state.setStyle) : nothing}
     ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo) : nothing}
-    ${statusBadge(state.status, !state.canEdit, state.savedLocally)}
+    ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal)}
   `;
 }

@@ -6,8 +6,11 @@ import type { UserInfo } from '../presence/PresenceController.js';
 export interface BoardEventDetails {
   /** Elements were added, changed or removed, by anyone. */
   'inkroom-change': { ids: ElementId[] };
-  /** The connection moved on: connecting, connected, synced or offline. */
-  'inkroom-status': { status: ConnectionStatus };
+  /**
+   * The connection moved on: connecting, connected, synced or offline. `reason` is set when the
+   * server refused the room for good (a 44xx close code and its reason); it is not retried.
+   */
+  'inkroom-status': { status: ConnectionStatus; reason?: string };
   /** Someone joined, left or renamed themselves. */
   'inkroom-presence': { people: UserInfo[] };
   /** The local selection changed. */
@@ -21,4 +24,13 @@ export function emit<K extends keyof BoardEventDetails>(
   detail: BoardEventDetails[K],
 ): void {
   target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'inkroom-change': CustomEvent<BoardEventDetails['inkroom-change']>;
+    'inkroom-status': CustomEvent<BoardEventDetails['inkroom-status']>;
+    'inkroom-presence': CustomEvent<BoardEventDetails['inkroom-presence']>;
+    'inkroom-selection': CustomEvent<BoardEventDetails['inkroom-selection']>;
+  }
 }

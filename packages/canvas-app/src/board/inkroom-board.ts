@@ -55,6 +55,7 @@ import { TextEditorController } from './TextEditorController.js';
  * @csspart style-panel - Colours, fills and widths
  * @csspart zoom - Undo, redo and zoom controls
  * @csspart status - The connection badge
+ * @csspart grid - The dot grid (with the grid attribute)
  */
 export class InkroomBoard extends LitElement {
   static override styles = boardStyles;
@@ -95,14 +96,14 @@ export class InkroomBoard extends LitElement {
 
   readonly viewport = new Viewport();
   readonly selection = new Set<ElementId>();
-  private readonly connection = new ConnectionController(
-    this,
-    () => {
+  private readonly connection = new ConnectionController(this, {
+    target: () => {
       const server = this.server || serverOfScript(import.meta.url);
       return server && this.room ? { server, room: this.room } : null;
     },
-    (status) => emit(this, 'inkroom-status', { status }),
-  );
+    statusChanged: (status, reason) => emit(this, 'inkroom-status', reason ? { status, reason } : { status }),
+    mayWrite: () => !this.readonly,
+  });
   private readonly history = new HistoryController(this);
   private readonly editor = new TextEditorController(this);
   private readonly presence = new PresenceController(this, () => this.presenceChanged());
@@ -202,6 +203,8 @@ export class InkroomBoard extends LitElement {
    */
   importJSON(file: BoardJSON | string): ElementId[] {
     if (!this.canEdit) throw new Error('inkroom-board: this board is read-only');
+    // One undo step of its own: nothing before it, nothing after it.
+    this.history.boundary();
     const ids = importBoardJson(this.readyContext(), file);
     this.history.boundary();
     return ids;
@@ -302,6 +305,10 @@ export class InkroomBoard extends LitElement {
     if (this.context) this.tools[this.tool].cancel(this.context);
     this.editor.drop();
     this.detachDoc();
+    if (this.selection.size > 0) {
+      this.selection.clear();
+      emit(this, 'inkroom-selection', { ids: [] });
+    }
     const doc = this.connection.doc;
     const provider = this.connection.provider;
     const sceneCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.scene');
@@ -311,7 +318,6 @@ export class InkroomBoard extends LitElement {
     const renderer = new Renderer(scene, this.viewport, sceneCanvas, overlayCanvas);
     this.scene = scene;
     this.renderer = renderer;
-    this.selection.clear();
     this.context = null;
     scene.start();
     renderer.start();
@@ -468,6 +474,7 @@ export class InkroomBoard extends LitElement {
         zoom: this.viewport.zoom,
         status: this.connection.status,
         savedLocally: this.connection.localLoaded,
+        refusal: this.connection.refusal,
         setTool: (id) => this.setTool(id),
         setStyle: (patch) => {
           this.drawingStyle = { ...this.drawingStyle, ...patch };

@@ -64,7 +64,8 @@ export const boardStyles = css`
     height: 100%;
     pointer-events: none;
   }
-  canvas.scene {
+  canvas.scene,
+  canvas.overlay {
     filter: var(--_ink-filter);
   }
   .grid {
@@ -175,6 +176,11 @@ export const boardStyles = css`
     position: absolute;
     bottom: 12px;
     right: 12px;
+    /* Leaves room for the zoom bar on narrow boards; the full text is in the title. */
+    max-width: calc(100% - 270px);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
     padding: 4px 10px;
     border-radius: 999px;
     background: var(--_panel);

@@ -1,4 +1,10 @@
-import { createBoardDoc, migrateBoard, SchemaTooNewError } from '@inkroom/shared';
+import {
+  boardSchemaVersion,
+  createBoardDoc,
+  migrateBoard,
+  SCHEMA_VERSION,
+  SchemaTooNewError,
+} from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
@@ -37,6 +43,15 @@ export function localDatabaseName(target: ConnectionTarget): string {
   return `inkroom:${target.server}/${encodeURIComponent(target.room)}`;
 }
 
+export interface ConnectionOptions {
+  /** The server and room to be in, or null for none. */
+  target: () => ConnectionTarget | null;
+  /** Told every status change, with the server's reason when it refused the room for good. */
+  statusChanged?: (status: ConnectionStatus, reason: string | null) => void;
+  /** False for a read-only board: it then writes nothing, not even the schema stamp. */
+  mayWrite?: () => boolean;
+}
+
 /**
  * Owns one room's Y.Doc, its y-websocket provider and its IndexedDB copy for the element's
  * lifetime: opened when the element is connected, closed when it is removed, rebuilt when
@@ -47,6 +62,11 @@ export class ConnectionController implements ReactiveController {
   doc: Y.Doc | null = null;
   provider: WebsocketProvider | null = null;
   status: ConnectionStatus = 'connecting';
+  /**
+   * Why the server closed the room for good (a 44xx close: invalid room, invalid update...);
+   * the provider then stops retrying. Null otherwise.
+   */
+  refusal: string | null = null;
   /** True once the room's local copy (IndexedDB) has been read into the doc. */
   localLoaded = false;
   private local: IndexeddbPersistence | null = null;
@@ -59,8 +79,7 @@ export class ConnectionController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly getTarget: () => ConnectionTarget | null,
-    private readonly statusChanged: (status: ConnectionStatus) => void = () => {},
+    private readonly options: ConnectionOptions,
   ) {
     host.addController(this);
   }
@@ -81,35 +100,48 @@ export class ConnectionController implements ReactiveController {
 
   /** Reconnects if the target changed (call from the host's `updated`). */
   sync(): void {
-    const next = this.getTarget();
-    if (
-      next &&
-      this.target &&
-      next.server === this.target.server &&
-      next.room === this.target.room &&
-      this.doc
-    )
-      return;
+    const next = this.options.target();
+    const same = next && this.target && next.server === this.target.server && next.room === this.target.room;
+    if (same && this.doc) return;
     this.close();
     this.target = next;
-    if (!next) return;
-    const doc = createBoardDoc();
-    const provider = new WebsocketProvider(next.server, next.room, doc);
     this.readOnlyBecauseNewer = false;
+    this.localLoaded = false;
+    this.lost = false;
+    this.refusal = null;
+    if (next) this.open(next);
+    if (!this.doc) this.setStatus('offline', true);
+    // The board lets go of the old doc, and takes the new one if there is one.
+    for (const listener of this.listeners) listener();
+  }
+
+  private open(target: ConnectionTarget): void {
+    const doc = createBoardDoc();
+    let provider: WebsocketProvider;
+    try {
+      // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name.
+      provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc);
+    } catch (error) {
+      // A server attribute that is not a WebSocket URL: say so, and show no board.
+      console.error(`inkroom: cannot connect to ${target.server}`, error);
+      doc.destroy();
+      return;
+    }
     this.doc = doc;
     this.provider = provider;
-    this.lost = false;
-    this.localLoaded = false;
-    this.local = openLocalCopy(next, doc, () => {
+    const local = openLocalCopy(target, doc, () => {
+      if (this.local !== local) return;
       this.localLoaded = true;
       this.host.requestUpdate();
     });
+    this.local = local;
     this.setStatus(globalThis.navigator?.onLine === false ? 'offline' : 'connecting', true);
     provider.on('status', this.onStatus);
     provider.on('connection-close', this.onClose);
+    provider.on('closed', this.onRefused);
     provider.on('sync', this.onSync);
     globalThis.addEventListener?.('offline', this.onOffline);
-    for (const listener of this.listeners) listener();
+    globalThis.addEventListener?.('online', this.onOnline);
   }
 
   private readonly onStatus = ({ status }: { status: string }) => {
@@ -127,16 +159,26 @@ export class ConnectionController implements ReactiveController {
     this.setStatus('offline');
   };
 
+  /** A 44xx close: the provider will not retry, so the badge must not promise it will. */
+  private readonly onRefused = ({ code, reason }: { code: number; reason: string }) => {
+    this.refusal = `${code}${reason ? ` ${reason}` : ''}`;
+    this.setStatus('offline', true);
+  };
+
   private readonly onSync = (synced: boolean) => {
     if (!synced || !this.doc) return;
-    try {
-      migrateBoard(this.doc);
-      this.readOnlyBecauseNewer = false;
-    } catch (error) {
-      // A board from a newer Inkroom is shown, not edited. Anything else is a bug worth seeing,
-      // but not worth breaking the provider's event loop for.
-      if (error instanceof SchemaTooNewError) this.readOnlyBecauseNewer = true;
-      else console.error('inkroom: board migration failed', error);
+    if (this.options.mayWrite?.() === false) {
+      this.readOnlyBecauseNewer = boardSchemaVersion(this.doc) > SCHEMA_VERSION;
+    } else {
+      try {
+        migrateBoard(this.doc);
+        this.readOnlyBecauseNewer = false;
+      } catch (error) {
+        // A board from a newer Inkroom is shown, not edited. Anything else is a bug worth seeing,
+        // but not worth breaking the provider's event loop for.
+        if (error instanceof SchemaTooNewError) this.readOnlyBecauseNewer = true;
+        else console.error('inkroom: board migration failed', error);
+      }
     }
     this.setStatus('synced');
   };
@@ -146,19 +188,29 @@ export class ConnectionController implements ReactiveController {
     this.setStatus('offline');
   };
 
+  /** Back online: the socket may never have dropped, in which case nothing else will say so. */
+  private readonly onOnline = () => {
+    const provider = this.provider;
+    if (!provider?.wsconnected) return;
+    this.lost = false;
+    this.setStatus(provider.synced ? 'synced' : 'connected');
+  };
+
   /** `force` reports the status even when unchanged (a new room starts its own sequence). */
   private setStatus(status: ConnectionStatus, force = false): void {
     if (status === this.status && !force) return;
     this.status = status;
     this.host.requestUpdate();
-    this.statusChanged(status);
+    this.options.statusChanged?.(status, this.refusal);
   }
 
   private close(): void {
     globalThis.removeEventListener?.('offline', this.onOffline);
+    globalThis.removeEventListener?.('online', this.onOnline);
     if (this.provider) {
       this.provider.off('status', this.onStatus);
       this.provider.off('connection-close', this.onClose);
+      this.provider.off('closed', this.onRefused);
       this.provider.off('sync', this.onSync);
       this.provider.destroy();
     }

@@ -52,10 +52,14 @@ export class Renderer {
     this.requestScene();
   }
 
+  /** Stops painting and clears both canvases (the board they showed is gone). */
   stop(): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    for (const canvas of [this.sceneCanvas, this.overlayCanvas]) {
+      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    }
   }
 
   addOverlayPainter(painter: OverlayPainter): () => void {
