@@ -100,4 +100,44 @@ describe('the HTTP side: embed script, example page, room previews', () => {
       expect(((await response.json()) as { error: string }).error).toMatch(message);
     }
   });
+
+  it('answers a preview asked for again by its ETag, and HEAD without drawing', async () => {
+    const url = `${t.httpUrl}/api/rooms/${encodeURIComponent('preview room/1')}.svg`;
+    const first = await fetch(url);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect((await fetch(url, { headers: { 'if-none-match': etag! } })).status).toBe(304);
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.headers.get('etag')).toBe(etag);
+    // Other options, other drawing.
+    expect((await fetch(`${url}?padding=0`)).headers.get('etag')).not.toBe(etag);
+    // A change in the room changes the ETag.
+    const client = connectClient(t.wsUrl, 'preview room/1', { doc: createBoardDoc() });
+    await client.synced;
+    addElement(client.doc, { kind: 'ellipse', width: 30, height: 30 });
+    let changed = etag;
+    for (let i = 0; i < 100 && changed === etag; i++) {
+      changed = (await fetch(url, { method: 'HEAD' })).headers.get('etag');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(changed).not.toBe(etag);
+    client.destroy();
+  });
+
+  it('refuses to draw a board over 20,000 elements', async () => {
+    const client = connectClient(t.wsUrl, 'huge', { doc: createBoardDoc() });
+    await client.synced;
+    client.doc.transact(() => {
+      for (let i = 0; i < 20_001; i++)
+        addElement(client.doc, { kind: 'rectangle', x: i, width: 5, height: 5 });
+    });
+    let response: Response | null = null;
+    for (let i = 0; i < 200 && response?.status !== 413; i++) {
+      response = await fetch(`${t.httpUrl}/api/rooms/huge.svg`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(response?.status).toBe(413);
+    expect(((await response!.json()) as { error: string }).error).toMatch(/20001 elements/);
+    client.destroy();
+  });
 });

@@ -103,14 +103,11 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
 }
 
 /**
- * The elements as a standalone SVG document, framed to fit them. Elements are painted in the
- * order given (back to front), each as a `<g data-id data-kind>` group, with the same geometry
- * and paint as the board's canvas.
- *
- * @example
- * const svg = renderSvg(listElements(doc), { background: '#ffffff' });
+ * The SVG document of {@link renderSvg} in pieces: the opening, then one group per element, then
+ * the closing tag. A server joins them while yielding to its event loop now and then, so a large
+ * board never blocks other work for long.
  */
-export function renderSvg(elements: readonly BoardElement[], options: SvgOptions = {}): string {
+export function* svgChunks(elements: readonly BoardElement[], options: SvgOptions = {}): Generator<string> {
   const padding = options.padding ?? 16;
   const box = boundsOfElements(elements) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 };
   const x = Math.floor(box.minX - padding);
@@ -122,11 +119,19 @@ export function renderSvg(elements: readonly BoardElement[], options: SvgOptions
     ? `<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="${escapeXml(options.background)}"/>`
     : '';
   const shadow = `<filter id="inkroom-shadow" x="-20%" y="-20%" width="140%" height="150%"><feDropShadow dx="0" dy="${STICKY_SHADOW.offsetY}" stdDeviation="${STICKY_SHADOW.blur / 2}" flood-color="#000" flood-opacity="${STICKY_SHADOW.opacity}"/></filter>`;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x} ${y} ${width} ${height}" font-family="${escapeXml(FONT_FAMILY)}">`,
-    `<defs>${shadow}</defs>`,
-    background,
-    ...elements.map((element) => elementSvg(element, measure)),
-    '</svg>',
-  ].join('');
+  yield `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x} ${y} ${width} ${height}" font-family="${escapeXml(FONT_FAMILY)}"><defs>${shadow}</defs>${background}`;
+  for (const element of elements) yield elementSvg(element, measure);
+  yield '</svg>';
+}
+
+/**
+ * The elements as a standalone SVG document, framed to fit them. Elements are painted in the
+ * order given (back to front), each as a `<g data-id data-kind>` group, with the same geometry
+ * and paint as the board's canvas.
+ *
+ * @example
+ * const svg = renderSvg(listElements(doc), { background: '#ffffff' });
+ */
+export function renderSvg(elements: readonly BoardElement[], options: SvgOptions = {}): string {
+  return [...svgChunks(elements, options)].join('');
 }

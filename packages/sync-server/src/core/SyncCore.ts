@@ -56,10 +56,12 @@ export class SyncCore {
   /**
    * A room's document as one update, for readers outside the room (previews); null for a name
    * that is not a valid room. A room not in memory is loaded for the read and unloaded after.
+   * Throws while the server shuts down.
    */
   async readRoom(roomName: string): Promise<Uint8Array | null> {
     const roomId = parseRoomId(roomName);
-    if (!roomId || this.closing) return null;
+    if (!roomId) return null;
+    if (this.closing) throw new Error('the server is shutting down');
     const lease = await this.registry.acquire(roomId);
     try {
       return await lease.room.durableSnapshot();

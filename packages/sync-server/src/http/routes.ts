@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { SyncStats } from '../core/SyncCore.js';
-import { type PreviewError, roomSvg } from './room-svg.js';
+import { type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
 export interface RouteOptions {
   /** Folder of the built board app, or null. */
@@ -50,7 +50,11 @@ function staticHeaders(res: ServerResponse, pathname: string): void {
 
 const SVG_PREFIX = '/api/rooms/';
 
-async function serveRoomSvg(req: IncomingMessage, res: ServerResponse, options: RouteOptions): Promise<void> {
+async function serveRoomSvg(
+  req: IncomingMessage,
+  res: ServerResponse,
+  previews: RoomPreviews,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let roomName: string;
   try {
@@ -58,17 +62,35 @@ async function serveRoomSvg(req: IncomingMessage, res: ServerResponse, options: 
   } catch {
     return sendJson(res, 400, { error: 'room name is not valid percent-encoding' }, CROSS_ORIGIN);
   }
-  const result = await roomSvg(options.readRoom, roomName, url.searchParams);
-  if ('error' in result) {
-    const failure = result as PreviewError;
+  const preview = await previews.prepare(roomName, url.searchParams);
+  if ('error' in preview) {
+    const failure = preview as PreviewError;
     return sendJson(res, failure.status, { error: failure.error }, CROSS_ORIGIN);
   }
-  res.writeHead(200, {
+  const headers = {
     'content-type': 'image/svg+xml; charset=utf-8',
     'cache-control': 'no-cache',
+    etag: preview.etag,
     ...CROSS_ORIGIN,
-  });
-  res.end(req.method === 'HEAD' ? undefined : result.svg);
+  };
+  if (req.headers['if-none-match'] === preview.etag) {
+    res.writeHead(304, headers);
+    return void res.end();
+  }
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers);
+    return void res.end();
+  }
+  let svg: string;
+  try {
+    svg = await preview.render();
+  } catch (error) {
+    if (error instanceof PreviewTooLargeError)
+      return sendJson(res, 413, { error: error.message }, CROSS_ORIGIN);
+    throw error;
+  }
+  res.writeHead(200, headers);
+  res.end(svg);
 }
 
 /** The HTTP side of the server: health, room previews, then the board app's static files. */
@@ -86,6 +108,7 @@ export function createRequestHandler(
           setHeaders: staticHeaders,
         })
       : null;
+  const previews = new RoomPreviews(options.readRoom);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
@@ -100,7 +123,7 @@ export function createRequestHandler(
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
-      serveRoomSvg(req, res, options).catch(() => {
+      serveRoomSvg(req, res, previews).catch(() => {
         if (!res.headersSent) sendJson(res, 503, { error: 'room unavailable' }, CROSS_ORIGIN);
         else res.destroy();
       });
