@@ -89,12 +89,23 @@ export class InkroomBoard extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Shows a dot grid behind the elements. */
   declare grid: boolean;
-  /** @internal the active tool (setTool) */
+  /**
+   * The active tool (see setTool).
+   * @internal
+   */
   declare tool: ToolId;
-  /** @internal colours and widths for new elements */
+  /**
+   * Colours and widths for new elements.
+   * @internal
+   */
   declare drawingStyle: DrawingStyle;
 
+  /** @internal */
   readonly viewport = new Viewport();
+  /**
+   * The selected elements' ids (pages follow inkroom-selection events).
+   * @internal
+   */
   readonly selection = new Set<ElementId>();
   private readonly connection = new ConnectionController(this, {
     target: () => {
@@ -249,18 +260,22 @@ export class InkroomBoard extends LitElement {
   }
 
   // What the text editor needs (see TextEditorController).
+  /** @internal */
   get editorDoc() {
     return this.connection.doc;
   }
 
+  /** @internal */
   get editorOrigin(): object {
     return this.history.origin;
   }
 
+  /** @internal */
   hideWhileEditing(ids: ReadonlySet<ElementId>): void {
     this.renderer?.setHidden('editor', ids);
   }
 
+  /** @internal */
   undoBoundary(): void {
     this.history.boundary();
   }
