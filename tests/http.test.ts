@@ -92,6 +92,7 @@ describe('the HTTP side: embed script, example page, room previews', () => {
       ['/api/rooms/%E0%A4%A.svg', {}, 400, /percent-encoding/],
       ['/api/rooms/a.svg?background=red', {}, 400, /background/],
       ['/api/rooms/a.svg?padding=-1', {}, 400, /padding/],
+      ['/api/rooms/a.svg?padding=1.5', {}, 400, /whole number/],
       ['/api/rooms/a.svg', { method: 'POST' }, 405, /method/],
     ];
     for (const [path, init, status, message] of cases) {
@@ -107,6 +108,7 @@ describe('the HTTP side: embed script, example page, room previews', () => {
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect((await fetch(url, { headers: { 'if-none-match': etag! } })).status).toBe(304);
+    expect((await fetch(url, { headers: { 'if-none-match': `"other", W/${etag}` } })).status).toBe(304);
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.headers.get('etag')).toBe(etag);
     // Other options, other drawing.

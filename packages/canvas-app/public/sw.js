@@ -74,6 +74,8 @@ async function appPage(event) {
   try {
     const response = await withTimeout(fetch(event.request), NETWORK_TIMEOUT_MS);
     if (isAppHtml(response)) event.waitUntil(keepShell(response.clone()).catch(() => {}));
+    // A proxy in front of a stopped server answers 502/503/504: that is offline too.
+    if (response.status >= 500) return (await caches.match(SHELL)) ?? response;
     return response;
   } catch (error) {
     const kept = await caches.match(SHELL);

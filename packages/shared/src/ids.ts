@@ -42,9 +42,12 @@ function hasControlCharacter(name: string): boolean {
   return false;
 }
 
-/** Validates a room name; returns null when it is empty, too long or holds control characters. */
+/**
+ * Validates a room name; returns null when it is empty, too long, holds control characters, or
+ * is `.` or `..` (URLs drop those path segments, so no client could reach such a room).
+ */
 export function parseRoomId(name: string): RoomId | null {
-  if (name.length === 0 || name.length > MAX_ROOM_ID_LENGTH) return null;
+  if (name.length === 0 || name.length > MAX_ROOM_ID_LENGTH || name === '.' || name === '..') return null;
   if (hasControlCharacter(name)) return null;
   return name as RoomId;
 }

@@ -61,7 +61,7 @@ export {
   wrapText,
 } from './render/paint.js';
 export { type PathSink, SvgPath } from './render/path-sink.js';
-export { boundsOfElements, renderSvg, type SvgOptions, svgChunks } from './render/svg.js';
+export { boundsOfElements, RENDERER_VERSION, renderSvg, type SvgOptions, svgChunks } from './render/svg.js';
 export {
   createBoardDoc,
   ELEMENTS_KEY,

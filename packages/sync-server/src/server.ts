@@ -86,6 +86,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       stats: () => core.stats(),
       startedAt,
       readRoom: (name) => core.readRoom(name),
+      logger,
     }),
   );
   const wss = new WebSocketServer({

@@ -1,4 +1,4 @@
-import { randomId } from '@inkroom/shared';
+import { parseRoomId, randomId } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
 import type { UserInfo } from '../presence/PresenceController.js';
@@ -168,7 +168,8 @@ export class InkroomApp extends LitElement {
     if (!value) return;
     // Accept a pasted share link as well as a bare room name.
     const fromLink = value.includes('/r/') ? roomFromPath(new URL(value, location.href).pathname) : null;
-    this.go(fromLink ?? value);
+    const room = fromLink ?? value;
+    if (parseRoomId(room)) this.go(room);
   }
 
   private setName(name: string): void {

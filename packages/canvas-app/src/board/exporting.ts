@@ -2,6 +2,7 @@ import {
   addElement,
   type BoardElement,
   type BoardJSON,
+  BoardJSONError,
   boardToJSON,
   boundsOfElements,
   center,
@@ -12,6 +13,7 @@ import {
   FONT_FAMILY,
   getElement,
   keysAt,
+  MAX_COORDINATE,
   type MeasureText,
   renderSvg,
 } from '@inkroom/shared';
@@ -133,17 +135,19 @@ export function importBoardJson(ctx: ToolContext, input: unknown): ElementId[] {
   const to = ctx.viewport.toBoard({ x: ctx.viewport.width / 2, y: ctx.viewport.height / 2 });
   const top = ctx.scene.all().at(-1)?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, inits.length);
+  const placed = inits.map((init, i) => ({
+    ...init,
+    x: (init.x ?? 0) + to.x - from.x,
+    y: (init.y ?? 0) + to.y - from.y,
+    z: keys[i]!,
+  }));
+  // Every value was checked when read; only the move can take one out of range. Checked before
+  // anything is written, so an import lands whole or not at all.
+  if (placed.some((init) => !(Math.abs(init.x) <= MAX_COORDINATE && Math.abs(init.y) <= MAX_COORDINATE)))
+    throw new BoardJSONError('the elements would land outside the board (beyond ±1e9 units)');
   const ids: ElementId[] = [];
   ctx.doc.transact(() => {
-    inits.forEach((init, i) => {
-      const placed = {
-        ...init,
-        x: (init.x ?? 0) + to.x - from.x,
-        y: (init.y ?? 0) + to.y - from.y,
-        z: keys[i]!,
-      };
-      ids.push(addElement(ctx.doc, placed, ctx.origin));
-    });
+    for (const init of placed) ids.push(addElement(ctx.doc, init, ctx.origin));
   }, ctx.origin);
   ctx.selection.clear();
   for (const id of ids) ctx.selection.add(id);

@@ -216,9 +216,11 @@ export class InkroomBoard extends LitElement {
     if (!this.canEdit) throw new Error('inkroom-board: this board is read-only');
     // One undo step of its own: nothing before it, nothing after it.
     this.history.boundary();
-    const ids = importBoardJson(this.readyContext(), file);
-    this.history.boundary();
-    return ids;
+    try {
+      return importBoardJson(this.readyContext(), file);
+    } finally {
+      this.history.boundary();
+    }
   }
 
   setTool(id: ToolId): void {
@@ -252,6 +254,8 @@ export class InkroomBoard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('readonly') && changed.get('readonly') === true && !this.readonly)
+      this.connection.writable();
     if (changed.has('grid')) this.placeGrid();
     if (changed.has('server') || changed.has('room')) this.connection.sync();
     if (changed.has('userName') || changed.has('userColor')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDatabaseName, serverOfScript } from './ConnectionController.js';
+import { localDatabaseName, serverOfScript, targetProblem } from './ConnectionController.js';
 
 describe('where a board connects', () => {
   it('defaults to the server its script came from', () => {
@@ -16,5 +16,14 @@ describe('where a board connects', () => {
     expect(localDatabaseName({ server: 'ws://a', room: '1/x' })).not.toBe(
       localDatabaseName({ server: 'ws://a/1', room: 'x' }),
     );
+  });
+
+  it('refuses servers that are not WebSocket URLs, and rooms a URL cannot hold', () => {
+    expect(targetProblem({ server: 'ws://localhost:1234', room: 'plan' })).toBeNull();
+    expect(targetProblem({ server: 'wss://boards.example/sync', room: '..plan' })).toBeNull();
+    expect(targetProblem({ server: 'localhost:1234', room: 'plan' })).toMatch(/not a WebSocket URL/);
+    expect(targetProblem({ server: 'boards', room: 'plan' })).toMatch(/not a URL/);
+    expect(targetProblem({ server: 'http://localhost:1234', room: 'plan' })).toMatch(/not a WebSocket URL/);
+    expect(targetProblem({ server: 'ws://localhost:1234', room: '..' })).toMatch(/cannot be used/);
   });
 });

@@ -37,6 +37,21 @@ export function serverOfScript(scriptUrl: string): string {
   }
 }
 
+/** Why a target cannot be connected to, or null when it can. */
+export function targetProblem(target: ConnectionTarget): string | null {
+  let url: URL;
+  try {
+    url = new URL(target.server);
+  } catch {
+    return `server "${target.server}" is not a URL (expected ws://host:port or wss://host)`;
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    return `server "${target.server}" is not a WebSocket URL (expected ws://host:port or wss://host)`;
+  // URLs drop "." and ".." path segments, encoded or not: such a room could never be reached.
+  if (target.room === '.' || target.room === '..') return `room "${target.room}" cannot be used`;
+  return null;
+}
+
 /** The IndexedDB database that keeps one room of one server on this device. */
 export function localDatabaseName(target: ConnectionTarget): string {
   // The room is encoded, so no server and room pair can spell another's name.
@@ -116,17 +131,15 @@ export class ConnectionController implements ReactiveController {
   }
 
   private open(target: ConnectionTarget): void {
-    const doc = createBoardDoc();
-    let provider: WebsocketProvider;
-    try {
-      // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name.
-      provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc);
-    } catch (error) {
-      // A server attribute that is not a WebSocket URL: say so, and show no board.
-      console.error(`inkroom: cannot connect to ${target.server}`, error);
-      doc.destroy();
+    const problem = targetProblem(target);
+    if (problem) {
+      // Say so, and show no board (the provider would throw, or retry forever, or go elsewhere).
+      console.error(`inkroom: ${problem}`);
       return;
     }
+    const doc = createBoardDoc();
+    // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name.
+    const provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc);
     this.doc = doc;
     this.provider = provider;
     const local = openLocalCopy(target, doc, () => {
@@ -164,6 +177,11 @@ export class ConnectionController implements ReactiveController {
     this.refusal = `${code}${reason ? ` ${reason}` : ''}`;
     this.setStatus('offline', true);
   };
+
+  /** Writing became allowed (a read-only board made editable): stamp the schema if it is synced. */
+  writable(): void {
+    if (this.provider?.synced) this.onSync(true);
+  }
 
   private readonly onSync = (synced: boolean) => {
     if (!synced || !this.doc) return;

@@ -13,6 +13,12 @@ import {
 } from './paint.js';
 import { SvgPath } from './path-sink.js';
 
+/**
+ * Bumped whenever the same board would draw differently; caches of drawings (the server's
+ * preview ETags) include it, so an upgrade never serves an old drawing as current.
+ */
+export const RENDERER_VERSION = 1;
+
 export interface SvgOptions {
   /** A colour to fill the background with; transparent when absent. */
   background?: string | null;

@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createBoardDoc } from './board-doc.js';
@@ -104,5 +105,20 @@ describe('stroke points', () => {
     expect(() => encodePoints({ xy: new Float32Array(2), pressure: Float32Array.of(0.5, 0.5) })).toThrow(
       /one value per point/,
     );
+  });
+
+  it('reads values beyond its limits, as another writer may store them, clamped so they write back', () => {
+    const enc = encoding.createEncoder();
+    encoding.writeUint8(enc, 1);
+    encoding.writeUint8(enc, 1);
+    encoding.writeUint8(enc, 0);
+    encoding.writeVarUint(enc, 1);
+    encoding.writeVarInt(enc, 3e9);
+    encoding.writeVarInt(enc, -5);
+    encoding.writeVarInt(enc, 600);
+    const read = decodePoints(encoding.toUint8Array(enc))!;
+    expect(Array.from(read.xy)).toEqual([1e9, -5]);
+    expect(Array.from(read.pressure!)).toEqual([1]);
+    expect(() => encodePoints(read)).not.toThrow();
   });
 });

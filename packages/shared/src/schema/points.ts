@@ -108,7 +108,13 @@ export function encodePoints(points: PointList, q = points.precision ?? DEFAULT_
 /** Most points one stroke may hold; a larger count in stored bytes is treated as corrupt. */
 export const MAX_POINTS = 1 << 20;
 
-/** Decodes bytes made by {@link encodePoints}; returns null when they are not a valid point list. */
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/**
+ * Decodes bytes made by {@link encodePoints}; returns null when they are not a valid point list.
+ * Values another writer stored beyond what {@link encodePoints} accepts are clamped into range,
+ * so whatever is read can be written back (moved, resized, split, exported and imported).
+ */
 export function decodePoints(bytes: Uint8Array): PointList | null {
   try {
     const dec = decoding.createDecoder(bytes);
@@ -128,11 +134,11 @@ export function decodePoints(bytes: Uint8Array): PointList | null {
     for (let i = 0; i < count; i++) {
       x += decoding.readVarInt(dec);
       y += decoding.readVarInt(dec);
-      xy[i * 2] = x * scale;
-      xy[i * 2 + 1] = y * scale;
+      xy[i * 2] = clamp(x * scale, -MAX_COORDINATE, MAX_COORDINATE);
+      xy[i * 2 + 1] = clamp(y * scale, -MAX_COORDINATE, MAX_COORDINATE);
       if (pressure) {
         p += decoding.readVarInt(dec);
-        pressure[i] = p / PRESSURE_STEPS;
+        pressure[i] = clamp(p / PRESSURE_STEPS, 0, 1);
       }
     }
     if (decoding.hasContent(dec)) return null;

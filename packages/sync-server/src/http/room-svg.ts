@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createBoardDoc, isColor, listElements, svgChunks } from '@inkroom/shared';
+import { createBoardDoc, isColor, listElements, RENDERER_VERSION, svgChunks } from '@inkroom/shared';
 import * as Y from 'yjs';
 
 export interface PreviewError {
   status: number;
   error: string;
+}
+
+/** Thrown when too many drawings are under way. */
+export class PreviewBusyError extends Error {
+  override readonly name = 'PreviewBusyError';
 }
 
 export interface Preview {
@@ -20,7 +25,10 @@ export const MAX_PREVIEW_ELEMENTS = 20_000;
 export const MAX_PREVIEW_BYTES = 32 * 2 ** 20;
 /** Longest the server draws before letting other work (sync, other requests) run. */
 const SLICE_MS = 8;
-const CACHE_ENTRIES = 16;
+/** Drawings kept for repeat requests, by total size; a drawing over a quarter of it is not kept. */
+const CACHE_BYTES = 64 * 2 ** 20;
+/** Drawings made at once; more requests get 503 and a Retry-After. */
+const MAX_CONCURRENT_DRAWINGS = 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -31,7 +39,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * ETag, so a preview asked for again (a chat unfurling a link) costs a hash, not a render.
  */
 export class RoomPreviews {
-  private readonly cache = new Map<string, Promise<string>>();
+  /** Finished drawings, or the refusal of a board too large, by ETag, oldest first. */
+  private readonly cache = new Map<string, { svg: string } | { tooLarge: string }>();
+  private cachedBytes = 0;
+  private readonly drawing = new Map<string, Promise<string>>();
 
   constructor(private readonly readRoom: (roomName: string) => Promise<Uint8Array | null>) {}
 
@@ -40,28 +51,49 @@ export class RoomPreviews {
     if (background !== 'transparent' && !isColor(background))
       return { status: 400, error: 'background must be a #rrggbb colour or "transparent"' };
     const padding = Number(query.get('padding') ?? 16);
-    if (!Number.isFinite(padding) || padding < 0 || padding > 1000)
-      return { status: 400, error: 'padding must be a number from 0 to 1000' };
+    if (!Number.isInteger(padding) || padding < 0 || padding > 1000)
+      return { status: 400, error: 'padding must be a whole number from 0 to 1000' };
     const update = await this.readRoom(roomName);
     if (!update) return { status: 400, error: 'not a valid room name' };
-    const etag = `"${createHash('sha1').update(update).update(`\u0000${background}\u0000${padding}`).digest('base64url')}"`;
+    const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}`;
+    const etag = `"${createHash('sha1').update(update).update(options).digest('base64url')}"`;
     return {
       etag,
-      render: () => {
-        let drawing = this.cache.get(etag);
-        if (!drawing) {
-          drawing = draw(update, background === 'transparent' ? null : background, padding);
-          this.keep(etag, drawing);
-        }
-        return drawing;
-      },
+      render: () => this.render(etag, update, background === 'transparent' ? null : background, padding),
     };
   }
 
-  private keep(etag: string, drawing: Promise<string>): void {
-    this.cache.set(etag, drawing);
-    drawing.catch(() => this.cache.delete(etag));
-    while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+  private async render(etag: string, update: Uint8Array, background: string | null, padding: number) {
+    const kept = this.cache.get(etag);
+    if (kept && 'svg' in kept) return kept.svg;
+    if (kept) throw new PreviewTooLargeError(kept.tooLarge);
+    // The same drawing asked for twice at once is drawn once.
+    let drawing = this.drawing.get(etag);
+    if (!drawing) {
+      if (this.drawing.size >= MAX_CONCURRENT_DRAWINGS) throw new PreviewBusyError('previews are busy');
+      drawing = draw(update, background, padding);
+      this.drawing.set(etag, drawing);
+      drawing
+        .then(
+          (svg) => this.keep(etag, { svg }, svg.length * 2),
+          (error: unknown) => {
+            if (error instanceof PreviewTooLargeError) this.keep(etag, { tooLarge: error.message }, 0);
+          },
+        )
+        .finally(() => this.drawing.delete(etag));
+    }
+    return drawing;
+  }
+
+  private keep(etag: string, entry: { svg: string } | { tooLarge: string }, bytes: number): void {
+    if (bytes > CACHE_BYTES / 4) return;
+    this.cache.set(etag, entry);
+    this.cachedBytes += bytes;
+    for (const [key, old] of this.cache) {
+      if (this.cachedBytes <= CACHE_BYTES) break;
+      this.cache.delete(key);
+      if ('svg' in old) this.cachedBytes -= old.svg.length * 2;
+    }
   }
 }
 

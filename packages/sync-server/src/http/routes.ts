@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { SyncStats } from '../core/SyncCore.js';
-import { type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
+import type { Logger } from '../logger.js';
+import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
 export interface RouteOptions {
   /** Folder of the built board app, or null. */
@@ -11,6 +12,7 @@ export interface RouteOptions {
   startedAt: number;
   /** A room's document as one update; null for an invalid room name. */
   readRoom: (roomName: string) => Promise<Uint8Array | null>;
+  logger: Logger;
 }
 
 const PLACEHOLDER = `<!doctype html>
@@ -37,7 +39,10 @@ const CROSS_ORIGIN = { 'access-control-allow-origin': '*', 'cross-origin-resourc
  * that embeds the board therefore reloads with its script even while the server is down.
  */
 function staticHeaders(res: ServerResponse, pathname: string): void {
-  if (pathname.startsWith('/assets/')) {
+  if (pathname.endsWith('.html')) {
+    // Pages name the hashed assets of their build: a cached old page would load missing files.
+    res.setHeader('cache-control', 'no-cache');
+  } else if (pathname.startsWith('/assets/')) {
     res.setHeader('cache-control', 'public, max-age=31536000, immutable');
   } else if (pathname === '/sw.js') {
     // Browsers check a service worker for updates; it must never come from a stale cache.
@@ -73,7 +78,8 @@ async function serveRoomSvg(
     etag: preview.etag,
     ...CROSS_ORIGIN,
   };
-  if (req.headers['if-none-match'] === preview.etag) {
+  const known = (req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (known.includes(preview.etag) || known.includes('*')) {
     res.writeHead(304, headers);
     return void res.end();
   }
@@ -87,6 +93,8 @@ async function serveRoomSvg(
   } catch (error) {
     if (error instanceof PreviewTooLargeError)
       return sendJson(res, 413, { error: error.message }, CROSS_ORIGIN);
+    if (error instanceof PreviewBusyError)
+      return sendJson(res, 503, { error: error.message }, { ...CROSS_ORIGIN, 'retry-after': '1' });
     throw error;
   }
   res.writeHead(200, headers);
@@ -123,8 +131,9 @@ export function createRequestHandler(
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
-      serveRoomSvg(req, res, previews).catch(() => {
-        if (!res.headersSent) sendJson(res, 503, { error: 'room unavailable' }, CROSS_ORIGIN);
+      serveRoomSvg(req, res, previews).catch((error: unknown) => {
+        options.logger.error({ err: error, path }, 'room preview failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'the preview failed' }, CROSS_ORIGIN);
         else res.destroy();
       });
       return;
