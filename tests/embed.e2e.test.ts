@@ -296,12 +296,14 @@ describe('the board embedded in a page of another origin', () => {
     expect((await boardState(one, 'plan')).count).toBe(before + 1);
     expect((await boardState(two, 'plan')).count).toBe(before + 1);
     await one.screenshot({ path: join(ARTIFACTS, 'embed-offline.png') });
-    // A reload while the server is down shows the board from this device's copy.
+    // A reload while the server is down shows the board from this device's copy, including a
+    // stroke drawn the instant before the reload (before IndexedDB could commit it).
+    await drawStroke(one, 'plan', 40);
     await one.reload();
     await waitForState(
       one,
       'plan',
-      (s) => s.count === before + 1 && s.status === 'offline',
+      (s) => s.count === before + 2 && s.status === 'offline',
       'the board from IndexedDB after a reload, offline',
     );
     t = await t.restart({ port, staticDir: APP_DIST });
@@ -309,12 +311,12 @@ describe('the board embedded in a page of another origin', () => {
       await waitForState(
         page,
         'plan',
-        (s) => s.status === 'synced' && s.count === before + 2,
-        'both offline strokes',
+        (s) => s.status === 'synced' && s.count === before + 3,
+        'all three offline strokes',
         20_000,
       );
     expect((await boardState(one, 'plan')).ids).toEqual((await boardState(two, 'plan')).ids);
     const served = await (await fetch(`${t.httpUrl}/api/rooms/embed-demo-plan.svg`)).text();
-    expect(served.match(/<g data-id=/g)).toHaveLength(before + 2);
+    expect(served.match(/<g data-id=/g)).toHaveLength(before + 3);
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { RecentEdits } from './RecentEdits.js';
 
 /**
  * `connecting`: first contact with the server; `connected`: socket open, catching up; `synced`:
@@ -85,6 +86,7 @@ export class ConnectionController implements ReactiveController {
   /** True once the room's local copy (IndexedDB) has been read into the doc. */
   localLoaded = false;
   private local: IndexeddbPersistence | null = null;
+  private recent: RecentEdits | null = null;
   /** The board was written by a newer Inkroom: it is shown but not edited. */
   readOnlyBecauseNewer = false;
   private target: ConnectionTarget | null = null;
@@ -148,6 +150,12 @@ export class ConnectionController implements ReactiveController {
       this.host.requestUpdate();
     });
     this.local = local;
+    this.recent = new RecentEdits(
+      `${localDatabaseName(target)}:recent`,
+      doc,
+      (origin) => origin === provider || (local !== null && origin === local),
+    );
+    this.recent.start();
     this.setStatus(globalThis.navigator?.onLine === false ? 'offline' : 'connecting', true);
     provider.on('status', this.onStatus);
     provider.on('connection-close', this.onClose);
@@ -232,8 +240,10 @@ export class ConnectionController implements ReactiveController {
       this.provider.off('sync', this.onSync);
       this.provider.destroy();
     }
+    this.recent?.stop();
     void this.local?.destroy();
     this.doc?.destroy();
+    this.recent = null;
     this.local = null;
     this.provider = null;
     this.doc = null;
