@@ -1,20 +1,14 @@
-import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
+import type { BoardJSON, ElementId } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
 import { PresenceController } from '../presence/PresenceController.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
-import {
-  type BoardPointer,
-  createTools,
-  type DrawingStyle,
-  type Tool,
-  type ToolContext,
-  type ToolId,
-} from '../tools/index.js';
+import { createTools, type DrawingStyle, type Tool, type ToolContext, type ToolId } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { zoomToFit } from './actions.js';
+import { BoardInputController } from './BoardInputController.js';
 import { boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
@@ -27,8 +21,6 @@ import {
   type PngExportOptions,
 } from './exporting.js';
 import { placeGrid } from './grid.js';
-import { StageInput } from './input.js';
-import { handleBoardKey } from './keyboard.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
@@ -70,7 +62,6 @@ export class InkroomBoard extends LitElement {
     grid: { type: Boolean, reflect: true },
     tool: { state: true, attribute: false },
     drawingStyle: { state: true, attribute: false },
-    spaceDown: { state: true, attribute: false },
   };
 
   /** `ws://host:port` of the Inkroom server; defaults to the server this script came from. */
@@ -118,16 +109,26 @@ export class InkroomBoard extends LitElement {
   private readonly history = new HistoryController(this);
   private readonly editor = new TextEditorController(this);
   private readonly presence = new PresenceController(this, () => this.presenceChanged());
+  private readonly inputs = new BoardInputController(this, {
+    stage: () => this.renderRoot.querySelector<HTMLElement>('.stage'),
+    viewport: this.viewport,
+    context: () => this.toolContext(),
+    tool: () => this.tools[this.tool],
+    canEdit: () => this.canEdit,
+    editing: () => this.editor.editing !== null,
+    dropEditor: () => this.editor.drop(),
+    boundary: () => this.history.boundary(),
+    hover: (point) => this.presence.setCursor(point),
+    undo: () => this.undo(),
+    redo: () => this.redo(),
+    setTool: (id) => this.setTool(id),
+  });
   private peopleKey = '';
   private readonly tools: Record<ToolId, Tool> = createTools();
   private scene: SceneIndex | null = null;
   private renderer: Renderer | null = null;
-  private input: StageInput | null = null;
-  private resizeObserver: ResizeObserver | null = null;
   private context: ToolContext | null = null;
   private cleanups: (() => void)[] = [];
-  /** @internal */
-  declare private spaceDown: boolean;
   private shownZoom = 1;
 
   constructor() {
@@ -142,7 +143,6 @@ export class InkroomBoard extends LitElement {
     this.grid = false;
     this.tool = 'pen';
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
-    this.spaceDown = false;
     this.connection.onRebuild(() => this.attachDoc());
   }
 
@@ -233,23 +233,15 @@ export class InkroomBoard extends LitElement {
     super.connectedCallback();
     // Focusable, so keyboard shortcuts reach it (an embedder's own tabindex wins).
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
-    this.addEventListener('keydown', this.onKeyDown);
-    this.addEventListener('keyup', this.onKeyUp);
-    this.addEventListener('blur', this.onBlur);
-    if (this.hasUpdated) this.attachStage();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeyDown);
-    this.removeEventListener('keyup', this.onKeyUp);
-    this.removeEventListener('blur', this.onBlur);
-    this.detachStage();
     this.detachDoc();
   }
 
   protected override firstUpdated(): void {
-    this.attachStage();
+    this.inputs.attach();
     this.attachDoc();
   }
 
@@ -286,36 +278,6 @@ export class InkroomBoard extends LitElement {
 
   get canEdit(): boolean {
     return !this.readonly && !this.connection.readOnlyBecauseNewer;
-  }
-
-  private attachStage(): void {
-    const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
-    if (!stage || this.input) return;
-    const board = this;
-    this.input = new StageInput(stage, {
-      viewport: this.viewport,
-      toolDown: (p) => this.toolDown(p),
-      toolMove: (p) => this.withTool((tool, ctx) => tool.move(p, ctx)),
-      toolUp: (p) => this.withTool((tool, ctx) => tool.up(p, ctx)),
-      toolCancel: () => this.withTool((tool, ctx) => tool.cancel(ctx)),
-      hover: (p: Point | null) => this.presence.setCursor(p),
-      get spaceHeld() {
-        return board.spaceDown;
-      },
-    });
-    this.input.attach();
-    this.resizeObserver = new ResizeObserver(() =>
-      this.viewport.setSize(stage.clientWidth, stage.clientHeight),
-    );
-    this.resizeObserver.observe(stage);
-    this.viewport.setSize(stage.clientWidth, stage.clientHeight);
-  }
-
-  private detachStage(): void {
-    this.input?.detach();
-    this.input = null;
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
   }
 
   /** (Re)builds everything that hangs off the Y.Doc: scene, renderer, history, presence. */
@@ -439,47 +401,10 @@ export class InkroomBoard extends LitElement {
     emit(this, 'inkroom-selection', { ids: [...this.selection] });
   }
 
-  private withTool(run: (tool: Tool, ctx: ToolContext) => void): void {
-    const ctx = this.toolContext();
-    if (ctx && this.canEdit) run(this.tools[this.tool], ctx);
-  }
-
-  private toolDown(pointer: BoardPointer): void {
-    this.focus();
-    if (this.editor.editing) this.editor.drop();
-    this.history.boundary();
-    this.withTool((tool, ctx) => tool.down(pointer, ctx));
-  }
-
-  private readonly onKeyDown = (event: KeyboardEvent) => {
-    if (this.editor.editing) return;
-    handleBoardKey(event, {
-      context: this.toolContext(),
-      canEdit: this.canEdit,
-      holdSpace: () => {
-        this.spaceDown = true;
-      },
-      undo: () => this.undo(),
-      redo: () => this.redo(),
-      boundary: () => this.history.boundary(),
-      setTool: (id) => this.setTool(id),
-      cancelGesture: (ctx) => this.tools[this.tool].cancel(ctx),
-    });
-  };
-
-  private readonly onKeyUp = (event: KeyboardEvent) => {
-    if (event.key === ' ') this.spaceDown = false;
-  };
-
-  /** A Space released while the focus was elsewhere must not leave the board panning. */
-  private readonly onBlur = () => {
-    this.spaceDown = false;
-  };
-
   override render() {
     this.shownZoom = this.viewport.zoom;
     return html`
-      <div class="stage" part="stage" style="cursor:${this.spaceDown ? 'grab' : this.tools[this.tool].cursor}">
+      <div class="stage" part="stage" style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}">
         <div class="grid" part="grid" ?hidden=${!this.grid}></div>
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
