@@ -195,6 +195,24 @@ describe('the board embedded in a page of another origin', () => {
     );
   });
 
+  it('reconnects when the server attribute changes, and shows no board for a server that is not a WebSocket URL', async () => {
+    const good = t.wsUrl;
+    await two.evaluate(() => document.getElementById('plan')!.setAttribute('server', 'not-a-server'));
+    await waitForState(
+      two,
+      'plan',
+      (s) => s.status === 'offline' && s.count === 0,
+      'no board for a bad server',
+    );
+    await two.evaluate((url) => document.getElementById('plan')!.setAttribute('server', url), good);
+    await waitForState(
+      two,
+      'plan',
+      (s) => s.status === 'synced' && s.count === 1,
+      'the board back on the server',
+    );
+  });
+
   it('exports SVG with the drawn elements, PNG at the requested size, and JSON that imports as new elements', async () => {
     const { ids } = await boardState(one, 'plan');
     const result = await one.evaluate(async () => {
