@@ -74,25 +74,26 @@ export const boardStyles = css`
   .grid[hidden] {
     display: none;
   }
+  /* The chrome floats over the stage as cards. */
   .toolbar,
   .panel,
   .zoom,
   .status {
+    position: absolute;
+    z-index: 2;
+    background: var(--_panel);
+    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
+    border-radius: 10px;
     user-select: none;
     -webkit-user-select: none;
   }
   .toolbar {
-    position: absolute;
     top: 12px;
     left: 50%;
     transform: translateX(-50%);
     display: flex;
     gap: 2px;
     padding: 4px;
-    background: var(--_panel);
-    border-radius: 10px;
-    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
-    z-index: 2;
   }
   .toolbar button,
   .panel button {
@@ -119,16 +120,11 @@ export const boardStyles = css`
     outline: 2px solid var(--_accent);
   }
   .panel {
-    position: absolute;
     top: 64px;
     left: 12px;
     display: grid;
     gap: 8px;
     padding: 10px;
-    background: var(--_panel);
-    border-radius: 10px;
-    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
-    z-index: 2;
     font-size: 12px;
     /* On a short board the panel scrolls rather than covering the zoom bar. */
     max-height: calc(100% - 136px);
@@ -150,17 +146,12 @@ export const boardStyles = css`
     border-color: var(--_foreground);
   }
   .zoom {
-    position: absolute;
     bottom: 12px;
     left: 12px;
     display: flex;
     gap: 2px;
     align-items: center;
     padding: 4px;
-    background: var(--_panel);
-    border-radius: 10px;
-    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
-    z-index: 2;
   }
   .zoom button {
     border: 0;
@@ -173,7 +164,6 @@ export const boardStyles = css`
     color: inherit;
   }
   .status {
-    position: absolute;
     bottom: 12px;
     right: 12px;
     /* Leaves room for the zoom bar on narrow boards; the full text is in the title. */
@@ -183,10 +173,7 @@ export const boardStyles = css`
     white-space: nowrap;
     padding: 4px 10px;
     border-radius: 999px;
-    background: var(--_panel);
-    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
     font-size: 12px;
-    z-index: 2;
   }
   .status::before {
     content: '';

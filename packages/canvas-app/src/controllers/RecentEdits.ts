@@ -6,18 +6,18 @@ const KEEP_MS = 2000;
 
 interface Entry {
   at: number;
-  update: string;
+  update: Uint8Array;
 }
 
 /**
- * The last two seconds of this page's own edits, written synchronously to localStorage. IndexedDB
- * commits asynchronously, so an edit made a few milliseconds before the page is closed or
- * reloaded could be lost with the page; the journal survives it, and is applied (harmlessly
- * again, if IndexedDB did keep it) when the room is next opened on this device.
+ * This page's own edits of the last two seconds, written synchronously to localStorage when the
+ * page is hidden or left. IndexedDB commits asynchronously, so an edit made a few milliseconds
+ * before a reload or a close could be lost with the page; the journal survives it, and is applied
+ * (harmlessly again, if IndexedDB did keep it) when the room next opens on this device. Edits are
+ * only kept in memory until then: nothing is written per pointer move.
  */
 export class RecentEdits {
   private entries: Entry[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly key: string,
@@ -28,57 +28,71 @@ export class RecentEdits {
 
   /** Applies what a previous page left, then records this page's edits. */
   start(): void {
-    const left = this.read();
-    for (const entry of left) {
+    const now = Date.now();
+    for (const update of this.read()) {
       try {
-        Y.applyUpdate(this.doc, fromBase64(entry.update), this);
+        Y.applyUpdate(this.doc, update, this);
+        // Kept until this page's own copy has surely stored it too.
+        this.entries.push({ at: now, update });
       } catch {
         // A damaged entry is skipped; the others still apply.
       }
     }
-    // Kept until this page's own copy has surely stored them too.
-    if (left.length > 0) this.remember(left.map((entry) => ({ at: Date.now(), update: entry.update })));
+    this.forget();
     this.doc.on('update', this.onUpdate);
+    globalThis.addEventListener?.('pagehide', this.save);
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
   }
 
   stop(): void {
     this.doc.off('update', this.onUpdate);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    globalThis.removeEventListener?.('pagehide', this.save);
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
+    // The board is being closed, not the page: its edits are in IndexedDB by the time it matters.
+    this.entries = [];
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || this.isRemote(origin)) return;
-    this.remember([{ at: Date.now(), update: toBase64(update) }]);
+    this.prune(Date.now());
+    this.entries.push({ at: Date.now(), update });
   };
 
-  private remember(added: Entry[]): void {
-    const now = Date.now();
-    this.entries = [...this.entries.filter((entry) => now - entry.at < KEEP_MS), ...added];
-    this.write();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.entries = [];
-      this.write();
-    }, KEEP_MS);
+  /** A page can be discarded without pagehide once hidden (mobile): save then too. */
+  private readonly onVisibility = () => {
+    if (globalThis.document?.visibilityState === 'hidden') this.save();
+  };
+
+  private readonly save = () => {
+    this.prune(Date.now());
+    if (this.entries.length === 0) return this.forget();
+    try {
+      globalThis.localStorage?.setItem(this.key, JSON.stringify(this.entries.map((e) => toBase64(e.update))));
+    } catch {
+      // Storage full or unavailable: the journal is a safety net, not the store.
+    }
+  };
+
+  private prune(now: number): void {
+    while (this.entries.length > 0 && now - this.entries[0]!.at >= KEEP_MS) this.entries.shift();
   }
 
-  private read(): Entry[] {
+  private read(): Uint8Array[] {
     try {
       const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(this.key) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter((e): e is Entry => typeof e?.update === 'string') : [];
+      return Array.isArray(parsed)
+        ? parsed.filter((e) => typeof e === 'string').map((e) => fromBase64(e))
+        : [];
     } catch {
       return [];
     }
   }
 
-  private write(): void {
+  private forget(): void {
     try {
-      if (this.entries.length === 0) globalThis.localStorage?.removeItem(this.key);
-      else globalThis.localStorage?.setItem(this.key, JSON.stringify(this.entries));
+      globalThis.localStorage?.removeItem(this.key);
     } catch {
-      // Storage full or unavailable: the journal is a safety net, not the store.
+      // Unavailable storage holds nothing to forget.
     }
   }
 }

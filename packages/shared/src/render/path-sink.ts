@@ -11,8 +11,8 @@ export interface PathSink {
   closePath(): void;
 }
 
-/** Coordinates in SVG path data: two decimals are a hundredth of a board unit. */
-function num(value: number): string {
+/** A number in SVG (path data, attributes): two decimals are a hundredth of a board unit. */
+export function svgNumber(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
@@ -21,19 +21,21 @@ export class SvgPath implements PathSink {
   private readonly parts: string[] = [];
 
   moveTo(x: number, y: number): void {
-    this.parts.push(`M${num(x)} ${num(y)}`);
+    this.parts.push(`M${svgNumber(x)} ${svgNumber(y)}`);
   }
 
   lineTo(x: number, y: number): void {
-    this.parts.push(`L${num(x)} ${num(y)}`);
+    this.parts.push(`L${svgNumber(x)} ${svgNumber(y)}`);
   }
 
   quadraticCurveTo(cx: number, cy: number, x: number, y: number): void {
-    this.parts.push(`Q${num(cx)} ${num(cy)} ${num(x)} ${num(y)}`);
+    this.parts.push(`Q${svgNumber(cx)} ${svgNumber(cy)} ${svgNumber(x)} ${svgNumber(y)}`);
   }
 
   bezierCurveTo(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number): void {
-    this.parts.push(`C${num(c1x)} ${num(c1y)} ${num(c2x)} ${num(c2y)} ${num(x)} ${num(y)}`);
+    this.parts.push(
+      `C${svgNumber(c1x)} ${svgNumber(c1y)} ${svgNumber(c2x)} ${svgNumber(c2y)} ${svgNumber(x)} ${svgNumber(y)}`,
+    );
   }
 
   closePath(): void {

@@ -11,7 +11,7 @@ import {
   STICKY_FILL,
   STICKY_SHADOW,
 } from './paint.js';
-import { SvgPath } from './path-sink.js';
+import { SvgPath, svgNumber } from './path-sink.js';
 
 /**
  * Bumped whenever the same board would draw differently; caches of drawings (the server's
@@ -38,10 +38,6 @@ function escapeXml(text: string): string {
   return text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function num(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
 /** The box that holds every element, or null for none. */
 export function boundsOfElements(elements: readonly BoardElement[]): Bounds | null {
   let box: Bounds | null = null;
@@ -64,7 +60,7 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
       break;
     case 'line':
     case 'arrow': {
-      const stroke = `fill="none" stroke="${color}" stroke-width="${num(element.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+      const stroke = `fill="none" stroke="${color}" stroke-width="${svgNumber(element.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
       parts.push(`<path d="${geometry.outline}" ${stroke}/>`);
       for (const head of geometry.heads) parts.push(`<path d="${head}" ${stroke}/>`);
       break;
@@ -75,7 +71,7 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
         parts.push(`<path d="${geometry.body}" fill="${escapeXml(element.fill)}"/>`);
       if (element.strokeWidth > 0)
         parts.push(
-          `<path d="${geometry.outline}" fill="none" stroke="${color}" stroke-width="${num(element.strokeWidth)}" stroke-linejoin="round"/>`,
+          `<path d="${geometry.outline}" fill="none" stroke="${color}" stroke-width="${svgNumber(element.strokeWidth)}" stroke-linejoin="round"/>`,
         );
       break;
     case 'sticky':
@@ -89,10 +85,12 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
   const text = layoutText(element, measure);
   if (text) {
     const lines = text.lines
-      .map((line) => `<tspan x="${num(text.x)}" y="${num(line.y)}">${escapeXml(line.text)}</tspan>`)
+      .map(
+        (line) => `<tspan x="${svgNumber(text.x)}" y="${svgNumber(line.y)}">${escapeXml(line.text)}</tspan>`,
+      )
       .join('');
     parts.push(
-      `<text font-size="${num(text.fontSize)}" fill="${escapeXml(text.color)}" text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
+      `<text font-size="${svgNumber(text.fontSize)}" fill="${escapeXml(text.color)}" text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
     );
   }
   const alpha = elementAlpha(element);
@@ -100,9 +98,9 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
   const attributes = [
     `data-id="${escapeXml(element.id)}"`,
     `data-kind="${element.kind}"`,
-    alpha < 1 ? `opacity="${num(alpha)}"` : '',
+    alpha < 1 ? `opacity="${svgNumber(alpha)}"` : '',
     rotation
-      ? `transform="rotate(${num((rotation.angle * 180) / Math.PI)} ${num(rotation.cx)} ${num(rotation.cy)})"`
+      ? `transform="rotate(${svgNumber((rotation.angle * 180) / Math.PI)} ${svgNumber(rotation.cx)} ${svgNumber(rotation.cy)})"`
       : '',
   ].filter(Boolean);
   return `<g ${attributes.join(' ')}>${parts.join('')}</g>`;
