@@ -126,6 +126,7 @@ export class InkroomApp extends LitElement {
   declare room: string | null;
   declare name: string;
   declare copied: boolean;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
   declare people: UserInfo[];
   private readonly color = storedColor();
 
@@ -145,6 +146,7 @@ export class InkroomApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('popstate', this.onPopState);
+    clearTimeout(this.copiedTimer);
   }
 
   protected override updated(): void {
@@ -180,7 +182,8 @@ export class InkroomApp extends LitElement {
   private async copyLink(): Promise<void> {
     await navigator.clipboard?.writeText(location.href).catch(() => {});
     this.copied = true;
-    setTimeout(() => {
+    clearTimeout(this.copiedTimer);
+    this.copiedTimer = setTimeout(() => {
       this.copied = false;
     }, 1500);
   }
