@@ -1,4 +1,14 @@
 export {
+  type AccessScope,
+  INKROOM_PROTOCOL,
+  isAccessScope,
+  peekTokenClaims,
+  roomMatches,
+  TOKEN_PARAM,
+  TOKEN_PROTOCOL_PREFIX,
+  type TokenClaims,
+} from './auth/access.js';
+export {
   asElementId,
   type Brand,
   type ElementId,
@@ -9,9 +19,11 @@ export {
   randomId,
 } from './ids.js';
 export {
+  AuthMessageType,
   CLOSE_REASONS,
   CloseCode,
   decodeMessage,
+  encodeAuthToken,
   encodeAwareness,
   encodePermissionDenied,
   encodeQueryAwareness,

@@ -4,24 +4,41 @@
 // halves its memory per idle connection at no measured cost in CPU or latency (see the README's
 // performance section). `node dist/cli.js` runs without it; executing the file, as `pnpm start`
 // and the installed `inkroom-server` bin do, runs with it.
-import { parseCli, USAGE } from './cli-args.js';
+import { dataDirSecret } from './auth/secrets.js';
+import { createToken } from './auth/tokens.js';
+import { type CliSettings, parseCli, readSecrets, type TokenSettings, USAGE } from './cli-args.js';
 import { createLogger } from './logger.js';
 import { startInkroomServer } from './server.js';
 
-const parsed = parseCli(process.argv.slice(2), process.env);
-if (parsed.kind === 'help') {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-if (parsed.kind === 'error') {
-  process.stderr.write(`inkroom-server: ${parsed.message}\n\n${USAGE}`);
-  process.exit(2);
+function fail(message: string, code = 2, usage = false): never {
+  process.stderr.write(`inkroom-server: ${message}\n${usage ? `\n${USAGE}` : ''}`);
+  process.exit(code);
 }
 
-const { host, port, dataDir } = parsed.settings;
-const logger = createLogger();
-try {
-  const server = await startInkroomServer({ host, port, dataDir, logger });
+/** `inkroom-server token ...`: prints a signed token, alone, on stdout. */
+async function printToken(settings: TokenSettings): Promise<void> {
+  const { authSecret } = await readSecrets(settings, process.env);
+  const secret = authSecret ?? (await dataDirSecret(settings.dataDir, false));
+  if (!secret)
+    fail(
+      'token: no signing key: give --auth-secret-file, set INKROOM_AUTH_SECRET, or --data of a links server',
+    );
+  const { token } = await createToken({
+    secret,
+    room: settings.room,
+    scope: settings.scope,
+    ttl: settings.ttlSeconds,
+    ...(settings.sub !== undefined ? { sub: settings.sub } : {}),
+    ...(settings.name !== undefined ? { name: settings.name } : {}),
+  });
+  process.stdout.write(`${token}\n`);
+}
+
+async function serve(settings: CliSettings): Promise<void> {
+  const { authSecretFile: _, adminTokenFile: __, ...config } = settings;
+  const secrets = await readSecrets(settings, process.env);
+  const logger = createLogger();
+  const server = await startInkroomServer({ ...config, ...secrets, logger });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -41,8 +58,18 @@ try {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   // Only now say we are ready: a supervisor may signal us as soon as it reads this line.
-  process.stdout.write(`Inkroom listening on ${server.url} (data in ${dataDir})\n`);
+  process.stdout.write(`Inkroom listening on ${server.url} (data in ${settings.dataDir})\n`);
+}
+
+const parsed = parseCli(process.argv.slice(2), process.env);
+if (parsed.kind === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'error') fail(parsed.message, 2, true);
+try {
+  if (parsed.kind === 'token') await printToken(parsed.settings);
+  else await serve(parsed.settings);
 } catch (error) {
-  process.stderr.write(`inkroom-server: cannot start: ${(error as Error).message}\n`);
-  process.exit(1);
+  fail(`${parsed.kind === 'token' ? 'token' : 'cannot start'}: ${(error as Error).message}`, 1);
 }

@@ -1,3 +1,10 @@
+/** `off`: anyone may open any room; `links`: the app's share links; `tokens`: tokens signed by your app. */
+export type AuthMode = 'off' | 'links' | 'tokens';
+export const AUTH_MODES: readonly AuthMode[] = ['off', 'links', 'tokens'];
+
+/** Who may create a room with `POST /api/rooms` (links mode). */
+export type RoomCreators = 'anyone' | 'admin';
+
 /** Every limit and setting of the server, with its documented default. */
 export interface ServerConfig {
   /** Interface to listen on. Default `localhost`. */
@@ -36,6 +43,25 @@ export interface ServerConfig {
    * written to is left as one snapshot, which the next load hands to clients as it is.
    */
   compactOnUnloadAfterUpdates: number;
+  /** Access control. Default `off`. */
+  auth: AuthMode;
+  /**
+   * The token signing key(s): one secret of at least 32 bytes, or a JSON key file (see
+   * `KeyRing`). Needed by `tokens`; `links` makes one in the data folder when none is given.
+   */
+  authSecret: string | null;
+  /** Bearer token of the admin API; null turns the admin API off. */
+  adminToken: string | null;
+  /** Longest token lifetime accepted (`exp` - `iat`). Default 24 h. */
+  maxTokenTtlSeconds: number;
+  /** Difference tolerated between an issuer's clock and the server's, for `nbf` and `iat`. Default 30 s. */
+  clockSkewSeconds: number;
+  /** Lifetime of the tokens a share link is exchanged for (boards renew them). Default 10 min. */
+  linkTokenTtlSeconds: number;
+  /** Longest token accepted; a longer one is refused with 4401. Default 4096 characters. */
+  maxTokenBytes: number;
+  /** Who may create rooms in links mode. Default `anyone`. */
+  createRooms: RoomCreators;
 }
 
 const MiB = 1024 * 1024;
@@ -54,7 +80,28 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * MiB,
   compactOnUnloadAfterUpdates: 1,
+  auth: 'off',
+  authSecret: null,
+  adminToken: null,
+  maxTokenTtlSeconds: 24 * 3600,
+  clockSkewSeconds: 30,
+  linkTokenTtlSeconds: 600,
+  maxTokenBytes: 4096,
+  createRooms: 'anyone',
 };
+
+/** The settings of access control. */
+export type AuthSettings = Pick<
+  ServerConfig,
+  | 'auth'
+  | 'authSecret'
+  | 'adminToken'
+  | 'maxTokenTtlSeconds'
+  | 'clockSkewSeconds'
+  | 'linkTokenTtlSeconds'
+  | 'maxTokenBytes'
+  | 'createRooms'
+>;
 
 /** The settings of the room core (everything but where to listen and what to serve). */
 export type RoomLimits = Pick<

@@ -1,14 +1,43 @@
-export { parseCli, USAGE } from './cli-args.js';
-export { DEFAULT_CONFIG, type RoomLimits, type ServerConfig } from './config.js';
+export {
+  AccessError,
+  Authority,
+  type LinkGrant,
+  type LinkView,
+  type RevokeTarget,
+} from './auth/Authority.js';
+export { formatDuration, parseDuration } from './auth/durations.js';
+export { KeyRing, KeyRingError } from './auth/keys.js';
+export {
+  type CreatedToken,
+  type CreateTokenOptions,
+  createToken,
+  type TokenRefusal,
+  type VerifiedToken,
+  verifyToken,
+} from './auth/tokens.js';
+export { parseCli, readSecrets, USAGE } from './cli-args.js';
+export {
+  AUTH_MODES,
+  type AuthMode,
+  type AuthSettings,
+  DEFAULT_CONFIG,
+  type RoomCreators,
+  type RoomLimits,
+  type ServerConfig,
+} from './config.js';
 export type { ServerSocket } from './core/ServerSocket.js';
+export type { Authorize, ConnectionRequest, Refusal, Session } from './core/Session.js';
 export { SyncCore, type SyncStats } from './core/SyncCore.js';
 export { createLogger, type Logger } from './logger.js';
 export {
+  connectionRequest,
   defaultStaticDir,
   type InkroomServer,
   type InkroomServerOptions,
   roomNameFromUrl,
   startInkroomServer,
 } from './server.js';
+export type { AuthStore, LinkRecord, Revocation } from './storage/AuthStore.js';
+export { LevelAuthStore } from './storage/LevelAuthStore.js';
 export { LevelRoomStore, type LevelRoomStoreOptions } from './storage/LevelRoomStore.js';
 export type { RoomStore, StoredRoom } from './storage/RoomStore.js';

@@ -2,11 +2,17 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { INKROOM_PROTOCOL, TOKEN_PARAM, TOKEN_PROTOCOL_PREFIX } from '@inkroom/shared';
 import { WebSocketServer } from 'ws';
+import { Authority } from './auth/Authority.js';
+import { dataDirSecret } from './auth/secrets.js';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
+import type { ConnectionRequest } from './core/Session.js';
 import { SyncCore } from './core/SyncCore.js';
 import { createRequestHandler } from './http/routes.js';
 import { createLogger, type Logger } from './logger.js';
+import type { AuthStore } from './storage/AuthStore.js';
+import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
 import type { RoomStore } from './storage/RoomStore.js';
 import { Heartbeat, wsServerSocket } from './ws-socket.js';
@@ -15,6 +21,8 @@ export interface InkroomServerOptions extends Partial<ServerConfig> {
   logger?: Logger;
   /** Storage to use instead of LevelDB in `dataDir`. */
   store?: RoomStore;
+  /** Where links and revocations are kept; by default the LevelDB in `dataDir`. */
+  authStore?: AuthStore;
 }
 
 export interface InkroomServer {
@@ -22,6 +30,7 @@ export interface InkroomServer {
   readonly url: string;
   readonly port: number;
   readonly core: SyncCore;
+  readonly authority: Authority;
   /** Stops accepting, closes every socket with 1001, flushes every room and closes storage. */
   close(): Promise<void>;
 }
@@ -46,6 +55,24 @@ export function roomNameFromUrl(url: string | undefined): string {
   }
 }
 
+/**
+ * What a WebSocket upgrade asks for: its room, and its token from `?token=` or from a
+ * `Sec-WebSocket-Protocol` entry `inkroom-token.<token>`.
+ */
+export function connectionRequest(url: string | undefined, protocols: string | undefined): ConnectionRequest {
+  const query = (url ?? '').split('?')[1];
+  let token = query ? new URLSearchParams(query).get(TOKEN_PARAM) : null;
+  for (const entry of (protocols ?? '').split(',')) {
+    const name = entry.trim();
+    if (!token && name.startsWith(TOKEN_PROTOCOL_PREFIX)) token = name.slice(TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return { roomName: roomNameFromUrl(url), token };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -68,7 +95,7 @@ const CLOSE_GRACE_MS = 1000;
  * new WebsocketProvider(server.url.replace('http', 'ws'), 'my-room', new Y.Doc());
  */
 export async function startInkroomServer(options: InkroomServerOptions = {}): Promise<InkroomServer> {
-  const { logger: givenLogger, store: givenStore, ...overrides } = options;
+  const { logger: givenLogger, store: givenStore, authStore: givenAuthStore, ...overrides } = options;
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
     staticDir: defaultStaticDir(),
@@ -78,7 +105,23 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   };
   const logger = givenLogger ?? createLogger();
   const store = givenStore ?? (await LevelRoomStore.open(config.dataDir));
-  const core = new SyncCore(store, config, logger);
+  let authority: Authority;
+  try {
+    // Share links need a signing key: without one given, links mode keeps its own in the data folder.
+    if (config.auth === 'links' && !config.authSecret) {
+      config.authSecret = await dataDirSecret(config.dataDir, true);
+      logger.info({ file: 'auth-secret' }, 'auth.secret: using the signing key kept in the data folder');
+    }
+    const authStore =
+      givenAuthStore ?? (store instanceof LevelRoomStore ? new LevelAuthStore(store.db) : null);
+    if (!authStore) throw new Error('a custom store needs an authStore too');
+    authority = await Authority.create(config, authStore, logger);
+  } catch (error) {
+    if (!givenStore) await store.close();
+    throw error;
+  }
+  const core = new SyncCore(store, config, logger, authority.authorize);
+  authority.onSessionsEnd((matches, code) => core.closeSessions(matches, code));
   const startedAt = Date.now();
   const http = createServer(
     createRequestHandler({
@@ -86,6 +129,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       stats: () => core.stats(),
       startedAt,
       readRoom: (name) => core.readRoom(name),
+      authority,
       logger,
     }),
   );
@@ -93,6 +137,8 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     noServer: true,
     maxPayload: config.maxMessageBytes,
     perMessageDeflate: false,
+    // A token offered as a subprotocol needs an answer the browser accepts: `inkroom`, never the token.
+    handleProtocols: (offered) => (offered.has(INKROOM_PROTOCOL) ? INKROOM_PROTOCOL : false),
   });
   const heartbeat = new Heartbeat();
 
@@ -100,7 +146,10 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     socket.on('error', () => socket.destroy());
     wss.handleUpgrade(req, socket, head, (ws) => {
       heartbeat.track(ws);
-      core.handleConnection(wsServerSocket(ws, logger), roomNameFromUrl(req.url));
+      core.handleConnection(
+        wsServerSocket(ws, logger),
+        connectionRequest(req.url, req.headers['sec-websocket-protocol']),
+      );
     });
   });
 
@@ -114,7 +163,16 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   heartbeat.start(wss.clients, config.pingIntervalMs);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
-  logger.info({ host: config.host, port: address.port, dataDir: config.dataDir }, 'listening');
+  logger.info(
+    { host: config.host, port: address.port, dataDir: config.dataDir, auth: config.auth },
+    'listening',
+  );
+  if (config.auth === 'off' && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'auth.off: anyone who can reach this server can read, change or wipe any room; see --auth',
+    );
+  }
 
   let closing: Promise<void> | null = null;
   const close = async () => {
@@ -135,6 +193,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     url,
     port: address.port,
     core,
+    authority,
     close: () => {
       closing ??= close();
       return closing;

@@ -7,7 +7,9 @@ import * as encoding from 'lib0/encoding';
  *   sync (0):            varuint sub-type, then varUint8Array payload
  *                        step 1 (0): a state vector; step 2 (1) and update (2): a Yjs update (v1)
  *   awareness (1):       varUint8Array awareness update (y-protocols/awareness)
- *   auth (2):            server to client only: varuint 0 (permission denied), varstring reason
+ *   auth (2):            server to client: varuint 0 (permission denied), varstring reason;
+ *                        client to server (Inkroom's extension, never sent by stock clients):
+ *                        varuint 1 (token), varstring a fresh access token for the same room
  *   query-awareness (3): no body; asks for every awareness state of the room
  */
 
@@ -16,6 +18,13 @@ export const MessageType = {
   Awareness: 1,
   Auth: 2,
   QueryAwareness: 3,
+} as const;
+
+/** Sub-types of an auth message. */
+export const AuthMessageType = {
+  PermissionDenied: 0,
+  /** A renewed access token, so a live socket outlives the token it opened with. */
+  Token: 1,
 } as const;
 
 export const SyncMessageType = {
@@ -45,6 +54,10 @@ export const CloseCode = {
   MalformedMessage: 4400,
   /** A message type or sync sub-type the server does not accept from clients. */
   UnknownMessageType: 4402,
+  /** No access token, or one that is malformed, badly signed, expired or not yet valid. */
+  Unauthorized: 4401,
+  /** A valid token that does not open this room, or one that was revoked. */
+  Forbidden: 4403,
   /** The room name in the URL is empty, too long or not valid. */
   InvalidRoom: 4404,
   /** An awareness update larger than `maxAwarenessBytes`, or a socket speaking for too many client ids. */
@@ -63,6 +76,11 @@ export const CloseCode = {
    * dropped. A reconnect resyncs, which sends the server what it lacked.
    */
   TooManyPendingUpdates: 4529,
+  /**
+   * The socket's permissions changed (its share link was lowered from edit to view): reconnecting
+   * opens the room again with the new scope.
+   */
+  PermissionsChanged: 4511,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -75,12 +93,15 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.InternalError]: 'internal error',
   [CloseCode.MalformedMessage]: 'malformed message',
   [CloseCode.UnknownMessageType]: 'unknown message type',
+  [CloseCode.Unauthorized]: 'missing, invalid or expired token',
+  [CloseCode.Forbidden]: 'token not valid for this room, or revoked',
   [CloseCode.InvalidRoom]: 'invalid room name',
   [CloseCode.AwarenessRejected]: 'awareness update rejected',
   [CloseCode.InvalidUpdate]: 'invalid update',
   [CloseCode.RoomUnavailable]: 'room unavailable',
   [CloseCode.Overloaded]: 'socket queue over its limit',
   [CloseCode.TooManyPendingUpdates]: 'too many updates with missing dependencies',
+  [CloseCode.PermissionsChanged]: 'permissions changed, reconnect',
 };
 
 /** A frame that breaks the protocol, with the close code it earns. */
@@ -100,7 +121,8 @@ export type IncomingMessage =
   | { readonly type: 'sync-step2'; readonly update: Uint8Array }
   | { readonly type: 'update'; readonly update: Uint8Array }
   | { readonly type: 'awareness'; readonly update: Uint8Array }
-  | { readonly type: 'query-awareness' };
+  | { readonly type: 'query-awareness' }
+  | { readonly type: 'auth-token'; readonly token: string };
 
 /**
  * Decodes one frame. Throws {@link ProtocolError} for anything that is not exactly one valid
@@ -121,6 +143,13 @@ export function decodeMessage(frame: Uint8Array): IncomingMessage {
       case MessageType.QueryAwareness:
         message = { type: 'query-awareness' };
         break;
+      case MessageType.Auth: {
+        const subType = decoding.readVarUint(decoder);
+        if (subType !== AuthMessageType.Token)
+          throw new ProtocolError(CloseCode.UnknownMessageType, `auth message type ${subType}`);
+        message = { type: 'auth-token', token: decoding.readVarString(decoder) };
+        break;
+      }
       default:
         throw new ProtocolError(CloseCode.UnknownMessageType, `message type ${type}`);
     }
@@ -191,7 +220,16 @@ export function encodeQueryAwareness(): Uint8Array {
 export function encodePermissionDenied(reason: string): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Auth);
-  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, AuthMessageType.PermissionDenied);
   encoding.writeVarString(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A renewed access token for the socket's room (client to server; Inkroom's extension). */
+export function encodeAuthToken(token: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Auth);
+  encoding.writeVarUint(encoder, AuthMessageType.Token);
+  encoding.writeVarString(encoder, token);
   return encoding.toUint8Array(encoder);
 }

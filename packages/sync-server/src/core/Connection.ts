@@ -10,33 +10,69 @@ import type { Logger } from '../logger.js';
 import type { RoomMember } from './Room.js';
 import type { RoomLease } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
+import type { Session } from './Session.js';
+
+/** What a connection needs of the core besides its socket. */
+export interface ConnectionHooks {
+  maxBufferedBytes: number;
+  logger: Logger;
+  /** Checks a token the client sent in-band; resolves with the renewed session or closes it. */
+  renew: (connection: Connection, token: string) => void;
+  /** An update from a read-only socket was dropped. */
+  droppedUpdate: (connection: Connection) => void;
+  onEnd: (connection: Connection) => void;
+}
+
+/** Longest a timer may wait (setTimeout's limit, about 24.8 days); longer waits re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * One client socket in one room. Frames that arrive while the room is loading wait, in order,
- * so the room is complete before any sync step 1 is answered. A frame that breaks the protocol
- * closes this socket alone, with the close code of its fault.
+ * One client socket in one room. Frames that arrive while it is authorized and its room loads
+ * wait, in order, so the room is complete before any sync step 1 is answered. A frame that breaks
+ * the protocol closes this socket alone, with the close code of its fault. What the socket may do
+ * is its {@link Session}: a read-only one receives everything but its updates are dropped, and
+ * it is closed with 4401 when its access expires.
  */
 export class Connection implements RoomMember {
   private lease: RoomLease | null = null;
   private waiting: [Uint8Array, boolean][] = [];
   private waitingBytes = 0;
   private closed = false;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** Null until the socket is authorized. */
+  private current: Session | null = null;
 
   constructor(
     private readonly socket: ServerSocket,
-    readonly roomId: RoomId,
-    private readonly maxBufferedBytes: number,
-    private readonly logger: Logger,
-    private readonly onEnd: (connection: Connection) => void,
+    private readonly hooks: ConnectionHooks,
   ) {
     socket.onMessage((data, isBinary) => {
       if (this.closed) return;
       if (this.lease) return this.handle(data, isBinary);
       this.waiting.push([data, isBinary]);
       this.waitingBytes += data.length;
-      if (this.waitingBytes > maxBufferedBytes) this.overloaded('sent too much while its room loaded');
+      if (this.waitingBytes > hooks.maxBufferedBytes) this.overloaded('sent too much while its room loaded');
     });
     socket.onClose(() => this.end());
+  }
+
+  get session(): Session | null {
+    return this.current;
+  }
+
+  get roomId(): RoomId | null {
+    return this.current?.room ?? null;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** What the socket may do from now on (on joining, and when it renews its token). */
+  authorize(session: Session): void {
+    if (this.closed) return;
+    this.current = session;
+    this.armExpiry();
   }
 
   /** Called once the room has loaded: joins it and handles the frames that waited. */
@@ -66,7 +102,7 @@ export class Connection implements RoomMember {
   /** Sends a frame, unless the socket is not reading: past `maxBufferedBytes` queued it is closed. */
   send(data: Uint8Array): void {
     if (this.closed) return;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.hooks.maxBufferedBytes) {
       this.overloaded('not reading');
       return;
     }
@@ -80,8 +116,23 @@ export class Connection implements RoomMember {
     this.end();
   }
 
+  private armExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const expiresAt = this.current?.expiresAt;
+    if (expiresAt == null) return;
+    const wait = expiresAt - Date.now();
+    if (wait <= 0) {
+      this.hooks.logger.info({ room: this.roomId, code: CloseCode.Unauthorized }, 'auth.expired');
+      this.close(CloseCode.Unauthorized);
+      return;
+    }
+    this.expiryTimer = setTimeout(() => this.armExpiry(), Math.min(wait, MAX_TIMER_MS));
+    this.expiryTimer.unref();
+  }
+
   private overloaded(why: string): void {
-    this.logger.warn(
+    this.hooks.logger.warn(
       { room: this.roomId, code: CloseCode.Overloaded, reason: why },
       'closing socket: overloaded',
     );
@@ -92,14 +143,20 @@ export class Connection implements RoomMember {
   private end(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     if (this.lease) {
       this.lease.room.leave(this);
       this.lease.release();
     }
-    this.onEnd(this);
+    this.hooks.onEnd(this);
   }
 
   private applyWaitingUpdates(lease: RoomLease): void {
+    if (this.current?.scope !== 'write') {
+      this.waiting = [];
+      return;
+    }
     for (const [data, isBinary] of this.waiting) {
       try {
         if (!isBinary) break;
@@ -124,10 +181,15 @@ export class Connection implements RoomMember {
           break;
         case 'sync-step2':
         case 'update':
-          room.applyUpdate(message.update, this);
+          // A viewer's client sends its sync step 2 on connect like any other: dropped, not refused.
+          if (this.current!.scope === 'write') room.applyUpdate(message.update, this);
+          else this.hooks.droppedUpdate(this);
           break;
         case 'awareness':
-          room.applyAwareness(message.update, this);
+          room.applyAwareness(message.update, this, this.current!);
+          break;
+        case 'auth-token':
+          this.hooks.renew(this, message.token);
           break;
         case 'query-awareness': {
           const states = room.encodeAwarenessStates();
@@ -137,11 +199,11 @@ export class Connection implements RoomMember {
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) {
-        this.logger.error({ err: error, room: this.roomId }, 'closing socket: unexpected error');
+        this.hooks.logger.error({ err: error, room: this.roomId }, 'closing socket: unexpected error');
         this.close(CloseCode.InternalError);
         return;
       }
-      this.logger.warn(
+      this.hooks.logger.warn(
         { room: this.roomId, code: error.closeCode, reason: error.message, bytes: data.length },
         'closing socket: protocol violation',
       );

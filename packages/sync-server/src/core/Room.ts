@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, RoomContent } from './RoomContent.js';
+import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { TickScheduler } from './TickScheduler.js';
 
 /** A member of a room: what the room needs of a connection. */
@@ -168,8 +169,15 @@ export class Room {
     });
   }
 
-  applyAwareness(update: Uint8Array, from: RoomMember): void {
-    this.presence.apply(update, from);
+  /** Applies a member's presence, within what its session allows. */
+  applyAwareness(update: Uint8Array, from: RoomMember, session: Session): void {
+    const viewer = session.scope === 'read';
+    this.presence.apply(update, from, {
+      // A viewer speaks for its own client id alone, and publishes no stroke in progress.
+      maxClients: viewer ? 1 : this.limits.maxAwarenessClientsPerConnection,
+      fields: viewer ? VIEWER_PRESENCE_FIELDS : null,
+      name: session.name,
+    });
   }
 
   /** Every awareness state, for a query-awareness. */

@@ -13,6 +13,29 @@ import type { RoomLimits } from '../config.js';
 /** Who may speak for an awareness client id: the socket that first announced it. */
 export type AwarenessOwner = object;
 
+/** What one socket's presence may hold, from its session. */
+export interface PresencePolicy {
+  /** Client ids it may speak for. */
+  maxClients: number;
+  /** Top-level state fields it may publish; null: any. */
+  fields: readonly string[] | null;
+  /** A name its states' `user.name` is set to (the token's `name`); null: as sent. */
+  name: string | null;
+}
+
+/** A state as the policy allows it (JSON text in, JSON text out). */
+function restrictState(state: string, policy: PresencePolicy): string {
+  const value = JSON.parse(state) as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return state;
+  const record = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = policy.fields
+    ? Object.fromEntries(Object.entries(record).filter(([key]) => policy.fields!.includes(key)))
+    : record;
+  if (policy.name !== null && kept.user && typeof kept.user === 'object')
+    kept.user = { ...(kept.user as Record<string, unknown>), name: policy.name };
+  return JSON.stringify(kept);
+}
+
 interface AwarenessEntry {
   readonly clientId: number;
   readonly clock: number;
@@ -80,7 +103,7 @@ export class RoomAwareness {
   }
 
   /** Applies a client's awareness update; throws ProtocolError when it breaks the rules. */
-  apply(update: Uint8Array, from: AwarenessOwner): void {
+  apply(update: Uint8Array, from: AwarenessOwner, policy: PresencePolicy): void {
     if (update.length > this.limits.maxAwarenessBytes) {
       throw new ProtocolError(CloseCode.AwarenessRejected, `awareness update of ${update.length} bytes`);
     }
@@ -90,22 +113,25 @@ export class RoomAwareness {
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness update');
     }
-    const allowed = entries.filter((entry) => {
+    let allowed = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
       return owner === undefined || owner === from;
     });
     if (allowed.length === 0) return;
+    const restricted = policy.fields !== null || policy.name !== null;
+    if (restricted)
+      allowed = allowed.map((entry) => ({ ...entry, state: restrictState(entry.state, policy) }));
     try {
       applyAwarenessUpdate(
         this.awareness,
-        allowed.length === entries.length ? update : encodeEntries(allowed),
+        allowed.length === entries.length && !restricted ? update : encodeEntries(allowed),
         from,
       );
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness state');
     }
     const owned = this.owned.get(from)?.size ?? 0;
-    if (owned > this.limits.maxAwarenessClientsPerConnection) {
+    if (owned > Math.min(policy.maxClients, this.limits.maxAwarenessClientsPerConnection)) {
       this.removeOwner(from);
       throw new ProtocolError(CloseCode.AwarenessRejected, `socket speaks for ${owned} awareness client ids`);
     }

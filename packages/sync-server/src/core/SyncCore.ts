@@ -5,52 +5,112 @@ import type { RoomStore } from '../storage/RoomStore.js';
 import { Connection } from './Connection.js';
 import { RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
+import {
+  type Authorize,
+  type ConnectionRequest,
+  isRefusal,
+  openSession,
+  type Refusal,
+  type Session,
+} from './Session.js';
 
 export interface SyncStats {
   rooms: number;
   connections: number;
+  /** Updates sent by read-only sockets and dropped, since the start. */
+  readOnlyUpdatesDropped: number;
 }
 
+/** Without an auth step every socket may write. */
+const allowAll: Authorize = (request) => {
+  const room = parseRoomId(request.roomName);
+  return room ? openSession(room) : { refused: CloseCode.InvalidRoom, reason: 'invalid room name' };
+};
+
 /**
- * The sync server without its transport: give it sockets and room names, it does the rest.
- * The `ws` shell and the tests both drive it through {@link ServerSocket}.
+ * The sync server without its transport: give it sockets and what they asked for, it does the
+ * rest. The `ws` shell and the tests both drive it through {@link ServerSocket}. Who may do what
+ * is decided by one {@link Authorize} step before a socket joins a room.
  */
 export class SyncCore {
   private readonly connections = new Set<Connection>();
   private readonly registry: RoomRegistry;
   private closing = false;
+  private dropped = 0;
 
   constructor(
     store: RoomStore,
     private readonly limits: RoomLimits,
     private readonly logger: Logger,
+    private readonly authorizeRequest: Authorize = allowAll,
   ) {
     this.registry = new RoomRegistry(store, limits, logger);
   }
 
   stats(): SyncStats {
-    return { rooms: this.registry.size, connections: this.connections.size };
+    return {
+      rooms: this.registry.size,
+      connections: this.connections.size,
+      readOnlyUpdatesDropped: this.dropped,
+    };
   }
 
-  /** Serves a new socket in the room named `roomName` (the URL path after `/`, decoded). */
-  handleConnection(socket: ServerSocket, roomName: string): void {
-    const roomId = parseRoomId(roomName);
-    if (this.closing || !roomId) {
-      const code = this.closing ? CloseCode.GoingAway : CloseCode.InvalidRoom;
-      socket.close(code, CLOSE_REASONS[code]);
+  /**
+   * Serves a new socket: authorizes it, then joins it to its room. A room name alone (as the
+   * core's tests pass) is a request without a token.
+   */
+  handleConnection(socket: ServerSocket, request: ConnectionRequest | string): void {
+    const asked = typeof request === 'string' ? { roomName: request, token: null } : request;
+    if (this.closing) {
+      socket.close(CloseCode.GoingAway, CLOSE_REASONS[CloseCode.GoingAway]);
       return;
     }
-    const connection = new Connection(socket, roomId, this.limits.maxBufferedBytes, this.logger, (ended) =>
-      this.connections.delete(ended),
-    );
+    if (!parseRoomId(asked.roomName)) {
+      socket.close(CloseCode.InvalidRoom, CLOSE_REASONS[CloseCode.InvalidRoom]);
+      return;
+    }
+    const connection = new Connection(socket, {
+      maxBufferedBytes: this.limits.maxBufferedBytes,
+      logger: this.logger,
+      renew: (conn, token) => this.renew(conn, token),
+      droppedUpdate: () => this.dropped++,
+      onEnd: (ended) => this.connections.delete(ended),
+    });
     this.connections.add(connection);
-    this.registry.acquire(roomId).then(
-      (lease) => connection.attach(lease),
-      (error: unknown) => {
-        this.logger.error({ err: error, room: roomId }, 'room failed to load');
-        connection.close(CloseCode.RoomUnavailable);
-      },
-    );
+    this.authorize(asked).then((result) => {
+      if (connection.isClosed) return;
+      if (isRefusal(result)) return this.refuse(connection, asked.roomName, result);
+      connection.authorize(result);
+      if (connection.isClosed) return;
+      this.registry.acquire(result.room).then(
+        (lease) => connection.attach(lease),
+        (error: unknown) => {
+          this.logger.error({ err: error, room: result.room }, 'room failed to load');
+          connection.close(CloseCode.RoomUnavailable);
+        },
+      );
+    });
+  }
+
+  /**
+   * Closes every socket whose session matches, with `code`: how revoking a token, a link or a
+   * person, or changing a link's scope, reaches open sockets. Returns how many were closed.
+   */
+  closeSessions(matches: (session: Session) => boolean, code: CloseCode): number {
+    let closed = 0;
+    for (const connection of [...this.connections]) {
+      const session = connection.session;
+      if (session && matches(session)) {
+        connection.close(code);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Open sockets' sessions (for the admin API and tests). */
+  sessions(): Session[] {
+    return [...this.connections].flatMap((connection) => (connection.session ? [connection.session] : []));
   }
 
   /**
@@ -75,5 +135,30 @@ export class SyncCore {
     this.closing = true;
     for (const connection of [...this.connections]) connection.close(CloseCode.GoingAway);
     await this.registry.whenEmpty();
+  }
+
+  private async authorize(request: ConnectionRequest): Promise<Session | Refusal> {
+    try {
+      return await this.authorizeRequest(request);
+    } catch (error) {
+      this.logger.error({ err: error }, 'authorization failed');
+      return { refused: CloseCode.InternalError, reason: 'authorization failed' };
+    }
+  }
+
+  private refuse(connection: Connection, roomName: string, refusal: Refusal): void {
+    this.logger.warn({ room: roomName, code: refusal.refused, reason: refusal.reason }, 'auth.denied');
+    connection.close(refusal.refused);
+  }
+
+  /** A token sent in-band: the same room, checked afresh; the socket carries on or is closed. */
+  private renew(connection: Connection, token: string): void {
+    const room = connection.roomId;
+    if (!room) return;
+    void this.authorize({ roomName: room, token }).then((result) => {
+      if (connection.isClosed) return;
+      if (isRefusal(result)) return this.refuse(connection, room, result);
+      connection.authorize(result);
+    });
   }
 }

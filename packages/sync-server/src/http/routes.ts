@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
+import type { Authority } from '../auth/Authority.js';
 import type { SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
+import { createAccessRoutes, isRefusal, refusalStatus, requestToken } from './access-routes.js';
+import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
 export interface RouteOptions {
@@ -12,6 +15,8 @@ export interface RouteOptions {
   startedAt: number;
   /** A room's document as one update; null for an invalid room name. */
   readRoom: (roomName: string) => Promise<Uint8Array | null>;
+  /** Access control: who may read a room, and the access API. */
+  authority: Authority;
   logger: Logger;
 }
 
@@ -19,16 +24,6 @@ const PLACEHOLDER = `<!doctype html>
 <meta charset="utf-8"><title>Inkroom</title>
 <h1>Inkroom sync server</h1>
 <p>The sync endpoint is up. The board app has not been built: run <code>pnpm build</code>.</p>`;
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 /** Anyone may embed the board or show a preview, from any origin. */
 const CROSS_ORIGIN = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
@@ -59,6 +54,7 @@ async function serveRoomSvg(
   req: IncomingMessage,
   res: ServerResponse,
   previews: RoomPreviews,
+  authority: Authority,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let roomName: string;
@@ -67,6 +63,9 @@ async function serveRoomSvg(
   } catch {
     return sendJson(res, 400, { error: 'room name is not valid percent-encoding' }, CROSS_ORIGIN);
   }
+  // With access control on, reading a room needs a token for it (read scope is enough).
+  const access = await authority.check(roomName, requestToken(req, url.searchParams));
+  if (isRefusal(access)) return sendJson(res, refusalStatus(access), { error: access.reason }, CROSS_ORIGIN);
   const preview = await previews.prepare(roomName, url.searchParams);
   if ('error' in preview) {
     const failure = preview as PreviewError;
@@ -117,8 +116,22 @@ export function createRequestHandler(
         })
       : null;
   const previews = new RoomPreviews(options.readRoom);
+  const accessApi = createAccessRoutes(options.authority, options.logger);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/api/') && !(path.startsWith(SVG_PREFIX) && path.endsWith('.svg'))) {
+      accessApi(req, res, path).then(
+        (handled) => {
+          if (!handled) sendJson(res, 404, { error: 'not found' });
+        },
+        (error: unknown) => {
+          options.logger.error({ err: error, path }, 'api request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.destroy();
+        },
+      );
+      return;
+    }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
@@ -131,7 +144,7 @@ export function createRequestHandler(
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
-      serveRoomSvg(req, res, previews).catch((error: unknown) => {
+      serveRoomSvg(req, res, previews, options.authority).catch((error: unknown) => {
         options.logger.error({ err: error, path }, 'room preview failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'the preview failed' }, CROSS_ORIGIN);
         else res.destroy();

@@ -53,7 +53,8 @@ export class LevelRoomStore implements RoomStore {
   private queue: QueuedPut[] = [];
 
   private constructor(
-    private readonly db: Level<string, Uint8Array>,
+    /** The database, which other stores of the server (access control) share. */
+    readonly db: Level<string, Uint8Array>,
     private readonly sync: boolean,
   ) {}
 

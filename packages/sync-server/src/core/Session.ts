@@ -1,0 +1,49 @@
+import type { AccessScope, CloseCode, RoomId } from '@inkroom/shared';
+
+/**
+ * What one socket may do, decided once before it joins a room by the server's `authorize` step
+ * (and again when it renews its token in-band). The core enforces it; it never reads tokens.
+ */
+export interface Session {
+  room: RoomId;
+  scope: AccessScope;
+  /** Who it is (a token's `sub`), for revocation by subject and for logs. */
+  subject: string | null;
+  /** The name the token gives this person; their presence shows it whatever they send. */
+  name: string | null;
+  /** When access ends (ms since the epoch): the socket is closed with 4401 then. Null: never. */
+  expiresAt: number | null;
+  /** The token's `jti`, for revocation. */
+  tokenId: string | null;
+  /** The share link the token came from, for revocation and scope changes. */
+  linkId: string | null;
+}
+
+/** What the server knows of a socket before it is let in. */
+export interface ConnectionRequest {
+  /** The URL path after `/`, percent-decoded. */
+  roomName: string;
+  /** The access token it presented (query or subprotocol), or null. */
+  token: string | null;
+}
+
+/** A socket that may not join, with the close code (4401, 4403, 4404...) and a reason to log. */
+export interface Refusal {
+  refused: CloseCode;
+  reason: string;
+}
+
+/** The auth seam: turns a connection request into a session, or refuses it. */
+export type Authorize = (request: ConnectionRequest) => Promise<Session | Refusal> | Session | Refusal;
+
+export function isRefusal(result: Session | Refusal): result is Refusal {
+  return 'refused' in result;
+}
+
+/** No access control: every valid room name opens for writing, for as long as the socket lives. */
+export function openSession(room: RoomId): Session {
+  return { room, scope: 'write', subject: null, name: null, expiresAt: null, tokenId: null, linkId: null };
+}
+
+/** Presence fields a read-only socket may publish: who it is, where it points, what it selects. */
+export const VIEWER_PRESENCE_FIELDS: readonly string[] = ['user', 'cursor', 'selection'];

@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AccessScope, CloseCode, isAccessScope } from '@inkroom/shared';
+import { AccessError, type Authority } from '../auth/Authority.js';
+import { parseDuration } from '../auth/durations.js';
+import { bearerToken } from '../auth/secrets.js';
+import { isRefusal, type Refusal, type Session } from '../core/Session.js';
+import type { Logger } from '../logger.js';
+import { BadRequest, readJson, sendJson } from './json.js';
+
+/**
+ * The access-control API:
+ *   GET    /api/auth                        { mode, createRooms } (public: the app reads it)
+ *   POST   /api/rooms                       links: a new room and its owner link
+ *   POST   /api/rooms/<room>/session        links: { key } -> a short-lived token
+ *   GET    /api/rooms/<room>/links          links, owner or admin: the room's links
+ *   POST   /api/rooms/<room>/links          { scope, label?, expiresInSeconds? } -> a new link
+ *   PATCH  /api/rooms/<room>/links/<id>     { scope }: its open sockets reconnect with it
+ *   DELETE /api/rooms/<room>/links/<id>     revoked: its open sockets close within a second
+ *   POST   /api/admin/tokens                admin: { room, scope, ttl, sub?, name? } -> a token
+ *   POST   /api/admin/revoke                admin: { jti } | { link } | { sub }
+ * Room names are one percent-encoded path segment.
+ */
+export function createAccessRoutes(authority: Authority, logger: Logger) {
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
+    const method = req.method ?? 'GET';
+    if (path === '/api/auth') {
+      sendJson(res, 200, { mode: authority.mode, createRooms: authority.createRooms });
+      return true;
+    }
+    if (path.startsWith('/api/admin/')) {
+      await admin(req, res, path.slice('/api/admin/'.length), method);
+      return true;
+    }
+    if (path === '/api/rooms' || path === '/api/rooms/') {
+      if (method !== 'POST') return methodNotAllowed(res);
+      requireLinks();
+      if (authority.createRooms === 'admin' && !authority.isAdmin(bearerToken(req.headers.authorization)))
+        throw new AccessError(401, 'on this server only the operator creates boards (admin token)');
+      const body = await readJson(req);
+      const room = body.room === undefined ? undefined : String(body.room);
+      const link = await authority.createRoom(room);
+      logger.info({ room: link.room }, 'room.created');
+      sendJson(res, 201, { room: link.room, link });
+      return true;
+    }
+    const segments = path.slice('/api/rooms/'.length).split('/');
+    if (!path.startsWith('/api/rooms/') || segments.length < 2) return false;
+    const room = decodeSegment(segments[0]!);
+    const [, what, id] = segments;
+    if (what === 'session' && segments.length === 2) {
+      if (method !== 'POST') return methodNotAllowed(res);
+      requireLinks();
+      const body = await readJson(req);
+      sendJson(res, 200, await authority.exchange(room, body.key));
+      return true;
+    }
+    if (what !== 'links' || segments.length > 3) return false;
+    requireLinks();
+    if (!(await authority.canManage(room, bearerToken(req.headers.authorization))))
+      throw new AccessError(403, "only the room's owner link (or the admin token) manages its links");
+    if (id === undefined) {
+      if (method === 'GET') sendJson(res, 200, { links: await authority.listLinks(room) });
+      else if (method === 'POST') sendJson(res, 201, await authority.createLink(room, await readJson(req)));
+      else return methodNotAllowed(res);
+      return true;
+    }
+    const linkId = decodeSegment(id);
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      sendJson(res, 200, await authority.updateLink(room, linkId, { scope: body.scope }));
+    } else if (method === 'DELETE') {
+      await authority.deleteLink(room, linkId);
+      res.writeHead(204, { 'cache-control': 'no-store' }).end();
+    } else return methodNotAllowed(res);
+    return true;
+  };
+
+  function requireLinks(): void {
+    if (authority.mode !== 'links')
+      throw new AccessError(404, 'share links are off on this server (--auth links)');
+  }
+
+  async function admin(req: IncomingMessage, res: ServerResponse, route: string, method: string) {
+    if (!authority.isAdmin(bearerToken(req.headers.authorization))) {
+      logger.warn({ route }, 'admin.denied');
+      throw new AccessError(401, 'the admin API needs Authorization: Bearer <admin token>');
+    }
+    logger.info({ route, method }, 'admin.request');
+    if (method !== 'POST') return void methodNotAllowed(res);
+    const body = await readJson(req);
+    if (route === 'tokens') {
+      const scope = body.scope ?? 'write';
+      if (!isAccessScope(scope)) throw new BadRequest(400, 'scope must be "read" or "write"');
+      if (typeof body.room !== 'string' || body.room.length === 0)
+        throw new BadRequest(400, 'room is required');
+      const ttlSeconds = typeof body.ttl === 'number' ? body.ttl : parseDuration(String(body.ttl ?? '1h'));
+      if (ttlSeconds === null || ttlSeconds <= 0)
+        throw new BadRequest(400, 'ttl must be seconds or like 15m, 1h');
+      const created = await authority.mintToken({
+        room: body.room,
+        scope: scope as AccessScope,
+        ttlSeconds,
+        ...(typeof body.sub === 'string' ? { sub: body.sub } : {}),
+        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+      });
+      return void sendJson(res, 201, created);
+    }
+    if (route === 'revoke') {
+      const target =
+        typeof body.jti === 'string'
+          ? { jti: body.jti }
+          : typeof body.link === 'string'
+            ? { link: body.link }
+            : typeof body.sub === 'string'
+              ? { sub: body.sub }
+              : null;
+      if (!target) throw new BadRequest(400, 'give one of "jti", "link" or "sub"');
+      return void sendJson(res, 200, { revoked: target, closed: await authority.revoke(target) });
+    }
+    sendJson(res, 404, { error: 'no such admin route' });
+  }
+
+  /** Runs the API for a request; false when the path is not the API's. */
+  return (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> =>
+    handle(req, res, path).catch((error: unknown) => {
+      if (error instanceof AccessError || error instanceof BadRequest) {
+        sendJson(res, error.status, { error: error.message });
+        return true;
+      }
+      throw error;
+    });
+}
+
+function methodNotAllowed(res: ServerResponse): true {
+  sendJson(res, 405, { error: 'method not allowed' });
+  return true;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequest(400, 'room name is not valid percent-encoding');
+  }
+}
+
+/** The token of an HTTP read: `Authorization: Bearer`, or `?token=` for an `<img src>`. */
+export function requestToken(req: IncomingMessage, query: URLSearchParams): string | null {
+  return bearerToken(req.headers.authorization) ?? query.get('token');
+}
+
+/** The HTTP status of a refused read. */
+export function refusalStatus(refusal: Refusal): number {
+  if (refusal.refused === CloseCode.Unauthorized) return 401;
+  if (refusal.refused === CloseCode.Forbidden) return 403;
+  if (refusal.refused === CloseCode.InvalidRoom) return 400;
+  return 500;
+}
+
+export { isRefusal, type Session };
