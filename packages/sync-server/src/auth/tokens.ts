@@ -91,6 +91,8 @@ export async function verifyToken(
   // The skew forgives an issuer's clock running ahead (nbf, iat), never an expired token.
   if (expiresAt <= now) return refuse('token expired');
   const issuedAt = typeof payload.iat === 'number' ? payload.iat * 1000 : 0;
+  // jose checks iat only against a maximum age: a token issued in the future is refused here.
+  if (issuedAt > now + options.clockSkewSeconds * 1000) return refuse('token not yet valid');
   const lifetime = (expiresAt - (issuedAt || now)) / 1000;
   if (lifetime > options.maxTtlSeconds + options.clockSkewSeconds)
     return refuse('token lives longer than this server allows');
