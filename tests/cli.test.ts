@@ -38,14 +38,98 @@ describe('inkroom-server CLI', () => {
     ['--port', '70000'],
     ['extra-positional'],
     ['--port'],
+    ['--auth', 'maybe'],
+    ['--max-token-ttl', '5x'],
+    ['--create-rooms', 'everyone'],
+    ['token', '--scope', 'write'],
+    ['token', '--room', 'r', '--scope', 'admin'],
+    ['token', '--room', 'r', '--ttl', '30d'],
   ]) {
     it(`rejects ${args.join(' ')} with usage and a non-zero exit`, async () => {
       const p = run(args);
       const { code } = await p.exited;
       expect(code).not.toBe(0);
       expect(p.stderr()).toMatch(/Usage: inkroom-server/);
+      // The message names what is wrong.
+      const flag = args.find((arg) => arg.startsWith('--'));
+      if (flag && args.length > 1 && args[0] !== 'token') expect(p.stderr()).toContain(flag);
     });
   }
+
+  it('--auth tokens without a signing key, or with a short one, exits non-zero naming it', async () => {
+    const none = run(['--port', '0', '--auth', 'tokens', '--data', await tempDir()]);
+    expect((await none.exited).code).toBe(1);
+    expect(none.stderr()).toMatch(/--auth tokens needs a signing key/);
+    const short = run(['--port', '0', '--auth', 'tokens', '--data', await tempDir()], {
+      INKROOM_AUTH_SECRET: 'too-short',
+    });
+    expect((await short.exited).code).toBe(1);
+    expect(short.stderr()).toMatch(/too short/);
+    expect(short.stderr()).not.toContain('too-short');
+    const missing = run(['--port', '0', '--auth', 'tokens', '--auth-secret-file', '/nonexistent/key']);
+    expect((await missing.exited).code).toBe(1);
+    expect(missing.stderr()).toMatch(/--auth-secret-file/);
+  });
+
+  it('`token` prints a token alone that opens its room on a --auth tokens server, and no secret is logged', async () => {
+    const secret = 'cli-suite-signing-secret-0123456789abcdef';
+    const admin = 'cli-suite-admin-token-0123456789';
+    const env = { INKROOM_AUTH_SECRET: secret, INKROOM_ADMIN_TOKEN: admin, LOG_LEVEL: 'debug' };
+    const minted = run(
+      ['token', '--room', 'cli-secure', '--scope', 'write', '--ttl', '15m', '--name', 'Ada'],
+      env,
+    );
+    expect((await minted.exited).code).toBe(0);
+    const lines = minted.stdout().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const token = lines[0]!;
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const server = run(
+      ['--host', '127.0.0.1', '--port', '0', '--auth', 'tokens', '--data', await tempDir()],
+      env,
+    );
+    const url = (await server.url).replace('http', 'ws');
+    const client = connectClient(url, 'cli-secure', { params: { token } });
+    await client.synced;
+    const refused = connectClient(url, 'cli-secure');
+    const code = await new Promise<number>((resolve) =>
+      refused.provider.once('closed', (event: { code: number }) => resolve(event.code)),
+    );
+    expect(code).toBe(4401);
+    client.destroy();
+    refused.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const output = server.stdout() + server.stderr();
+    expect(output).toMatch(/auth\.denied/);
+    for (const hidden of [secret, admin, token]) expect(output).not.toContain(hidden);
+  });
+
+  it('--auth links keeps a signing key in the data folder, which `token` uses too', async () => {
+    const data = await tempDir();
+    const server = run(['--host', '127.0.0.1', '--port', '0', '--auth', 'links', '--data', data]);
+    const url = await server.url;
+    const key = await readFile(join(data, 'auth-secret'), 'utf8');
+    expect(key.trim().length).toBeGreaterThanOrEqual(32);
+    const minted = run(['token', '--room', 'from-cli', '--scope', 'read', '--data', data]);
+    expect((await minted.exited).code).toBe(0);
+    const client = connectClient(url.replace('http', 'ws'), 'from-cli', {
+      params: { token: minted.stdout().trim() },
+    });
+    await client.synced;
+    client.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    expect(server.stdout()).not.toContain(key.trim());
+  });
+
+  it('warns when it listens beyond loopback with --auth off', async () => {
+    const p = run(['--host', '0.0.0.0', '--port', '0', '--data', await tempDir()]);
+    await p.url;
+    await waitFor(() => p.stdout().includes('auth.off'), 'the warning');
+    p.child.kill('SIGTERM');
+    await p.exited;
+  });
 
   it('--port 0 picks a free port, prints its URL, serves /healthz, and stops cleanly on SIGTERM', async () => {
     const data = join(await tempDir(), 'data');
