@@ -226,7 +226,9 @@ describe('access control: share links', () => {
     await viewer.synced;
     expect(await closedWith(viewer)).toBe(CloseCode.Unauthorized);
     viewer.destroy();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (link.expiresAt as number) - Date.now() + 50)));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (link.expiresAt as number) - Date.now() + 50)),
+    );
     const late = await api(`/api/rooms/${room}/session`, { method: 'POST', body: { key: link.secret } });
     expect(late.status).toBe(403);
   });

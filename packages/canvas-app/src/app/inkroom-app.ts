@@ -1,9 +1,17 @@
 import { parseRoomId, randomId } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
+import type { TokenProvider } from '../controllers/AccessToken.js';
 import type { UserInfo } from '../presence/PresenceController.js';
+import './inkroom-share.js';
+import type { InkroomShare } from './inkroom-share.js';
+import { type AuthInfo, keyFromHash, type LinkGrant, roomsApi } from './rooms-api.js';
 
 const NAME_KEY = 'inkroom.name';
+/** Where a room's link key is remembered on this device, so the room reopens without the link. */
+const LINK_KEY_PREFIX = 'inkroom.key:';
+/** What the server said of its access control, for a page loaded while it is unreachable. */
+const AUTH_KEY = 'inkroom.auth';
 const COLOR_KEY = 'inkroom.color';
 const USER_COLORS = ['#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5', '#0c8599', '#c2255c'];
 
@@ -41,6 +49,9 @@ export class InkroomApp extends LitElement {
     name: { state: true },
     copied: { state: true },
     people: { state: true },
+    auth: { state: true },
+    grant: { state: true },
+    notice: { state: true },
   };
   static override styles = css`
     :host {
@@ -121,6 +132,17 @@ export class InkroomApp extends LitElement {
     inkroom-board {
       height: 100%;
     }
+    .role {
+      font-size: 12px;
+      padding: 2px 8px;
+      border-radius: 10px;
+      background: #f1f3f5;
+      color: #495057;
+    }
+    .notice {
+      color: #c92a2a;
+      margin: 0;
+    }
   `;
 
   declare room: string | null;
@@ -128,7 +150,14 @@ export class InkroomApp extends LitElement {
   declare copied: boolean;
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
   declare people: UserInfo[];
+  /** How the server controls access; null until it has said (or when it cannot be asked). */
+  declare auth: AuthInfo | null;
+  /** What this page's link grants (links mode), once exchanged. */
+  declare grant: LinkGrant | null;
+  declare notice: string;
   private readonly color = storedColor();
+  private linkKey: string | null = null;
+  private tokenProvider: TokenProvider | null = null;
 
   constructor() {
     super();
@@ -136,11 +165,26 @@ export class InkroomApp extends LitElement {
     this.name = storedName();
     this.copied = false;
     this.people = [];
+    this.auth = null;
+    this.grant = null;
+    this.notice = '';
+    this.takeLinkKey();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('popstate', this.onPopState);
+    roomsApi.authInfo().then(
+      (auth) => {
+        this.auth = auth;
+        localStorage.setItem(AUTH_KEY, JSON.stringify(auth));
+      },
+      // The server is unreachable: go by what it said last time (the board shows from this device).
+      () => {
+        const known = localStorage.getItem(AUTH_KEY);
+        this.auth = known ? (JSON.parse(known) as AuthInfo) : { mode: 'off', createRooms: 'anyone' };
+      },
+    );
   }
 
   override disconnectedCallback(): void {
@@ -157,26 +201,63 @@ export class InkroomApp extends LitElement {
 
   private readonly onPopState = () => {
     this.room = roomFromPath(location.pathname);
+    this.takeLinkKey();
   };
 
-  private go(room: string): void {
-    history.pushState(null, '', `/r/${encodeURIComponent(room)}`);
+  /** The room's link key: from the page's fragment (remembered on this device), else remembered. */
+  private takeLinkKey(): void {
+    const room = this.room;
+    const fromHash = keyFromHash(location.hash);
+    if (room && fromHash) localStorage.setItem(LINK_KEY_PREFIX + room, fromHash);
+    const key = room ? (fromHash ?? localStorage.getItem(LINK_KEY_PREFIX + room)) : null;
+    if (key === this.linkKey && this.tokenProvider) return;
+    this.linkKey = key;
+    this.grant = null;
+    // One function per room and key, so the board is not told of a new provider on every render.
+    this.tokenProvider =
+      room && key
+        ? async () => {
+            const grant = await roomsApi.exchange(room, key);
+            if (this.room === room) this.grant = grant;
+            return grant.token;
+          }
+        : null;
+  }
+
+  private go(room: string, key: string | null = null): void {
+    history.pushState(null, '', `/r/${encodeURIComponent(room)}${key ? `#k=${key}` : ''}`);
     this.room = room;
+    this.takeLinkKey();
+  }
+
+  private async newBoard(): Promise<void> {
+    this.notice = '';
+    if (this.auth?.mode !== 'links') return this.go(randomId(12));
+    try {
+      const { room, link } = await roomsApi.createRoom();
+      this.go(room, link.secret);
+    } catch (error) {
+      this.notice = (error as Error).message;
+    }
   }
 
   private join(event: Event): void {
     event.preventDefault();
     const value = new FormData(event.target as HTMLFormElement).get('room')?.toString().trim() ?? '';
     if (!value) return;
-    // Accept a pasted share link as well as a bare room name.
-    const fromLink = value.includes('/r/') ? roomFromPath(new URL(value, location.href).pathname) : null;
-    const room = fromLink ?? value;
-    if (parseRoomId(room)) this.go(room);
+    // Accept a pasted share link (with its key) as well as a bare room name.
+    const url = value.includes('/r/') ? new URL(value, location.href) : null;
+    const room = (url && roomFromPath(url.pathname)) ?? value;
+    if (parseRoomId(room)) this.go(room, url ? keyFromHash(url.hash) : null);
   }
 
   private setName(name: string): void {
     this.name = name.slice(0, 40) || 'Guest';
     localStorage.setItem(NAME_KEY, this.name);
+  }
+
+  private openShare(): void {
+    void this.renderRoot.querySelector<InkroomShare>('inkroom-share')?.open();
   }
 
   private async copyLink(): Promise<void> {
@@ -194,7 +275,8 @@ export class InkroomApp extends LitElement {
         <div class="card">
           <h1>Inkroom</h1>
           <p>Draw together. Share the link, and everyone in the room sees every stroke live.</p>
-          <button class="primary" @click=${() => this.go(randomId(12))}>New board</button>
+          <button class="primary" @click=${this.newBoard}>New board</button>
+          ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
           <form @submit=${this.join}>
             <input name="room" aria-label="Room name or link" placeholder="Room name or link" />
             <button type="submit">Join</button>
@@ -203,11 +285,31 @@ export class InkroomApp extends LitElement {
       </main>`;
     }
     const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+    // The board waits for the access mode, so it never connects without the token it needs.
+    if (!this.auth) return html`<div class="room"></div>`;
+    const links = this.auth.mode === 'links';
+    if (links && !this.linkKey) {
+      return html`<main class="start">
+        <div class="card">
+          <h1>This board is private</h1>
+          <p>Open it with the share link its owner sent you.</p>
+          <a href="/">Inkroom home</a>
+        </div>
+      </main>`;
+    }
+    const grant = this.grant;
+    const role =
+      !links || !grant ? '' : grant.owner ? 'Owner' : grant.scope === 'write' ? 'Can edit' : 'View only';
     return html`<div class="room">
       <header>
         <a href="/" aria-label="Inkroom home">Inkroom</a>
         <span class="title" title=${this.room}>${this.room}</span>
-        <button @click=${this.copyLink}>${this.copied ? 'Copied' : 'Copy link'}</button>
+        ${role ? html`<span class="role" data-role=${role}>${role}</span>` : nothing}
+        ${
+          grant?.owner
+            ? html`<button class="share" @click=${this.openShare}>Share</button>`
+            : html`<button @click=${this.copyLink}>${this.copied ? 'Copied' : 'Copy link'}</button>`
+        }
         <span class="spacer"></span>
         <div class="people" aria-label="People here">
           ${this.people.map(
@@ -227,13 +329,14 @@ export class InkroomApp extends LitElement {
       <inkroom-board
         server=${server}
         room=${this.room}
+        .tokenProvider=${links ? this.tokenProvider : null}
         user-name=${this.name}
         user-color=${this.color}
         @inkroom-presence=${(e: CustomEvent<{ people: UserInfo[] }>) => {
           this.people = e.detail.people;
         }}
       ></inkroom-board>
-      ${nothing}
+      ${grant?.owner ? html`<inkroom-share .room=${this.room} .ownerToken=${() => this.grant?.token ?? null}></inkroom-share>` : nothing}
     </div>`;
   }
 }

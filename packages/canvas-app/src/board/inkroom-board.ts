@@ -1,5 +1,6 @@
 import type { BoardJSON, ElementId } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
+import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
 import { HistoryController } from '../controllers/HistoryController.js';
 import { PresenceController } from '../presence/PresenceController.js';
@@ -55,6 +56,8 @@ export class InkroomBoard extends LitElement {
     server: { type: String },
     room: { type: String },
     readonly: { type: Boolean, reflect: true },
+    token: { type: String },
+    tokenProvider: { attribute: false },
     userName: { type: String, attribute: 'user-name' },
     userColor: { type: String, attribute: 'user-color' },
     toolbar: { type: String, reflect: true },
@@ -70,6 +73,17 @@ export class InkroomBoard extends LitElement {
   declare room: string;
   /** Shows the board without letting anyone here change it. */
   declare readonly: boolean;
+  /**
+   * An access token for the room, for a server with `--auth tokens` (signed by your backend, or
+   * minted with `inkroom-server token`). A `read` token makes the board read-only.
+   */
+  declare token: string;
+  /**
+   * An async function returning a fresh token: called before connecting, again before the token
+   * expires (the new one is handed to the open socket, which never drops), and after a 4401.
+   * Wins over `token`.
+   */
+  declare tokenProvider: TokenProvider | null;
   /** The name others see next to this person's cursor. */
   declare userName: string;
   /** This person's cursor and selection colour. */
@@ -105,6 +119,7 @@ export class InkroomBoard extends LitElement {
     },
     statusChanged: (status, reason) => emit(this, 'inkroom-status', reason ? { status, reason } : { status }),
     mayWrite: () => !this.readonly,
+    tokenSource: () => ({ token: this.token || null, provider: this.tokenProvider }),
   });
   private readonly history = new HistoryController(this);
   private readonly editor = new TextEditorController(this);
@@ -124,6 +139,7 @@ export class InkroomBoard extends LitElement {
     setTool: (id) => this.setTool(id),
   });
   private peopleKey = '';
+  private shownUser = '';
   private readonly tools: Record<ToolId, Tool> = createTools();
   private scene: SceneIndex | null = null;
   private renderer: Renderer | null = null;
@@ -136,6 +152,8 @@ export class InkroomBoard extends LitElement {
     this.server = '';
     this.room = '';
     this.readonly = false;
+    this.token = '';
+    this.tokenProvider = null;
     this.userName = 'Guest';
     this.userColor = '#4c6ef5';
     this.toolbar = 'full';
@@ -250,8 +268,13 @@ export class InkroomBoard extends LitElement {
       this.connection.writable();
     if (changed.has('grid')) this.placeGrid();
     if (changed.has('server') || changed.has('room')) this.connection.sync();
-    if (changed.has('userName') || changed.has('userColor')) {
-      this.presence.setUser({ name: this.userName, color: this.userColor });
+    else if (changed.has('token') || changed.has('tokenProvider')) this.connection.tokenChanged();
+    // The name may come from the access token, which arrives or changes on its own.
+    const user = this.user();
+    const userKey = `${user.name}\u0000${user.color}`;
+    if (userKey !== this.shownUser) {
+      this.shownUser = userKey;
+      this.presence.setUser(user);
     }
   }
 
@@ -277,7 +300,13 @@ export class InkroomBoard extends LitElement {
   }
 
   get canEdit(): boolean {
-    return !this.readonly && !this.connection.readOnlyBecauseNewer;
+    const connection = this.connection;
+    return (
+      !this.readonly &&
+      !connection.readOnlyBecauseNewer &&
+      !connection.readOnlyByScope &&
+      !connection.accessDenied
+    );
   }
 
   /** (Re)builds everything that hangs off the Y.Doc: scene, renderer, history, presence. */
@@ -304,7 +333,7 @@ export class InkroomBoard extends LitElement {
     renderer.start();
     this.history.attach(doc);
     this.presence.attach(provider.awareness);
-    this.presence.setUser({ name: this.userName, color: this.userColor });
+    this.presence.setUser(this.user());
     this.cleanups.push(
       renderer.addOverlayPainter((ctx, viewport) =>
         this.presence.paint(ctx, viewport, (id) => scene.get(id as ElementId) ?? null),
@@ -384,6 +413,11 @@ export class InkroomBoard extends LitElement {
   private placeGrid(): void {
     const grid = this.renderRoot.querySelector<HTMLElement>('.grid');
     if (grid && this.grid) placeGrid(grid, this.viewport);
+  }
+
+  /** Who this person is to others: the token's name wins, as the server enforces it anyway. */
+  private user() {
+    return { name: this.connection.tokenName ?? this.userName, color: this.userColor };
   }
 
   private presenceChanged(): void {

@@ -1,5 +1,6 @@
 import {
   boardSchemaVersion,
+  CloseCode,
   createBoardDoc,
   migrateBoard,
   SCHEMA_VERSION,
@@ -9,6 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { AccessToken, type TokenSource } from './AccessToken.js';
 import { RecentEdits } from './RecentEdits.js';
 
 /**
@@ -66,6 +68,8 @@ export interface ConnectionOptions {
   statusChanged?: (status: ConnectionStatus, reason: string | null) => void;
   /** False for a read-only board: it then writes nothing, not even the schema stamp. */
   mayWrite?: () => boolean;
+  /** The board's `token` and `tokenProvider`, for servers with access control. */
+  tokenSource?: () => TokenSource;
 }
 
 /**
@@ -83,10 +87,16 @@ export class ConnectionController implements ReactiveController {
    * the provider then stops retrying. Null otherwise.
    */
   refusal: string | null = null;
+  /**
+   * The server refused this board's token (4401, 4403: missing, expired, revoked): nothing drawn
+   * now could ever reach it, so the board offers no tools until access returns.
+   */
+  accessDenied = false;
   /** True once the room's local copy (IndexedDB) has been read into the doc. */
   localLoaded = false;
   private local: IndexeddbPersistence | null = null;
   private recent: RecentEdits | null = null;
+  private access: AccessToken | null = null;
   /** The board was written by a newer Inkroom: it is shown but not edited. */
   readOnlyBecauseNewer = false;
   private target: ConnectionTarget | null = null;
@@ -126,6 +136,7 @@ export class ConnectionController implements ReactiveController {
     this.localLoaded = false;
     this.lost = false;
     this.refusal = null;
+    this.accessDenied = false;
     if (next) this.open(next);
     if (!this.doc) this.setStatus('offline', true);
     // The board lets go of the old doc, and takes the new one if there is one.
@@ -140,10 +151,25 @@ export class ConnectionController implements ReactiveController {
       return;
     }
     const doc = createBoardDoc();
-    // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name.
-    const provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc);
+    // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name. The
+    // provider connects once the access token (if any) is known.
+    const provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc, {
+      connect: false,
+    });
     this.doc = doc;
     this.provider = provider;
+    const access = new AccessToken(
+      () => this.options.tokenSource?.() ?? { token: null, provider: null },
+      (problem) => {
+        if (this.access !== access) return;
+        if (problem) {
+          this.refusal = problem;
+          this.setStatus('offline', true);
+        }
+        this.host.requestUpdate();
+      },
+    );
+    this.access = access;
     const local = openLocalCopy(target, doc, () => {
       if (this.local !== local) return;
       this.localLoaded = true;
@@ -163,11 +189,30 @@ export class ConnectionController implements ReactiveController {
     provider.on('sync', this.onSync);
     globalThis.addEventListener?.('offline', this.onOffline);
     globalThis.addEventListener?.('online', this.onOnline);
+    void access.start(provider);
+  }
+
+  /** The token's scope is `read`: the server drops this board's changes, so it offers none. */
+  get readOnlyByScope(): boolean {
+    return this.access?.scope === 'read';
+  }
+
+  /** The name the access token gives this person, if any (others see it, whatever we send). */
+  get tokenName(): string | null {
+    return this.access?.name ?? null;
+  }
+
+  /** The `token` or `tokenProvider` changed: renew in place, or retry a refused connection. */
+  tokenChanged(): void {
+    if (this.refusal) this.refusal = null;
+    void this.access?.sourceChanged();
   }
 
   private readonly onStatus = ({ status }: { status: string }) => {
     if (status === 'connected') {
       this.lost = false;
+      this.refusal = null;
+      this.accessDenied = false;
       this.setStatus('connected');
     } else if (status === 'connecting' && !this.lost) {
       this.setStatus('connecting');
@@ -183,6 +228,7 @@ export class ConnectionController implements ReactiveController {
   /** A 44xx close: the provider will not retry, so the badge must not promise it will. */
   private readonly onRefused = ({ code, reason }: { code: number; reason: string }) => {
     this.refusal = `${code}${reason ? ` ${reason}` : ''}`;
+    this.accessDenied = code === CloseCode.Unauthorized || code === CloseCode.Forbidden;
     this.setStatus('offline', true);
   };
 
@@ -193,7 +239,7 @@ export class ConnectionController implements ReactiveController {
 
   private readonly onSync = (synced: boolean) => {
     if (!synced || !this.doc) return;
-    if (this.options.mayWrite?.() === false) {
+    if (this.options.mayWrite?.() === false || this.readOnlyByScope) {
       this.readOnlyBecauseNewer = boardSchemaVersion(this.doc) > SCHEMA_VERSION;
     } else {
       try {
@@ -240,6 +286,8 @@ export class ConnectionController implements ReactiveController {
       this.provider.off('sync', this.onSync);
       this.provider.destroy();
     }
+    this.access?.stop();
+    this.access = null;
     this.recent?.stop();
     void this.local?.destroy();
     this.doc?.destroy();

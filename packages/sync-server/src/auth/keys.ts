@@ -6,8 +6,11 @@ export type KeyAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
 export interface VerifyKey {
   readonly kid: string;
   readonly alg: KeyAlgorithm;
-  readonly key: CryptoKey | Uint8Array;
+  readonly key: PublicKey | Uint8Array;
 }
+
+/** An imported public key (a WebCrypto key; named through jose, as Node's types lack the DOM's). */
+type PublicKey = Awaited<ReturnType<typeof importSPKI>>;
 
 /** The smallest HS256 secret accepted, in bytes (RFC 7518 asks for at least the hash size). */
 export const MIN_SECRET_BYTES = 32;

@@ -1,0 +1,244 @@
+import type { AccessScope } from '@inkroom/shared';
+import { css, html, LitElement, nothing } from 'lit';
+import { linkUrl, roomsApi, type ShareLink } from './rooms-api.js';
+
+const EXPIRIES: { label: string; seconds: number | null }[] = [
+  { label: 'Never expires', seconds: null },
+  { label: 'Expires in 1 hour', seconds: 3600 },
+  { label: 'Expires in 1 day', seconds: 86_400 },
+  { label: 'Expires in 7 days', seconds: 7 * 86_400 },
+];
+
+function describeExpiry(link: ShareLink): string {
+  if (link.expiresAt === null) return 'no expiry';
+  const left = link.expiresAt - Date.now();
+  if (left <= 0) return 'expired';
+  const hours = left / 3_600_000;
+  return hours < 1
+    ? `${Math.ceil(left / 60_000)} min left`
+    : hours < 48
+      ? `${Math.round(hours)} h left`
+      : `${Math.round(hours / 24)} days left`;
+}
+
+/**
+ * The owner's Share dialog: makes view and edit links (with a label and an expiry), lists them,
+ * copies them, lowers an edit link to view, and revokes them. Revoking cuts open pages off within
+ * a second.
+ */
+export class InkroomShare extends LitElement {
+  static override properties = {
+    room: { type: String },
+    links: { state: true },
+    error: { state: true },
+    copiedId: { state: true },
+  };
+
+  static override styles = css`
+    dialog {
+      border: none;
+      border-radius: 14px;
+      box-shadow: 0 8px 32px rgba(0, 0, 0, 0.2);
+      padding: 20px;
+      width: min(560px, 92vw);
+      font: inherit;
+    }
+    h2 {
+      margin: 0 0 12px;
+      font-size: 18px;
+    }
+    form,
+    li {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      flex-wrap: wrap;
+    }
+    ul {
+      list-style: none;
+      padding: 0;
+      margin: 16px 0;
+      display: grid;
+      gap: 8px;
+    }
+    li {
+      padding: 8px;
+      border: 1px solid #e9ecef;
+      border-radius: 8px;
+    }
+    .label {
+      flex: 1;
+      min-width: 120px;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .scope {
+      font-size: 12px;
+      padding: 2px 8px;
+      border-radius: 10px;
+      background: #e7f5ff;
+      color: #1864ab;
+    }
+    .scope[data-scope='read'] {
+      background: #f1f3f5;
+      color: #495057;
+    }
+    .muted {
+      color: #868e96;
+      font-size: 12px;
+    }
+    .error {
+      color: #c92a2a;
+    }
+    button,
+    input,
+    select {
+      font: inherit;
+      padding: 6px 10px;
+      border-radius: 8px;
+      border: 1px solid #ced4da;
+      background: #fff;
+    }
+    button.primary {
+      background: #4c6ef5;
+      color: #fff;
+      border-color: #4c6ef5;
+    }
+    button.danger {
+      color: #c92a2a;
+    }
+    .footer {
+      display: flex;
+      justify-content: flex-end;
+    }
+  `;
+
+  declare room: string;
+  declare links: ShareLink[];
+  declare error: string;
+  declare copiedId: string;
+  /** The owner's current token (it renews, so it is asked for on each call). */
+  ownerToken: () => string | null = () => null;
+
+  constructor() {
+    super();
+    this.room = '';
+    this.links = [];
+    this.error = '';
+    this.copiedId = '';
+  }
+
+  /** Opens the dialog and loads the room's links. */
+  async open(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector('dialog')?.showModal();
+    await this.refresh();
+  }
+
+  private async run(action: () => Promise<unknown>): Promise<void> {
+    const token = this.ownerToken();
+    if (!token) {
+      this.error = 'Not signed in as the owner yet; try again in a moment.';
+      return;
+    }
+    try {
+      this.error = '';
+      await action();
+      this.links = await roomsApi.listLinks(this.room, token);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private refresh(): Promise<void> {
+    return this.run(async () => {});
+  }
+
+  private create(event: Event): void {
+    event.preventDefault();
+    // Taken now: once the event has been dispatched, its target is retargeted to the host.
+    const element = event.target as HTMLFormElement;
+    const form = new FormData(element);
+    const expiry = EXPIRIES[Number(form.get('expiry'))]?.seconds ?? null;
+    void this.run(() =>
+      roomsApi.createLink(this.room, this.ownerToken()!, {
+        scope: form.get('scope') === 'write' ? 'write' : 'read',
+        label: String(form.get('label') ?? '').slice(0, 80),
+        expiresInSeconds: expiry,
+      }),
+    ).then(() => element.reset());
+  }
+
+  private async copy(link: ShareLink): Promise<void> {
+    if (!link.secret) return;
+    await navigator.clipboard?.writeText(linkUrl(this.room, link.secret)).catch(() => {});
+    this.copiedId = link.id;
+    setTimeout(() => {
+      if (this.copiedId === link.id) this.copiedId = '';
+    }, 1500);
+  }
+
+  private setScope(link: ShareLink, scope: AccessScope): void {
+    void this.run(() => roomsApi.updateLink(this.room, this.ownerToken()!, link.id, scope));
+  }
+
+  private revoke(link: ShareLink): void {
+    void this.run(() => roomsApi.deleteLink(this.room, this.ownerToken()!, link.id));
+  }
+
+  private renderLink(link: ShareLink) {
+    const scopeText = link.owner ? 'Owner' : link.scope === 'write' ? 'Can edit' : 'Can view';
+    return html`<li data-link=${link.id} data-scope=${link.scope}>
+      <span class="label">${link.label || (link.owner ? 'Your owner link' : 'Untitled link')}
+        <span class="muted">· ${describeExpiry(link)}</span></span>
+      <span class="scope" data-scope=${link.scope}>${scopeText}</span>
+      <button type="button" class="copy" ?disabled=${!link.secret} @click=${() => this.copy(link)}>
+        ${this.copiedId === link.id ? 'Copied' : 'Copy link'}
+      </button>
+      ${
+        link.owner
+          ? nothing
+          : html`<button
+                type="button"
+                class="scope-change"
+                @click=${() => this.setScope(link, link.scope === 'write' ? 'read' : 'write')}
+              >
+                ${link.scope === 'write' ? 'Make view-only' : 'Allow editing'}
+              </button>
+              <button type="button" class="danger revoke" @click=${() => this.revoke(link)}>Revoke</button>`
+      }
+    </li>`;
+  }
+
+  override render() {
+    return html`<dialog aria-label="Share this board">
+      <h2>Share this board</h2>
+      <form @submit=${this.create}>
+        <select name="scope" aria-label="What the link allows">
+          <option value="read">Can view</option>
+          <option value="write">Can edit</option>
+        </select>
+        <input name="label" aria-label="Label" placeholder="Label (optional)" maxlength="80" />
+        <select name="expiry" aria-label="Expiry">
+          ${EXPIRIES.map((expiry, index) => html`<option value=${index}>${expiry.label}</option>`)}
+        </select>
+        <button type="submit" class="primary">Create link</button>
+      </form>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <ul aria-label="Links to this board">
+        ${this.links.map((link) => this.renderLink(link))}
+      </ul>
+      <div class="footer">
+        <button type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>Done</button>
+      </div>
+    </dialog>`;
+  }
+}
+
+if (!customElements.get('inkroom-share')) customElements.define('inkroom-share', InkroomShare);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'inkroom-share': InkroomShare;
+  }
+}
