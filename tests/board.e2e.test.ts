@@ -172,6 +172,31 @@ describe('the board in two browser pages', () => {
     );
     const before = await snapshot(page);
     expect(before.count).toBeGreaterThan(0);
+    // IndexedDB commits the board the server sent asynchronously; leaving the page before it has
+    // would lose that copy (on a busy machine, it took longer than the steps below).
+    await waitOnPage(
+      page,
+      () =>
+        page.evaluate(
+          (name) =>
+            new Promise<boolean>((resolve) => {
+              const open = indexedDB.open(name);
+              open.onerror = () => resolve(false);
+              open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains('updates')) return resolve(false);
+                const count = db.transaction('updates').objectStore('updates').count();
+                count.onsuccess = () => {
+                  db.close();
+                  resolve(count.result > 0);
+                };
+                count.onerror = () => resolve(false);
+              };
+            }),
+          `inkroom:${t.wsUrl}/${encodeURIComponent(room)}`,
+        ),
+      'the board kept in IndexedDB',
+    );
     // The app's service worker takes the page over once it has cached the app.
     await waitOnPage(
       page,
