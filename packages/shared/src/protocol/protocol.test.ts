@@ -8,6 +8,8 @@ import {
   CLOSE_REASONS,
   CloseCode,
   decodeMessage,
+  encodeAuthToken,
+  encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
@@ -69,6 +71,12 @@ describe('wire protocol', () => {
     expect(read(encodeSyncStep2(Y.encodeStateAsUpdate(doc)))).toBe(syncProtocol.messageYjsSyncStep2);
     expect(target.getMap('m').get('k')).toBe('v');
     expect(read(encodeUpdate(Y.encodeStateAsUpdate(doc)))).toBe(syncProtocol.messageYjsUpdate);
+  });
+
+  it("reads Inkroom's in-band token renewal, and writes it back", () => {
+    expect(decodeMessage(encodeAuthToken('a.b.c'))).toEqual({ type: 'auth-token', token: 'a.b.c' });
+    // The permission-denied sub-type is the server's to send, not a client's.
+    expect(closeCodeOf(encodePermissionDenied('no'))).toBe(CloseCode.UnknownMessageType);
   });
 
   it('names each bad frame with its close code', () => {
