@@ -1,7 +1,10 @@
 export {
   type AccessScope,
+  type AuthInfo,
   INKROOM_PROTOCOL,
   isAccessScope,
+  type LinkGrant,
+  type LinkView,
   peekTokenClaims,
   roomMatches,
   TOKEN_PARAM,

@@ -1,10 +1,4 @@
-export {
-  AccessError,
-  Authority,
-  type LinkGrant,
-  type LinkView,
-  type RevokeTarget,
-} from './auth/Authority.js';
+export { AccessError, Authority, type RevokeTarget } from './auth/Authority.js';
 export { formatDuration, parseDuration } from './auth/durations.js';
 export { KeyRing, KeyRingError } from './auth/keys.js';
 export {

@@ -1,11 +1,11 @@
-import { parseRoomId, randomId } from '@inkroom/shared';
+import { type AuthInfo, type LinkGrant, parseRoomId, randomId } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import type { UserInfo } from '../presence/PresenceController.js';
 import './inkroom-share.js';
 import type { InkroomShare } from './inkroom-share.js';
-import { type AuthInfo, keyFromHash, type LinkGrant, roomsApi } from './rooms-api.js';
+import { keyFromHash, roomsApi } from './rooms-api.js';
 
 const NAME_KEY = 'inkroom.name';
 /** Where a room's link key is remembered on this device, so the room reopens without the link. */

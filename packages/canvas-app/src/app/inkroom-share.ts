@@ -1,6 +1,6 @@
-import type { AccessScope } from '@inkroom/shared';
+import type { AccessScope, LinkView } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
-import { linkUrl, roomsApi, type ShareLink } from './rooms-api.js';
+import { linkUrl, roomsApi } from './rooms-api.js';
 
 const EXPIRIES: { label: string; seconds: number | null }[] = [
   { label: 'Never expires', seconds: null },
@@ -9,7 +9,7 @@ const EXPIRIES: { label: string; seconds: number | null }[] = [
   { label: 'Expires in 7 days', seconds: 7 * 86_400 },
 ];
 
-function describeExpiry(link: ShareLink): string {
+function describeExpiry(link: LinkView): string {
   if (link.expiresAt === null) return 'no expiry';
   const left = link.expiresAt - Date.now();
   if (left <= 0) return 'expired';
@@ -114,7 +114,7 @@ export class InkroomShare extends LitElement {
   `;
 
   declare room: string;
-  declare links: ShareLink[];
+  declare links: LinkView[];
   declare error: string;
   declare copiedId: string;
   /** The owner's current token (it renews, so it is asked for on each call). */
@@ -169,7 +169,7 @@ export class InkroomShare extends LitElement {
     ).then(() => element.reset());
   }
 
-  private async copy(link: ShareLink): Promise<void> {
+  private async copy(link: LinkView): Promise<void> {
     if (!link.secret) return;
     await navigator.clipboard?.writeText(linkUrl(this.room, link.secret)).catch(() => {});
     this.copiedId = link.id;
@@ -178,15 +178,15 @@ export class InkroomShare extends LitElement {
     }, 1500);
   }
 
-  private setScope(link: ShareLink, scope: AccessScope): void {
+  private setScope(link: LinkView, scope: AccessScope): void {
     void this.run(() => roomsApi.updateLink(this.room, this.ownerToken()!, link.id, scope));
   }
 
-  private revoke(link: ShareLink): void {
+  private revoke(link: LinkView): void {
     void this.run(() => roomsApi.deleteLink(this.room, this.ownerToken()!, link.id));
   }
 
-  private renderLink(link: ShareLink) {
+  private renderLink(link: LinkView) {
     const scopeText = link.owner ? 'Owner' : link.scope === 'write' ? 'Can edit' : 'Can view';
     return html`<li data-link=${link.id} data-scope=${link.scope}>
       <span class="label">${link.label || (link.owner ? 'Your owner link' : 'Untitled link')}

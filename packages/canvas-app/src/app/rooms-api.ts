@@ -1,31 +1,4 @@
-import type { AccessScope } from '@inkroom/shared';
-
-/** How the server controls access (`GET /api/auth`). */
-export interface AuthInfo {
-  mode: 'off' | 'links' | 'tokens';
-  createRooms: 'anyone' | 'admin';
-}
-
-/** A share link as the owner sees it. */
-export interface ShareLink {
-  id: string;
-  room: string;
-  scope: AccessScope;
-  owner: boolean;
-  label: string;
-  createdAt: number;
-  expiresAt: number | null;
-  secret: string | null;
-}
-
-/** What a link's key is exchanged for. */
-export interface LinkGrant {
-  room: string;
-  token: string;
-  expiresAt: number;
-  scope: AccessScope;
-  owner: boolean;
-}
+import type { AccessScope, AuthInfo, LinkGrant, LinkView } from '@inkroom/shared';
 
 /** A refused API call, with the server's message. */
 export class ApiError extends Error {
@@ -57,18 +30,18 @@ const roomPath = (room: string) => `/api/rooms/${encodeURIComponent(room)}`;
 
 export const roomsApi = {
   authInfo: () => call<AuthInfo>('/api/auth'),
-  createRoom: () => call<{ room: string; link: ShareLink }>('/api/rooms', { method: 'POST' }),
+  createRoom: () => call<{ room: string; link: LinkView }>('/api/rooms', { method: 'POST' }),
   exchange: (room: string, key: string) =>
     call<LinkGrant>(`${roomPath(room)}/session`, { method: 'POST', body: JSON.stringify({ key }) }),
   listLinks: (room: string, token: string) =>
-    call<{ links: ShareLink[] }>(`${roomPath(room)}/links`, { token }).then((body) => body.links),
+    call<{ links: LinkView[] }>(`${roomPath(room)}/links`, { token }).then((body) => body.links),
   createLink: (
     room: string,
     token: string,
     link: { scope: AccessScope; label: string; expiresInSeconds: number | null },
-  ) => call<ShareLink>(`${roomPath(room)}/links`, { method: 'POST', token, body: JSON.stringify(link) }),
+  ) => call<LinkView>(`${roomPath(room)}/links`, { method: 'POST', token, body: JSON.stringify(link) }),
   updateLink: (room: string, token: string, id: string, scope: AccessScope) =>
-    call<ShareLink>(`${roomPath(room)}/links/${encodeURIComponent(id)}`, {
+    call<LinkView>(`${roomPath(room)}/links/${encodeURIComponent(id)}`, {
       method: 'PATCH',
       token,
       body: JSON.stringify({ scope }),

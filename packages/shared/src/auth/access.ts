@@ -67,3 +67,35 @@ export function peekTokenClaims(token: string): TokenClaims | null {
     return null;
   }
 }
+
+/** How a server controls access (`GET /api/auth`). */
+export interface AuthInfo {
+  mode: 'off' | 'links' | 'tokens';
+  createRooms: 'anyone' | 'admin';
+}
+
+/** A share link as its managers see it (`/api/rooms/<room>/links`), secret included. */
+export interface LinkView {
+  id: string;
+  room: string;
+  scope: AccessScope;
+  /** An owner link manages the room's links (and writes). */
+  owner: boolean;
+  label: string;
+  createdAt: number;
+  expiresAt: number | null;
+  /**
+   * `/r/<room>#k=<secret>` opens the room with this link. Null when it can no longer be shown
+   * (the signing key changed since the link was made; the link still works for whoever has it).
+   */
+  secret: string | null;
+}
+
+/** What a share link's key is exchanged for (`/api/rooms/<room>/session`): a short-lived token. */
+export interface LinkGrant {
+  room: string;
+  token: string;
+  expiresAt: number;
+  scope: AccessScope;
+  owner: boolean;
+}

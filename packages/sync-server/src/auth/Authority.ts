@@ -2,6 +2,8 @@ import {
   type AccessScope,
   CloseCode,
   isAccessScope,
+  type LinkGrant,
+  type LinkView,
   parseRoomId,
   type RoomId,
   randomId,
@@ -21,31 +23,6 @@ import { KeyRing } from './keys.js';
 import { hmac, sameSecret, sha256Hex } from './secrets.js';
 import { type CreatedToken, createToken, isRefusal, type VerifiedToken, verifyToken } from './tokens.js';
 
-/** A share link as its managers see it, secret included (derived again, never stored). */
-export interface LinkView {
-  id: string;
-  room: string;
-  scope: AccessScope;
-  owner: boolean;
-  label: string;
-  createdAt: number;
-  expiresAt: number | null;
-  /**
-   * `#k=<secret>` opens the room with this link. Null when it can no longer be shown (the signing
-   * key changed since the link was made; the link still works for whoever has it).
-   */
-  secret: string | null;
-}
-
-/** What a share link is exchanged for: a short-lived token for its room. */
-export interface LinkGrant {
-  room: string;
-  token: string;
-  expiresAt: number;
-  scope: AccessScope;
-  owner: boolean;
-}
-
 /** What to revoke: one token, one share link, or every token of one person. */
 export type RevokeTarget = { jti: string } | { link: string } | { sub: string };
 
@@ -64,6 +41,8 @@ export class AccessError extends Error {
 }
 
 const LABEL_MAX = 80;
+/** Links one room may have, so an owner cannot fill the store. */
+const MAX_LINKS_PER_ROOM = 200;
 
 /**
  * Access control: verifies tokens for sockets and HTTP reads, keeps share links and revocations,
@@ -199,6 +178,8 @@ export class Authority {
         throw new AccessError(400, 'expiresInSeconds must be a positive number');
       expiresAt = Date.now() + seconds * 1000;
     }
+    if ((await this.store.listLinks(room)).length >= MAX_LINKS_PER_ROOM)
+      throw new AccessError(409, `a room has at most ${MAX_LINKS_PER_ROOM} links: revoke some first`);
     return this.addLink(room, { scope: options.scope, owner: false, label, expiresAt });
   }
 
