@@ -116,7 +116,11 @@ describe('share links in the browser: owner, viewer and editor pages', () => {
     await synced(owner, 'owner synced');
     const url = new URL(owner.url());
     room = decodeURIComponent(url.pathname.slice(3));
-    expect(url.hash).toMatch(/^#k=\w+\.[\w-]+$/);
+    // The owner key is kept on the device, out of the address bar.
+    expect(url.hash).toBe('');
+    expect(await owner.evaluate((r) => localStorage.getItem(`inkroom.key:${r}`), room)).toMatch(
+      /^\w+\.[\w-]+$/,
+    );
     expect(await inApp(owner, (root) => root.querySelector('.role')?.textContent)).toBe('Owner');
     await owner.keyboard.press('p');
     await drag(owner, [300, 300], [420, 360]);
@@ -173,7 +177,7 @@ describe('share links in the browser: owner, viewer and editor pages', () => {
   });
 
   it("a stock y-websocket client with the view link's token changes nothing either", async () => {
-    const key = new URL(await viewer.evaluate(() => location.href)).hash.slice(3);
+    const key = await viewer.evaluate((r) => localStorage.getItem(`inkroom.key:${r}`), room);
     const res = await fetch(`${t.httpUrl}/api/rooms/${encodeURIComponent(room)}/session`, {
       method: 'POST',
       body: JSON.stringify({ key }),

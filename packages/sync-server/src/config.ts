@@ -62,6 +62,11 @@ export interface ServerConfig {
   maxTokenBytes: number;
   /** Who may create rooms in links mode. Default `anyone`. */
   createRooms: RoomCreators;
+  /**
+   * Rooms one client address may create a minute (`POST /api/rooms`); past it, 429. Default 30:
+   * far more than a person makes, few enough that a script cannot fill the disk quickly.
+   */
+  roomCreationsPerMinute: number;
 }
 
 const MiB = 1024 * 1024;
@@ -88,6 +93,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   linkTokenTtlSeconds: 600,
   maxTokenBytes: 4096,
   createRooms: 'anyone',
+  roomCreationsPerMinute: 30,
 };
 
 /** The settings of access control. */

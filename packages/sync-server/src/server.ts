@@ -115,7 +115,12 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     const authStore =
       givenAuthStore ?? (store instanceof LevelRoomStore ? new LevelAuthStore(store.db) : null);
     if (!authStore) throw new Error('a custom store needs an authStore too');
-    authority = await Authority.create(config, authStore, logger);
+    authority = await Authority.create(
+      config,
+      authStore,
+      { roomHasContent: (room) => store.has(room) },
+      logger,
+    );
   } catch (error) {
     if (!givenStore) await store.close();
     throw error;
@@ -130,6 +135,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       startedAt,
       readRoom: (name) => core.readRoom(name),
       authority,
+      roomCreationsPerMinute: config.roomCreationsPerMinute,
       logger,
     }),
   );

@@ -5,7 +5,7 @@ import type { TokenProvider } from '../controllers/AccessToken.js';
 import type { UserInfo } from '../presence/PresenceController.js';
 import './inkroom-share.js';
 import type { InkroomShare } from './inkroom-share.js';
-import { keyFromHash, roomsApi } from './rooms-api.js';
+import { ApiError, keyFromHash, linkUrl, roomsApi } from './rooms-api.js';
 
 const NAME_KEY = 'inkroom.name';
 /** Where a room's link key is remembered on this device, so the room reopens without the link. */
@@ -208,7 +208,11 @@ export class InkroomApp extends LitElement {
   private takeLinkKey(): void {
     const room = this.room;
     const fromHash = keyFromHash(location.hash);
-    if (room && fromHash) localStorage.setItem(LINK_KEY_PREFIX + room, fromHash);
+    if (room && fromHash) {
+      localStorage.setItem(LINK_KEY_PREFIX + room, fromHash);
+      // Out of the address bar (and so of shared screens and history) once it is kept here.
+      history.replaceState(history.state, '', location.pathname + location.search);
+    }
     const key = room ? (fromHash ?? localStorage.getItem(LINK_KEY_PREFIX + room)) : null;
     if (key === this.linkKey && this.tokenProvider) return;
     this.linkKey = key;
@@ -217,9 +221,16 @@ export class InkroomApp extends LitElement {
     this.tokenProvider =
       room && key
         ? async () => {
-            const grant = await roomsApi.exchange(room, key);
-            if (this.room === room) this.grant = grant;
-            return grant.token;
+            try {
+              const grant = await roomsApi.exchange(room, key);
+              if (this.room === room) this.grant = grant;
+              return grant.token;
+            } catch (error) {
+              // A revoked or expired link: forget it here, so the room shows as private next time.
+              if (error instanceof ApiError && error.status === 403)
+                localStorage.removeItem(LINK_KEY_PREFIX + room);
+              throw error;
+            }
           }
         : null;
   }
@@ -260,8 +271,10 @@ export class InkroomApp extends LitElement {
     void this.renderRoot.querySelector<InkroomShare>('inkroom-share')?.open();
   }
 
+  /** Copies this page's link: with the link key it was opened with, so it opens the board too. */
   private async copyLink(): Promise<void> {
-    await navigator.clipboard?.writeText(location.href).catch(() => {});
+    const url = this.room && this.linkKey ? linkUrl(this.room, this.linkKey) : location.href;
+    await navigator.clipboard?.writeText(url).catch(() => {});
     this.copied = true;
     clearTimeout(this.copiedTimer);
     this.copiedTimer = setTimeout(() => {

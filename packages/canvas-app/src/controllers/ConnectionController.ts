@@ -153,8 +153,13 @@ export class ConnectionController implements ReactiveController {
     const doc = createBoardDoc();
     // The room is one path segment: encoded, `?`, `#` and `%` in a name stay in the name. The
     // provider connects once the access token (if any) is known.
+    const source = this.options.tokenSource?.();
     const provider = new WebsocketProvider(target.server, encodeURIComponent(target.room), doc, {
       connect: false,
+      // Boards of one room in one browser also talk over a BroadcastChannel, past the server. With
+      // access control that would let a board without access (refused, revoked, read-only) see
+      // and change the room through another: every board then goes through the server alone.
+      disableBc: Boolean(source?.token || source?.provider),
     });
     this.doc = doc;
     this.provider = provider;

@@ -18,13 +18,16 @@ import {
   type Session,
 } from '../core/Session.js';
 import type { Logger } from '../logger.js';
-import type { AuthStore, LinkRecord, Revocation } from '../storage/AuthStore.js';
+import type { AuthStore, LinkRecord } from '../storage/AuthStore.js';
+import { KeyedLock } from './KeyedLock.js';
 import { KeyRing } from './keys.js';
-import { hmac, sameSecret, sha256Hex } from './secrets.js';
-import { type CreatedToken, createToken, isRefusal, type VerifiedToken, verifyToken } from './tokens.js';
+import { linkIdOf, linkSecret } from './link-secrets.js';
+import { Revocations, type RevokedTarget } from './Revocations.js';
+import { sameSecret, sha256Hex } from './secrets.js';
+import { type CreatedToken, createToken, isTokenRefusal, verifyToken } from './tokens.js';
 
 /** What to revoke: one token, one share link, or every token of one person. */
-export type RevokeTarget = { jti: string } | { link: string } | { sub: string };
+export type RevokeTarget = RevokedTarget | { link: string };
 
 /** Open sockets whose sessions match must close with `code`. */
 export type SessionsEnd = (matches: (session: Session) => boolean, code: CloseCode) => number;
@@ -43,25 +46,46 @@ export class AccessError extends Error {
 const LABEL_MAX = 80;
 /** Links one room may have, so an owner cannot fill the store. */
 const MAX_LINKS_PER_ROOM = 200;
+/** The longest a link may be made to last. */
+const MAX_LINK_SECONDS = 10 * 365 * 86_400;
+/** Times a token is checked afresh when access changed while it was being checked. */
+const MAX_CHECKS = 5;
+
+export interface AuthorityOptions {
+  /** Whether the room store holds anything for a room (a named room is created only if not). */
+  roomHasContent: (room: RoomId) => Promise<boolean>;
+}
 
 /**
  * Access control: verifies tokens for sockets and HTTP reads, keeps share links and revocations,
  * and tells the core which open sockets must go when something is revoked or changed.
+ *
+ * A check that reads the store while access changes could let a socket in with a token revoked
+ * meanwhile, after the revocation closed every socket it knew of. So every change bumps an epoch
+ * in the same turn as it closes sockets, and a check that saw the epoch move runs again; a check
+ * that did not is followed, without a turn in between, by the core giving the socket its session.
  */
 export class Authority {
-  private readonly revokedTokens = new Map<string, Revocation>();
-  private readonly revokedSubjects = new Map<string, Revocation>();
   private readonly endListeners = new Set<SessionsEnd>();
+  private readonly roomLocks = new KeyedLock();
+  private epoch = 0;
 
   private constructor(
     private readonly settings: AuthSettings,
     private readonly keys: KeyRing | null,
     private readonly store: AuthStore,
+    private readonly revocations: Revocations,
+    private readonly options: AuthorityOptions,
     private readonly logger: Logger,
   ) {}
 
   /** Reads the key ring and the revocations. Throws a KeyRingError for an unusable secret. */
-  static async create(settings: AuthSettings, store: AuthStore, logger: Logger): Promise<Authority> {
+  static async create(
+    settings: AuthSettings,
+    store: AuthStore,
+    options: AuthorityOptions,
+    logger: Logger,
+  ): Promise<Authority> {
     const keys = settings.authSecret ? await KeyRing.parse(settings.authSecret) : null;
     if (settings.auth !== 'off' && !keys)
       throw new Error(
@@ -69,13 +93,8 @@ export class Authority {
       );
     if (settings.auth === 'links' && !keys?.signing)
       throw new Error('--auth links needs an HS256 secret to sign tokens with, not only public keys');
-    const authority = new Authority(settings, keys, store, logger);
-    const now = Date.now();
-    for (const revocation of await store.listRevocations()) {
-      if (revocation.until !== null && revocation.until < now) await store.deleteRevocation(revocation);
-      else authority.remember(revocation);
-    }
-    return authority;
+    const revocations = await Revocations.load(store, settings);
+    return new Authority(settings, keys, store, revocations, options, logger);
   }
 
   get mode(): AuthMode {
@@ -101,7 +120,7 @@ export class Authority {
     if (!room) return { refused: CloseCode.InvalidRoom, reason: 'invalid room name' };
     if (this.settings.auth === 'off') return openSession(room);
     if (!token) return { refused: CloseCode.Unauthorized, reason: 'no token' };
-    return this.checkToken(room, token);
+    return this.checkSettled(room, token);
   }
 
   /** Whether `bearer` is the admin token (constant time). False when the admin API is off. */
@@ -118,28 +137,20 @@ export class Authority {
     sub?: string;
     name?: string;
   }): Promise<CreatedToken> {
-    if (!this.keys?.signing) throw new AccessError(409, 'the server has no HS256 secret to sign tokens with');
     if (options.ttlSeconds > this.settings.maxTokenTtlSeconds)
       throw new AccessError(400, `ttl is longer than the server's --max-token-ttl`);
-    return createToken({ secret: this.keys, ttl: options.ttlSeconds, ...options });
+    return createToken({ secret: this.signingRing(), ttl: options.ttlSeconds, ...options });
   }
 
   /** Revokes, for good, and closes the matching open sockets (4403). Returns how many closed. */
   async revoke(target: RevokeTarget): Promise<number> {
-    const now = Date.now();
     if ('link' in target) {
       const link = await this.store.getLink(target.link);
       if (!link) throw new AccessError(404, 'no such link');
       await this.store.deleteLink(link);
       return this.endSessions((session) => session.linkId === link.id, CloseCode.Forbidden);
     }
-    const revocation: Revocation =
-      'jti' in target
-        ? // A token is kept revoked until it could no longer be used anyway.
-          { kind: 'jti', value: target.jti, at: now, until: now + this.settings.maxTokenTtlSeconds * 1000 }
-        : { kind: 'sub', value: target.sub, at: now, until: null };
-    await this.store.putRevocation(revocation);
-    this.remember(revocation);
+    await this.revocations.revoke(target);
     return this.endSessions(
       'jti' in target
         ? (session) => session.tokenId === target.jti
@@ -151,15 +162,21 @@ export class Authority {
   // --- share links -------------------------------------------------------------------------
 
   /**
-   * Creates a room with its owner link. `requested` names it (refused with 409 when the room
-   * already has links); otherwise the name is random.
+   * Creates a room with its owner link. `requested` names it: refused with 409 when that room
+   * holds anything, or was ever created here (so nobody takes over an existing board); without
+   * it the name is random.
    */
-  async createRoom(requested?: string): Promise<LinkView> {
+  async createRoom(requested?: unknown): Promise<LinkView> {
+    if (requested !== undefined && typeof requested !== 'string')
+      throw new AccessError(400, 'room must be a string');
     const room = parseRoomId(requested ?? randomId(12));
     if (!room) throw new AccessError(400, 'invalid room name');
-    if (requested !== undefined && (await this.store.listLinks(room)).length > 0)
-      throw new AccessError(409, 'that room exists already');
-    return this.addLink(room, { scope: 'write', owner: true, label: 'Owner', expiresAt: null });
+    return this.roomLocks.run(room, async () => {
+      if ((await this.store.isClaimed(room)) || (await this.options.roomHasContent(room)))
+        throw new AccessError(409, 'that room exists already');
+      await this.store.claimRoom(room);
+      return this.addLink(room, { scope: 'write', owner: true, label: 'Owner', expiresAt: null });
+    });
   }
 
   async createLink(
@@ -168,19 +185,22 @@ export class Authority {
   ): Promise<LinkView> {
     const room = this.room(roomName);
     if (!isAccessScope(options.scope)) throw new AccessError(400, 'scope must be "read" or "write"');
+    const scope = options.scope;
     const label = options.label ?? '';
     if (typeof label !== 'string' || label.length > LABEL_MAX)
       throw new AccessError(400, `label must be text of at most ${LABEL_MAX} characters`);
     let expiresAt: number | null = null;
     if (options.expiresInSeconds !== undefined && options.expiresInSeconds !== null) {
       const seconds = options.expiresInSeconds;
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)
-        throw new AccessError(400, 'expiresInSeconds must be a positive number');
-      expiresAt = Date.now() + seconds * 1000;
+      if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= MAX_LINK_SECONDS))
+        throw new AccessError(400, `expiresInSeconds must be a number from 1 to ${MAX_LINK_SECONDS}`);
+      expiresAt = Date.now() + Math.round(seconds * 1000);
     }
-    if ((await this.store.listLinks(room)).length >= MAX_LINKS_PER_ROOM)
-      throw new AccessError(409, `a room has at most ${MAX_LINKS_PER_ROOM} links: revoke some first`);
-    return this.addLink(room, { scope: options.scope, owner: false, label, expiresAt });
+    return this.roomLocks.run(room, async () => {
+      if ((await this.store.listLinks(room)).length >= MAX_LINKS_PER_ROOM)
+        throw new AccessError(409, `a room has at most ${MAX_LINKS_PER_ROOM} links: revoke some first`);
+      return this.addLink(room, { scope, owner: false, label, expiresAt });
+    });
   }
 
   async listLinks(roomName: string): Promise<LinkView[]> {
@@ -200,8 +220,10 @@ export class Authority {
     return this.view(updated);
   }
 
+  /** Revokes a room's link. Its owner link stays (only the admin API revokes one). */
   async deleteLink(roomName: string, id: string): Promise<void> {
-    await this.linkOf(roomName, id);
+    const link = await this.linkOf(roomName, id);
+    if (link.owner) throw new AccessError(400, 'the owner link cannot be revoked here (the admin can)');
     await this.revoke({ link: id });
   }
 
@@ -209,19 +231,18 @@ export class Authority {
   async exchange(roomName: string, secret: unknown): Promise<LinkGrant> {
     const room = this.room(roomName);
     if (typeof secret !== 'string' || secret.length > 200) throw new AccessError(400, 'a link key is needed');
-    const id = secret.split('.')[0] ?? '';
-    const link = /^[0-9A-Za-z]{1,40}$/.test(id) ? await this.store.getLink(id) : null;
+    const id = linkIdOf(secret);
+    const link = id ? await this.store.getLink(id) : null;
     if (!link || link.room !== room || !sameSecret(sha256Hex(secret), link.secretHash))
       throw new AccessError(403, 'this link does not open this room (it may have been revoked)');
     const now = Date.now();
-    if (link.expiresAt !== null && link.expiresAt <= now) throw new AccessError(403, 'this link has expired');
-    const ttl = Math.min(
-      this.settings.linkTokenTtlSeconds,
-      link.expiresAt === null ? Number.POSITIVE_INFINITY : Math.floor((link.expiresAt - now) / 1000),
+    const untilExpiry = link.expiresAt === null ? Number.POSITIVE_INFINITY : (link.expiresAt - now) / 1000;
+    const ttl = Math.floor(
+      Math.min(this.settings.linkTokenTtlSeconds, this.settings.maxTokenTtlSeconds, untilExpiry),
     );
     if (ttl < 1) throw new AccessError(403, 'this link has expired');
     const { token, expiresAt } = await createToken({
-      secret: this.keys!,
+      secret: this.signingRing(),
       room,
       scope: link.scope,
       ttl,
@@ -233,16 +254,26 @@ export class Authority {
   /** Whether `bearer` may manage `roomName`'s links: its owner link's token, or the admin token. */
   async canManage(roomName: string, bearer: string | null): Promise<boolean> {
     if (this.isAdmin(bearer)) return true;
-    if (!bearer || !this.keys) return false;
     const room = parseRoomId(roomName);
-    if (!room) return false;
-    const result = await this.checkToken(room, bearer);
+    if (!bearer || !this.keys || !room) return false;
+    const result = await this.checkSettled(room, bearer);
     if ('refused' in result || !result.linkId) return false;
     const link = await this.store.getLink(result.linkId);
     return link?.owner === true && link.room === room;
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /** A token check that no revocation or link change overlapped (see the class comment). */
+  private async checkSettled(room: RoomId, token: string): Promise<Session | Refusal> {
+    for (let attempt = 1; ; attempt++) {
+      const epoch = this.epoch;
+      const result = await this.checkToken(room, token);
+      if (epoch === this.epoch) return result;
+      if (attempt === MAX_CHECKS)
+        return { refused: CloseCode.RoomUnavailable, reason: 'access keeps changing' };
+    }
+  }
 
   private async checkToken(room: RoomId, token: string): Promise<Session | Refusal> {
     if (!this.keys) return { refused: CloseCode.Unauthorized, reason: 'the server verifies no tokens' };
@@ -251,10 +282,10 @@ export class Authority {
       maxTtlSeconds: this.settings.maxTokenTtlSeconds,
       maxTokenBytes: this.settings.maxTokenBytes,
     });
-    if (isRefusal(verified)) return { refused: verified.code, reason: verified.reason };
+    if (isTokenRefusal(verified)) return { refused: verified.code, reason: verified.reason };
     if (!roomMatches(verified.room, room))
       return { refused: CloseCode.Forbidden, reason: 'token is for another room' };
-    const revoked = this.revocationOf(verified);
+    const revoked = this.revocations.refusalOf(verified);
     if (revoked) return { refused: CloseCode.Forbidden, reason: revoked };
     let scope = verified.scope;
     if (verified.link) {
@@ -276,25 +307,24 @@ export class Authority {
     };
   }
 
-  private revocationOf(token: VerifiedToken): string | null {
-    if (token.jti && this.revokedTokens.has(token.jti)) return 'token revoked';
-    const subject = token.sub === null ? undefined : this.revokedSubjects.get(token.sub);
-    // Every token of a revoked person issued up to the revocation (iat has one-second steps).
-    if (subject && token.issuedAt <= subject.at) return 'person revoked';
-    return null;
-  }
-
-  private remember(revocation: Revocation): void {
-    const map = revocation.kind === 'jti' ? this.revokedTokens : this.revokedSubjects;
-    const known = map.get(revocation.value);
-    if (!known || known.at < revocation.at) map.set(revocation.value, revocation);
-  }
-
   private endSessions(matches: (session: Session) => boolean, code: CloseCode): number {
+    // In the same turn as the sockets close: checks in flight run again (see checkSettled).
+    this.epoch++;
     let closed = 0;
     for (const listener of this.endListeners) closed += listener(matches, code);
     this.logger.info({ code, sockets: closed }, 'auth.revoked');
     return closed;
+  }
+
+  private signingRing(): KeyRing {
+    if (!this.keys?.signing) throw new AccessError(409, 'the server has no HS256 secret to sign tokens with');
+    return this.keys;
+  }
+
+  private signingKey(): Uint8Array {
+    const key = this.signingRing().signing!.key;
+    if (!(key instanceof Uint8Array)) throw new AccessError(409, 'share links need an HS256 secret');
+    return key;
   }
 
   private room(roomName: string): RoomId {
@@ -320,27 +350,15 @@ export class Authority {
       room,
       ...options,
       createdAt: Date.now(),
-      secretHash: sha256Hex(this.secretOf(room, id)),
+      secretHash: sha256Hex(linkSecret(this.signingKey(), room, id)),
     };
     await this.store.putLink(link);
     return this.view(link);
   }
 
-  /**
-   * A link's secret, derived from the signing key, so it is never stored yet its managers can
-   * copy it again: `<id>.<HMAC(link key, room and id)>`.
-   */
-  private secretOf(room: RoomId, id: string): string {
-    const signing = this.keys?.signing;
-    if (!signing || !(signing.key instanceof Uint8Array))
-      throw new AccessError(409, 'share links need an HS256 secret');
-    const linkKey = Buffer.from(hmac(signing.key, 'inkroom link key'), 'base64url');
-    return `${id}.${hmac(linkKey, `${room}\u0000${id}`)}`;
-  }
-
   private view(link: LinkRecord): LinkView {
     const { secretHash, ...rest } = link;
-    const secret = this.secretOf(link.room, link.id);
+    const secret = linkSecret(this.signingKey(), link.room, link.id);
     return { ...rest, secret: sha256Hex(secret) === secretHash ? secret : null };
   }
 }

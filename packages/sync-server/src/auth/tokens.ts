@@ -10,9 +10,9 @@ export interface VerifiedToken {
   scope: AccessScope;
   /** Expiry, milliseconds since the epoch. */
   expiresAt: number;
-  /** Issued at, milliseconds since the epoch (0 when the token does not say). */
+  /** Issued at, milliseconds since the epoch. */
   issuedAt: number;
-  jti: string | null;
+  jti: string;
   sub: string | null;
   name: string | null;
   /** The share link the token was exchanged for, if any. */
@@ -28,7 +28,7 @@ export interface TokenRefusal {
 export interface VerifyOptions {
   /** Tolerated difference between the issuer's clock and ours, for `nbf` and `iat`. */
   clockSkewSeconds: number;
-  /** Longest lifetime (`exp` - `iat`, or `exp` - now without `iat`) accepted. */
+  /** Longest lifetime (`exp` - `iat`) accepted. */
   maxTtlSeconds: number;
   /** Longest token accepted, in characters. */
   maxTokenBytes: number;
@@ -44,6 +44,7 @@ function refuse(reason: string): TokenRefusal {
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'token expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return `token has no "${error.claim}" claim`;
     if (error.claim === 'nbf' || error.claim === 'iat') return 'token not yet valid';
     return `token claim "${error.claim}" is invalid`;
   }
@@ -80,7 +81,8 @@ export async function verifyToken(
       {
         algorithms: ['HS256', 'EdDSA', 'ES256'],
         clockTolerance: options.clockSkewSeconds,
-        requiredClaims: ['exp'],
+        // iat bounds the lifetime, jti makes the token revocable on its own.
+        requiredClaims: ['exp', 'iat', 'jti'],
         currentDate: new Date(now),
       },
     ));
@@ -90,10 +92,10 @@ export async function verifyToken(
   const expiresAt = (payload.exp ?? 0) * 1000;
   // The skew forgives an issuer's clock running ahead (nbf, iat), never an expired token.
   if (expiresAt <= now) return refuse('token expired');
-  const issuedAt = typeof payload.iat === 'number' ? payload.iat * 1000 : 0;
+  const issuedAt = (payload.iat ?? 0) * 1000;
   // jose checks iat only against a maximum age: a token issued in the future is refused here.
   if (issuedAt > now + options.clockSkewSeconds * 1000) return refuse('token not yet valid');
-  const lifetime = (expiresAt - (issuedAt || now)) / 1000;
+  const lifetime = (expiresAt - issuedAt) / 1000;
   if (lifetime > options.maxTtlSeconds + options.clockSkewSeconds)
     return refuse('token lives longer than this server allows');
   const { room, scope, name, lnk } = payload as Record<string, unknown>;
@@ -102,19 +104,21 @@ export async function verifyToken(
   if (name !== undefined && (typeof name !== 'string' || name.length > NAME_MAX))
     return refuse('token "name" must be a string of at most 64 characters');
   if (lnk !== undefined && typeof lnk !== 'string') return refuse('token "lnk" claim is invalid');
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 128)
+    return refuse('token "jti" claim is invalid');
   return {
     room,
     scope,
     expiresAt,
     issuedAt,
-    jti: typeof payload.jti === 'string' ? payload.jti : null,
+    jti: payload.jti as string,
     sub: typeof payload.sub === 'string' ? payload.sub : null,
     name: typeof name === 'string' ? name : null,
     link: typeof lnk === 'string' ? lnk : null,
   };
 }
 
-export function isRefusal(result: VerifiedToken | TokenRefusal): result is TokenRefusal {
+export function isTokenRefusal(result: VerifiedToken | TokenRefusal): result is TokenRefusal {
   return 'code' in result;
 }
 

@@ -23,6 +23,13 @@ export interface ConnectionHooks {
   onEnd: (connection: Connection) => void;
 }
 
+/** Closes that end a socket's access: frames still waiting are dropped, not applied. */
+const ACCESS_ENDED: ReadonlySet<CloseCode> = new Set([
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  CloseCode.PermissionsChanged,
+]);
+
 /** Longest a timer may wait (setTimeout's limit, about 24.8 days); longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -112,6 +119,8 @@ export class Connection implements RoomMember {
   /** Closes the socket and leaves the room at once (without waiting for the close handshake). */
   close(code: CloseCode): void {
     if (this.closed) return;
+    // Its access ended: what it sent while its room loaded must not be applied afterwards.
+    if (ACCESS_ENDED.has(code)) this.waiting = [];
     this.socket.close(code, CLOSE_REASONS[code]);
     this.end();
   }

@@ -26,7 +26,9 @@ export interface PresencePolicy {
 /** A state as the policy allows it (JSON text in, JSON text out). */
 function restrictState(state: string, policy: PresencePolicy): string {
   const value = JSON.parse(state) as unknown;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return state;
+  if (value === null) return state;
+  // Under a field list, anything but a plain object would carry what the list leaves out.
+  if (typeof value !== 'object' || Array.isArray(value)) return policy.fields ? '{}' : state;
   const record = value as Record<string, unknown>;
   const kept: Record<string, unknown> = policy.fields
     ? Object.fromEntries(Object.entries(record).filter(([key]) => policy.fields!.includes(key)))
@@ -118,6 +120,19 @@ export class RoomAwareness {
       return owner === undefined || owner === from;
     });
     if (allowed.length === 0) return;
+    // Counted before applying: ids past the limit must not reach anyone, even for a moment.
+    const limit = Math.min(policy.maxClients, this.limits.maxAwarenessClientsPerConnection);
+    const owned = this.owned.get(from);
+    const added = new Set(
+      allowed.filter((e) => e.state !== 'null' && !owned?.has(e.clientId)).map((e) => e.clientId),
+    );
+    if ((owned?.size ?? 0) + added.size > limit) {
+      this.removeOwner(from);
+      throw new ProtocolError(
+        CloseCode.AwarenessRejected,
+        `socket speaks for ${(owned?.size ?? 0) + added.size} awareness client ids`,
+      );
+    }
     const restricted = policy.fields !== null || policy.name !== null;
     if (restricted)
       allowed = allowed.map((entry) => ({ ...entry, state: restrictState(entry.state, policy) }));
@@ -129,11 +144,6 @@ export class RoomAwareness {
       );
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness state');
-    }
-    const owned = this.owned.get(from)?.size ?? 0;
-    if (owned > Math.min(policy.maxClients, this.limits.maxAwarenessClientsPerConnection)) {
-      this.removeOwner(from);
-      throw new ProtocolError(CloseCode.AwarenessRejected, `socket speaks for ${owned} awareness client ids`);
     }
   }
 

@@ -61,6 +61,9 @@ class GatedStore implements RoomStore {
     await this.gate;
     return this.inner.load(room);
   }
+  has(room: RoomId): Promise<boolean> {
+    return this.inner.has(room);
+  }
   async append(room: RoomId, update: Uint8Array): Promise<void> {
     this.appends++;
     await this.gate;

@@ -3,9 +3,10 @@ import { type AccessScope, CloseCode, isAccessScope } from '@inkroom/shared';
 import { AccessError, type Authority } from '../auth/Authority.js';
 import { parseDuration } from '../auth/durations.js';
 import { bearerToken } from '../auth/secrets.js';
-import { isRefusal, type Refusal, type Session } from '../core/Session.js';
+import type { Refusal } from '../core/Session.js';
 import type { Logger } from '../logger.js';
-import { BadRequest, readJson, sendJson } from './json.js';
+import { FixedWindowLimiter } from './FixedWindowLimiter.js';
+import { readJson, sendJson } from './json.js';
 
 /**
  * The access-control API:
@@ -20,7 +21,8 @@ import { BadRequest, readJson, sendJson } from './json.js';
  *   POST   /api/admin/revoke                admin: { jti } | { link } | { sub }
  * Room names are one percent-encoded path segment.
  */
-export function createAccessRoutes(authority: Authority, logger: Logger) {
+export function createAccessRoutes(authority: Authority, logger: Logger, roomCreationsPerMinute: number) {
+  const creations = new FixedWindowLimiter(roomCreationsPerMinute);
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     const method = req.method ?? 'GET';
     if (path === '/api/auth') {
@@ -36,9 +38,17 @@ export function createAccessRoutes(authority: Authority, logger: Logger) {
       requireLinks();
       if (authority.createRooms === 'admin' && !authority.isAdmin(bearerToken(req.headers.authorization)))
         throw new AccessError(401, 'on this server only the operator creates boards (admin token)');
+      if (!creations.take(req.socket.remoteAddress ?? '')) {
+        sendJson(
+          res,
+          429,
+          { error: 'too many new rooms from this address; try again shortly' },
+          { 'retry-after': String(creations.retryAfterSeconds()) },
+        );
+        return true;
+      }
       const body = await readJson(req);
-      const room = body.room === undefined ? undefined : String(body.room);
-      const link = await authority.createRoom(room);
+      const link = await authority.createRoom(body.room);
       logger.info({ room: link.room }, 'room.created');
       sendJson(res, 201, { room: link.room, link });
       return true;
@@ -90,12 +100,12 @@ export function createAccessRoutes(authority: Authority, logger: Logger) {
     const body = await readJson(req);
     if (route === 'tokens') {
       const scope = body.scope ?? 'write';
-      if (!isAccessScope(scope)) throw new BadRequest(400, 'scope must be "read" or "write"');
+      if (!isAccessScope(scope)) throw new AccessError(400, 'scope must be "read" or "write"');
       if (typeof body.room !== 'string' || body.room.length === 0)
-        throw new BadRequest(400, 'room is required');
+        throw new AccessError(400, 'room is required');
       const ttlSeconds = typeof body.ttl === 'number' ? body.ttl : parseDuration(String(body.ttl ?? '1h'));
       if (ttlSeconds === null || ttlSeconds <= 0)
-        throw new BadRequest(400, 'ttl must be seconds or like 15m, 1h');
+        throw new AccessError(400, 'ttl must be seconds or like 15m, 1h');
       const created = await authority.mintToken({
         room: body.room,
         scope: scope as AccessScope,
@@ -114,7 +124,7 @@ export function createAccessRoutes(authority: Authority, logger: Logger) {
             : typeof body.sub === 'string'
               ? { sub: body.sub }
               : null;
-      if (!target) throw new BadRequest(400, 'give one of "jti", "link" or "sub"');
+      if (!target) throw new AccessError(400, 'give one of "jti", "link" or "sub"');
       return void sendJson(res, 200, { revoked: target, closed: await authority.revoke(target) });
     }
     sendJson(res, 404, { error: 'no such admin route' });
@@ -123,7 +133,7 @@ export function createAccessRoutes(authority: Authority, logger: Logger) {
   /** Runs the API for a request; false when the path is not the API's. */
   return (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> =>
     handle(req, res, path).catch((error: unknown) => {
-      if (error instanceof AccessError || error instanceof BadRequest) {
+      if (error instanceof AccessError) {
         sendJson(res, error.status, { error: error.message });
         return true;
       }
@@ -140,7 +150,7 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new BadRequest(400, 'room name is not valid percent-encoding');
+    throw new AccessError(400, 'room name is not valid percent-encoding');
   }
 }
 
@@ -156,5 +166,3 @@ export function refusalStatus(refusal: Refusal): number {
   if (refusal.refused === CloseCode.InvalidRoom) return 400;
   return 500;
 }
-
-export { isRefusal, type Session };

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { Authority } from '../auth/Authority.js';
+import { isRefusal } from '../core/Session.js';
 import type { SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
-import { createAccessRoutes, isRefusal, refusalStatus, requestToken } from './access-routes.js';
+import { createAccessRoutes, refusalStatus, requestToken } from './access-routes.js';
 import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
@@ -17,6 +18,8 @@ export interface RouteOptions {
   readRoom: (roomName: string) => Promise<Uint8Array | null>;
   /** Access control: who may read a room, and the access API. */
   authority: Authority;
+  /** Rooms one client address may create a minute. */
+  roomCreationsPerMinute: number;
   logger: Logger;
 }
 
@@ -116,22 +119,9 @@ export function createRequestHandler(
         })
       : null;
   const previews = new RoomPreviews(options.readRoom);
-  const accessApi = createAccessRoutes(options.authority, options.logger);
+  const accessApi = createAccessRoutes(options.authority, options.logger, options.roomCreationsPerMinute);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/api/') && !(path.startsWith(SVG_PREFIX) && path.endsWith('.svg'))) {
-      accessApi(req, res, path).then(
-        (handled) => {
-          if (!handled) sendJson(res, 404, { error: 'not found' });
-        },
-        (error: unknown) => {
-          options.logger.error({ err: error, path }, 'api request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.destroy();
-        },
-      );
-      return;
-    }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
@@ -149,6 +139,19 @@ export function createRequestHandler(
         if (!res.headersSent) sendJson(res, 500, { error: 'the preview failed' }, CROSS_ORIGIN);
         else res.destroy();
       });
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      accessApi(req, res, path).then(
+        (handled) => {
+          if (!handled) sendJson(res, 404, { error: 'not found' });
+        },
+        (error: unknown) => {
+          options.logger.error({ err: error, path }, 'api request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.destroy();
+        },
+      );
       return;
     }
     if (serveApp) return serveApp(req, res, () => sendJson(res, 404, { error: 'not found' }));

@@ -33,6 +33,12 @@ export interface AuthStore {
   getLink(id: string): Promise<LinkRecord | null>;
   listLinks(room: RoomId): Promise<LinkRecord[]>;
   deleteLink(link: LinkRecord): Promise<void>;
+  /**
+   * Marks a room as created through links (`POST /api/rooms`), for good: a named room can be
+   * created once, so nobody takes over a board whose links were all revoked.
+   */
+  claimRoom(room: RoomId): Promise<void>;
+  isClaimed(room: RoomId): Promise<boolean>;
   putRevocation(revocation: Revocation): Promise<void>;
   listRevocations(): Promise<Revocation[]>;
   deleteRevocation(revocation: Revocation): Promise<void>;

@@ -7,10 +7,12 @@ import type { AuthStore, LinkRecord, Revocation } from './AuthStore.js';
  *   auth/link/<id>                           a share link
  *   auth/room-link/<encodeURIComponent(room)>/<id>   index of a room's links (empty value)
  *   auth/revoked/<jti|sub>/<encodeURIComponent(value)>   a revocation
+ *   auth/claimed/<encodeURIComponent(room)>          a room created through links (empty value)
  */
 const LINK = 'auth/link/';
 const ROOM_LINK = 'auth/room-link/';
 const REVOKED = 'auth/revoked/';
+const CLAIMED = 'auth/claimed/';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -67,6 +69,14 @@ export class LevelAuthStore implements AuthStore {
       ],
       { sync: true },
     );
+  }
+
+  async claimRoom(room: RoomId): Promise<void> {
+    await this.db.put(`${CLAIMED}${encodeURIComponent(room)}`, new Uint8Array(), { sync: true });
+  }
+
+  async isClaimed(room: RoomId): Promise<boolean> {
+    return (await this.db.get(`${CLAIMED}${encodeURIComponent(room)}`)) !== undefined;
   }
 
   async putRevocation(revocation: Revocation): Promise<void> {

@@ -85,6 +85,12 @@ export class LevelRoomStore implements RoomStore {
     return { updates, tailCount: tail.next - tail.first, tailBytes };
   }
 
+  async has(room: RoomId): Promise<boolean> {
+    const prefix = roomPrefix(room);
+    for await (const _ of this.db.keys({ gte: prefix, lt: `${prefix}\uffff`, limit: 1 })) return true;
+    return false;
+  }
+
   append(room: RoomId, update: Uint8Array): Promise<void> {
     let tail: Tail;
     try {

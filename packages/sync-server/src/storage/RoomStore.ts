@@ -16,6 +16,8 @@ export interface StoredRoom {
  */
 export interface RoomStore {
   load(room: RoomId): Promise<StoredRoom>;
+  /** Whether anything is stored for the room (without loading it). */
+  has(room: RoomId): Promise<boolean>;
   /** Resolves once the update is durable; rejects when it could not be written. */
   append(room: RoomId, update: Uint8Array): Promise<void>;
   /** Replaces the room's snapshot and tail with `snapshot`, atomically. */
