@@ -11,6 +11,7 @@
  */
 
 export {
+  type AccessScope,
   addElement,
   type BoardElement,
   type BoardJSON,
@@ -23,6 +24,7 @@ export {
   elementsMap,
   getElement,
   listElements,
+  peekTokenClaims,
   renderSvg,
   setElementField,
   updateElement,
@@ -31,5 +33,6 @@ export * as Y from 'yjs';
 export type { BoardEventDetails } from './board/events.js';
 export type { ExportOptions, PngExportOptions } from './board/exporting.js';
 export { InkroomBoard } from './board/inkroom-board.js';
+export type { TokenProvider } from './controllers/AccessToken.js';
 export type { ConnectionStatus } from './controllers/ConnectionController.js';
 export type { UserInfo } from './presence/PresenceController.js';
