@@ -223,6 +223,28 @@ describe('share links in the browser: owner, viewer and editor pages', () => {
     await owner.waitForTimeout(300);
     expect((await snapshot(owner)).count).toBe(2);
     await editor.screenshot({ path: join(ARTIFACTS, 'access-revoked.png') });
+    expect(await inApp(editor, (root) => root.querySelector('.role')?.textContent)).toBe('No access');
+    // Reloaded, the revoked link gives no token: no tools, a plain reason, and the key is forgotten.
+    await editor.reload();
+    await waitOnPage(
+      editor,
+      async () =>
+        /No access: this link does not open this room/.test(
+          (await onBoard(
+            editor,
+            (board) => board.shadowRoot?.querySelector('.status')?.textContent ?? '',
+          ).catch(() => '')) as string,
+        ),
+      'the refusal after a reload',
+    );
+    expect(await canEdit(editor)).toBe(false);
+    expect(await editor.evaluate((r) => localStorage.getItem(`inkroom.key:${r}`), room)).toBeNull();
+    await editor.reload();
+    await waitOnPage(
+      editor,
+      () => inApp(editor, (root) => root.textContent?.includes('This board is private') ?? false),
+      'the private-board card',
+    );
   });
 });
 

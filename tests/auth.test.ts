@@ -421,6 +421,27 @@ describe('access control: tokens', () => {
     const client = connectClient(t.wsUrl, 'vault', { params: { token } });
     await client.synced;
     client.destroy();
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    for (const bad of [
+      { room: 'vault' },
+      { room: 'x'.repeat(300), scope: 'read' },
+      { room: 'vault', scope: 'read', sub: 5 },
+    ]) {
+      const res = await fetch(`${t.httpUrl}/api/admin/tokens`, {
+        method: 'POST',
+        body: JSON.stringify(bad),
+        headers: admin,
+      });
+      expect(res.status).toBe(400);
+    }
+    for (const bad of [{ jti: 'a', sub: 'b' }, {}, { jti: 5 }]) {
+      const res = await fetch(`${t.httpUrl}/api/admin/revoke`, {
+        method: 'POST',
+        body: JSON.stringify(bad),
+        headers: admin,
+      });
+      expect(res.status).toBe(400);
+    }
     const tooLong = JSON.stringify({ room: 'vault', scope: 'read', ttl: '30d' });
     const refused = await fetch(`${t.httpUrl}/api/admin/tokens`, {
       method: 'POST',

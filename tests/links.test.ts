@@ -275,6 +275,10 @@ describe('access control: who creates rooms', () => {
     try {
       expect((await fetch(`${t.httpUrl}/api/rooms`, { method: 'POST' })).status).toBe(404);
       expect(await (await fetch(`${t.httpUrl}/api/auth`)).json()).toMatchObject({ mode: 'off' });
+      // No admin token configured: the admin API is off, and says so.
+      const admin = await fetch(`${t.httpUrl}/api/admin/revoke`, { method: 'POST', body: '{"sub":"x"}' });
+      expect(admin.status).toBe(404);
+      expect(await admin.json()).toMatchObject({ error: expect.stringMatching(/admin API is off/) });
     } finally {
       await t.cleanup();
     }

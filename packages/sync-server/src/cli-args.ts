@@ -6,6 +6,7 @@ import { AUTH_MODES, type AuthMode, DEFAULT_CONFIG, type RoomCreators } from './
 
 export const USAGE = `Usage: inkroom-server [options]
        inkroom-server token --room <room> [--scope read|write] [--ttl 1h] [--sub <id>] [--name <name>]
+                            [--auth-secret-file <file>] [--data <dir>] [--max-token-ttl <dur>]
 
 Serves Inkroom: the y-websocket sync endpoint (ws://HOST:PORT/<room>), /healthz,
 and the board app, persisting every room in LevelDB.

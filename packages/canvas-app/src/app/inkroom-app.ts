@@ -27,7 +27,13 @@ export function roomFromPath(pathname: string): string | null {
 }
 
 function storedName(): string {
-  return localStorage.getItem(NAME_KEY) || `Guest ${Math.floor(Math.random() * 900 + 100)}`;
+  let name = localStorage.getItem(NAME_KEY);
+  if (!name) {
+    // Kept, so the same person is the same guest on every page and every visit.
+    name = `Guest ${Math.floor(Math.random() * 900 + 100)}`;
+    localStorage.setItem(NAME_KEY, name);
+  }
+  return name;
 }
 
 function storedColor(): string {
@@ -51,6 +57,7 @@ export class InkroomApp extends LitElement {
     people: { state: true },
     auth: { state: true },
     grant: { state: true },
+    accessLost: { state: true },
     notice: { state: true },
   };
   static override styles = css`
@@ -154,6 +161,8 @@ export class InkroomApp extends LitElement {
   declare auth: AuthInfo | null;
   /** What this page's link grants (links mode), once exchanged. */
   declare grant: LinkGrant | null;
+  /** The server refused this page's link (revoked, expired): it is no longer what `grant` says. */
+  declare accessLost: boolean;
   declare notice: string;
   private readonly color = storedColor();
   private linkKey: string | null = null;
@@ -167,6 +176,7 @@ export class InkroomApp extends LitElement {
     this.people = [];
     this.auth = null;
     this.grant = null;
+    this.accessLost = false;
     this.notice = '';
     this.takeLinkKey();
   }
@@ -217,6 +227,7 @@ export class InkroomApp extends LitElement {
     if (key === this.linkKey && this.tokenProvider) return;
     this.linkKey = key;
     this.grant = null;
+    this.accessLost = false;
     // One function per room and key, so the board is not told of a new provider on every render.
     this.tokenProvider =
       room && key
@@ -310,9 +321,18 @@ export class InkroomApp extends LitElement {
         </div>
       </main>`;
     }
-    const grant = this.grant;
-    const role =
-      !links || !grant ? '' : grant.owner ? 'Owner' : grant.scope === 'write' ? 'Can edit' : 'View only';
+    const grant = this.accessLost ? null : this.grant;
+    const role = !links
+      ? ''
+      : this.accessLost
+        ? 'No access'
+        : !grant
+          ? ''
+          : grant.owner
+            ? 'Owner'
+            : grant.scope === 'write'
+              ? 'Can edit'
+              : 'View only';
     return html`<div class="room">
       <header>
         <a href="/" aria-label="Inkroom home">Inkroom</a>
@@ -347,6 +367,11 @@ export class InkroomApp extends LitElement {
         user-color=${this.color}
         @inkroom-presence=${(e: CustomEvent<{ people: UserInfo[] }>) => {
           this.people = e.detail.people;
+        }}
+        @inkroom-status=${(e: CustomEvent<{ status: string; reason?: string }>) => {
+          // Refused for access (revoked, expired, no token to be had); back once it syncs again.
+          if (e.detail.reason) this.accessLost = /^(4401|4403|no access)/.test(e.detail.reason);
+          else if (e.detail.status === 'synced') this.accessLost = false;
         }}
       ></inkroom-board>
       ${grant?.owner ? html`<inkroom-share .room=${this.room} .ownerToken=${() => this.grant?.token ?? null}></inkroom-share>` : nothing}

@@ -40,7 +40,7 @@ export class InkroomShare extends LitElement {
       border-radius: 14px;
       box-shadow: 0 8px 32px rgba(0, 0, 0, 0.2);
       padding: 20px;
-      width: min(560px, 92vw);
+      width: min(680px, 94vw);
       font: inherit;
     }
     h2 {
@@ -187,12 +187,14 @@ export class InkroomShare extends LitElement {
   }
 
   private renderLink(link: LinkView) {
+    // An expired link opens nothing: it can only be revoked (to tidy the list).
+    const expired = link.expiresAt !== null && link.expiresAt <= Date.now();
     const scopeText = link.owner ? 'Owner' : link.scope === 'write' ? 'Can edit' : 'Can view';
     return html`<li data-link=${link.id} data-scope=${link.scope}>
       <span class="label">${link.label || (link.owner ? 'Your owner link' : 'Untitled link')}
         <span class="muted">· ${describeExpiry(link)}</span></span>
       <span class="scope" data-scope=${link.scope}>${scopeText}</span>
-      <button type="button" class="copy" ?disabled=${!link.secret} @click=${() => this.copy(link)}>
+      <button type="button" class="copy" ?disabled=${!link.secret || expired} @click=${() => this.copy(link)}>
         ${this.copiedId === link.id ? 'Copied' : 'Copy link'}
       </button>
       ${
@@ -201,6 +203,7 @@ export class InkroomShare extends LitElement {
           : html`<button
                 type="button"
                 class="scope-change"
+                ?disabled=${expired}
                 @click=${() => this.setScope(link, link.scope === 'write' ? 'read' : 'write')}
               >
                 ${link.scope === 'write' ? 'Make view-only' : 'Allow editing'}

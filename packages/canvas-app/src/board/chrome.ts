@@ -116,8 +116,11 @@ export function statusBadge(
   savedLocally: boolean,
   refusal: string | null,
 ): TemplateResult {
+  // A close code is the server's refusal; anything else (no token to be had) is said as it is.
   const offline = refusal
-    ? `Disconnected by the server (${refusal})`
+    ? /^\d{4}/.test(refusal)
+      ? `Disconnected by the server (${refusal})`
+      : refusal.charAt(0).toUpperCase() + refusal.slice(1)
     : savedLocally
       ? 'Offline · changes kept on this device'
       : 'Offline';

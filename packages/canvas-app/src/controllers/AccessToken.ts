@@ -119,7 +119,7 @@ export class AccessToken {
       // A network failure is what `offline` already says; anything else is worth showing.
       if (error instanceof TypeError) return;
       console.error('inkroom: tokenProvider failed', error);
-      this.changed(`no token: ${(error as Error).message}`);
+      this.changed(`no access: ${(error as Error).message}`);
     }
   }
 

@@ -168,7 +168,9 @@ export class ConnectionController implements ReactiveController {
       (problem) => {
         if (this.access !== access) return;
         if (problem) {
+          // No token to be had: the server would only refuse, so nothing drawn could reach it.
           this.refusal = problem;
+          this.accessDenied = true;
           this.setStatus('offline', true);
         }
         this.host.requestUpdate();
@@ -225,7 +227,9 @@ export class ConnectionController implements ReactiveController {
   };
 
   /** Any socket closing, including a first attempt that never opened (no `disconnected` status then). */
-  private readonly onClose = () => {
+  private readonly onClose = (event: { code: number } | null) => {
+    // Permissions changed: the provider reconnects at once, with the new scope; not offline.
+    if (event?.code === CloseCode.PermissionsChanged) return this.setStatus('connecting');
     this.lost = true;
     this.setStatus('offline');
   };

@@ -123,6 +123,11 @@ export class Authority {
     return this.checkSettled(room, token);
   }
 
+  /** Whether an admin token is configured (the admin API is off without one). */
+  get hasAdminApi(): boolean {
+    return this.settings.adminToken !== null;
+  }
+
   /** Whether `bearer` is the admin token (constant time). False when the admin API is off. */
   isAdmin(bearer: string | null): boolean {
     const expected = this.settings.adminToken;
@@ -139,7 +144,12 @@ export class Authority {
   }): Promise<CreatedToken> {
     if (options.ttlSeconds > this.settings.maxTokenTtlSeconds)
       throw new AccessError(400, `ttl is longer than the server's --max-token-ttl`);
-    return createToken({ secret: this.signingRing(), ttl: options.ttlSeconds, ...options });
+    try {
+      return await createToken({ secret: this.signingRing(), ttl: options.ttlSeconds, ...options });
+    } catch (error) {
+      if (error instanceof RangeError) throw new AccessError(400, error.message);
+      throw error;
+    }
   }
 
   /** Revokes, for good, and closes the matching open sockets (4403). Returns how many closed. */
@@ -230,7 +240,8 @@ export class Authority {
   /** Exchanges a link's secret for a short-lived token to its room. */
   async exchange(roomName: string, secret: unknown): Promise<LinkGrant> {
     const room = this.room(roomName);
-    if (typeof secret !== 'string' || secret.length > 200) throw new AccessError(400, 'a link key is needed');
+    if (typeof secret !== 'string' || secret.length === 0) throw new AccessError(400, 'a link key is needed');
+    if (secret.length > 200) throw new AccessError(403, 'this is not a link key of this room');
     const id = linkIdOf(secret);
     const link = id ? await this.store.getLink(id) : null;
     if (!link || link.room !== room || !sameSecret(sha256Hex(secret), link.secretHash))
@@ -312,7 +323,10 @@ export class Authority {
     this.epoch++;
     let closed = 0;
     for (const listener of this.endListeners) closed += listener(matches, code);
-    this.logger.info({ code, sockets: closed }, 'auth.revoked');
+    this.logger.info(
+      { code, sockets: closed },
+      code === CloseCode.PermissionsChanged ? 'auth.changed' : 'auth.revoked',
+    );
     return closed;
   }
 

@@ -1,4 +1,4 @@
-import { type AccessScope, CloseCode, isAccessScope, randomId } from '@inkroom/shared';
+import { type AccessScope, CloseCode, isAccessScope, parseRoomId, randomId } from '@inkroom/shared';
 import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { parseDuration } from './durations.js';
 import { KeyRing, KeyRingError } from './keys.js';
@@ -166,7 +166,11 @@ export async function createToken(options: CreateTokenOptions): Promise<CreatedT
   if (ttl === null || !Number.isFinite(ttl) || ttl <= 0)
     throw new RangeError(`invalid ttl: ${String(options.ttl)} (expected seconds, or 30s, 15m, 1h, 7d)`);
   if (!isAccessScope(options.scope)) throw new RangeError(`invalid scope: ${String(options.scope)}`);
-  if (options.room.length === 0) throw new RangeError('a token needs a room');
+  const pattern = options.room.endsWith('/*') ? options.room.slice(0, -2) : options.room;
+  if (!parseRoomId(pattern))
+    throw new RangeError(
+      `invalid room: a room name or prefix/* (at most 256 characters, no control characters)`,
+    );
   const now = Math.floor(Date.now() / 1000);
   const jti = randomId(16);
   const claims: JWTPayload = { room: options.room, scope: options.scope };

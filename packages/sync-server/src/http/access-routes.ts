@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AccessScope, CloseCode, isAccessScope } from '@inkroom/shared';
+import { CloseCode, isAccessScope } from '@inkroom/shared';
 import { AccessError, type Authority } from '../auth/Authority.js';
 import { parseDuration } from '../auth/durations.js';
 import { bearerToken } from '../auth/secrets.js';
@@ -91,6 +91,8 @@ export function createAccessRoutes(authority: Authority, logger: Logger, roomCre
   }
 
   async function admin(req: IncomingMessage, res: ServerResponse, route: string, method: string) {
+    if (!authority.hasAdminApi)
+      throw new AccessError(404, 'the admin API is off: set INKROOM_ADMIN_TOKEN or --admin-token-file');
     if (!authority.isAdmin(bearerToken(req.headers.authorization))) {
       logger.warn({ route }, 'admin.denied');
       throw new AccessError(401, 'the admin API needs Authorization: Bearer <admin token>');
@@ -99,35 +101,38 @@ export function createAccessRoutes(authority: Authority, logger: Logger, roomCre
     if (method !== 'POST') return void methodNotAllowed(res);
     const body = await readJson(req);
     if (route === 'tokens') {
-      const scope = body.scope ?? 'write';
-      if (!isAccessScope(scope)) throw new AccessError(400, 'scope must be "read" or "write"');
-      if (typeof body.room !== 'string' || body.room.length === 0)
-        throw new AccessError(400, 'room is required');
+      if (!isAccessScope(body.scope)) throw new AccessError(400, 'scope is required: "read" or "write"');
+      if (typeof body.room !== 'string') throw new AccessError(400, 'room is required');
       const ttlSeconds = typeof body.ttl === 'number' ? body.ttl : parseDuration(String(body.ttl ?? '1h'));
-      if (ttlSeconds === null || ttlSeconds <= 0)
+      if (ttlSeconds === null || !(ttlSeconds > 0))
         throw new AccessError(400, 'ttl must be seconds or like 15m, 1h');
+      for (const field of ['sub', 'name'] as const) {
+        if (body[field] !== undefined && typeof body[field] !== 'string')
+          throw new AccessError(400, `${field} must be a string`);
+      }
       const created = await authority.mintToken({
         room: body.room,
-        scope: scope as AccessScope,
+        scope: body.scope,
         ttlSeconds,
         ...(typeof body.sub === 'string' ? { sub: body.sub } : {}),
         ...(typeof body.name === 'string' ? { name: body.name } : {}),
       });
       return void sendJson(res, 201, created);
     }
-    if (route === 'revoke') {
-      const target =
-        typeof body.jti === 'string'
-          ? { jti: body.jti }
-          : typeof body.link === 'string'
-            ? { link: body.link }
-            : typeof body.sub === 'string'
-              ? { sub: body.sub }
-              : null;
-      if (!target) throw new AccessError(400, 'give one of "jti", "link" or "sub"');
-      return void sendJson(res, 200, { revoked: target, closed: await authority.revoke(target) });
-    }
+    if (route === 'revoke') return void sendJson(res, 200, await revoke(body));
     sendJson(res, 404, { error: 'no such admin route' });
+  }
+
+  /** `{ jti }`, `{ link }` or `{ sub }`: exactly one, a string. */
+  async function revoke(body: Record<string, unknown>) {
+    const given = (['jti', 'link', 'sub'] as const).filter((key) => body[key] !== undefined);
+    if (given.length !== 1) throw new AccessError(400, 'give exactly one of "jti", "link" or "sub"');
+    const key = given[0]!;
+    const value = body[key];
+    if (typeof value !== 'string' || value.length === 0)
+      throw new AccessError(400, `${key} must be a string`);
+    const target = key === 'jti' ? { jti: value } : key === 'link' ? { link: value } : { sub: value };
+    return { revoked: target, closed: await authority.revoke(target) };
   }
 
   /** Runs the API for a request; false when the path is not the API's. */
