@@ -2,50 +2,77 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type AccessScope, isAccessScope } from '@inkroom/shared';
 import { formatDuration, parseDuration } from './auth/durations.js';
-import { AUTH_MODES, type AuthMode, DEFAULT_CONFIG, type RoomCreators } from './config.js';
+import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
+import {
+  ConfigError,
+  formatDefault,
+  parseSetting,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+  secretFileKey,
+} from './settings.js';
 
-export const USAGE = `Usage: inkroom-server [options]
+const PLACEHOLDERS: Partial<Record<string, string>> = {
+  text: '<text>',
+  port: '<port>',
+  count: '<n>',
+  bytes: '<size>',
+  seconds: '<duration>',
+  millis: '<duration>',
+  secret: '<file>',
+};
+
+function optionLine(setting: Setting): string {
+  const kind = setting.kind;
+  const value =
+    kind.type === 'switch'
+      ? ''
+      : kind.type === 'choice'
+        ? ` ${kind.values.length <= 3 ? kind.values.join('|') : '<level>'}`
+        : ` ${setting.key === 'dataDir' ? '<dir>' : setting.key === 'host' ? '<host>' : PLACEHOLDERS[kind.type]}`;
+  const left = `  --${setting.flag}${value}`;
+  const choices = kind.type === 'choice' && kind.values.length > 3 ? ` (${kind.values.join(', ')})` : '';
+  return `${left.padEnd(40)} ${setting.help}${choices}\n${' '.repeat(41)}(env ${setting.env}, default ${formatDefault(setting)})`;
+}
+
+function usage(): string {
+  const groups = [...new Set(SETTINGS.map((setting) => setting.group))];
+  const sections = groups.map(
+    (group) =>
+      `${group}:\n${SETTINGS.filter((setting) => setting.group === group)
+        .map(optionLine)
+        .join('\n')}`,
+  );
+  return `Usage: inkroom-server [options]
        inkroom-server token --room <room> [--scope read|write] [--ttl 1h] [--sub <id>] [--name <name>]
-                            [--auth-secret-file <file>] [--data <dir>] [--max-token-ttl <dur>]
+                            [--auth-secret-file <file>] [--data <dir>] [--max-token-ttl <dur>] [--config <file>]
 
 Serves Inkroom: the y-websocket sync endpoint (ws://HOST:PORT/<room>), /healthz,
 and the board app, persisting every room in LevelDB.
 
-Options:
-  --host <host>              interface to listen on     (env HOST, default ${DEFAULT_CONFIG.host})
-  --port <port>              TCP port, 0 picks a free one (env PORT, default ${DEFAULT_CONFIG.port})
-  --data <dir>               LevelDB data folder        (env DATA_DIR, default ${DEFAULT_CONFIG.dataDir})
-  --auth off|links|tokens    access control             (env INKROOM_AUTH, default ${DEFAULT_CONFIG.auth})
-                               links: share links made in the app; tokens: tokens your app signs
-  --auth-secret-file <file>  token signing key(s)       (env INKROOM_AUTH_SECRET holds the key itself)
-  --admin-token-file <file>  admin API bearer token     (env INKROOM_ADMIN_TOKEN holds the token itself)
-  --max-token-ttl <dur>      longest token lifetime     (env INKROOM_MAX_TOKEN_TTL, default ${formatDuration(DEFAULT_CONFIG.maxTokenTtlSeconds)})
-  --clock-skew <dur>         issuer clock tolerance     (env INKROOM_CLOCK_SKEW, default ${formatDuration(DEFAULT_CONFIG.clockSkewSeconds)})
-  --create-rooms anyone|admin  who creates rooms (links) (env INKROOM_CREATE_ROOMS, default ${DEFAULT_CONFIG.createRooms})
-  -h, --help                 show this help
+  --config <file>                          a JSON file of settings, by the names below in camelCase
+                                           (secrets by file: authSecretFile, adminTokenFile)
+  --print-config                           print the effective settings (secrets redacted) and exit
+  -h, --help                               show this help
 
-Durations: 30s, 15m, 1h, 7d. \`token\` signs an access token with the same key (the same
---auth-secret-file, INKROOM_AUTH_SECRET, or the key --auth links keeps in --data) and prints it.
+${sections.join('\n\n')}
 
-Environment: LOG_LEVEL (trace, debug, info, warn, error, silent; default info).
+Precedence, lowest first: defaults, the --config file, the environment, the command line.
+Sizes: 65536, 64KiB, 16MiB. Durations: 500ms, 30s, 15m, 1h, 7d. \`token\` signs an access token
+with the same key (--auth-secret-file, INKROOM_AUTH_SECRET, or the key --auth links keeps in
+--data) and prints it alone.
 `;
-
-export interface CliSettings {
-  host: string;
-  port: number;
-  dataDir: string;
-  auth: AuthMode;
-  /** Where the signing key comes from, resolved by {@link readSecrets}. */
-  authSecretFile: string | null;
-  adminTokenFile: string | null;
-  maxTokenTtlSeconds: number;
-  clockSkewSeconds: number;
-  createRooms: RoomCreators;
 }
+
+export const USAGE = usage();
+
+/** Settings of the server from every source, secrets read; the static folder is left to the server. */
+export type ResolvedConfig = Omit<ServerConfig, 'staticDir'>;
 
 export interface TokenSettings {
   dataDir: string;
-  authSecretFile: string | null;
+  authSecret: string | null;
   maxTokenTtlSeconds: number;
   room: string;
   scope: AccessScope;
@@ -55,171 +82,210 @@ export interface TokenSettings {
 }
 
 export type CliResult =
-  | { kind: 'run'; settings: CliSettings }
+  | { kind: 'run'; config: ResolvedConfig; printConfig: boolean }
   | { kind: 'token'; settings: TokenSettings }
-  | { kind: 'help' }
-  | { kind: 'error'; message: string };
+  | { kind: 'help' };
 
-class CliError extends Error {}
+/** A secret value, or where to read it. */
+type Raw = { value: unknown; source: string; file?: boolean };
 
-function parsePort(value: string): number | null {
-  if (!/^\d{1,5}$/.test(value)) return null;
-  const port = Number(value);
-  return port <= 65535 ? port : null;
-}
+const flagOptions = (settings: readonly Setting[]) =>
+  Object.fromEntries(
+    settings.map((setting) => [
+      setting.flag,
+      { type: setting.kind.type === 'switch' ? 'boolean' : 'string' },
+    ]),
+  ) as Record<string, { type: 'boolean' | 'string' }>;
 
-function duration(name: string, text: string | undefined, fallback: number, allowZero = false): number {
-  if (text === undefined) return fallback;
-  if (allowZero && text.trim() === '0') return 0;
-  const seconds = parseDuration(text);
-  if (seconds === null)
-    throw new CliError(`invalid ${name}: ${text} (expected a duration like 30s, 15m, 1h, 7d)`);
-  return seconds;
-}
-
-function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text))
-    throw new CliError(`invalid ${name}: ${text} (expected ${allowed.join(', ')})`);
-  return text as T;
-}
-
-const SHARED_OPTIONS = {
-  data: { type: 'string' },
-  'auth-secret-file': { type: 'string' },
-  'max-token-ttl': { type: 'string' },
-} as const;
-
-/** Reads flags, falling back to the environment, then to the defaults. Flags win. */
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
   try {
-    if (argv[0] === 'token') return parseToken(argv.slice(1), env);
-    return parseRun(argv, env);
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    return { kind: 'error', message: (error as Error).message };
+    throw new ConfigError(
+      `cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`--config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`--config ${path} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
 }
 
-function parseRun(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      ...SHARED_OPTIONS,
-      host: { type: 'string' },
-      port: { type: 'string' },
-      auth: { type: 'string' },
-      'admin-token-file': { type: 'string' },
-      'clock-skew': { type: 'string' },
-      'create-rooms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) return { kind: 'help' };
-  const host = values.host ?? env.HOST ?? DEFAULT_CONFIG.host;
-  const portText = values.port ?? env.PORT ?? String(DEFAULT_CONFIG.port);
-  const dataDir = values.data ?? env.DATA_DIR ?? DEFAULT_CONFIG.dataDir;
-  const port = parsePort(portText);
-  if (port === null) throw new CliError(`invalid port: ${portText} (expected 0-65535)`);
-  if (host.length === 0) throw new CliError('invalid host: empty');
-  if (dataDir.length === 0) throw new CliError('invalid data folder: empty');
-  const settings: CliSettings = {
-    host,
-    port,
-    dataDir,
-    auth: oneOf('--auth', values.auth ?? env.INKROOM_AUTH ?? DEFAULT_CONFIG.auth, AUTH_MODES),
-    authSecretFile: values['auth-secret-file'] ?? null,
-    adminTokenFile: values['admin-token-file'] ?? null,
-    maxTokenTtlSeconds: duration(
-      '--max-token-ttl',
-      values['max-token-ttl'] ?? env.INKROOM_MAX_TOKEN_TTL,
-      DEFAULT_CONFIG.maxTokenTtlSeconds,
-    ),
-    clockSkewSeconds: duration(
-      '--clock-skew',
-      values['clock-skew'] ?? env.INKROOM_CLOCK_SKEW,
-      DEFAULT_CONFIG.clockSkewSeconds,
-      true,
-    ),
-    createRooms: oneOf(
-      '--create-rooms',
-      values['create-rooms'] ?? env.INKROOM_CREATE_ROOMS ?? DEFAULT_CONFIG.createRooms,
-      ['anyone', 'admin'] as const,
-    ),
-  };
-  return { kind: 'run', settings };
+async function readSecretFile(source: string, path: string): Promise<string> {
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${source} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  if (text.length === 0) throw new ConfigError(`${source} ${path} is empty`);
+  return text;
 }
 
-function parseToken(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      ...SHARED_OPTIONS,
-      room: { type: 'string' },
-      scope: { type: 'string' },
-      ttl: { type: 'string' },
-      sub: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+/**
+ * Layers the sources for `settings`: defaults, then the config file, the environment and the
+ * flags. Values are checked as they are read; an error names the setting and its source.
+ */
+async function resolve(
+  settings: readonly Setting[],
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  file: Record<string, unknown> | null,
+  filePath: string | null,
+): Promise<Partial<ResolvedConfig>> {
+  if (file) {
+    const names = new Set<string>(SETTINGS.map((s) => (s.kind.type === 'secret' ? secretFileKey(s) : s.key)));
+    for (const key of Object.keys(file)) {
+      if (names.has(key)) continue;
+      throw new ConfigError(
+        SETTINGS.some((s) => s.key === key)
+          ? `--config ${filePath}: put the secret ${key} in a file and name it as ${key}File`
+          : `--config ${filePath}: unknown setting "${key}"`,
+      );
+    }
+  }
+  const config: Partial<Record<SettingKey, unknown>> = {};
+  for (const setting of settings) {
+    const secret = setting.kind.type === 'secret';
+    const fileKey = secret ? secretFileKey(setting) : setting.key;
+    const candidates: (Raw | null)[] = [
+      file && file[fileKey] !== undefined
+        ? { value: file[fileKey], source: `${fileKey} in ${filePath}`, file: secret }
+        : null,
+      env[setting.env] !== undefined && env[setting.env] !== ''
+        ? { value: env[setting.env], source: setting.env }
+        : null,
+      flags[setting.flag] !== undefined
+        ? { value: flags[setting.flag], source: `--${setting.flag}`, file: secret }
+        : null,
+    ];
+    const chosen = candidates.filter((raw): raw is Raw => raw !== null).at(-1);
+    if (!chosen) continue;
+    if (secret) {
+      if (typeof chosen.value !== 'string' || chosen.value.length === 0)
+        throw new ConfigError(`invalid ${setting.key} (${chosen.source}): expected a file name`);
+      config[setting.key] = chosen.file
+        ? await readSecretFile(chosen.source, chosen.value)
+        : chosen.value.trim();
+    } else {
+      config[setting.key] = parseSetting(setting, chosen.value, chosen.source);
+    }
+  }
+  return config as Partial<ResolvedConfig>;
+}
+
+function checkAdminToken(config: Partial<ResolvedConfig>): void {
+  if (config.adminToken && config.adminToken.length < 16)
+    throw new ConfigError('the admin token is too short: at least 16 characters');
+}
+
+/**
+ * Reads the command line, the environment and the config file into what to do. Throws a
+ * ConfigError naming the setting at fault.
+ */
+export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  if (argv[0] === 'token') return parseToken(argv.slice(1), env);
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        ...flagOptions(SETTINGS),
+        config: { type: 'string' },
+        'print-config': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message, true);
+  }
   if (values.help) return { kind: 'help' };
-  if (!values.room) throw new CliError('token: --room is required');
+  const filePath = typeof values.config === 'string' ? values.config : null;
+  const file = filePath ? await readConfigFile(filePath) : null;
+  const resolved = await resolve(SETTINGS, values, env, file, filePath);
+  checkAdminToken(resolved);
+  const { staticDir: _, ...defaults } = DEFAULT_CONFIG;
+  return { kind: 'run', config: { ...defaults, ...resolved }, printConfig: values['print-config'] === true };
+}
+
+const TOKEN_SETTINGS = SETTINGS.filter((setting) =>
+  (['dataDir', 'authSecret', 'maxTokenTtlSeconds'] as SettingKey[]).includes(setting.key),
+);
+
+async function parseToken(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        ...flagOptions(TOKEN_SETTINGS),
+        config: { type: 'string' },
+        room: { type: 'string' },
+        scope: { type: 'string' },
+        ttl: { type: 'string' },
+        sub: { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError(`token: ${(error as Error).message}`, true);
+  }
+  if (values.help) return { kind: 'help' };
+  if (typeof values.room !== 'string') throw new ConfigError('token: --room is required', true);
   const scope = values.scope ?? 'write';
-  if (!isAccessScope(scope)) throw new CliError(`invalid --scope: ${scope} (expected read, write)`);
-  const maxTokenTtlSeconds = duration(
-    '--max-token-ttl',
-    values['max-token-ttl'] ?? env.INKROOM_MAX_TOKEN_TTL,
-    DEFAULT_CONFIG.maxTokenTtlSeconds,
-  );
-  const ttlSeconds = duration('--ttl', values.ttl, 3600);
+  if (!isAccessScope(scope))
+    throw new ConfigError(`invalid --scope: ${String(scope)} (expected read, write)`);
+  const filePath = typeof values.config === 'string' ? values.config : null;
+  const file = filePath ? await readConfigFile(filePath) : null;
+  // The token command shares a config file with the server; it reads only what it needs.
+  const relevant = file
+    ? Object.fromEntries(
+        Object.entries(file).filter(([key]) =>
+          ['dataDir', 'authSecretFile', 'maxTokenTtlSeconds'].includes(key),
+        ),
+      )
+    : null;
+  const resolved = await resolve(TOKEN_SETTINGS, values, env, relevant, filePath);
+  const maxTokenTtlSeconds = resolved.maxTokenTtlSeconds ?? DEFAULT_CONFIG.maxTokenTtlSeconds;
+  const ttlSeconds = values.ttl === undefined ? 3600 : parseDuration(String(values.ttl));
+  if (ttlSeconds === null) throw new ConfigError(`invalid --ttl: ${values.ttl} (expected 30s, 15m, 1h, 7d)`);
   if (ttlSeconds > maxTokenTtlSeconds)
-    throw new CliError(
+    throw new ConfigError(
       `invalid --ttl: ${values.ttl} is longer than --max-token-ttl ${formatDuration(maxTokenTtlSeconds)}`,
     );
   return {
     kind: 'token',
     settings: {
-      dataDir: values.data ?? env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
-      authSecretFile: values['auth-secret-file'] ?? null,
+      dataDir: resolved.dataDir ?? DEFAULT_CONFIG.dataDir,
+      authSecret: resolved.authSecret ?? null,
       maxTokenTtlSeconds,
       room: values.room,
       scope,
       ttlSeconds,
-      ...(values.sub !== undefined ? { sub: values.sub } : {}),
-      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(typeof values.sub === 'string' ? { sub: values.sub } : {}),
+      ...(typeof values.name === 'string' ? { name: values.name } : {}),
     },
   };
 }
 
-async function readSecretFile(flag: string, path: string): Promise<string> {
-  let text: string;
-  try {
-    text = (await readFile(path, 'utf8')).trim();
-  } catch (error) {
-    throw new CliError(`cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+/** The effective settings as JSON, secrets redacted (`--print-config`). */
+export function printableConfig(config: ResolvedConfig): string {
+  const shown: Record<string, unknown> = { ...config };
+  for (const setting of SETTINGS) {
+    if (setting.kind.type === 'secret') shown[setting.key] = config[setting.key] ? '[redacted]' : null;
   }
-  if (text.length === 0) throw new CliError(`${flag} ${path} is empty`);
-  return text;
-}
-
-/**
- * The secrets themselves, from their files (flags) or the environment. Files win. Errors name
- * the flag or variable, never the secret.
- */
-export async function readSecrets(
-  settings: { authSecretFile: string | null; adminTokenFile?: string | null },
-  env: NodeJS.ProcessEnv,
-): Promise<{ authSecret: string | null; adminToken: string | null }> {
-  const authSecret = settings.authSecretFile
-    ? await readSecretFile('--auth-secret-file', settings.authSecretFile)
-    : env.INKROOM_AUTH_SECRET?.trim() || null;
-  const adminToken = settings.adminTokenFile
-    ? await readSecretFile('--admin-token-file', settings.adminTokenFile)
-    : env.INKROOM_ADMIN_TOKEN?.trim() || null;
-  if (adminToken !== null && adminToken.length < 16)
-    throw new CliError('the admin token is too short: at least 16 characters');
-  return { authSecret, adminToken };
+  return `${JSON.stringify(shown, null, 2)}\n`;
 }

@@ -6,22 +6,23 @@
 // and the installed `inkroom-server` bin do, runs with it.
 import { dataDirSecret } from './auth/secrets.js';
 import { createToken } from './auth/tokens.js';
-import { type CliSettings, parseCli, readSecrets, type TokenSettings, USAGE } from './cli-args.js';
+import { parseCli, printableConfig, type ResolvedConfig, type TokenSettings, USAGE } from './cli-args.js';
 import { createLogger } from './logger.js';
 import { startInkroomServer } from './server.js';
+import { ConfigError } from './settings.js';
 
-function fail(message: string, code = 2, usage = false): never {
+function fail(message: string, code: number, usage = false): never {
   process.stderr.write(`inkroom-server: ${message}\n${usage ? `\n${USAGE}` : ''}`);
   process.exit(code);
 }
 
 /** `inkroom-server token ...`: prints a signed token, alone, on stdout. */
 async function printToken(settings: TokenSettings): Promise<void> {
-  const { authSecret } = await readSecrets(settings, process.env);
-  const secret = authSecret ?? (await dataDirSecret(settings.dataDir, false));
+  const secret = settings.authSecret ?? (await dataDirSecret(settings.dataDir, false));
   if (!secret)
     fail(
       'token: no signing key: give --auth-secret-file, set INKROOM_AUTH_SECRET, or --data of a links server',
+      2,
     );
   const { token } = await createToken({
     secret,
@@ -34,11 +35,9 @@ async function printToken(settings: TokenSettings): Promise<void> {
   process.stdout.write(`${token}\n`);
 }
 
-async function serve(settings: CliSettings): Promise<void> {
-  const { authSecretFile: _, adminTokenFile: __, ...config } = settings;
-  const secrets = await readSecrets(settings, process.env);
-  const logger = createLogger();
-  const server = await startInkroomServer({ ...config, ...secrets, logger });
+async function serve(config: ResolvedConfig): Promise<void> {
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
+  const server = await startInkroomServer({ ...config, logger });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -46,7 +45,7 @@ async function serve(settings: CliSettings): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'server.stopping');
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -58,18 +57,32 @@ async function serve(settings: CliSettings): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   // Only now say we are ready: a supervisor may signal us as soon as it reads this line.
-  process.stdout.write(`Inkroom listening on ${server.url} (data in ${settings.dataDir})\n`);
+  process.stdout.write(`Inkroom listening on ${server.url} (data in ${config.dataDir})\n`);
 }
 
-const parsed = parseCli(process.argv.slice(2), process.env);
+let parsed: Awaited<ReturnType<typeof parseCli>>;
+try {
+  parsed = await parseCli(process.argv.slice(2), process.env);
+} catch (error) {
+  if (error instanceof ConfigError)
+    fail(
+      error.showUsage ? error.message : `${error.message}\n(inkroom-server --help lists every setting)`,
+      2,
+      error.showUsage,
+    );
+  throw error;
+}
 if (parsed.kind === 'help') {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-if (parsed.kind === 'error') fail(parsed.message, 2, true);
+if (parsed.kind === 'run' && parsed.printConfig) {
+  process.stdout.write(printableConfig(parsed.config));
+  process.exit(0);
+}
 try {
   if (parsed.kind === 'token') await printToken(parsed.settings);
-  else await serve(parsed.settings);
+  else await serve(parsed.config);
 } catch (error) {
   fail(`${parsed.kind === 'token' ? 'token' : 'cannot start'}: ${(error as Error).message}`, 1);
 }

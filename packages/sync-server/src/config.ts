@@ -67,7 +67,30 @@ export interface ServerConfig {
    * far more than a person makes, few enough that a script cannot fill the disk quickly.
    */
   roomCreationsPerMinute: number;
+  /**
+   * fsync every LevelDB write. Off by default: a write is then in the OS page cache when it
+   * resolves, which survives the server process being killed but not the machine losing power.
+   */
+  syncWrites: boolean;
+  /** How long sockets get to finish their close handshake on shutdown before they are cut. Default 1 s. */
+  closeGraceMs: number;
+  /** Boards with more elements than this get 413 instead of a preview. Default 20,000. */
+  previewMaxElements: number;
+  /** Previews whose SVG would be larger than this get 413. Default 32 MiB. */
+  previewMaxBytes: number;
+  /** Previews kept for repeat requests, by total size. Default 64 MiB. */
+  previewCacheBytes: number;
+  /** Previews drawn at once; more requests get 503 and Retry-After. Default 2. */
+  previewConcurrency: number;
+  /** Log level: trace, debug, info, warn, error, silent. Default info. */
+  logLevel: LogLevel;
+  /** `json` lines, or `pretty` for people; default: pretty when stdout is a terminal. */
+  logFormat: LogFormat | null;
 }
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+export type LogFormat = 'json' | 'pretty';
 
 const MiB = 1024 * 1024;
 
@@ -94,7 +117,21 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxTokenBytes: 4096,
   createRooms: 'anyone',
   roomCreationsPerMinute: 30,
+  syncWrites: false,
+  closeGraceMs: 1000,
+  previewMaxElements: 20_000,
+  previewMaxBytes: 32 * MiB,
+  previewCacheBytes: 64 * MiB,
+  previewConcurrency: 2,
+  logLevel: 'info',
+  logFormat: null,
 };
+
+/** What previews may cost. */
+export type PreviewLimits = Pick<
+  ServerConfig,
+  'previewMaxElements' | 'previewMaxBytes' | 'previewCacheBytes' | 'previewConcurrency'
+>;
 
 /** The settings of access control. */
 export type AuthSettings = Pick<

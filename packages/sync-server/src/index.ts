@@ -9,7 +9,7 @@ export {
   type VerifiedToken,
   verifyToken,
 } from './auth/tokens.js';
-export { parseCli, readSecrets, USAGE } from './cli-args.js';
+export { type CliResult, parseCli, printableConfig, type ResolvedConfig, USAGE } from './cli-args.js';
 export {
   AUTH_MODES,
   type AuthMode,
@@ -31,6 +31,7 @@ export {
   roomNameFromUrl,
   startInkroomServer,
 } from './server.js';
+export { ConfigError, parseBytes, SETTINGS, type Setting } from './settings.js';
 export type { AuthStore, LinkRecord, Revocation } from './storage/AuthStore.js';
 export { LevelAuthStore } from './storage/LevelAuthStore.js';
 export { LevelRoomStore, type LevelRoomStoreOptions } from './storage/LevelRoomStore.js';

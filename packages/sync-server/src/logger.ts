@@ -1,4 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from './config.js';
 
 export type { Logger };
 
@@ -8,11 +10,22 @@ export type { Logger };
  */
 const SECRET_FIELDS = ['token', 'secret', 'key', 'authorization', 'adminToken', 'authSecret'];
 
-/** The server's one structured logger: JSON lines, to stdout unless a destination is given. */
+/**
+ * The server's one structured logger: JSON lines (to stdout unless a destination is given), or
+ * `pretty` lines for people, by default when stdout is a terminal. Each line's `msg` is a stable
+ * event name (`room.load`, `conn.close`, `auth.denied`...), with `room`, `conn`, `code`, `ms`,
+ * `bytes` as they apply.
+ */
 export function createLogger(
-  level = process.env.LOG_LEVEL ?? 'info',
+  level: LogLevel | string = process.env.LOG_LEVEL ?? 'info',
   destination?: DestinationStream,
+  format: LogFormat | null = null,
 ): Logger {
+  const pretty_ =
+    (format ?? (destination === undefined && process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  const stream = pretty_
+    ? pretty({ colorize: process.stdout.isTTY === true, sync: true, destination: 1 })
+    : destination;
   return pino(
     {
       level,
@@ -22,6 +35,6 @@ export function createLogger(
         censor: '[secret]',
       },
     },
-    destination,
+    stream,
   );
 }

@@ -83,9 +83,6 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** How long sockets get to finish their close handshake on shutdown before they are cut. */
-const CLOSE_GRACE_MS = 1000;
-
 /**
  * Starts Inkroom's server: the y-websocket endpoint on every path, `/healthz`, and the board app,
  * all on one port.
@@ -104,7 +101,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     ) as Partial<ServerConfig>),
   };
   const logger = givenLogger ?? createLogger();
-  const store = givenStore ?? (await LevelRoomStore.open(config.dataDir));
+  const store = givenStore ?? (await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites }));
   let authority: Authority;
   try {
     // Share links need a signing key: without one given, links mode keeps its own in the data folder.
@@ -136,6 +133,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       readRoom: (name) => core.readRoom(name),
       authority,
       roomCreationsPerMinute: config.roomCreationsPerMinute,
+      previewLimits: config,
       logger,
     }),
   );
@@ -186,7 +184,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
     await core.close();
-    const deadline = Date.now() + CLOSE_GRACE_MS;
+    const deadline = Date.now() + config.closeGraceMs;
     while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const ws of wss.clients) ws.terminate();
     wss.close();

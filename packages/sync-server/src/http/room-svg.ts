@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createBoardDoc, isColor, listElements, RENDERER_VERSION, svgChunks } from '@inkroom/shared';
 import * as Y from 'yjs';
+import type { PreviewLimits } from '../config.js';
 
 export interface PreviewError {
   status: number;
@@ -19,16 +20,8 @@ export interface Preview {
   render(): Promise<string>;
 }
 
-/** Boards with more elements than this are not drawn. */
-export const MAX_PREVIEW_ELEMENTS = 20_000;
-/** Nor those whose SVG would be larger than this (a freehand stroke is a few KB of path data). */
-export const MAX_PREVIEW_BYTES = 32 * 2 ** 20;
 /** Longest the server draws before letting other work (sync, other requests) run. */
 const SLICE_MS = 8;
-/** Drawings kept for repeat requests, by total size; a drawing over a quarter of it is not kept. */
-const CACHE_BYTES = 64 * 2 ** 20;
-/** Drawings made at once; more requests get 503 and a Retry-After. */
-const MAX_CONCURRENT_DRAWINGS = 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -44,7 +37,10 @@ export class RoomPreviews {
   private cachedBytes = 0;
   private readonly drawing = new Map<string, Promise<string>>();
 
-  constructor(private readonly readRoom: (roomName: string) => Promise<Uint8Array | null>) {}
+  constructor(
+    private readonly readRoom: (roomName: string) => Promise<Uint8Array | null>,
+    private readonly limits: PreviewLimits,
+  ) {}
 
   async prepare(roomName: string, query: URLSearchParams): Promise<Preview | PreviewError> {
     const background = query.get('background') ?? '#ffffff';
@@ -70,8 +66,9 @@ export class RoomPreviews {
     // The same drawing asked for twice at once is drawn once.
     let drawing = this.drawing.get(etag);
     if (!drawing) {
-      if (this.drawing.size >= MAX_CONCURRENT_DRAWINGS) throw new PreviewBusyError('previews are busy');
-      drawing = draw(update, background, padding);
+      if (this.drawing.size >= this.limits.previewConcurrency)
+        throw new PreviewBusyError('previews are busy');
+      drawing = draw(update, background, padding, this.limits);
       this.drawing.set(etag, drawing);
       drawing
         .then(
@@ -86,11 +83,11 @@ export class RoomPreviews {
   }
 
   private keep(etag: string, entry: { svg: string } | { tooLarge: string }, bytes: number): void {
-    if (bytes > CACHE_BYTES / 4) return;
+    if (bytes > this.limits.previewCacheBytes / 4) return;
     this.cache.set(etag, entry);
     this.cachedBytes += bytes;
     for (const [key, old] of this.cache) {
-      if (this.cachedBytes <= CACHE_BYTES) break;
+      if (this.cachedBytes <= this.limits.previewCacheBytes) break;
       this.cache.delete(key);
       if ('svg' in old) this.cachedBytes -= old.svg.length * 2;
     }
@@ -102,14 +99,19 @@ export class PreviewTooLargeError extends Error {
   override readonly name = 'PreviewTooLargeError';
 }
 
-async function draw(update: Uint8Array, background: string | null, padding: number): Promise<string> {
+async function draw(
+  update: Uint8Array,
+  background: string | null,
+  padding: number,
+  { previewMaxElements, previewMaxBytes }: PreviewLimits,
+): Promise<string> {
   const doc = createBoardDoc();
   try {
     Y.applyUpdate(doc, update);
     const elements = listElements(doc);
-    if (elements.length > MAX_PREVIEW_ELEMENTS)
+    if (elements.length > previewMaxElements)
       throw new PreviewTooLargeError(
-        `the board has ${elements.length} elements; previews stop at ${MAX_PREVIEW_ELEMENTS}`,
+        `the board has ${elements.length} elements; previews stop at ${previewMaxElements}`,
       );
     const parts: string[] = [];
     let bytes = 0;
@@ -117,8 +119,8 @@ async function draw(update: Uint8Array, background: string | null, padding: numb
     for (const part of svgChunks(elements, { background, padding })) {
       parts.push(part);
       bytes += part.length;
-      if (bytes > MAX_PREVIEW_BYTES)
-        throw new PreviewTooLargeError(`the board's SVG would be over ${MAX_PREVIEW_BYTES / 2 ** 20} MiB`);
+      if (bytes > previewMaxBytes)
+        throw new PreviewTooLargeError(`the board's SVG would be over ${previewMaxBytes} bytes`);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = performance.now();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { Authority } from '../auth/Authority.js';
+import type { PreviewLimits } from '../config.js';
 import { isRefusal } from '../core/Session.js';
 import type { SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +21,7 @@ export interface RouteOptions {
   authority: Authority;
   /** Rooms one client address may create a minute. */
   roomCreationsPerMinute: number;
+  previewLimits: PreviewLimits;
   logger: Logger;
 }
 
@@ -118,7 +120,7 @@ export function createRequestHandler(
           setHeaders: staticHeaders,
         })
       : null;
-  const previews = new RoomPreviews(options.readRoom);
+  const previews = new RoomPreviews(options.readRoom, options.previewLimits);
   const accessApi = createAccessRoutes(options.authority, options.logger, options.roomCreationsPerMinute);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

@@ -1,0 +1,413 @@
+import { formatDuration, parseDuration } from './auth/durations.js';
+import { AUTH_MODES, DEFAULT_CONFIG, LOG_LEVELS, type ServerConfig } from './config.js';
+
+/*
+ * Every setting of `inkroom-server` in one table: its config-file key, flag, environment
+ * variable, kind and help. The CLI's parser, its --help and --print-config are made from it, so
+ * a setting added to ServerConfig and here is everywhere at once.
+ *
+ * Precedence, lowest first: built-in defaults, the config file (--config), the environment,
+ * the command line.
+ */
+
+export type SettingKey = Exclude<keyof ServerConfig, 'staticDir'>;
+
+type Kind =
+  | { type: 'text' }
+  | { type: 'port' }
+  | { type: 'count'; min: number }
+  | { type: 'bytes' }
+  | { type: 'seconds'; allowZero?: boolean }
+  | { type: 'millis' }
+  | { type: 'choice'; values: readonly string[]; optional?: boolean }
+  | { type: 'switch' }
+  /** A secret: the flag and the file's `<key>File` name a file holding it; the variable holds it. */
+  | { type: 'secret' };
+
+export interface Setting {
+  key: SettingKey;
+  flag: string;
+  env: string;
+  kind: Kind;
+  help: string;
+  group: string;
+}
+
+const env = (name: string) => `INKROOM_${name}`;
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'HOST',
+    kind: { type: 'text' },
+    help: 'interface to listen on',
+    group: 'Server',
+  },
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'PORT',
+    kind: { type: 'port' },
+    help: 'TCP port, 0 picks a free one',
+    group: 'Server',
+  },
+  {
+    key: 'dataDir',
+    flag: 'data',
+    env: 'DATA_DIR',
+    kind: { type: 'text' },
+    help: 'LevelDB data folder',
+    group: 'Server',
+  },
+  {
+    key: 'syncWrites',
+    flag: 'sync-writes',
+    env: env('SYNC_WRITES'),
+    kind: { type: 'switch' },
+    help: 'fsync every write (survives power loss, costs latency)',
+    group: 'Server',
+  },
+  {
+    key: 'closeGraceMs',
+    flag: 'close-grace',
+    env: env('CLOSE_GRACE'),
+    kind: { type: 'millis' },
+    help: 'time sockets get to close on shutdown',
+    group: 'Server',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    kind: { type: 'choice', values: LOG_LEVELS },
+    help: 'log level',
+    group: 'Logs',
+  },
+  {
+    key: 'logFormat',
+    flag: 'log-format',
+    env: env('LOG_FORMAT'),
+    kind: { type: 'choice', values: ['json', 'pretty'], optional: true },
+    help: 'json lines, or pretty (default: pretty on a terminal)',
+    group: 'Logs',
+  },
+  {
+    key: 'auth',
+    flag: 'auth',
+    env: env('AUTH'),
+    kind: { type: 'choice', values: AUTH_MODES },
+    help: 'access control: off, links (share links), tokens (your app signs)',
+    group: 'Access',
+  },
+  {
+    key: 'authSecret',
+    flag: 'auth-secret-file',
+    env: env('AUTH_SECRET'),
+    kind: { type: 'secret' },
+    help: 'token signing key(s); the variable holds the key itself',
+    group: 'Access',
+  },
+  {
+    key: 'adminToken',
+    flag: 'admin-token-file',
+    env: env('ADMIN_TOKEN'),
+    kind: { type: 'secret' },
+    help: 'admin API bearer token; the variable holds the token itself',
+    group: 'Access',
+  },
+  {
+    key: 'maxTokenTtlSeconds',
+    flag: 'max-token-ttl',
+    env: env('MAX_TOKEN_TTL'),
+    kind: { type: 'seconds' },
+    help: 'longest token lifetime accepted',
+    group: 'Access',
+  },
+  {
+    key: 'clockSkewSeconds',
+    flag: 'clock-skew',
+    env: env('CLOCK_SKEW'),
+    kind: { type: 'seconds', allowZero: true },
+    help: "tolerance for an issuer's clock (nbf, iat)",
+    group: 'Access',
+  },
+  {
+    key: 'linkTokenTtlSeconds',
+    flag: 'link-token-ttl',
+    env: env('LINK_TOKEN_TTL'),
+    kind: { type: 'seconds' },
+    help: 'lifetime of the tokens share links give',
+    group: 'Access',
+  },
+  {
+    key: 'maxTokenBytes',
+    flag: 'max-token-bytes',
+    env: env('MAX_TOKEN_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'longest token accepted',
+    group: 'Access',
+  },
+  {
+    key: 'createRooms',
+    flag: 'create-rooms',
+    env: env('CREATE_ROOMS'),
+    kind: { type: 'choice', values: ['anyone', 'admin'] },
+    help: 'who creates rooms in links mode',
+    group: 'Access',
+  },
+  {
+    key: 'roomCreationsPerMinute',
+    flag: 'room-creations-per-minute',
+    env: env('ROOM_CREATIONS_PER_MINUTE'),
+    kind: { type: 'count', min: 1 },
+    help: 'rooms one address may create a minute',
+    group: 'Access',
+  },
+  {
+    key: 'maxMessageBytes',
+    flag: 'max-message-bytes',
+    env: env('MAX_MESSAGE_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'largest WebSocket frame (1009 beyond)',
+    group: 'Limits',
+  },
+  {
+    key: 'maxAwarenessBytes',
+    flag: 'max-awareness-bytes',
+    env: env('MAX_AWARENESS_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'largest awareness update (4413 beyond)',
+    group: 'Limits',
+  },
+  {
+    key: 'maxAwarenessClientsPerConnection',
+    flag: 'max-awareness-clients',
+    env: env('MAX_AWARENESS_CLIENTS'),
+    kind: { type: 'count', min: 1 },
+    help: 'awareness client ids one socket may speak for',
+    group: 'Limits',
+  },
+  {
+    key: 'maxPendingUpdateBytes',
+    flag: 'max-pending-update-bytes',
+    env: env('MAX_PENDING_UPDATE_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'updates waiting for dependencies per room (4529 beyond)',
+    group: 'Limits',
+  },
+  {
+    key: 'maxBufferedBytes',
+    flag: 'max-buffered-bytes',
+    env: env('MAX_BUFFERED_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'unsent bytes before a socket counts as not reading (4503)',
+    group: 'Limits',
+  },
+  {
+    key: 'pingIntervalMs',
+    flag: 'ping-interval',
+    env: env('PING_INTERVAL'),
+    kind: { type: 'millis' },
+    help: 'WebSocket ping interval; a socket missing one is dropped',
+    group: 'Limits',
+  },
+  {
+    key: 'compactAfterUpdates',
+    flag: 'compact-after-updates',
+    env: env('COMPACT_AFTER_UPDATES'),
+    kind: { type: 'count', min: 1 },
+    help: 'compact a room log after this many updates',
+    group: 'Storage',
+  },
+  {
+    key: 'compactAfterBytes',
+    flag: 'compact-after-bytes',
+    env: env('COMPACT_AFTER_BYTES'),
+    kind: { type: 'bytes' },
+    help: '... or this many bytes',
+    group: 'Storage',
+  },
+  {
+    key: 'compactOnUnloadAfterUpdates',
+    flag: 'compact-on-unload-after',
+    env: env('COMPACT_ON_UNLOAD_AFTER'),
+    kind: { type: 'count', min: 1 },
+    help: 'compact on unload when the log holds this many updates',
+    group: 'Storage',
+  },
+  {
+    key: 'previewMaxElements',
+    flag: 'preview-max-elements',
+    env: env('PREVIEW_MAX_ELEMENTS'),
+    kind: { type: 'count', min: 1 },
+    help: 'boards larger get 413 instead of a preview',
+    group: 'Previews',
+  },
+  {
+    key: 'previewMaxBytes',
+    flag: 'preview-max-bytes',
+    env: env('PREVIEW_MAX_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'largest preview SVG (413 beyond)',
+    group: 'Previews',
+  },
+  {
+    key: 'previewCacheBytes',
+    flag: 'preview-cache-bytes',
+    env: env('PREVIEW_CACHE_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'previews kept for repeat requests',
+    group: 'Previews',
+  },
+  {
+    key: 'previewConcurrency',
+    flag: 'preview-concurrency',
+    env: env('PREVIEW_CONCURRENCY'),
+    kind: { type: 'count', min: 1 },
+    help: 'previews drawn at once (503 beyond)',
+    group: 'Previews',
+  },
+];
+
+/** A setting given a value it cannot take; the message names the setting and where it came from. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    /** The command line itself is malformed (unknown flag, missing value): show the usage. */
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** `65536`, `64KiB`, `16 MiB`, `1GB`: a whole number of bytes, or null. */
+export function parseBytes(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) return null;
+  const bytes = Number(match[1]) * unit;
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
+}
+
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+/** `500ms`, `30s`, `2m` or a bare number of milliseconds. */
+function parseMillis(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d+ms$/.test(trimmed)) return Number(trimmed.slice(0, -2));
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const seconds = parseDuration(trimmed);
+  return seconds === null ? null : seconds * 1000;
+}
+
+function describe(kind: Kind): string {
+  switch (kind.type) {
+    case 'port':
+      return 'a port from 0 to 65535';
+    case 'count':
+      return `a whole number from ${kind.min}`;
+    case 'bytes':
+      return 'a size such as 65536, 64KiB or 16MiB';
+    case 'seconds':
+      return 'a duration such as 30s, 15m, 1h or 7d';
+    case 'millis':
+      return 'a duration such as 500ms, 30s or 2m';
+    case 'choice':
+      return `one of ${kind.values.join(', ')}`;
+    case 'switch':
+      return 'true or false';
+    default:
+      return 'a non-empty text';
+  }
+}
+
+/** Reads one value (text from a flag or variable, or any JSON value from the file). */
+export function parseSetting(setting: Setting, raw: unknown, source: string): unknown {
+  const fail = (): never => {
+    const shown = setting.kind.type === 'secret' ? '' : `: ${JSON.stringify(raw)}`;
+    throw new ConfigError(`invalid ${setting.key} (${source})${shown}; expected ${describe(setting.kind)}`);
+  };
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : null;
+  const kind = setting.kind;
+  switch (kind.type) {
+    case 'switch':
+      if (typeof raw === 'boolean') return raw;
+      if (text !== null && /^(true|1|yes|on)$/i.test(text)) return true;
+      if (text !== null && /^(false|0|no|off)$/i.test(text)) return false;
+      return fail();
+    case 'port': {
+      if (text === null || !/^\d{1,5}$/.test(text) || Number(text) > 65535) return fail();
+      return Number(text);
+    }
+    case 'count': {
+      if (
+        text === null ||
+        !/^\d+$/.test(text) ||
+        Number(text) < kind.min ||
+        !Number.isSafeInteger(Number(text))
+      )
+        return fail();
+      return Number(text);
+    }
+    case 'bytes':
+      return (text !== null && parseBytes(text)) || fail();
+    case 'seconds':
+      if (kind.allowZero && text?.trim() === '0') return 0;
+      return (text !== null && parseDuration(text)) || fail();
+    case 'millis':
+      return (text !== null && parseMillis(text)) || fail();
+    case 'choice':
+      if (kind.optional && (raw === null || text === 'auto')) return null;
+      if (text === null || !kind.values.includes(text)) return fail();
+      return text;
+    default:
+      if (text === null || text.trim().length === 0) return fail();
+      return text;
+  }
+}
+
+/** The default as --help shows it. */
+export function formatDefault(setting: Setting): string {
+  const value = DEFAULT_CONFIG[setting.key];
+  switch (setting.kind.type) {
+    case 'bytes':
+      return formatBytes(value as number);
+    case 'seconds':
+      return value === 0 ? '0' : formatDuration(value as number);
+    case 'millis':
+      return (value as number) % 1000 === 0 ? formatDuration((value as number) / 1000) : `${value}ms`;
+    case 'secret':
+      return 'none';
+    case 'choice':
+      return value === null ? 'auto' : String(value);
+    default:
+      return String(value);
+  }
+}
+
+/** The name a secret's file has in the config file: `authSecretFile`, `adminTokenFile`. */
+export function secretFileKey(setting: Setting): string {
+  return `${setting.key}File`;
+}
