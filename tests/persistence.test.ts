@@ -88,7 +88,7 @@ describe('persistence in LevelDB', () => {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await waitFor(() => listElements(b.doc).length === 100, 'b has all 100');
-    await waitFor(() => t!.logs.lines.some((l) => l.msg === 'room compacted'), 'a compaction');
+    await waitFor(() => t!.logs.lines.some((l) => l.msg === 'room.compact'), 'a compaction');
     // LevelDB admits one process at a time: stop the server to read the log. Compaction on
     // unload is off here, so a short tail proves the compaction happened while the room was open.
     for (const c of clients.splice(0)) c.destroy();

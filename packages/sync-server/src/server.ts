@@ -11,6 +11,7 @@ import type { ConnectionRequest } from './core/Session.js';
 import { SyncCore } from './core/SyncCore.js';
 import { createRequestHandler } from './http/routes.js';
 import { createLogger, type Logger } from './logger.js';
+import { PromTelemetry } from './metrics/PromTelemetry.js';
 import type { AuthStore } from './storage/AuthStore.js';
 import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
@@ -100,7 +101,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       Object.entries(overrides).filter(([, v]) => v !== undefined),
     ) as Partial<ServerConfig>),
   };
-  const logger = givenLogger ?? createLogger();
+  const logger = givenLogger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const store = givenStore ?? (await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites }));
   let authority: Authority;
   try {
@@ -122,8 +123,20 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     if (!givenStore) await store.close();
     throw error;
   }
-  const core = new SyncCore(store, config, logger, authority.authorize);
-  authority.onSessionsEnd((matches, code) => core.closeSessions(matches, code));
+  let draining = false;
+  // The metrics read the core's pending bytes when scraped; the core is made just below.
+  const metrics: PromTelemetry = new PromTelemetry((): number => core.pendingUpdateBytes());
+  const core: SyncCore = new SyncCore({
+    store,
+    limits: config,
+    logger,
+    authorize: authority.authorize,
+    telemetry: metrics,
+  });
+  authority.onSessionsEnd((matches, code) => {
+    metrics.revoked();
+    return core.closeSessions(matches, code);
+  });
   const startedAt = Date.now();
   const http = createServer(
     createRequestHandler({
@@ -134,6 +147,16 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       authority,
       roomCreationsPerMinute: config.roomCreationsPerMinute,
       previewLimits: config,
+      metrics,
+      notReady: async () => {
+        if (draining) return 'shutting down';
+        try {
+          await store.checkWritable();
+          return null;
+        } catch {
+          return 'storage is not writable';
+        }
+      },
       logger,
     }),
   );
@@ -169,7 +192,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   const url = `http://${host}:${address.port}`;
   logger.info(
     { host: config.host, port: address.port, dataDir: config.dataDir, auth: config.auth },
-    'listening',
+    'server.listening',
   );
   if (config.auth === 'off' && !isLoopback(config.host)) {
     logger.warn(
@@ -180,6 +203,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
 
   let closing: Promise<void> | null = null;
   const close = async () => {
+    draining = true;
     heartbeat.stop();
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
@@ -191,7 +215,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     http.closeAllConnections();
     await stopped;
     if (!givenStore) await store.close();
-    logger.info('stopped');
+    logger.info('server.stopped');
   };
   return {
     url,

@@ -29,7 +29,7 @@ export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
       ws.on('message', (data, isBinary) => listener(toBytes(data), isBinary));
     },
     onClose(listener) {
-      ws.on('close', listener);
+      ws.on('close', (code: number) => listener(code));
     },
   };
 }

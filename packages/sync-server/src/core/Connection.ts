@@ -11,6 +11,7 @@ import type { RoomMember } from './Room.js';
 import type { RoomLease } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
 import type { Session } from './Session.js';
+import type { Telemetry } from './Telemetry.js';
 
 /** What a connection needs of the core besides its socket. */
 export interface ConnectionHooks {
@@ -18,8 +19,9 @@ export interface ConnectionHooks {
   logger: Logger;
   /** Checks a token the client sent in-band; resolves with the renewed session or closes it. */
   renew: (connection: Connection, token: string) => void;
+  telemetry: Telemetry;
   /** An update from a read-only socket was dropped. */
-  droppedUpdate: (connection: Connection) => void;
+  droppedUpdate: () => void;
   onEnd: (connection: Connection) => void;
 }
 
@@ -60,7 +62,8 @@ export class Connection implements RoomMember {
       this.waitingBytes += data.length;
       if (this.waitingBytes > hooks.maxBufferedBytes) this.overloaded('sent too much while its room loaded');
     });
-    socket.onClose(() => this.end());
+    socket.onClose((code) => this.end(code));
+    hooks.telemetry.connectionOpened();
   }
 
   get session(): Session | null {
@@ -114,6 +117,7 @@ export class Connection implements RoomMember {
       return;
     }
     this.socket.send(data);
+    this.hooks.telemetry.sent(data.length);
   }
 
   /** Closes the socket and leaves the room at once (without waiting for the close handshake). */
@@ -122,7 +126,7 @@ export class Connection implements RoomMember {
     // Its access ended: what it sent while its room loaded must not be applied afterwards.
     if (ACCESS_ENDED.has(code)) this.waiting = [];
     this.socket.close(code, CLOSE_REASONS[code]);
-    this.end();
+    this.end(code);
   }
 
   private armExpiry(): void {
@@ -149,9 +153,10 @@ export class Connection implements RoomMember {
     this.close(CloseCode.Overloaded);
   }
 
-  private end(): void {
+  private end(code: number): void {
     if (this.closed) return;
     this.closed = true;
+    this.hooks.telemetry.connectionClosed(code);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     if (this.lease) {
@@ -191,8 +196,9 @@ export class Connection implements RoomMember {
         case 'sync-step2':
         case 'update':
           // A viewer's client sends its sync step 2 on connect like any other: dropped, not refused.
+          this.hooks.telemetry.updateReceived(message.update.length);
           if (this.current!.scope === 'write') room.applyUpdate(message.update, this);
-          else this.hooks.droppedUpdate(this);
+          else this.hooks.droppedUpdate();
           break;
         case 'awareness':
           room.applyAwareness(message.update, this, this.current!);

@@ -13,7 +13,17 @@ import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, RoomContent } from './RoomContent.js';
 import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
+import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
+
+/** What every room of a server shares: storage, limits, logger, the drain scheduler, telemetry. */
+export interface RoomContext {
+  readonly store: RoomStore;
+  readonly limits: RoomLimits;
+  readonly logger: Logger;
+  readonly scheduler: TickScheduler;
+  readonly telemetry: Telemetry;
+}
 
 /** A member of a room: what the room needs of a connection. */
 export interface RoomMember {
@@ -52,18 +62,23 @@ export class Room {
   /** Presence has a small doc of its own: y-protocols' Awareness only needs one for its client id. */
   private readonly presenceDoc = new Y.Doc();
 
+  private readonly store: RoomStore;
+  private readonly limits: RoomLimits;
+  private readonly logger: Logger;
+  private readonly telemetry: Telemetry;
+  /** When the first update of the batch being gathered was received (performance.now()). */
+  private batchStartedAt = 0;
+
   private constructor(
     readonly id: RoomId,
     stored: StoredRoom,
-    private readonly store: RoomStore,
-    private readonly limits: RoomLimits,
-    private readonly logger: Logger,
-    private readonly scheduler: TickScheduler,
+    private readonly context: RoomContext,
   ) {
+    ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
     this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
-    this.presence = new RoomAwareness(this.presenceDoc, limits, (update) =>
+    this.presence = new RoomAwareness(this.presenceDoc, this.limits, (update) =>
       this.broadcast(encodeAwareness(update), null),
     );
   }
@@ -72,26 +87,24 @@ export class Room {
    * Loads a room: once its stored updates are read, it can answer any client. The live Y.Doc is
    * built only when someone writes (see RoomContent).
    */
-  static async load(
-    id: RoomId,
-    store: RoomStore,
-    limits: RoomLimits,
-    logger: Logger,
-    scheduler: TickScheduler,
-  ): Promise<Room> {
+  static async load(id: RoomId, context: RoomContext): Promise<Room> {
     const started = performance.now();
-    const stored = await store.load(id);
+    const stored = await context.store.load(id);
     try {
-      const room = new Room(id, stored, store, limits, logger, scheduler);
-      logger.debug(
-        { room: id, updates: stored.updates.length, ms: performance.now() - started },
-        'room loaded',
-      );
+      const room = new Room(id, stored, context);
+      const ms = performance.now() - started;
+      context.telemetry.roomLoaded(ms / 1000);
+      context.logger.debug({ room: id, updates: stored.updates.length, ms }, 'room.load');
       return room;
     } catch (error) {
-      store.release(id);
+      context.store.release(id);
       throw new Error(`room ${id} holds updates that do not decode`, { cause: error });
     }
+  }
+
+  /** Bytes of updates waiting for missing dependencies. */
+  get pendingBytes(): number {
+    return this.content.pendingBytes;
   }
 
   /** True once a write failed: the room takes no more writes and is on its way out. */
@@ -208,10 +221,12 @@ export class Room {
     this.presenceDoc.destroy();
     this.content.destroy();
     this.store.release(this.id);
-    this.logger.debug({ room: this.id }, 'room unloaded');
+    this.telemetry.roomUnloaded();
+    this.logger.debug({ room: this.id }, 'room.unload');
   }
 
   private enqueue(update: Uint8Array, origin: unknown): void {
+    if (this.batch.length === 0) this.batchStartedAt = performance.now();
     this.batch.push(update);
     this.batchOrigins.add(origin);
     this.appliedSeq++;
@@ -219,7 +234,7 @@ export class Room {
     this.drainScheduled = true;
     // The next check phase rather than a microtask: every frame read in this I/O phase joins the
     // batch, and every room drains in the same callback, so the store writes them together.
-    this.scheduler.queue(this.drainTask);
+    this.context.scheduler.queue(this.drainTask);
   }
 
   private readonly drainTask = () => {
@@ -234,15 +249,18 @@ export class Room {
         const updates = this.batch;
         const origins = this.batchOrigins;
         const seq = this.appliedSeq;
+        const receivedAt = this.batchStartedAt;
         this.batch = [];
         this.batchOrigins = new Set();
         const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
         await this.store.append(this.id, merged);
+        this.telemetry.durable((performance.now() - receivedAt) / 1000);
         this.tailCount++;
         this.tailBytes += merged.length;
         this.durableSeq = seq;
         // A sole sender already has its update; several senders each lack the others'.
         this.broadcast(encodeUpdate(merged), origins.size === 1 ? origins.values().next().value : null);
+        this.telemetry.relayed((performance.now() - receivedAt) / 1000);
         this.runDurableWaiters();
         if (
           this.tailCount >= this.limits.compactAfterUpdates ||
@@ -261,9 +279,12 @@ export class Room {
 
   private async compact(): Promise<void> {
     // The snapshot may hold updates still waiting in the batch: writing them early is harmless.
+    const started = performance.now();
     const snapshot = this.content.snapshot();
     await this.store.compact(this.id, snapshot);
-    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length }, 'room compacted');
+    const ms = performance.now() - started;
+    this.telemetry.compacted(ms / 1000);
+    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length, ms }, 'room.compact');
     this.tailCount = 0;
     this.tailBytes = 0;
   }
@@ -287,7 +308,8 @@ export class Room {
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    this.logger.error({ err: error, room: this.id }, 'room write failed; room closed to writes');
+    this.telemetry.persistFailed();
+    this.logger.error({ err: error, room: this.id }, 'persist.error');
     for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
     this.batch = [];
     for (const member of [...this.members]) member.close(CloseCode.RoomUnavailable);

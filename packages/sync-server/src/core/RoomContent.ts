@@ -84,15 +84,21 @@ export class RoomContent {
       throw new ProtocolError(CloseCode.InvalidUpdate, `update does not apply: ${(error as Error).message}`);
     }
     // A client that never sends the missing part must not grow these without bound.
-    const store = doc.store;
-    const pending = (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+    const pending = this.pendingBytes;
     if (pending <= maxPendingBytes) return;
+    const store = doc.store;
     store.pendingStructs = null;
     store.pendingDs = null;
     throw new ProtocolError(
       CloseCode.TooManyPendingUpdates,
       `${pending} bytes of updates with missing dependencies`,
     );
+  }
+
+  /** Bytes of updates waiting for missing dependencies. */
+  get pendingBytes(): number {
+    const store = this.doc?.store;
+    return store ? (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0) : 0;
   }
 
   /** The whole document, for a snapshot (without updates still missing dependencies). */

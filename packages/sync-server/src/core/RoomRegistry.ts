@@ -1,8 +1,6 @@
 import type { RoomId } from '@inkroom/shared';
-import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { RoomStore } from '../storage/RoomStore.js';
-import { Room } from './Room.js';
+import { Room, type RoomContext } from './Room.js';
 import { TickScheduler } from './TickScheduler.js';
 
 interface Entry {
@@ -29,17 +27,25 @@ export interface RoomLease {
  */
 export class RoomRegistry {
   private readonly entries = new Map<RoomId, Entry>();
-  private readonly scheduler = new TickScheduler();
+  private readonly loaded = new Set<Room>();
+  private readonly context: RoomContext;
 
-  constructor(
-    private readonly store: RoomStore,
-    private readonly limits: RoomLimits,
-    private readonly logger: Logger,
-  ) {}
+  constructor(context: Omit<RoomContext, 'scheduler'>) {
+    this.context = { ...context, scheduler: new TickScheduler() };
+  }
+
+  private get logger(): Logger {
+    return this.context.logger;
+  }
 
   /** Rooms in memory (loading, loaded or unloading). */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Rooms loaded now. */
+  rooms(): IterableIterator<Room> {
+    return this.loaded.values();
   }
 
   async acquire(id: RoomId): Promise<RoomLease> {
@@ -87,11 +93,12 @@ export class RoomRegistry {
     const gone = new Promise<void>((resolve) => {
       leave = resolve;
     });
-    const room = Room.load(id, this.store, this.limits, this.logger, this.scheduler);
+    const room = Room.load(id, this.context);
     const entry: Entry = { room, refs: 0, unloading: null, failed: false, gone, leave };
     this.entries.set(id, entry);
     room.then(
       (loaded) => {
+        this.loaded.add(loaded);
         // A failed room unloads as its sockets close; the next connection then loads it afresh.
         loaded.onFailed = () => {
           entry.failed = true;
@@ -108,7 +115,10 @@ export class RoomRegistry {
     entry.unloading = room
       .unload()
       .catch((error: unknown) => this.logger.error({ err: error, room: id }, 'room unload failed'))
-      .finally(() => this.forget(id, entry));
+      .finally(() => {
+        this.loaded.delete(room);
+        this.forget(id, entry);
+      });
   }
 
   private forget(id: RoomId, entry: Entry): void {

@@ -10,5 +10,6 @@ export interface ServerSocket {
   /** Bytes queued but not yet written, for spotting slow readers. */
   readonly bufferedAmount: number;
   onMessage(listener: (data: Uint8Array, isBinary: boolean) => void): void;
-  onClose(listener: () => void): void;
+  /** Called once, with the close code the socket ended with (1006 when it just dropped). */
+  onClose(listener: (code: number) => void): void;
 }

@@ -1,4 +1,4 @@
-import type { AccessScope, CloseCode, RoomId } from '@inkroom/shared';
+import { type AccessScope, CloseCode, type RoomId } from '@inkroom/shared';
 
 /**
  * What one socket may do, decided once before it joins a room by the server's `authorize` step
@@ -47,3 +47,22 @@ export function openSession(room: RoomId): Session {
 
 /** Presence fields a read-only socket may publish: who it is, where it points, what it selects. */
 export const VIEWER_PRESENCE_FIELDS: readonly string[] = ['user', 'cursor', 'selection'];
+
+/** A refusal as one of a few fixed words, for a metric's label (reasons themselves vary). */
+export function denialKind(refusal: Refusal): string {
+  const reason = refusal.reason;
+  switch (refusal.refused) {
+    case CloseCode.Unauthorized:
+      if (reason === 'no token') return 'missing';
+      if (/expired/.test(reason)) return 'expired';
+      if (/not yet valid/.test(reason)) return 'not_yet_valid';
+      if (/signature/.test(reason)) return 'bad_signature';
+      return 'invalid';
+    case CloseCode.Forbidden:
+      return /revoked/.test(reason) ? 'revoked' : 'wrong_room';
+    case CloseCode.InvalidRoom:
+      return 'invalid_room';
+    default:
+      return 'error';
+  }
+}

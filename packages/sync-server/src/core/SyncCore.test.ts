@@ -17,18 +17,18 @@ class FakeSocket implements ServerSocket {
   closeCode: number | null = null;
   bufferedAmount = 0;
   private messageListener: ((data: Uint8Array, isBinary: boolean) => void) | null = null;
-  private closeListener: (() => void) | null = null;
+  private closeListener: ((code: number) => void) | null = null;
   send(data: Uint8Array): void {
     this.sent.push(data);
   }
   close(code: number): void {
     this.closeCode = code;
-    this.closeListener?.();
+    this.closeListener?.(code);
   }
   onMessage(listener: (data: Uint8Array, isBinary: boolean) => void): void {
     this.messageListener = listener;
   }
-  onClose(listener: () => void): void {
+  onClose(listener: (code: number) => void): void {
     this.closeListener = listener;
   }
   receive(data: Uint8Array): void {
@@ -63,6 +63,9 @@ class GatedStore implements RoomStore {
   }
   has(room: RoomId): Promise<boolean> {
     return this.inner.has(room);
+  }
+  checkWritable(): Promise<void> {
+    return this.inner.checkWritable();
   }
   async append(room: RoomId, update: Uint8Array): Promise<void> {
     this.appends++;
@@ -100,7 +103,7 @@ describe('SyncCore with in-memory sockets', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'inkroom-core-'));
     store = new GatedStore(await LevelRoomStore.open(dir));
-    core = new SyncCore(store, DEFAULT_CONFIG, createLogger('silent'));
+    core = new SyncCore({ store, limits: DEFAULT_CONFIG, logger: createLogger('silent') });
   });
   afterEach(async () => {
     store.let();

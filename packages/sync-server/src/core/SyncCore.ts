@@ -8,11 +8,13 @@ import type { ServerSocket } from './ServerSocket.js';
 import {
   type Authorize,
   type ConnectionRequest,
+  denialKind,
   isRefusal,
   openSession,
   type Refusal,
   type Session,
 } from './Session.js';
+import { NO_TELEMETRY, type Telemetry } from './Telemetry.js';
 
 export interface SyncStats {
   rooms: number;
@@ -32,19 +34,43 @@ const allowAll: Authorize = (request) => {
  * rest. The `ws` shell and the tests both drive it through {@link ServerSocket}. Who may do what
  * is decided by one {@link Authorize} step before a socket joins a room.
  */
+export interface SyncCoreOptions {
+  store: RoomStore;
+  limits: RoomLimits;
+  logger: Logger;
+  /** Who may do what; by default every socket may write. */
+  authorize?: Authorize;
+  telemetry?: Telemetry;
+}
+
 export class SyncCore {
   private readonly connections = new Set<Connection>();
   private readonly registry: RoomRegistry;
+  private readonly limits: RoomLimits;
+  private readonly logger: Logger;
+  private readonly authorizeRequest: Authorize;
+  private readonly telemetry: Telemetry;
   private closing = false;
   private dropped = 0;
 
-  constructor(
-    store: RoomStore,
-    private readonly limits: RoomLimits,
-    private readonly logger: Logger,
-    private readonly authorizeRequest: Authorize = allowAll,
-  ) {
-    this.registry = new RoomRegistry(store, limits, logger);
+  constructor(options: SyncCoreOptions) {
+    this.limits = options.limits;
+    this.logger = options.logger;
+    this.authorizeRequest = options.authorize ?? allowAll;
+    this.telemetry = options.telemetry ?? NO_TELEMETRY;
+    this.registry = new RoomRegistry({
+      store: options.store,
+      limits: options.limits,
+      logger: options.logger,
+      telemetry: this.telemetry,
+    });
+  }
+
+  /** Bytes of updates waiting for missing dependencies, over all rooms. */
+  pendingUpdateBytes(): number {
+    let bytes = 0;
+    for (const room of this.registry.rooms()) bytes += room.pendingBytes;
+    return bytes;
   }
 
   stats(): SyncStats {
@@ -73,7 +99,11 @@ export class SyncCore {
       maxBufferedBytes: this.limits.maxBufferedBytes,
       logger: this.logger,
       renew: (conn, token) => this.renew(conn, token),
-      droppedUpdate: () => this.dropped++,
+      telemetry: this.telemetry,
+      droppedUpdate: () => {
+        this.dropped++;
+        this.telemetry.readOnlyUpdateDropped();
+      },
       onEnd: (ended) => this.connections.delete(ended),
     });
     this.connections.add(connection);
@@ -147,6 +177,7 @@ export class SyncCore {
   }
 
   private refuse(connection: Connection, roomName: string, refusal: Refusal): void {
+    this.telemetry.authDenied(denialKind(refusal));
     this.logger.warn({ room: roomName, code: refusal.refused, reason: refusal.reason }, 'auth.denied');
     connection.close(refusal.refused);
   }

@@ -40,6 +40,8 @@ export class RoomPreviews {
   constructor(
     private readonly readRoom: (roomName: string) => Promise<Uint8Array | null>,
     private readonly limits: PreviewLimits,
+    /** Told how long each drawing took (for metrics). */
+    private readonly drawn: (seconds: number) => void = () => {},
   ) {}
 
   async prepare(roomName: string, query: URLSearchParams): Promise<Preview | PreviewError> {
@@ -68,11 +70,15 @@ export class RoomPreviews {
     if (!drawing) {
       if (this.drawing.size >= this.limits.previewConcurrency)
         throw new PreviewBusyError('previews are busy');
+      const started = performance.now();
       drawing = draw(update, background, padding, this.limits);
       this.drawing.set(etag, drawing);
       drawing
         .then(
-          (svg) => this.keep(etag, { svg }, svg.length * 2),
+          (svg) => {
+            this.drawn((performance.now() - started) / 1000);
+            this.keep(etag, { svg }, svg.length * 2);
+          },
           (error: unknown) => {
             if (error instanceof PreviewTooLargeError) this.keep(etag, { tooLarge: error.message }, 0);
           },

@@ -6,6 +6,7 @@ import type { PreviewLimits } from '../config.js';
 import { isRefusal } from '../core/Session.js';
 import type { SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
+import type { PromTelemetry } from '../metrics/PromTelemetry.js';
 import { createAccessRoutes, refusalStatus, requestToken } from './access-routes.js';
 import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
@@ -22,6 +23,9 @@ export interface RouteOptions {
   /** Rooms one client address may create a minute. */
   roomCreationsPerMinute: number;
   previewLimits: PreviewLimits;
+  metrics: PromTelemetry;
+  /** Null when ready to serve; otherwise why not (draining, storage not writable). */
+  notReady: () => Promise<string | null>;
   logger: Logger;
 }
 
@@ -105,7 +109,16 @@ async function serveRoomSvg(
   res.end(svg);
 }
 
-/** The HTTP side of the server: health, room previews, then the board app's static files. */
+/** A request's route, for the requests metric: a few fixed words, never a room name. */
+function routeOf(path: string): string {
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
+  if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) return 'preview';
+  if (path.startsWith('/api/admin/')) return 'admin';
+  if (path.startsWith('/api/')) return 'api';
+  return 'app';
+}
+
+/** The HTTP side of the server: health, metrics, room previews, the API, then the board app's files. */
 export function createRequestHandler(
   options: RouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -120,10 +133,36 @@ export function createRequestHandler(
           setHeaders: staticHeaders,
         })
       : null;
-  const previews = new RoomPreviews(options.readRoom, options.previewLimits);
+  const previews = new RoomPreviews(options.readRoom, options.previewLimits, (seconds) =>
+    options.metrics.previewDrawn(seconds),
+  );
   const accessApi = createAccessRoutes(options.authority, options.logger, options.roomCreationsPerMinute);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    res.once('finish', () => options.metrics.request(routeOf(path), res.statusCode));
+    if (path === '/metrics') {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+      options.metrics.scrape().then(
+        ({ body, contentType }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          res.end(body);
+        },
+        (error: unknown) => {
+          options.logger.error({ err: error }, 'metrics failed');
+          sendJson(res, 500, { error: 'metrics failed' });
+        },
+      );
+      return;
+    }
+    if (path === '/readyz') {
+      // Ready: storage takes writes and the server is not draining (503 from SIGTERM on).
+      options
+        .notReady()
+        .then((why) =>
+          sendJson(res, why ? 503 : 200, why ? { status: 'unavailable', reason: why } : { status: 'ready' }),
+        );
+      return;
+    }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });

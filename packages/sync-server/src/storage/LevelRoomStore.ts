@@ -135,6 +135,15 @@ export class LevelRoomStore implements RoomStore {
     this.tails.delete(room);
   }
 
+  async checkWritable(): Promise<void> {
+    // Outside every room's key range; a put and a delete in one batch leave nothing behind.
+    await this.db
+      .batch()
+      .put('health/probe', new Uint8Array([1]))
+      .del('health/probe')
+      .write();
+  }
+
   release(room: RoomId): void {
     this.tails.delete(room);
   }

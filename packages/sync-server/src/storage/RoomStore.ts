@@ -23,6 +23,8 @@ export interface RoomStore {
   /** Replaces the room's snapshot and tail with `snapshot`, atomically. */
   compact(room: RoomId, snapshot: Uint8Array): Promise<void>;
   delete(room: RoomId): Promise<void>;
+  /** Resolves when the store takes a write now (readiness checks); rejects otherwise. */
+  checkWritable(): Promise<void>;
   /** Forgets per-room bookkeeping once a room has left memory. */
   release(room: RoomId): void;
   close(): Promise<void>;
