@@ -82,6 +82,13 @@ export interface ServerConfig {
   previewCacheBytes: number;
   /** Previews drawn at once; more requests get 503 and Retry-After. Default 2. */
   previewConcurrency: number;
+  /**
+   * A port of its own for the admin API and /metrics (0 picks a free one); null serves them on
+   * the main port. Default null.
+   */
+  adminPort: number | null;
+  /** Interface of the admin port. Default 127.0.0.1: reachable from this machine only. */
+  adminHost: string;
   /** Log level: trace, debug, info, warn, error, silent. Default info. */
   logLevel: LogLevel;
   /** `json` lines, or `pretty` for people; default: pretty when stdout is a terminal. */
@@ -123,6 +130,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   previewMaxBytes: 32 * MiB,
   previewCacheBytes: 64 * MiB,
   previewConcurrency: 2,
+  adminPort: null,
+  adminHost: '127.0.0.1',
   logLevel: 'info',
   logFormat: null,
 };

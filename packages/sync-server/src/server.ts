@@ -9,7 +9,7 @@ import { dataDirSecret } from './auth/secrets.js';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
 import type { ConnectionRequest } from './core/Session.js';
 import { SyncCore } from './core/SyncCore.js';
-import { createRequestHandler } from './http/routes.js';
+import { createAdminRequestHandler, createRequestHandler, type RouteOptions } from './http/routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { PromTelemetry } from './metrics/PromTelemetry.js';
 import type { AuthStore } from './storage/AuthStore.js';
@@ -30,6 +30,8 @@ export interface InkroomServer {
   /** `http://host:port` as listened on (the WebSocket endpoint is the same with `ws:`). */
   readonly url: string;
   readonly port: number;
+  /** Where the admin API and /metrics are: `url`, or the --admin-port listener's. */
+  readonly adminUrl: string;
   readonly core: SyncCore;
   readonly authority: Authority;
   /** Stops accepting, closes every socket with 1001, flushes every room and closes storage. */
@@ -68,6 +70,10 @@ export function connectionRequest(url: string | undefined, protocols: string | u
     if (!token && name.startsWith(TOKEN_PROTOCOL_PREFIX)) token = name.slice(TOKEN_PROTOCOL_PREFIX.length);
   }
   return { roomName: roomNameFromUrl(url), token };
+}
+
+function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function isLoopback(host: string): boolean {
@@ -138,28 +144,30 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     return core.closeSessions(matches, code);
   });
   const startedAt = Date.now();
-  const http = createServer(
-    createRequestHandler({
-      staticDir: config.staticDir,
-      stats: () => core.stats(),
-      startedAt,
-      readRoom: (name) => core.readRoom(name),
-      authority,
-      roomCreationsPerMinute: config.roomCreationsPerMinute,
-      previewLimits: config,
-      metrics,
-      notReady: async () => {
-        if (draining) return 'shutting down';
-        try {
-          await store.checkWritable();
-          return null;
-        } catch {
-          return 'storage is not writable';
-        }
-      },
-      logger,
-    }),
-  );
+  const routeOptions: RouteOptions = {
+    staticDir: config.staticDir,
+    stats: () => core.stats(),
+    startedAt,
+    readRoom: (name) => core.readRoom(name),
+    authority,
+    roomCreationsPerMinute: config.roomCreationsPerMinute,
+    previewLimits: config,
+    metrics,
+    notReady: async () => {
+      if (draining) return 'shutting down';
+      try {
+        await store.checkWritable();
+        return null;
+      } catch {
+        return 'storage is not writable';
+      }
+    },
+    admin: { authority, core, store, logger },
+    adminPortSeparate: config.adminPort !== null,
+    logger,
+  };
+  const http = createServer(createRequestHandler(routeOptions));
+  const adminHttp = config.adminPort === null ? null : createServer(createAdminRequestHandler(routeOptions));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -181,17 +189,26 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   });
 
   let address: AddressInfo;
+  let adminAddress: AddressInfo | null = null;
   try {
     address = await listen(http, config.port, config.host);
+    if (adminHttp) adminAddress = await listen(adminHttp, config.adminPort!, config.adminHost);
   } catch (error) {
+    http.close();
     if (!givenStore) await store.close();
     throw error;
   }
   heartbeat.start(wss.clients, config.pingIntervalMs);
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${address.port}`;
+  const url = httpUrl(config.host, address.port);
+  const adminUrl = adminAddress ? httpUrl(config.adminHost, adminAddress.port) : url;
   logger.info(
-    { host: config.host, port: address.port, dataDir: config.dataDir, auth: config.auth },
+    {
+      host: config.host,
+      port: address.port,
+      adminPort: adminAddress?.port,
+      dataDir: config.dataDir,
+      auth: config.auth,
+    },
     'server.listening',
   );
   if (config.auth === 'off' && !isLoopback(config.host)) {
@@ -207,6 +224,8 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     heartbeat.stop();
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
+    adminHttp?.close();
+    adminHttp?.closeAllConnections();
     await core.close();
     const deadline = Date.now() + config.closeGraceMs;
     while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -219,6 +238,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   };
   return {
     url,
+    adminUrl,
     port: address.port,
     core,
     authority,

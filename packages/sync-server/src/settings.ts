@@ -14,7 +14,7 @@ export type SettingKey = Exclude<keyof ServerConfig, 'staticDir'>;
 
 type Kind =
   | { type: 'text' }
-  | { type: 'port' }
+  | { type: 'port'; optional?: boolean }
   | { type: 'count'; min: number }
   | { type: 'bytes' }
   | { type: 'seconds'; allowZero?: boolean }
@@ -74,6 +74,22 @@ export const SETTINGS: readonly Setting[] = [
     env: env('CLOSE_GRACE'),
     kind: { type: 'millis' },
     help: 'time sockets get to close on shutdown',
+    group: 'Server',
+  },
+  {
+    key: 'adminPort',
+    flag: 'admin-port',
+    env: env('ADMIN_PORT'),
+    kind: { type: 'port', optional: true },
+    help: 'a port of its own for the admin API and /metrics (default: the main port)',
+    group: 'Server',
+  },
+  {
+    key: 'adminHost',
+    flag: 'admin-host',
+    env: env('ADMIN_HOST'),
+    kind: { type: 'text' },
+    help: 'interface of the admin port',
     group: 'Server',
   },
   {
@@ -358,6 +374,7 @@ export function parseSetting(setting: Setting, raw: unknown, source: string): un
       if (text !== null && /^(false|0|no|off)$/i.test(text)) return false;
       return fail();
     case 'port': {
+      if (kind.optional && (raw === null || text === 'none')) return null;
       if (text === null || !/^\d{1,5}$/.test(text) || Number(text) > 65535) return fail();
       return Number(text);
     }
@@ -400,6 +417,8 @@ export function formatDefault(setting: Setting): string {
       return (value as number) % 1000 === 0 ? formatDuration((value as number) / 1000) : `${value}ms`;
     case 'secret':
       return 'none';
+    case 'port':
+      return value === null ? 'none' : String(value);
     case 'choice':
       return value === null ? 'auto' : String(value);
     default:

@@ -60,6 +60,10 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The room name in the URL is empty, too long or not valid. */
   InvalidRoom: 4404,
+  /** The operator disconnected this socket (admin kick); it may connect again. */
+  Kicked: 4409,
+  /** The room was deleted: it refuses every connection until the operator undeletes it. */
+  RoomDeleted: 4410,
   /** An awareness update larger than `maxAwarenessBytes`, or a socket speaking for too many client ids. */
   AwarenessRejected: 4413,
   /** A Yjs update that does not decode or cannot be applied. */
@@ -96,6 +100,8 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.Unauthorized]: 'missing, invalid or expired token',
   [CloseCode.Forbidden]: 'token not valid for this room, or revoked',
   [CloseCode.InvalidRoom]: 'invalid room name',
+  [CloseCode.Kicked]: 'disconnected by the operator',
+  [CloseCode.RoomDeleted]: 'room deleted',
   [CloseCode.AwarenessRejected]: 'awareness update rejected',
   [CloseCode.InvalidUpdate]: 'invalid update',
   [CloseCode.RoomUnavailable]: 'room unavailable',

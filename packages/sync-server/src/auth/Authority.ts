@@ -18,13 +18,18 @@ import {
   type Session,
 } from '../core/Session.js';
 import type { Logger } from '../logger.js';
-import type { AuthStore, LinkRecord } from '../storage/AuthStore.js';
+import type { AuthStore, LinkRecord, Revocation } from '../storage/AuthStore.js';
 import { KeyedLock } from './KeyedLock.js';
 import { KeyRing } from './keys.js';
 import { linkIdOf, linkSecret } from './link-secrets.js';
 import { Revocations, type RevokedTarget } from './Revocations.js';
 import { sameSecret, sha256Hex } from './secrets.js';
 import { type CreatedToken, createToken, isTokenRefusal, verifyToken } from './tokens.js';
+
+/** Access records in a backup. */
+export type BackupRecord =
+  | { type: 'link'; link: LinkRecord }
+  | { type: 'revocation'; revocation: Revocation };
 
 /** What to revoke: one token, one share link, or every token of one person. */
 export type RevokeTarget = RevokedTarget | { link: string };
@@ -271,6 +276,33 @@ export class Authority {
     if ('refused' in result || !result.linkId) return false;
     const link = await this.store.getLink(result.linkId);
     return link?.owner === true && link.room === room;
+  }
+
+  // --- backups -----------------------------------------------------------------------------
+
+  /** Every link and revocation, for a backup. */
+  async *records(): AsyncGenerator<BackupRecord> {
+    for await (const link of this.store.allLinks()) yield { type: 'link', link };
+    for (const revocation of await this.store.listRevocations()) yield { type: 'revocation', revocation };
+  }
+
+  /** Puts back a link or revocation from a backup (the link's room is claimed with it). */
+  async restore(record: BackupRecord): Promise<void> {
+    if (record.type === 'link') {
+      const { link } = record;
+      const room = parseRoomId(String(link?.room ?? ''));
+      if (
+        !room ||
+        typeof link.id !== 'string' ||
+        typeof link.secretHash !== 'string' ||
+        !isAccessScope(link.scope)
+      )
+        throw new AccessError(400, 'a link record of the backup is malformed');
+      await this.store.claimRoom(room);
+      await this.store.putLink(link);
+    } else {
+      await this.revocations.restore(record.revocation);
+    }
   }
 
   // --- internals ---------------------------------------------------------------------------

@@ -46,6 +46,14 @@ export class Revocations {
     this.prune(now);
   }
 
+  /** Puts back a revocation from a backup. */
+  async restore(revocation: Revocation): Promise<void> {
+    if ((revocation.kind !== 'jti' && revocation.kind !== 'sub') || typeof revocation.value !== 'string')
+      throw new Error('a revocation record of the backup is malformed');
+    await this.store.putRevocation(revocation);
+    this.remember(revocation);
+  }
+
   /** Why a verified token is revoked, or null. */
   refusalOf(token: VerifiedToken): string | null {
     if (token.jti !== null && this.tokens.has(token.jti)) return 'token revoked';

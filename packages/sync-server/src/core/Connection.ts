@@ -50,6 +50,8 @@ export class Connection implements RoomMember {
   private expiryTimer: NodeJS.Timeout | null = null;
   /** Null until the socket is authorized. */
   private current: Session | null = null;
+  /** When the socket connected (ms since the epoch). */
+  readonly openedAt = Date.now();
 
   constructor(
     private readonly socket: ServerSocket,
@@ -89,13 +91,19 @@ export class Connection implements RoomMember {
   attach(lease: RoomLease): void {
     if (this.closed) {
       // The socket went away while its room loaded, but what it sent is still the user's work.
-      this.applyWaitingUpdates(lease);
+      if (!lease.room.isDeleted) this.applyWaitingUpdates(lease);
       lease.release();
       return;
     }
     this.lease = lease;
     if (lease.room.isFailed) {
       this.close(CloseCode.RoomUnavailable);
+      return;
+    }
+    if (lease.room.isDeleted) {
+      // A deleted room takes nothing, not even the offline copy a board brings back.
+      this.waiting = [];
+      this.close(CloseCode.RoomDeleted);
       return;
     }
     lease.room.join(this);

@@ -55,6 +55,7 @@ export class Room {
   private tailCount: number;
   private tailBytes: number;
   private failed = false;
+  private deleted: boolean;
   /** Called once when a write fails and the room stops accepting writes. */
   onFailed: (() => void) | null = null;
 
@@ -77,6 +78,7 @@ export class Room {
     ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
+    this.deleted = stored.deleted;
     this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
     this.presence = new RoomAwareness(this.presenceDoc, this.limits, (update) =>
       this.broadcast(encodeAwareness(update), null),
@@ -105,6 +107,23 @@ export class Room {
   /** Bytes of updates waiting for missing dependencies. */
   get pendingBytes(): number {
     return this.content.pendingBytes;
+  }
+
+  /** The room is deleted: it takes no member and no write. */
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
+  /** Marks the room deleted and closes every member (4410); it unloads as they go. */
+  markDeleted(): void {
+    this.deleted = true;
+    this.batch = [];
+    for (const member of [...this.members]) member.close(CloseCode.RoomDeleted);
+  }
+
+  /** The number of members (sockets) in the room. */
+  get memberCount(): number {
+    return this.members.size;
   }
 
   /** True once a write failed: the room takes no more writes and is on its way out. */
@@ -143,7 +162,7 @@ export class Room {
 
   /** Applies a document update from a member. Throws ProtocolError for an invalid one. */
   applyUpdate(update: Uint8Array, from: RoomMember): void {
-    if (this.failed) return;
+    if (this.failed || this.deleted) return;
     try {
       this.content.apply(update, from, this.limits.maxPendingUpdateBytes);
     } catch (error) {
@@ -207,7 +226,7 @@ export class Room {
   /** Flushes, compacts when worthwhile, and frees the doc. The room is unusable afterwards. */
   async unload(): Promise<void> {
     await this.whenIdle();
-    if (!this.failed && this.tailCount >= this.limits.compactOnUnloadAfterUpdates) {
+    if (!this.failed && !this.deleted && this.tailCount >= this.limits.compactOnUnloadAfterUpdates) {
       try {
         await this.compact();
       } catch (error) {

@@ -43,6 +43,11 @@ export class RoomRegistry {
     return this.entries.size;
   }
 
+  /** Resolves once the room is out of memory (at once when it is not loaded). */
+  async whenUnloaded(id: RoomId): Promise<void> {
+    for (let entry = this.entries.get(id); entry; entry = this.entries.get(id)) await entry.gone;
+  }
+
   /** Rooms loaded now. */
   rooms(): IterableIterator<Room> {
     return this.loaded.values();

@@ -67,6 +67,18 @@ class GatedStore implements RoomStore {
   checkWritable(): Promise<void> {
     return this.inner.checkWritable();
   }
+  list(options: { prefix: string; after: RoomId | null; limit: number }) {
+    return this.inner.list(options);
+  }
+  info(room: RoomId) {
+    return this.inner.info(room);
+  }
+  setDeleted(room: RoomId, deletedAt: number | null) {
+    return this.inner.setDeleted(room, deletedAt);
+  }
+  deletedAt(room: RoomId) {
+    return this.inner.deletedAt(room);
+  }
   async append(room: RoomId, update: Uint8Array): Promise<void> {
     this.appends++;
     await this.gate;

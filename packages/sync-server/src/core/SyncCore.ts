@@ -1,8 +1,9 @@
-import { CLOSE_REASONS, CloseCode, parseRoomId } from '@inkroom/shared';
+import { CLOSE_REASONS, CloseCode, parseRoomId, type RoomId } from '@inkroom/shared';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Connection } from './Connection.js';
+import type { Room, RoomMember } from './Room.js';
 import { RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
 import {
@@ -34,6 +35,25 @@ const allowAll: Authorize = (request) => {
  * rest. The `ws` shell and the tests both drive it through {@link ServerSocket}. Who may do what
  * is decided by one {@link Authorize} step before a socket joins a room.
  */
+/** An open socket of a room, as the admin API shows it. */
+export interface ConnectionInfo {
+  scope: Session['scope'];
+  subject: string | null;
+  name: string | null;
+  linkId: string | null;
+  /** When its access ends (ms since the epoch), or null. */
+  expiresAt: number | null;
+  openedAt: number;
+}
+
+/** The room was deleted; reads of it are refused until it is undeleted. */
+export class RoomDeletedError extends Error {
+  override name = 'RoomDeletedError';
+}
+
+/** The origin of updates the operator imports: not a member, so every member is sent them. */
+const OPERATOR: RoomMember = { send() {}, close() {} };
+
 export interface SyncCoreOptions {
   store: RoomStore;
   limits: RoomLimits;
@@ -53,7 +73,10 @@ export class SyncCore {
   private closing = false;
   private dropped = 0;
 
+  private readonly store: RoomStore;
+
   constructor(options: SyncCoreOptions) {
+    this.store = options.store;
     this.limits = options.limits;
     this.logger = options.logger;
     this.authorizeRequest = options.authorize ?? allowAll;
@@ -144,17 +167,73 @@ export class SyncCore {
   }
 
   /**
-   * A room's document as one update, for readers outside the room (previews); null for a name
-   * that is not a valid room. A room not in memory is loaded for the read and unloaded after.
-   * Throws while the server shuts down.
+   * A room's document as one update, for readers outside the room (previews, exports, backups);
+   * null for a name that is not a valid room. A room not in memory is loaded for the read and
+   * unloaded after. Throws RoomDeletedError for a deleted room, and while the server shuts down.
    */
   async readRoom(roomName: string): Promise<Uint8Array | null> {
     const roomId = parseRoomId(roomName);
     if (!roomId) return null;
+    return this.withRoom(roomId, (room) => {
+      if (room.isDeleted) throw new RoomDeletedError(`room ${roomId} is deleted`);
+      return room.durableSnapshot();
+    });
+  }
+
+  /** A room's open sockets. */
+  connectionsOf(room: RoomId): ConnectionInfo[] {
+    return [...this.connections].flatMap((connection) => {
+      const session = connection.session;
+      if (!session || session.room !== room) return [];
+      const { scope, subject, name, linkId, expiresAt } = session;
+      return [{ scope, subject, name, linkId, expiresAt, openedAt: connection.openedAt }];
+    });
+  }
+
+  /** Closes a room's open sockets (4409: they may connect again). Returns how many. */
+  kick(room: RoomId): number {
+    const closed = this.closeSessions((session) => session.room === room, CloseCode.Kicked);
+    this.logger.info({ room, sockets: closed }, 'room.kick');
+    return closed;
+  }
+
+  /**
+   * Deletes a room: a tombstone first (so no connection, not even an offline board's copy, brings
+   * it back), then every socket closed with 4410, then its content removed once it has unloaded.
+   */
+  async deleteRoom(room: RoomId): Promise<void> {
+    await this.store.setDeleted(room, Date.now());
+    await this.withRoom(room, async (loaded) => loaded.markDeleted());
+    await this.registry.whenUnloaded(room);
+    await this.store.delete(room);
+    this.logger.info({ room }, 'room.delete');
+  }
+
+  /** Lifts a room's tombstone: it opens again (empty, unless content is imported). */
+  async undeleteRoom(room: RoomId): Promise<void> {
+    await this.store.setDeleted(room, null);
+    this.logger.info({ room }, 'room.undelete');
+  }
+
+  /**
+   * Applies an update to a room as a forward edit, through the write-ahead path like any client's
+   * (never a rewind: clients that reconnect would merge the old state back). Lifts a tombstone:
+   * importing is how the operator restores a room. Resolves once it is durable; throws
+   * ProtocolError for an update that does not apply.
+   */
+  async importUpdate(room: RoomId, update: Uint8Array): Promise<void> {
+    if ((await this.store.deletedAt(room)) !== null) await this.undeleteRoom(room);
+    await this.withRoom(room, async (loaded) => {
+      loaded.applyUpdate(update, OPERATOR);
+      await loaded.durableSnapshot();
+    });
+  }
+
+  private async withRoom<T>(room: RoomId, use: (room: Room) => Promise<T>): Promise<T> {
     if (this.closing) throw new Error('the server is shutting down');
-    const lease = await this.registry.acquire(roomId);
+    const lease = await this.registry.acquire(room);
     try {
-      return await lease.room.durableSnapshot();
+      return await use(lease.room);
     } finally {
       lease.release();
     }

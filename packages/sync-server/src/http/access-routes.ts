@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloseCode, isAccessScope } from '@inkroom/shared';
+import { CloseCode } from '@inkroom/shared';
 import { AccessError, type Authority } from '../auth/Authority.js';
-import { parseDuration } from '../auth/durations.js';
 import { bearerToken } from '../auth/secrets.js';
 import type { Refusal } from '../core/Session.js';
 import type { Logger } from '../logger.js';
@@ -17,9 +16,7 @@ import { readJson, sendJson } from './json.js';
  *   POST   /api/rooms/<room>/links          { scope, label?, expiresInSeconds? } -> a new link
  *   PATCH  /api/rooms/<room>/links/<id>     { scope }: its open sockets reconnect with it
  *   DELETE /api/rooms/<room>/links/<id>     revoked: its open sockets close within a second
- *   POST   /api/admin/tokens                admin: { room, scope, ttl, sub?, name? } -> a token
- *   POST   /api/admin/revoke                admin: { jti } | { link } | { sub }
- * Room names are one percent-encoded path segment.
+ * (The admin API is in admin-routes.ts.) Room names are one percent-encoded path segment.
  */
 export function createAccessRoutes(authority: Authority, logger: Logger, roomCreationsPerMinute: number) {
   const creations = new FixedWindowLimiter(roomCreationsPerMinute);
@@ -27,10 +24,6 @@ export function createAccessRoutes(authority: Authority, logger: Logger, roomCre
     const method = req.method ?? 'GET';
     if (path === '/api/auth') {
       sendJson(res, 200, { mode: authority.mode, createRooms: authority.createRooms });
-      return true;
-    }
-    if (path.startsWith('/api/admin/')) {
-      await admin(req, res, path.slice('/api/admin/'.length), method);
       return true;
     }
     if (path === '/api/rooms' || path === '/api/rooms/') {
@@ -88,51 +81,6 @@ export function createAccessRoutes(authority: Authority, logger: Logger, roomCre
   function requireLinks(): void {
     if (authority.mode !== 'links')
       throw new AccessError(404, 'share links are off on this server (--auth links)');
-  }
-
-  async function admin(req: IncomingMessage, res: ServerResponse, route: string, method: string) {
-    if (!authority.hasAdminApi)
-      throw new AccessError(404, 'the admin API is off: set INKROOM_ADMIN_TOKEN or --admin-token-file');
-    if (!authority.isAdmin(bearerToken(req.headers.authorization))) {
-      logger.warn({ route }, 'admin.denied');
-      throw new AccessError(401, 'the admin API needs Authorization: Bearer <admin token>');
-    }
-    logger.info({ route, method }, 'admin.request');
-    if (method !== 'POST') return void methodNotAllowed(res);
-    const body = await readJson(req);
-    if (route === 'tokens') {
-      if (!isAccessScope(body.scope)) throw new AccessError(400, 'scope is required: "read" or "write"');
-      if (typeof body.room !== 'string') throw new AccessError(400, 'room is required');
-      const ttlSeconds = typeof body.ttl === 'number' ? body.ttl : parseDuration(String(body.ttl ?? '1h'));
-      if (ttlSeconds === null || !(ttlSeconds > 0))
-        throw new AccessError(400, 'ttl must be seconds or like 15m, 1h');
-      for (const field of ['sub', 'name'] as const) {
-        if (body[field] !== undefined && typeof body[field] !== 'string')
-          throw new AccessError(400, `${field} must be a string`);
-      }
-      const created = await authority.mintToken({
-        room: body.room,
-        scope: body.scope,
-        ttlSeconds,
-        ...(typeof body.sub === 'string' ? { sub: body.sub } : {}),
-        ...(typeof body.name === 'string' ? { name: body.name } : {}),
-      });
-      return void sendJson(res, 201, created);
-    }
-    if (route === 'revoke') return void sendJson(res, 200, await revoke(body));
-    sendJson(res, 404, { error: 'no such admin route' });
-  }
-
-  /** `{ jti }`, `{ link }` or `{ sub }`: exactly one, a string. */
-  async function revoke(body: Record<string, unknown>) {
-    const given = (['jti', 'link', 'sub'] as const).filter((key) => body[key] !== undefined);
-    if (given.length !== 1) throw new AccessError(400, 'give exactly one of "jti", "link" or "sub"');
-    const key = given[0]!;
-    const value = body[key];
-    if (typeof value !== 'string' || value.length === 0)
-      throw new AccessError(400, `${key} must be a string`);
-    const target = key === 'jti' ? { jti: value } : key === 'link' ? { link: value } : { sub: value };
-    return { revoked: target, closed: await authority.revoke(target) };
   }
 
   /** Runs the API for a request; false when the path is not the API's. */

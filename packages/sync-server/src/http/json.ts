@@ -34,3 +34,15 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
     throw new AccessError(400, 'the body must be a JSON object');
   return value as Record<string, unknown>;
 }
+
+/** Reads a raw body of at most `limit` bytes; throws an AccessError (413) past it. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AccessError(413, `the body is over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}

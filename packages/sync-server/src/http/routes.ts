@@ -4,10 +4,11 @@ import sirv from 'sirv';
 import type { Authority } from '../auth/Authority.js';
 import type { PreviewLimits } from '../config.js';
 import { isRefusal } from '../core/Session.js';
-import type { SyncStats } from '../core/SyncCore.js';
+import { RoomDeletedError, type SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
 import type { PromTelemetry } from '../metrics/PromTelemetry.js';
 import { createAccessRoutes, refusalStatus, requestToken } from './access-routes.js';
+import { type AdminRouteOptions, createAdminRoutes } from './admin-routes.js';
 import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
@@ -26,6 +27,9 @@ export interface RouteOptions {
   metrics: PromTelemetry;
   /** Null when ready to serve; otherwise why not (draining, storage not writable). */
   notReady: () => Promise<string | null>;
+  admin: AdminRouteOptions;
+  /** The admin API and /metrics are served on --admin-port, not here. */
+  adminPortSeparate: boolean;
   logger: Logger;
 }
 
@@ -109,6 +113,11 @@ async function serveRoomSvg(
   res.end(svg);
 }
 
+function methodNotAllowed(res: ServerResponse): true {
+  sendJson(res, 405, { error: 'method not allowed' });
+  return true;
+}
+
 /** A request's route, for the requests metric: a few fixed words, never a room name. */
 function routeOf(path: string): string {
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
@@ -116,6 +125,72 @@ function routeOf(path: string): string {
   if (path.startsWith('/api/admin/')) return 'admin';
   if (path.startsWith('/api/')) return 'api';
   return 'app';
+}
+
+/**
+ * What operators use: /healthz (alive), /readyz (storage writable, not draining), /metrics and the
+ * admin API. Served on the main port, or on its own with --admin-port. False when the path is
+ * not one of these.
+ */
+export function operatorRoutes(
+  options: RouteOptions,
+): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
+  const adminApi = createAdminRoutes(options.admin);
+  return (req, res, path) => {
+    if (path === '/metrics') {
+      if (req.method !== 'GET') return methodNotAllowed(res);
+      options.metrics.scrape().then(
+        ({ body, contentType }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          res.end(body);
+        },
+        (error: unknown) => {
+          options.logger.error({ err: error }, 'metrics failed');
+          sendJson(res, 500, { error: 'metrics failed' });
+        },
+      );
+      return true;
+    }
+    if (path === '/readyz') {
+      // Ready: storage takes writes and the server is not draining (503 from SIGTERM on).
+      options
+        .notReady()
+        .then((why) =>
+          sendJson(res, why ? 503 : 200, why ? { status: 'unavailable', reason: why } : { status: 'ready' }),
+        );
+      return true;
+    }
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res);
+      sendJson(res, 200, {
+        status: 'ok',
+        ...options.stats(),
+        uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
+      });
+      return true;
+    }
+    if (path.startsWith('/api/admin/')) {
+      adminApi(req, res, path).catch((error: unknown) => {
+        options.logger.error({ err: error, path }, 'admin request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+      return true;
+    }
+    return false;
+  };
+}
+
+/** The admin listener's handler (--admin-port): the operator routes alone. */
+export function createAdminRequestHandler(
+  options: RouteOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const operator = operatorRoutes(options);
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    res.once('finish', () => options.metrics.request(routeOf(path), res.statusCode));
+    if (!operator(req, res, path)) sendJson(res, 404, { error: 'not found' });
+  };
 }
 
 /** The HTTP side of the server: health, metrics, room previews, the API, then the board app's files. */
@@ -137,45 +212,24 @@ export function createRequestHandler(
     options.metrics.previewDrawn(seconds),
   );
   const accessApi = createAccessRoutes(options.authority, options.logger, options.roomCreationsPerMinute);
+  const operator = operatorRoutes(options);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.once('finish', () => options.metrics.request(routeOf(path), res.statusCode));
-    if (path === '/metrics') {
-      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
-      options.metrics.scrape().then(
-        ({ body, contentType }) => {
-          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
-          res.end(body);
-        },
-        (error: unknown) => {
-          options.logger.error({ err: error }, 'metrics failed');
-          sendJson(res, 500, { error: 'metrics failed' });
-        },
-      );
-      return;
-    }
-    if (path === '/readyz') {
-      // Ready: storage takes writes and the server is not draining (503 from SIGTERM on).
-      options
-        .notReady()
-        .then((why) =>
-          sendJson(res, why ? 503 : 200, why ? { status: 'unavailable', reason: why } : { status: 'ready' }),
-        );
-      return;
-    }
-    if (path === '/healthz') {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'method not allowed' });
-      return sendJson(res, 200, {
-        status: 'ok',
-        ...options.stats(),
-        uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
-      });
+    if (path === '/healthz' || path === '/readyz') return void operator(req, res, path);
+    if (path === '/metrics' || path.startsWith('/api/admin/')) {
+      if (options.adminPortSeparate)
+        return sendJson(res, 404, {
+          error: 'the admin API and /metrics are on the admin port (--admin-port)',
+        });
+      return void operator(req, res, path);
     }
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed' });
       serveRoomSvg(req, res, previews, options.authority).catch((error: unknown) => {
+        if (error instanceof RoomDeletedError && !res.headersSent)
+          return sendJson(res, 410, { error: 'the room is deleted' }, CROSS_ORIGIN);
         options.logger.error({ err: error, path }, 'room preview failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'the preview failed' }, CROSS_ORIGIN);
         else res.destroy();

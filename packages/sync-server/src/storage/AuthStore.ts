@@ -32,6 +32,8 @@ export interface AuthStore {
   putLink(link: LinkRecord): Promise<void>;
   getLink(id: string): Promise<LinkRecord | null>;
   listLinks(room: RoomId): Promise<LinkRecord[]>;
+  /** Every link of every room (backups). */
+  allLinks(): AsyncIterable<LinkRecord>;
   deleteLink(link: LinkRecord): Promise<void>;
   /**
    * Marks a room as created through links (`POST /api/rooms`), for good: a named room can be

@@ -61,6 +61,11 @@ export class LevelAuthStore implements AuthStore {
     return values.flatMap((value) => (value ? [parse<LinkRecord>(value)] : []));
   }
 
+  async *allLinks(): AsyncIterable<LinkRecord> {
+    for await (const value of this.db.values({ gte: LINK, lt: `${LINK}\uffff` }))
+      yield parse<LinkRecord>(value);
+  }
+
   async deleteLink(link: LinkRecord): Promise<void> {
     await this.db.batch(
       [

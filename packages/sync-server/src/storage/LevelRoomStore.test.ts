@@ -22,7 +22,7 @@ describe('LevelRoomStore', () => {
   });
 
   it('returns appended updates in order, after a reopen too', async () => {
-    expect(await store.load(room('r'))).toEqual({ updates: [], tailCount: 0, tailBytes: 0 });
+    expect(await store.load(room('r'))).toEqual({ updates: [], tailCount: 0, tailBytes: 0, deleted: false });
     for (let i = 0; i < 12; i++) await store.append(room('r'), new Uint8Array([i, i]));
     await store.close();
     store = await LevelRoomStore.open(dir);

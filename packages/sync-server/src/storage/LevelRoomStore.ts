@@ -1,17 +1,28 @@
 import type { RoomId } from '@inkroom/shared';
 import { Level } from 'level';
-import type { RoomStore, StoredRoom } from './RoomStore.js';
+import type { RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStore.js';
 
 /*
  * Key layout (UTF-8 keys, binary values), one key range per room:
  *   room/<encodeURIComponent(room)>/s                   the snapshot, if the room was compacted
  *   room/<encodeURIComponent(room)>/u/<16-digit seq>     updates appended since, in order
+ *   room/<encodeURIComponent(room)>/m                    { bytes, updatedAt }, written with each write
+ *   deleted/<encodeURIComponent(room)>                   { deletedAt }: a tombstone, kept apart
  * encodeURIComponent escapes '/', so one room's range never overlaps another's.
  */
+const ROOMS = 'room/';
+const DELETED = 'deleted/';
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const parse = <T>(bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T;
 const SEQ_DIGITS = 16;
 
 function roomPrefix(room: RoomId): string {
-  return `room/${encodeURIComponent(room)}/`;
+  return `${ROOMS}${encodeURIComponent(room)}/`;
+}
+
+/** The room a key belongs to. */
+function roomOfKey(key: string): RoomId {
+  return decodeURIComponent(key.slice(ROOMS.length, key.indexOf('/', ROOMS.length))) as RoomId;
 }
 
 function updateKey(room: RoomId, seq: number): string {
@@ -22,10 +33,11 @@ function seqOfKey(key: string): number {
   return Number(key.slice(-SEQ_DIGITS));
 }
 
-/** Sequence numbers of a room's tail: keys first..next-1 exist. */
+/** Sequence numbers of a room's tail (keys first..next-1 exist), and the bytes it stores. */
 interface Tail {
   first: number;
   next: number;
+  bytes: number;
 }
 
 export interface LevelRoomStoreOptions {
@@ -39,6 +51,9 @@ export interface LevelRoomStoreOptions {
 interface QueuedPut {
   readonly key: string;
   readonly value: Uint8Array;
+  /** The room's meta record after this write. */
+  readonly metaKey: string;
+  readonly meta: Uint8Array;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -80,9 +95,11 @@ export class LevelRoomStore implements RoomStore {
       updates.push(value);
       tailBytes += value.length;
     }
-    const tail = first < 0 ? { first: 0, next: 0 } : { first, next: last + 1 };
+    const bytes = tailBytes + (snapshot?.length ?? 0);
+    const tail = first < 0 ? { first: 0, next: 0, bytes } : { first, next: last + 1, bytes };
     this.tails.set(room, tail);
-    return { updates, tailCount: tail.next - tail.first, tailBytes };
+    const deleted = (await this.deletedAt(room)) !== null;
+    return { updates, tailCount: tail.next - tail.first, tailBytes, deleted };
   }
 
   async has(room: RoomId): Promise<boolean> {
@@ -99,16 +116,22 @@ export class LevelRoomStore implements RoomStore {
       return Promise.reject(error);
     }
     const key = updateKey(room, tail.next++);
+    tail.bytes += update.length;
+    const meta = json({ bytes: tail.bytes, updatedAt: Date.now() });
     return new Promise((resolve, reject) => {
       if (this.queue.length === 0) queueMicrotask(() => this.writeQueue());
-      this.queue.push({ key, value: update, resolve, reject });
+      this.queue.push({ key, value: update, metaKey: `${roomPrefix(room)}m`, meta, resolve, reject });
     });
   }
 
   private writeQueue(): void {
     const puts = this.queue;
     this.queue = [];
-    const ops = puts.map(({ key, value }) => ({ type: 'put' as const, key, value }));
+    // A room's meta record goes in the same batch as its update (the last one of the room wins).
+    const ops = puts.flatMap(({ key, value, metaKey, meta }) => [
+      { type: 'put' as const, key, value },
+      { type: 'put' as const, key: metaKey, value: meta },
+    ]);
     this.db.batch(ops, { sync: this.sync }).then(
       () => {
         for (const put of puts) put.resolve();
@@ -122,17 +145,73 @@ export class LevelRoomStore implements RoomStore {
   async compact(room: RoomId, snapshot: Uint8Array): Promise<void> {
     const tail = this.tailOf(room);
     const { first, next } = tail;
-    const batch = this.db.batch().put(`${roomPrefix(room)}s`, snapshot);
+    const batch = this.db
+      .batch()
+      .put(`${roomPrefix(room)}s`, snapshot)
+      .put(`${roomPrefix(room)}m`, json({ bytes: snapshot.length, updatedAt: Date.now() }));
     for (let seq = first; seq < next; seq++) batch.del(updateKey(room, seq));
     await batch.write({ sync: this.sync });
     // Restart numbering only once the batch is durable, so a failed compaction leaves keys intact.
-    if (tail.first === first) tail.first = next;
+    if (tail.first === first) {
+      tail.first = next;
+      tail.bytes = snapshot.length;
+    }
   }
 
   async delete(room: RoomId): Promise<void> {
     const prefix = roomPrefix(room);
     await this.db.clear({ gte: prefix, lt: `${prefix}\uffff` });
     this.tails.delete(room);
+  }
+
+  async list({
+    prefix,
+    after,
+    limit,
+  }: {
+    prefix: string;
+    after: RoomId | null;
+    limit: number;
+  }): Promise<RoomPage> {
+    const start = after === null ? `${ROOMS}${encodeURIComponent(prefix)}` : `${roomPrefix(after)}\uffff`;
+    const names: RoomId[] = [];
+    for await (const key of this.db.keys({ gte: start, lt: `${ROOMS}${encodeURIComponent(prefix)}\uffff` })) {
+      const name = roomOfKey(key);
+      if (names.at(-1) === name) continue;
+      if (names.length === limit) return { rooms: await this.infos(names), next: names.at(-1)! };
+      names.push(name);
+    }
+    return { rooms: await this.infos(names), next: null };
+  }
+
+  async info(room: RoomId): Promise<StoredRoomInfo | null> {
+    return (await this.has(room)) ? ((await this.infos([room]))[0] ?? null) : null;
+  }
+
+  async setDeleted(room: RoomId, deletedAt: number | null): Promise<void> {
+    const key = `${DELETED}${encodeURIComponent(room)}`;
+    if (deletedAt === null) await this.db.del(key, { sync: true });
+    else await this.db.put(key, json({ deletedAt }), { sync: true });
+  }
+
+  async deletedAt(room: RoomId): Promise<number | null> {
+    const value = await this.db.get(`${DELETED}${encodeURIComponent(room)}`);
+    return value ? parse<{ deletedAt: number }>(value).deletedAt : null;
+  }
+
+  /** Rooms' sizes and times from their meta records (summed from their values where there is none). */
+  private async infos(names: RoomId[]): Promise<StoredRoomInfo[]> {
+    const metas = await this.db.getMany(names.map((name) => `${roomPrefix(name)}m`));
+    return Promise.all(
+      names.map(async (name, i) => {
+        const meta = metas[i];
+        if (meta) return { name, ...parse<{ bytes: number; updatedAt: number }>(meta) };
+        let bytes = 0;
+        for await (const value of this.db.values({ gte: roomPrefix(name), lt: `${roomPrefix(name)}\uffff` }))
+          bytes += value.length;
+        return { name, bytes, updatedAt: null };
+      }),
+    );
   }
 
   async checkWritable(): Promise<void> {

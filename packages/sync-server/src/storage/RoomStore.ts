@@ -1,5 +1,20 @@
 import type { RoomId } from '@inkroom/shared';
 
+/** A stored room as the admin API lists it. */
+export interface StoredRoomInfo {
+  readonly name: RoomId;
+  /** Bytes stored: the snapshot and the updates since. */
+  readonly bytes: number;
+  /** When it was last written (ms since the epoch); null for a room written before this was kept. */
+  readonly updatedAt: number | null;
+}
+
+/** A page of stored rooms, and where the next page starts (null: that was the last). */
+export interface RoomPage {
+  readonly rooms: StoredRoomInfo[];
+  readonly next: RoomId | null;
+}
+
 /** What is stored of a room: a snapshot (if compacted) and the updates appended since. */
 export interface StoredRoom {
   /** The snapshot first, then the tail, in append order. */
@@ -8,6 +23,8 @@ export interface StoredRoom {
   readonly tailCount: number;
   /** Bytes in the tail. */
   readonly tailBytes: number;
+  /** The room was deleted (a tombstone): it refuses every connection until undeleted. */
+  readonly deleted: boolean;
 }
 
 /**
@@ -22,7 +39,15 @@ export interface RoomStore {
   append(room: RoomId, update: Uint8Array): Promise<void>;
   /** Replaces the room's snapshot and tail with `snapshot`, atomically. */
   compact(room: RoomId, snapshot: Uint8Array): Promise<void>;
+  /** Removes the room's content (not its tombstone). */
   delete(room: RoomId): Promise<void>;
+  /** Rooms in name order, from after `after`, whose names start with `prefix`. */
+  list(options: { prefix: string; after: RoomId | null; limit: number }): Promise<RoomPage>;
+  info(room: RoomId): Promise<StoredRoomInfo | null>;
+  /** Marks a room deleted (`deletedAt`), or lifts the mark (null). */
+  setDeleted(room: RoomId, deletedAt: number | null): Promise<void>;
+  /** When the room was deleted, or null. */
+  deletedAt(room: RoomId): Promise<number | null>;
   /** Resolves when the store takes a write now (readiness checks); rejects otherwise. */
   checkWritable(): Promise<void>;
   /** Forgets per-room bookkeeping once a room has left memory. */
