@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type AccessScope, isAccessScope } from '@inkroom/shared';
+import { ADMIN_COMMANDS, ADMIN_USAGE, type AdminCommand, adminArgs, serverUrlOf } from './admin-cli.js';
 import { formatDuration, parseDuration } from './auth/durations.js';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
 import {
@@ -47,7 +48,7 @@ function usage(): string {
   return `Usage: inkroom-server [options]
        inkroom-server token --room <room> [--scope read|write] [--ttl 1h] [--sub <id>] [--name <name>]
                             [--auth-secret-file <file>] [--data <dir>] [--max-token-ttl <dur>] [--config <file>]
-
+${ADMIN_USAGE.replace('Usage: ', '       ')}
 Serves Inkroom: the y-websocket sync endpoint (ws://HOST:PORT/<room>), /healthz,
 and the board app, persisting every room in LevelDB.
 
@@ -83,6 +84,7 @@ export interface TokenSettings {
 
 export type CliResult =
   | { kind: 'run'; config: ResolvedConfig; printConfig: boolean }
+  | { kind: 'admin'; command: AdminCommand }
   | { kind: 'token'; settings: TokenSettings }
   | { kind: 'help' };
 
@@ -193,6 +195,7 @@ function checkAdminToken(config: Partial<ResolvedConfig>): void {
  */
 export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   if (argv[0] === 'token') return parseToken(argv.slice(1), env);
+  if ((ADMIN_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return parseAdmin(argv, env);
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
@@ -216,6 +219,28 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv):
   checkAdminToken(resolved);
   const { staticDir: _, ...defaults } = DEFAULT_CONFIG;
   return { kind: 'run', config: { ...defaults, ...resolved }, printConfig: values['print-config'] === true };
+}
+
+/** `rooms ...`, `backup`, `restore`: the command's own arguments, then the server's settings. */
+async function parseAdmin(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const [command, ...tail] = argv as [string, ...string[]];
+  const { positionals, own, rest } = adminArgs(tail);
+  if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
+  const server = await parseCli(rest, env);
+  if (server.kind !== 'run') return server;
+  const adminToken = server.config.adminToken;
+  if (!adminToken)
+    throw new ConfigError(`${command}: the admin token is needed: --admin-token-file or INKROOM_ADMIN_TOKEN`);
+  return {
+    kind: 'admin',
+    command: {
+      command,
+      args: positionals,
+      options: own,
+      server: own.server ?? serverUrlOf(server.config),
+      adminToken,
+    },
+  };
 }
 
 const TOKEN_SETTINGS = SETTINGS.filter((setting) =>

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
+import { runAdminCommand } from './admin-cli.js';
 // The flag above caps V8's young generation at 2 MiB semi-spaces (the default grows to 16 MiB).
 // A sync server keeps long-lived documents and many idle sockets; the smaller young generation
 // halves its memory per idle connection at no measured cost in CPU or latency (see the README's
@@ -82,7 +83,11 @@ if (parsed.kind === 'run' && parsed.printConfig) {
 }
 try {
   if (parsed.kind === 'token') await printToken(parsed.settings);
+  else if (parsed.kind === 'admin') await runAdminCommand(parsed.command);
   else await serve(parsed.config);
 } catch (error) {
-  fail(`${parsed.kind === 'token' ? 'token' : 'cannot start'}: ${(error as Error).message}`, 1);
+  if (error instanceof ConfigError) fail(error.message, 2, error.showUsage);
+  const what =
+    parsed.kind === 'token' ? 'token' : parsed.kind === 'admin' ? parsed.command.command : 'cannot start';
+  fail(`${what}: ${(error as Error).message}`, 1);
 }
