@@ -160,7 +160,7 @@ describe('access control under races and edge cases', () => {
   });
 
   it('refuses bad link and room requests, and rate-limits room creation per address', async () => {
-    const t = await start({ roomCreationsPerMinute: 3 });
+    const t = await start({ newRoomsPerMinute: 3 });
     expect((await api(t, '/api/rooms', 'POST', { room: null })).status).toBe(400);
     expect((await api(t, '/api/rooms', 'POST', { room: 'limits' })).status).toBe(201);
     for (const expiresInSeconds of [1e306, -1, 0, 'soon']) {

@@ -63,10 +63,27 @@ export interface ServerConfig {
   /** Who may create rooms in links mode. Default `anyone`. */
   createRooms: RoomCreators;
   /**
-   * Rooms one client address may create a minute (`POST /api/rooms`); past it, 429. Default 30:
-   * far more than a person makes, few enough that a script cannot fill the disk quickly.
+   * New rooms one client address may make a minute, by `POST /api/rooms` or by connecting to a
+   * room that holds nothing yet; past it, 429 or 4508. Default 30: far more than a person makes,
+   * few enough that a script cannot fill the disk quickly.
    */
-  roomCreationsPerMinute: number;
+  newRoomsPerMinute: number;
+  /** Connections one client address may hold at once; past it, 4508. Default 500 (an office behind one NAT). */
+  maxConnectionsPerIp: number;
+  /**
+   * Document updates one socket may send a second, with a burst of twice that; faster ones wait.
+   * Default 100: a board at full drawing speed sends about 60 (a drag, one per frame).
+   */
+  updatesPerSecond: number;
+  /** Bytes of updates one socket may send a second (the burst holds one largest frame). Default 1 MiB. */
+  updateBytesPerSecond: number;
+  /** Presence messages one socket may send a second; faster ones are merged. Default 60 (one a frame). */
+  awarenessPerSecond: number;
+  /**
+   * The client address is the last one in `X-Forwarded-For` (the one the proxy in front added),
+   * not the socket's. Only behind a proxy that sets it: otherwise clients could pick their address.
+   */
+  trustProxy: boolean;
   /**
    * fsync every LevelDB write. Off by default: a write is then in the OS page cache when it
    * resolves, which survives the server process being killed but not the machine losing power.
@@ -123,7 +140,12 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   linkTokenTtlSeconds: 600,
   maxTokenBytes: 4096,
   createRooms: 'anyone',
-  roomCreationsPerMinute: 30,
+  newRoomsPerMinute: 30,
+  maxConnectionsPerIp: 500,
+  updatesPerSecond: 100,
+  updateBytesPerSecond: MiB,
+  awarenessPerSecond: 60,
+  trustProxy: false,
   syncWrites: false,
   closeGraceMs: 1000,
   previewMaxElements: 20_000,
@@ -154,6 +176,18 @@ export type AuthSettings = Pick<
   | 'maxTokenBytes'
   | 'createRooms'
 >;
+
+/** What the core limits beyond a room's own limits: per socket and per client address. */
+export type CoreLimits = RoomLimits &
+  Pick<
+    ServerConfig,
+    | 'maxMessageBytes'
+    | 'maxConnectionsPerIp'
+    | 'newRoomsPerMinute'
+    | 'updatesPerSecond'
+    | 'updateBytesPerSecond'
+    | 'awarenessPerSecond'
+  >;
 
 /** The settings of the room core (everything but where to listen and what to serve). */
 export type RoomLimits = Pick<

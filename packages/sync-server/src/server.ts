@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -70,6 +70,19 @@ export function connectionRequest(url: string | undefined, protocols: string | u
     if (!token && name.startsWith(TOKEN_PROTOCOL_PREFIX)) token = name.slice(TOKEN_PROTOCOL_PREFIX.length);
   }
   return { roomName: roomNameFromUrl(url), token };
+}
+
+/**
+ * A request's client address: the socket's, or with `trustProxy` the last `X-Forwarded-For`
+ * entry, the one the proxy in front added (earlier ones are whatever the client claimed).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && forwarded) {
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded).split(',').at(-1)?.trim();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? '';
 }
 
 function httpUrl(host: string, port: number): string {
@@ -150,7 +163,8 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     startedAt,
     readRoom: (name) => core.readRoom(name),
     authority,
-    roomCreationsPerMinute: config.roomCreationsPerMinute,
+    takeNewRoom: (address) => core.takeNewRoom(address),
+    clientAddress: (req) => clientAddress(req, config.trustProxy),
     previewLimits: config,
     metrics,
     notReady: async () => {
@@ -181,10 +195,10 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     socket.on('error', () => socket.destroy());
     wss.handleUpgrade(req, socket, head, (ws) => {
       heartbeat.track(ws);
-      core.handleConnection(
-        wsServerSocket(ws, logger),
-        connectionRequest(req.url, req.headers['sec-websocket-protocol']),
-      );
+      core.handleConnection(wsServerSocket(ws, logger), {
+        ...connectionRequest(req.url, req.headers['sec-websocket-protocol']),
+        address: clientAddress(req, config.trustProxy),
+      });
     });
   });
 

@@ -60,6 +60,11 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The room name in the URL is empty, too long or not valid. */
   InvalidRoom: 4404,
+  /**
+   * The socket kept sending faster than its rate limits (updates, bytes or presence a second)
+   * until what was held back passed `maxBufferedBytes`.
+   */
+  RateExceeded: 4429,
   /** The operator disconnected this socket (admin kick); it may connect again. */
   Kicked: 4409,
   /** The room was deleted: it refuses every connection until the operator undeletes it. */
@@ -75,6 +80,10 @@ export const CloseCode = {
    * sent) or sent too much while its room was loading. Reconnecting starts afresh.
    */
   Overloaded: 4503,
+  /**
+   * Too many connections, or too many new rooms, from this client's address: try again later.
+   */
+  TooManyFromAddress: 4508,
   /**
    * Updates whose dependencies never arrived piled up past `maxPendingUpdateBytes`; they are
    * dropped. A reconnect resyncs, which sends the server what it lacked.
@@ -100,6 +109,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.Unauthorized]: 'missing, invalid or expired token',
   [CloseCode.Forbidden]: 'token not valid for this room, or revoked',
   [CloseCode.InvalidRoom]: 'invalid room name',
+  [CloseCode.RateExceeded]: 'sending too fast',
   [CloseCode.Kicked]: 'disconnected by the operator',
   [CloseCode.RoomDeleted]: 'room deleted',
   [CloseCode.AwarenessRejected]: 'awareness update rejected',
@@ -107,6 +117,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.RoomUnavailable]: 'room unavailable',
   [CloseCode.Overloaded]: 'socket queue over its limit',
   [CloseCode.TooManyPendingUpdates]: 'too many updates with missing dependencies',
+  [CloseCode.TooManyFromAddress]: 'too many connections or new rooms from this address, try later',
   [CloseCode.PermissionsChanged]: 'permissions changed, reconnect',
 };
 

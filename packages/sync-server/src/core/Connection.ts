@@ -7,6 +7,7 @@ import {
   type RoomId,
 } from '@inkroom/shared';
 import type { Logger } from '../logger.js';
+import { RateGate, type RateLimits } from './RateGate.js';
 import type { RoomMember } from './Room.js';
 import type { RoomLease } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
@@ -16,6 +17,8 @@ import type { Telemetry } from './Telemetry.js';
 /** What a connection needs of the core besides its socket. */
 export interface ConnectionHooks {
   maxBufferedBytes: number;
+  maxMessageBytes: number;
+  rateLimits: RateLimits;
   logger: Logger;
   /** Checks a token the client sent in-band; resolves with the renewed session or closes it. */
   renew: (connection: Connection, token: string) => void;
@@ -53,13 +56,23 @@ export class Connection implements RoomMember {
   /** When the socket connected (ms since the epoch). */
   readonly openedAt = Date.now();
 
+  private readonly gate: RateGate;
+
   constructor(
     private readonly socket: ServerSocket,
     private readonly hooks: ConnectionHooks,
   ) {
+    this.gate = new RateGate(
+      hooks.rateLimits,
+      hooks.maxMessageBytes,
+      hooks.maxBufferedBytes,
+      (data, isBinary) => this.handle(data, isBinary),
+      () => this.flooded(),
+      (kind) => hooks.telemetry.throttled(kind),
+    );
     socket.onMessage((data, isBinary) => {
       if (this.closed) return;
-      if (this.lease) return this.handle(data, isBinary);
+      if (this.lease) return this.gate.push(data, isBinary);
       this.waiting.push([data, isBinary]);
       this.waitingBytes += data.length;
       if (this.waitingBytes > hooks.maxBufferedBytes) this.overloaded('sent too much while its room loaded');
@@ -112,7 +125,7 @@ export class Connection implements RoomMember {
     this.waitingBytes = 0;
     for (const [data, isBinary] of waiting) {
       if (this.closed) return;
-      this.handle(data, isBinary);
+      this.gate.push(data, isBinary);
     }
     if (!this.closed) lease.room.greet(this);
   }
@@ -152,6 +165,15 @@ export class Connection implements RoomMember {
     this.expiryTimer.unref();
   }
 
+  /** Kept sending past its rate limits until the frames held back passed `maxBufferedBytes`. */
+  private flooded(): void {
+    this.hooks.logger.warn(
+      { room: this.roomId, code: CloseCode.RateExceeded, reason: 'sent faster than its limits' },
+      'conn.flood',
+    );
+    this.close(CloseCode.RateExceeded);
+  }
+
   private overloaded(why: string): void {
     this.hooks.logger.warn(
       { room: this.roomId, code: CloseCode.Overloaded, reason: why },
@@ -164,6 +186,7 @@ export class Connection implements RoomMember {
   private end(code: number): void {
     if (this.closed) return;
     this.closed = true;
+    this.gate.stop();
     this.hooks.telemetry.connectionClosed(code);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;

@@ -48,6 +48,11 @@ export class RoomRegistry {
     for (let entry = this.entries.get(id); entry; entry = this.entries.get(id)) await entry.gone;
   }
 
+  /** Whether the room is in memory (loading, loaded or unloading). */
+  has(id: RoomId): boolean {
+    return this.entries.has(id);
+  }
+
   /** Rooms loaded now. */
   rooms(): IterableIterator<Room> {
     return this.loaded.values();

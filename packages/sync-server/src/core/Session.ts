@@ -25,6 +25,8 @@ export interface ConnectionRequest {
   roomName: string;
   /** The access token it presented (query or subprotocol), or null. */
   token: string | null;
+  /** The client's address (for per-address limits); '' when unknown. */
+  address?: string;
 }
 
 /** A socket that may not join, with the close code (4401, 4403, 4404...) and a reason to log. */

@@ -1,8 +1,9 @@
 import { CLOSE_REASONS, CloseCode, parseRoomId, type RoomId } from '@inkroom/shared';
-import type { RoomLimits } from '../config.js';
+import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Connection } from './Connection.js';
+import { FixedWindowLimiter } from './FixedWindowLimiter.js';
 import type { Room, RoomMember } from './Room.js';
 import { RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
@@ -56,7 +57,7 @@ const OPERATOR: RoomMember = { send() {}, close() {} };
 
 export interface SyncCoreOptions {
   store: RoomStore;
-  limits: RoomLimits;
+  limits: CoreLimits;
   logger: Logger;
   /** Who may do what; by default every socket may write. */
   authorize?: Authorize;
@@ -66,7 +67,10 @@ export interface SyncCoreOptions {
 export class SyncCore {
   private readonly connections = new Set<Connection>();
   private readonly registry: RoomRegistry;
-  private readonly limits: RoomLimits;
+  private readonly limits: CoreLimits;
+  /** Open connections per client address. */
+  private readonly perAddress = new Map<string, number>();
+  private readonly newRooms: FixedWindowLimiter;
   private readonly logger: Logger;
   private readonly authorizeRequest: Authorize;
   private readonly telemetry: Telemetry;
@@ -78,6 +82,7 @@ export class SyncCore {
   constructor(options: SyncCoreOptions) {
     this.store = options.store;
     this.limits = options.limits;
+    this.newRooms = new FixedWindowLimiter(options.limits.newRoomsPerMinute);
     this.logger = options.logger;
     this.authorizeRequest = options.authorize ?? allowAll;
     this.telemetry = options.telemetry ?? NO_TELEMETRY;
@@ -118,8 +123,18 @@ export class SyncCore {
       socket.close(CloseCode.InvalidRoom, CLOSE_REASONS[CloseCode.InvalidRoom]);
       return;
     }
+    const address = asked.address ?? '';
+    const open = this.perAddress.get(address) ?? 0;
+    if (open >= this.limits.maxConnectionsPerIp) {
+      this.logger.warn({ code: CloseCode.TooManyFromAddress, reason: 'connections' }, 'conn.limited');
+      socket.close(CloseCode.TooManyFromAddress, CLOSE_REASONS[CloseCode.TooManyFromAddress]);
+      return;
+    }
+    this.perAddress.set(address, open + 1);
     const connection = new Connection(socket, {
       maxBufferedBytes: this.limits.maxBufferedBytes,
+      maxMessageBytes: this.limits.maxMessageBytes,
+      rateLimits: this.limits,
       logger: this.logger,
       renew: (conn, token) => this.renew(conn, token),
       telemetry: this.telemetry,
@@ -127,13 +142,26 @@ export class SyncCore {
         this.dropped++;
         this.telemetry.readOnlyUpdateDropped();
       },
-      onEnd: (ended) => this.connections.delete(ended),
+      onEnd: (ended) => {
+        this.connections.delete(ended);
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      },
     });
     this.connections.add(connection);
-    this.authorize(asked).then((result) => {
+    this.authorize(asked).then(async (result) => {
       if (connection.isClosed) return;
       if (isRefusal(result)) return this.refuse(connection, asked.roomName, result);
       connection.authorize(result);
+      if (connection.isClosed) return;
+      if (!(await this.mayOpen(result.room, address))) {
+        this.logger.warn(
+          { room: result.room, code: CloseCode.TooManyFromAddress, reason: 'new rooms' },
+          'conn.limited',
+        );
+        return connection.close(CloseCode.TooManyFromAddress);
+      }
       if (connection.isClosed) return;
       this.registry.acquire(result.room).then(
         (lease) => connection.attach(lease),
@@ -143,6 +171,17 @@ export class SyncCore {
         },
       );
     });
+  }
+
+  /** Counts a new room against a client address; false past `newRoomsPerMinute`. */
+  takeNewRoom(address: string): boolean {
+    return this.newRooms.take(address);
+  }
+
+  /** A room in memory or in storage opens; a new one counts against the address's budget. */
+  private async mayOpen(room: RoomId, address: string): Promise<boolean> {
+    if (this.registry.has(room) || (await this.store.has(room))) return true;
+    return this.takeNewRoom(address);
   }
 
   /**

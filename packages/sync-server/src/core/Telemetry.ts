@@ -20,6 +20,8 @@ export interface Telemetry {
   persistFailed(): void;
   compacted(seconds: number): void;
   readOnlyUpdateDropped(): void;
+  /** A frame was held back by its socket's rate limits. */
+  throttled(kind: 'update' | 'awareness'): void;
   /** A socket or request was refused access; `reason` is one of a few fixed words. */
   authDenied(reason: string): void;
 }
@@ -39,5 +41,6 @@ export const NO_TELEMETRY: Telemetry = {
   persistFailed: nothing,
   compacted: nothing,
   readOnlyUpdateDropped: nothing,
+  throttled: nothing,
   authDenied: nothing,
 };

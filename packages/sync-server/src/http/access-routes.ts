@@ -4,7 +4,6 @@ import { AccessError, type Authority } from '../auth/Authority.js';
 import { bearerToken } from '../auth/secrets.js';
 import type { Refusal } from '../core/Session.js';
 import type { Logger } from '../logger.js';
-import { FixedWindowLimiter } from './FixedWindowLimiter.js';
 import { readJson, sendJson } from './json.js';
 
 /**
@@ -18,8 +17,12 @@ import { readJson, sendJson } from './json.js';
  *   DELETE /api/rooms/<room>/links/<id>     revoked: its open sockets close within a second
  * (The admin API is in admin-routes.ts.) Room names are one percent-encoded path segment.
  */
-export function createAccessRoutes(authority: Authority, logger: Logger, roomCreationsPerMinute: number) {
-  const creations = new FixedWindowLimiter(roomCreationsPerMinute);
+export function createAccessRoutes(
+  authority: Authority,
+  logger: Logger,
+  /** Counts a new room against the request's address; false past its budget. */
+  takeNewRoom: (req: IncomingMessage) => boolean,
+) {
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     const method = req.method ?? 'GET';
     if (path === '/api/auth') {
@@ -31,12 +34,12 @@ export function createAccessRoutes(authority: Authority, logger: Logger, roomCre
       requireLinks();
       if (authority.createRooms === 'admin' && !authority.isAdmin(bearerToken(req.headers.authorization)))
         throw new AccessError(401, 'on this server only the operator creates boards (admin token)');
-      if (!creations.take(req.socket.remoteAddress ?? '')) {
+      if (!takeNewRoom(req)) {
         sendJson(
           res,
           429,
           { error: 'too many new rooms from this address; try again shortly' },
-          { 'retry-after': String(creations.retryAfterSeconds()) },
+          { 'retry-after': '60' },
         );
         return true;
       }

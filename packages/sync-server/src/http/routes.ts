@@ -21,8 +21,10 @@ export interface RouteOptions {
   readRoom: (roomName: string) => Promise<Uint8Array | null>;
   /** Access control: who may read a room, and the access API. */
   authority: Authority;
-  /** Rooms one client address may create a minute. */
-  roomCreationsPerMinute: number;
+  /** Counts a new room against a client address's budget; false past it. */
+  takeNewRoom: (address: string) => boolean;
+  /** The client address of a request (the socket's, or X-Forwarded-For's with --trust-proxy). */
+  clientAddress: (req: IncomingMessage) => string;
   previewLimits: PreviewLimits;
   metrics: PromTelemetry;
   /** Null when ready to serve; otherwise why not (draining, storage not writable). */
@@ -211,7 +213,9 @@ export function createRequestHandler(
   const previews = new RoomPreviews(options.readRoom, options.previewLimits, (seconds) =>
     options.metrics.previewDrawn(seconds),
   );
-  const accessApi = createAccessRoutes(options.authority, options.logger, options.roomCreationsPerMinute);
+  const accessApi = createAccessRoutes(options.authority, options.logger, (req) =>
+    options.takeNewRoom(options.clientAddress(req)),
+  );
   const operator = operatorRoutes(options);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

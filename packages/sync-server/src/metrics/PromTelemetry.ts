@@ -78,6 +78,12 @@ export class PromTelemetry implements Telemetry {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  private readonly throttles = new Counter({
+    name: 'inkroom_throttled_messages_total',
+    help: 'Messages held back by per-socket rate limits, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   private readonly revocations = new Counter({
     name: 'inkroom_revocations_total',
     help: 'Revocations and link scope changes',
@@ -185,6 +191,9 @@ export class PromTelemetry implements Telemetry {
   }
   authDenied(reason: string): void {
     this.denied.inc({ reason });
+  }
+  throttled(kind: 'update' | 'awareness'): void {
+    this.throttles.inc({ kind });
   }
   revoked(): void {
     this.revocations.inc();
