@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
+    // Every test file's server logs and CLI output are checked for tokens and secrets at its end.
+    setupFiles: ['./tests/helpers/secret-scan.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

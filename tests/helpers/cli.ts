@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { noteOutput, noteSecret } from './secret-scan.js';
 
 /** The built CLI, as users run it: `node packages/sync-server/dist/cli.js`. */
 export const CLI_PATH = fileURLToPath(new URL('../../packages/sync-server/dist/cli.js', import.meta.url));
@@ -24,8 +25,15 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
   });
   let out = '';
   let err = '';
+  noteSecret(env.INKROOM_AUTH_SECRET);
+  noteSecret(env.INKROOM_ADMIN_TOKEN);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      // A token command prints its token on stdout, as it should; everything else is checked.
+      if (args[0] !== 'token') noteOutput(out);
+      noteOutput(err);
+      resolve({ code, signal });
+    });
   });
   const url = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

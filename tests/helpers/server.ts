@@ -7,11 +7,13 @@ import {
   type InkroomServerOptions,
   startInkroomServer,
 } from '@inkroom/sync-server';
+import { noteOutput, noteSecret } from './secret-scan.js';
 
 /** Log lines the server wrote, parsed. */
 export class LogCapture {
   readonly lines: Record<string, unknown>[] = [];
   write(line: string): void {
+    noteOutput(line);
     this.lines.push(JSON.parse(line) as Record<string, unknown>);
   }
   find(predicate: (line: Record<string, unknown>) => boolean): Record<string, unknown> | undefined {
@@ -45,6 +47,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = dataDir ?? (await makeDataDir());
   const logs = new LogCapture();
+  noteSecret(options.authSecret);
+  noteSecret(options.adminToken);
   const server = await startInkroomServer({
     host: '127.0.0.1',
     port: 0,

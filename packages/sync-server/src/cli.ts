@@ -42,7 +42,10 @@ async function serve(config: ResolvedConfig): Promise<void> {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting without waiting for the flush');
+      logger.warn(
+        { signal, note: 'second signal: exiting without waiting for the flush' },
+        'server.stopping',
+      );
       process.exit(1);
     }
     stopping = true;
@@ -50,7 +53,7 @@ async function serve(config: ResolvedConfig): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
+        logger.error({ err: error }, 'server.error');
         process.exit(1);
       },
     );

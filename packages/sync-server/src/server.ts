@@ -127,7 +127,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     // Share links need a signing key: without one given, links mode keeps its own in the data folder.
     if (config.auth === 'links' && !config.authSecret) {
       config.authSecret = await dataDirSecret(config.dataDir, true);
-      logger.info({ file: 'auth-secret' }, 'auth.secret: using the signing key kept in the data folder');
+      logger.info({ file: 'auth-secret', note: 'the signing key kept in the data folder' }, 'auth.secret');
     }
     const authStore =
       givenAuthStore ?? (store instanceof LevelRoomStore ? new LevelAuthStore(store.db) : null);
@@ -227,8 +227,11 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   );
   if (config.auth === 'off' && !isLoopback(config.host)) {
     logger.warn(
-      { host: config.host },
-      'auth.off: anyone who can reach this server can read, change or wipe any room; see --auth',
+      {
+        host: config.host,
+        note: 'anyone who can reach this server can read, change or wipe any room; see --auth',
+      },
+      'auth.off',
     );
   }
 

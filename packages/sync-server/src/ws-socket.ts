@@ -13,7 +13,7 @@ export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
   // closes the socket itself (1009 for an oversized frame); an error without a listener would
   // take the process down.
   ws.on('error', (error: Error & { code?: string }) => {
-    logger.warn({ code: error.code, reason: error.message }, 'closing socket: transport error');
+    logger.warn({ code: error.code, reason: error.message }, 'conn.error');
   });
   return {
     send(data) {

@@ -35,6 +35,11 @@ const ACCESS_ENDED: ReadonlySet<CloseCode> = new Set([
   CloseCode.PermissionsChanged,
 ]);
 
+let lastConnectionId = 0;
+
+/** Close codes of an ordinary end (left, shut down, dropped): logged at debug, others at info. */
+const ORDINARY_CLOSES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006]);
+
 /** Longest a timer may wait (setTimeout's limit, about 24.8 days); longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -55,6 +60,8 @@ export class Connection implements RoomMember {
   private current: Session | null = null;
   /** When the socket connected (ms since the epoch). */
   readonly openedAt = Date.now();
+  /** A number for this socket in log lines (`conn`), unique in the process. */
+  readonly id = ++lastConnectionId;
 
   private readonly gate: RateGate;
 
@@ -79,6 +86,7 @@ export class Connection implements RoomMember {
     });
     socket.onClose((code) => this.end(code));
     hooks.telemetry.connectionOpened();
+    hooks.logger.debug({ conn: this.id }, 'conn.open');
   }
 
   get session(): Session | null {
@@ -175,10 +183,7 @@ export class Connection implements RoomMember {
   }
 
   private overloaded(why: string): void {
-    this.hooks.logger.warn(
-      { room: this.roomId, code: CloseCode.Overloaded, reason: why },
-      'closing socket: overloaded',
-    );
+    this.hooks.logger.warn({ room: this.roomId, code: CloseCode.Overloaded, reason: why }, 'conn.overloaded');
     this.waiting = [];
     this.close(CloseCode.Overloaded);
   }
@@ -188,6 +193,9 @@ export class Connection implements RoomMember {
     this.closed = true;
     this.gate.stop();
     this.hooks.telemetry.connectionClosed(code);
+    const line = { conn: this.id, room: this.roomId, code, ms: Date.now() - this.openedAt };
+    if (ORDINARY_CLOSES.has(code)) this.hooks.logger.debug(line, 'conn.close');
+    else this.hooks.logger.info(line, 'conn.close');
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     if (this.lease) {
@@ -245,13 +253,13 @@ export class Connection implements RoomMember {
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) {
-        this.hooks.logger.error({ err: error, room: this.roomId }, 'closing socket: unexpected error');
+        this.hooks.logger.error({ err: error, room: this.roomId }, 'conn.error');
         this.close(CloseCode.InternalError);
         return;
       }
       this.hooks.logger.warn(
         { room: this.roomId, code: error.closeCode, reason: error.message, bytes: data.length },
-        'closing socket: protocol violation',
+        'conn.violation',
       );
       this.close(error.closeCode);
     }

@@ -90,7 +90,10 @@ export class RateGate {
 
   push(frame: Uint8Array, binary: boolean): void {
     const kind = binary ? kindOf(frame) : 'other';
-    if (this.queue.length === 0 && this.admit(frame, kind)) return this.deliver(frame, binary);
+    if (this.queue.length === 0 && this.admit(frame, kind)) {
+      this.deliver(frame, binary);
+      return;
+    }
     if (kind !== 'other') this.throttled(kind);
     if (kind === 'awareness') {
       const waiting = this.queue.findIndex((entry) => entry.kind === 'awareness');

@@ -230,10 +230,7 @@ export class Room {
       try {
         await this.compact();
       } catch (error) {
-        this.logger.error(
-          { err: error, room: this.id },
-          'compaction on unload failed; the update log is kept',
-        );
+        this.logger.error({ err: error, room: this.id }, 'room.compact_error');
       }
     }
     this.presence.destroy();

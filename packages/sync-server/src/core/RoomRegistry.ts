@@ -124,7 +124,7 @@ export class RoomRegistry {
     if (entry.refs > 0 || entry.unloading) return;
     entry.unloading = room
       .unload()
-      .catch((error: unknown) => this.logger.error({ err: error, room: id }, 'room unload failed'))
+      .catch((error: unknown) => this.logger.error({ err: error, room: id }, 'room.error'))
       .finally(() => {
         this.loaded.delete(room);
         this.forget(id, entry);

@@ -166,7 +166,7 @@ export class SyncCore {
       this.registry.acquire(result.room).then(
         (lease) => connection.attach(lease),
         (error: unknown) => {
-          this.logger.error({ err: error, room: result.room }, 'room failed to load');
+          this.logger.error({ err: error, room: result.room }, 'room.error');
           connection.close(CloseCode.RoomUnavailable);
         },
       );
@@ -289,7 +289,7 @@ export class SyncCore {
     try {
       return await this.authorizeRequest(request);
     } catch (error) {
-      this.logger.error({ err: error }, 'authorization failed');
+      this.logger.error({ err: error }, 'auth.error');
       return { refused: CloseCode.InternalError, reason: 'authorization failed' };
     }
   }

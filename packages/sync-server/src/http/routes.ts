@@ -147,7 +147,7 @@ export function operatorRoutes(
           res.end(body);
         },
         (error: unknown) => {
-          options.logger.error({ err: error }, 'metrics failed');
+          options.logger.error({ err: error }, 'http.error');
           sendJson(res, 500, { error: 'metrics failed' });
         },
       );
@@ -173,7 +173,7 @@ export function operatorRoutes(
     }
     if (path.startsWith('/api/admin/')) {
       adminApi(req, res, path).catch((error: unknown) => {
-        options.logger.error({ err: error, path }, 'admin request failed');
+        options.logger.error({ err: error, path }, 'http.error');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
         else res.destroy();
       });
@@ -234,7 +234,7 @@ export function createRequestHandler(
       serveRoomSvg(req, res, previews, options.authority).catch((error: unknown) => {
         if (error instanceof RoomDeletedError && !res.headersSent)
           return sendJson(res, 410, { error: 'the room is deleted' }, CROSS_ORIGIN);
-        options.logger.error({ err: error, path }, 'room preview failed');
+        options.logger.error({ err: error, path }, 'http.error');
         if (!res.headersSent) sendJson(res, 500, { error: 'the preview failed' }, CROSS_ORIGIN);
         else res.destroy();
       });
@@ -246,7 +246,7 @@ export function createRequestHandler(
           if (!handled) sendJson(res, 404, { error: 'not found' });
         },
         (error: unknown) => {
-          options.logger.error({ err: error, path }, 'api request failed');
+          options.logger.error({ err: error, path }, 'http.error');
           if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
           else res.destroy();
         },
