@@ -1,0 +1,48 @@
+// The browser and proxy tests drive real programs: headless Chromium and nginx. Before the tests
+// run, make sure both are here: CHROMIUM_PATH (or Debian's `chromium`) and Debian's `nginx`,
+// installed when we may (root with apt-get), with one `apt-get update` for both.
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+
+const NEEDS = [
+  {
+    name: 'Chromium',
+    package: 'chromium',
+    paths: [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'],
+  },
+  { name: 'nginx', package: 'nginx', paths: [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'] },
+];
+
+const found = (need) => need.paths.find((path) => path && existsSync(path));
+const missing = NEEDS.filter((need) => !found(need));
+
+if (missing.length > 0) {
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    process.stderr.write(
+      `The tests need ${missing.map((need) => need.name).join(' and ')}: install ${missing
+        .map((need) => need.package)
+        .join(' ')} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH.\n`,
+    );
+    process.exit(1);
+  }
+  const packages = missing.map((need) => need.package);
+  process.stdout.write(`Installing ${packages.join(' and ')} for the tests (apt-get install)...\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  // Packages must not start services (nginx's would take port 80): the tests start their own.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
+  for (const need of missing) {
+    if (!found(need)) {
+      process.stderr.write(`apt-get finished but no ${need.name} was found.\n`);
+      process.exit(1);
+    }
+  }
+}
