@@ -8,7 +8,12 @@ const NEEDS = [
   {
     name: 'Chromium',
     package: 'chromium',
-    paths: [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'],
+    paths: [
+      process.env.CHROMIUM_PATH,
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+      '/usr/bin/google-chrome',
+    ],
   },
   { name: 'nginx', package: 'nginx', paths: [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'] },
 ];
@@ -22,7 +27,9 @@ if (missing.length > 0) {
     process.stderr.write(
       `The tests need ${missing.map((need) => need.name).join(' and ')}: install ${missing
         .map((need) => need.package)
-        .join(' ')} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH.\n`,
+        .join(
+          ' ',
+        )} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH.\n`,
     );
     process.exit(1);
   }
@@ -35,7 +42,10 @@ if (missing.length > 0) {
   const ownPolicy = !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
   }
