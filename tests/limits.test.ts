@@ -123,6 +123,16 @@ describe('rate and address limits', () => {
     for (const c of [...open, again]) c.ws.close();
   });
 
+  it('counts a new room once, however many sockets come for it at the same moment', async () => {
+    const t = await start({ newRoomsPerMinute: 1 });
+    const many = Array.from({ length: 20 }, () => rawClient(t.wsUrl, 'popular'));
+    await Promise.all(many.map((c) => c.opened));
+    await waitFor(() => t.server.core.stats().connections === 20, 'twenty sockets in the room');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(many.every((c) => c.ws.readyState === c.ws.OPEN)).toBe(true);
+    for (const c of many) c.ws.close();
+  });
+
   it('takes the address from X-Forwarded-For only with --trust-proxy', async () => {
     for (const trustProxy of [false, true]) {
       const t = await start({ maxConnectionsPerIp: 1, trustProxy });

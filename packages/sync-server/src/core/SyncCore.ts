@@ -71,6 +71,8 @@ export class SyncCore {
   /** Open connections per client address. */
   private readonly perAddress = new Map<string, number>();
   private readonly newRooms: FixedWindowLimiter;
+  /** New rooms counted and on their way into the registry. */
+  private readonly opening = new Set<RoomId>();
   private readonly logger: Logger;
   private readonly authorizeRequest: Authorize;
   private readonly telemetry: Telemetry;
@@ -163,7 +165,9 @@ export class SyncCore {
         return connection.close(CloseCode.TooManyFromAddress);
       }
       if (connection.isClosed) return;
-      this.registry.acquire(result.room).then(
+      const acquired = this.registry.acquire(result.room);
+      void acquired.finally(() => this.opening.delete(result.room)).catch(() => {});
+      acquired.then(
         (lease) => connection.attach(lease),
         (error: unknown) => {
           this.logger.error({ err: error, room: result.room }, 'room.error');
@@ -178,10 +182,16 @@ export class SyncCore {
     return this.newRooms.take(address);
   }
 
-  /** A room in memory or in storage opens; a new one counts against the address's budget. */
+  /**
+   * A room in memory or in storage opens; a new one counts against the address's budget, once:
+   * sockets that come for it while it is being opened (a page and its tabs) do not count again.
+   */
   private async mayOpen(room: RoomId, address: string): Promise<boolean> {
-    if (this.registry.has(room) || (await this.store.has(room))) return true;
-    return this.takeNewRoom(address);
+    const known = () => this.registry.has(room) || this.opening.has(room);
+    if (known() || (await this.store.has(room)) || known()) return true;
+    if (!this.takeNewRoom(address)) return false;
+    this.opening.add(room);
+    return true;
   }
 
   /**
