@@ -1,6 +1,8 @@
-export { AccessError, Authority, type RevokeTarget } from './auth/Authority.js';
+export { AccessError } from './auth/AccessError.js';
+export { Authority, type RevokeTarget } from './auth/Authority.js';
 export { formatDuration, parseDuration } from './auth/durations.js';
 export { KeyRing, KeyRingError } from './auth/keys.js';
+export { ShareLinks } from './auth/ShareLinks.js';
 export {
   type CreatedToken,
   type CreateTokenOptions,

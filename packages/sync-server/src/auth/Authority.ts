@@ -2,11 +2,8 @@ import {
   type AccessScope,
   CloseCode,
   isAccessScope,
-  type LinkGrant,
-  type LinkView,
   parseRoomId,
   type RoomId,
-  randomId,
   roomMatches,
 } from '@inkroom/shared';
 import type { AuthMode, AuthSettings, RoomCreators } from '../config.js';
@@ -19,11 +16,11 @@ import {
 } from '../core/Session.js';
 import type { Logger } from '../logger.js';
 import type { AuthStore, LinkRecord, Revocation } from '../storage/AuthStore.js';
-import { KeyedLock } from './KeyedLock.js';
+import { AccessError } from './AccessError.js';
 import { KeyRing } from './keys.js';
-import { linkIdOf, linkSecret } from './link-secrets.js';
 import { Revocations, type RevokedTarget } from './Revocations.js';
-import { sameSecret, sha256Hex } from './secrets.js';
+import { ShareLinks } from './ShareLinks.js';
+import { sameSecret } from './secrets.js';
 import { type CreatedToken, createToken, isTokenRefusal, verifyToken } from './tokens.js';
 
 /** Access records in a backup. */
@@ -37,22 +34,6 @@ export type RevokeTarget = RevokedTarget | { link: string };
 /** Open sockets whose sessions match must close with `code`. */
 export type SessionsEnd = (matches: (session: Session) => boolean, code: CloseCode) => number;
 
-/** A request that fails with an HTTP status and a message safe to show. */
-export class AccessError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AccessError';
-  }
-}
-
-const LABEL_MAX = 80;
-/** Links one room may have, so an owner cannot fill the store. */
-const MAX_LINKS_PER_ROOM = 200;
-/** The longest a link may be made to last. */
-const MAX_LINK_SECONDS = 10 * 365 * 86_400;
 /** Times a token is checked afresh when access changed while it was being checked. */
 const MAX_CHECKS = 5;
 
@@ -72,17 +53,29 @@ export interface AuthorityOptions {
  */
 export class Authority {
   private readonly endListeners = new Set<SessionsEnd>();
-  private readonly roomLocks = new KeyedLock();
   private epoch = 0;
+  /** Share links: rooms with an owner link, view and edit links, link keys for tokens. */
+  readonly links: ShareLinks;
 
   private constructor(
     private readonly settings: AuthSettings,
     private readonly keys: KeyRing | null,
     private readonly store: AuthStore,
     private readonly revocations: Revocations,
-    private readonly options: AuthorityOptions,
+    options: AuthorityOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.links = new ShareLinks({
+      store,
+      settings,
+      signingRing: () => this.signingRing(),
+      roomHasContent: options.roomHasContent,
+      check: (room, token) => this.checkSettled(room, token),
+      isAdmin: (bearer) => this.isAdmin(bearer),
+      revokeLink: (id) => this.revoke({ link: id }),
+      endSessions: (matches, code) => this.endSessions(matches, code),
+    });
+  }
 
   /** Reads the key ring and the revocations. Throws a KeyRingError for an unusable secret. */
   static async create(
@@ -174,110 +167,6 @@ export class Authority {
     );
   }
 
-  // --- share links -------------------------------------------------------------------------
-
-  /**
-   * Creates a room with its owner link. `requested` names it: refused with 409 when that room
-   * holds anything, or was ever created here (so nobody takes over an existing board); without
-   * it the name is random.
-   */
-  async createRoom(requested?: unknown): Promise<LinkView> {
-    if (requested !== undefined && typeof requested !== 'string')
-      throw new AccessError(400, 'room must be a string');
-    const room = parseRoomId(requested ?? randomId(12));
-    if (!room) throw new AccessError(400, 'invalid room name');
-    return this.roomLocks.run(room, async () => {
-      if ((await this.store.isClaimed(room)) || (await this.options.roomHasContent(room)))
-        throw new AccessError(409, 'that room exists already');
-      await this.store.claimRoom(room);
-      return this.addLink(room, { scope: 'write', owner: true, label: 'Owner', expiresAt: null });
-    });
-  }
-
-  async createLink(
-    roomName: string,
-    options: { scope?: unknown; label?: unknown; expiresInSeconds?: unknown },
-  ): Promise<LinkView> {
-    const room = this.room(roomName);
-    if (!isAccessScope(options.scope)) throw new AccessError(400, 'scope must be "read" or "write"');
-    const scope = options.scope;
-    const label = options.label ?? '';
-    if (typeof label !== 'string' || label.length > LABEL_MAX)
-      throw new AccessError(400, `label must be text of at most ${LABEL_MAX} characters`);
-    let expiresAt: number | null = null;
-    if (options.expiresInSeconds !== undefined && options.expiresInSeconds !== null) {
-      const seconds = options.expiresInSeconds;
-      if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= MAX_LINK_SECONDS))
-        throw new AccessError(400, `expiresInSeconds must be a number from 1 to ${MAX_LINK_SECONDS}`);
-      expiresAt = Date.now() + Math.round(seconds * 1000);
-    }
-    return this.roomLocks.run(room, async () => {
-      if ((await this.store.listLinks(room)).length >= MAX_LINKS_PER_ROOM)
-        throw new AccessError(409, `a room has at most ${MAX_LINKS_PER_ROOM} links: revoke some first`);
-      return this.addLink(room, { scope, owner: false, label, expiresAt });
-    });
-  }
-
-  async listLinks(roomName: string): Promise<LinkView[]> {
-    const links = await this.store.listLinks(this.room(roomName));
-    return links.sort((a, b) => a.createdAt - b.createdAt).map((link) => this.view(link));
-  }
-
-  /** Changes a link's scope; its open sockets reconnect (4511) and get the new one. */
-  async updateLink(roomName: string, id: string, change: { scope: unknown }): Promise<LinkView> {
-    const link = await this.linkOf(roomName, id);
-    if (!isAccessScope(change.scope)) throw new AccessError(400, 'scope must be "read" or "write"');
-    if (link.owner) throw new AccessError(400, "an owner link's scope cannot change");
-    const updated = { ...link, scope: change.scope };
-    await this.store.putLink(updated);
-    if (updated.scope !== link.scope)
-      this.endSessions((session) => session.linkId === id, CloseCode.PermissionsChanged);
-    return this.view(updated);
-  }
-
-  /** Revokes a room's link. Its owner link stays (only the admin API revokes one). */
-  async deleteLink(roomName: string, id: string): Promise<void> {
-    const link = await this.linkOf(roomName, id);
-    if (link.owner) throw new AccessError(400, 'the owner link cannot be revoked here (the admin can)');
-    await this.revoke({ link: id });
-  }
-
-  /** Exchanges a link's secret for a short-lived token to its room. */
-  async exchange(roomName: string, secret: unknown): Promise<LinkGrant> {
-    const room = this.room(roomName);
-    if (typeof secret !== 'string' || secret.length === 0) throw new AccessError(400, 'a link key is needed');
-    if (secret.length > 200) throw new AccessError(403, 'this is not a link key of this room');
-    const id = linkIdOf(secret);
-    const link = id ? await this.store.getLink(id) : null;
-    if (!link || link.room !== room || !sameSecret(sha256Hex(secret), link.secretHash))
-      throw new AccessError(403, 'this link does not open this room (it may have been revoked)');
-    const now = Date.now();
-    const untilExpiry = link.expiresAt === null ? Number.POSITIVE_INFINITY : (link.expiresAt - now) / 1000;
-    const ttl = Math.floor(
-      Math.min(this.settings.linkTokenTtlSeconds, this.settings.maxTokenTtlSeconds, untilExpiry),
-    );
-    if (ttl < 1) throw new AccessError(403, 'this link has expired');
-    const { token, expiresAt } = await createToken({
-      secret: this.signingRing(),
-      room,
-      scope: link.scope,
-      ttl,
-      link: link.id,
-    });
-    return { room, token, expiresAt, scope: link.scope, owner: link.owner };
-  }
-
-  /** Whether `bearer` may manage `roomName`'s links: its owner link's token, or the admin token. */
-  async canManage(roomName: string, bearer: string | null): Promise<boolean> {
-    if (this.isAdmin(bearer)) return true;
-    const room = parseRoomId(roomName);
-    if (!bearer || !this.keys || !room) return false;
-    const result = await this.checkSettled(room, bearer);
-    if ('refused' in result || !result.linkId) return false;
-    const link = await this.store.getLink(result.linkId);
-    return link?.owner === true && link.room === room;
-  }
-
   // --- backups -----------------------------------------------------------------------------
 
   /** Every link and revocation, for a backup. */
@@ -365,46 +254,5 @@ export class Authority {
   private signingRing(): KeyRing {
     if (!this.keys?.signing) throw new AccessError(409, 'the server has no HS256 secret to sign tokens with');
     return this.keys;
-  }
-
-  private signingKey(): Uint8Array {
-    const key = this.signingRing().signing!.key;
-    if (!(key instanceof Uint8Array)) throw new AccessError(409, 'share links need an HS256 secret');
-    return key;
-  }
-
-  private room(roomName: string): RoomId {
-    const room = parseRoomId(roomName);
-    if (!room) throw new AccessError(400, 'invalid room name');
-    return room;
-  }
-
-  private async linkOf(roomName: string, id: string): Promise<LinkRecord> {
-    const room = this.room(roomName);
-    const link = await this.store.getLink(id);
-    if (!link || link.room !== room) throw new AccessError(404, 'no such link');
-    return link;
-  }
-
-  private async addLink(
-    room: RoomId,
-    options: { scope: AccessScope; owner: boolean; label: string; expiresAt: number | null },
-  ): Promise<LinkView> {
-    const id = randomId(12);
-    const link: LinkRecord = {
-      id,
-      room,
-      ...options,
-      createdAt: Date.now(),
-      secretHash: sha256Hex(linkSecret(this.signingKey(), room, id)),
-    };
-    await this.store.putLink(link);
-    return this.view(link);
-  }
-
-  private view(link: LinkRecord): LinkView {
-    const { secretHash, ...rest } = link;
-    const secret = linkSecret(this.signingKey(), link.room, link.id);
-    return { ...rest, secret: sha256Hex(secret) === secretHash ? secret : null };
   }
 }

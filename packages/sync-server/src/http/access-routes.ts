@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloseCode } from '@inkroom/shared';
-import { AccessError, type Authority } from '../auth/Authority.js';
+import { AccessError } from '../auth/AccessError.js';
+import type { Authority } from '../auth/Authority.js';
 import { bearerToken } from '../auth/secrets.js';
 import type { Refusal } from '../core/Session.js';
 import type { Logger } from '../logger.js';
@@ -44,7 +45,7 @@ export function createAccessRoutes(
         return true;
       }
       const body = await readJson(req);
-      const link = await authority.createRoom(body.room);
+      const link = await authority.links.createRoom(body.room);
       logger.info({ room: link.room }, 'room.created');
       sendJson(res, 201, { room: link.room, link });
       return true;
@@ -57,25 +58,26 @@ export function createAccessRoutes(
       if (method !== 'POST') return methodNotAllowed(res);
       requireLinks();
       const body = await readJson(req);
-      sendJson(res, 200, await authority.exchange(room, body.key));
+      sendJson(res, 200, await authority.links.exchange(room, body.key));
       return true;
     }
     if (what !== 'links' || segments.length > 3) return false;
     requireLinks();
-    if (!(await authority.canManage(room, bearerToken(req.headers.authorization))))
+    if (!(await authority.links.canManage(room, bearerToken(req.headers.authorization))))
       throw new AccessError(403, "only the room's owner link (or the admin token) manages its links");
     if (id === undefined) {
-      if (method === 'GET') sendJson(res, 200, { links: await authority.listLinks(room) });
-      else if (method === 'POST') sendJson(res, 201, await authority.createLink(room, await readJson(req)));
+      if (method === 'GET') sendJson(res, 200, { links: await authority.links.listLinks(room) });
+      else if (method === 'POST')
+        sendJson(res, 201, await authority.links.createLink(room, await readJson(req)));
       else return methodNotAllowed(res);
       return true;
     }
     const linkId = decodeSegment(id);
     if (method === 'PATCH') {
       const body = await readJson(req);
-      sendJson(res, 200, await authority.updateLink(room, linkId, { scope: body.scope }));
+      sendJson(res, 200, await authority.links.updateLink(room, linkId, { scope: body.scope }));
     } else if (method === 'DELETE') {
-      await authority.deleteLink(room, linkId);
+      await authority.links.deleteLink(room, linkId);
       res.writeHead(204, { 'cache-control': 'no-store' }).end();
     } else return methodNotAllowed(res);
     return true;

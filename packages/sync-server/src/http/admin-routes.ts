@@ -9,7 +9,8 @@ import {
   type RoomId,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
-import { AccessError, type Authority, type BackupRecord } from '../auth/Authority.js';
+import { AccessError } from '../auth/AccessError.js';
+import type { Authority, BackupRecord } from '../auth/Authority.js';
 import { parseDuration } from '../auth/durations.js';
 import { bearerToken } from '../auth/secrets.js';
 import { RoomDeletedError, type SyncCore } from '../core/SyncCore.js';

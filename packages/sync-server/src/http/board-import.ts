@@ -10,7 +10,7 @@ import {
   listElements,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
-import { AccessError } from '../auth/Authority.js';
+import { AccessError } from '../auth/AccessError.js';
 
 const ID = /^[0-9A-Za-z]{1,64}$/;
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AccessError } from '../auth/Authority.js';
+import { AccessError } from '../auth/AccessError.js';
 
 export function sendJson(
   res: ServerResponse,
