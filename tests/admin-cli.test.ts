@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addElement, listElements } from '@inkroom/shared';
@@ -65,12 +65,22 @@ describe('inkroom-server rooms, backup and restore against a running server', ()
     expect(
       JSON.parse((await command(['rooms', 'info', 'beta', ...server])).stdout).deletedAt,
     ).toBeGreaterThan(0);
-    expect((await command(['rooms', 'import', 'beta', exported, '--format', 'json', ...server])).code).toBe(
-      0,
-    );
+    const refused = await command(['rooms', 'import', 'beta', exported, '--format', 'json', ...server]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/410: the room is deleted: undelete it first/);
+    expect((await command(['rooms', 'undelete', 'beta', ...server])).code).toBe(0);
+    const imported = await command(['rooms', 'import', 'beta', exported, '--format', 'json', ...server]);
+    expect(imported.code).toBe(0);
 
+    // The documented form: the server's own config file names its port and the admin token file.
+    const port = new URL(url).port;
+    await writeFile(join(dir, 'admin.token'), ADMIN);
+    await writeFile(
+      join(dir, 'inkroom.json'),
+      JSON.stringify({ host: '127.0.0.1', port: Number(port), adminTokenFile: 'admin.token' }),
+    );
     const backupFile = join(dir, 'backup.ndjson');
-    const backup = await command(['backup', '--out', backupFile, ...server]);
+    const backup = await command(['backup', '--config', join(dir, 'inkroom.json'), '--out', backupFile]);
     expect(backup.code).toBe(0);
     expect(backup.stderr).toMatch(/backed up 3 rooms/);
     // A new, empty server takes the backup back.

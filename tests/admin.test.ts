@@ -125,7 +125,12 @@ describe('the admin API', () => {
     );
     expect(refused).toBe(CloseCode.RoomDeleted);
     expect(await t.server.core.readRoom('precious').catch((e: Error) => e.name)).toBe('RoomDeletedError');
-    // Importing the export restores the room, as it was.
+    // A deleted room takes no import: it comes back only by undelete (empty), then the import.
+    expect(
+      (await admin(t, 'rooms/precious/import?format=yjs', { method: 'POST', body: exported })).status,
+    ).toBe(410);
+    expect((await admin(t, 'rooms/precious/undelete', { method: 'POST' })).status).toBe(200);
+    expect(await stored(t, 'precious')).toEqual([]);
     const imported = await admin(t, 'rooms/precious/import?format=yjs', { method: 'POST', body: exported });
     expect(imported.status).toBe(200);
     expect(await stored(t, 'precious')).toEqual(before);
@@ -136,10 +141,14 @@ describe('the admin API', () => {
     });
     expect(copy.status).toBe(200);
     expect(await stored(t, 'copy')).toEqual(before);
-    // Undelete lifts a tombstone without content.
+    // A backup carries the tombstone, and a restore brings no deleted room back.
     await admin(t, 'rooms/copy', { method: 'DELETE' });
-    expect((await admin(t, 'rooms/copy/undelete', { method: 'POST' })).status).toBe(200);
-    expect(await stored(t, 'copy')).toEqual([]);
+    const backup = await (await admin(t, 'backup')).text();
+    expect(backup).toContain('"type":"deleted","name":"copy"');
+    const restored = await (await admin(t, 'restore', { method: 'POST', body: backup })).json();
+    expect(restored.skippedDeleted).toEqual([]);
+    expect((await admin(t, 'rooms/copy')).status).toBe(200);
+    expect((await (await admin(t, 'rooms/copy')).json()).deletedAt).toBeGreaterThan(0);
     const bad = await admin(t, 'rooms/copy/import?format=json', { method: 'POST', body: '{"type":"nope"}' });
     expect(bad.status).toBe(400);
   });

@@ -126,6 +126,21 @@ describe('/metrics and health', () => {
     expect(value(await scrape(t), 'inkroom_auth_failures_total', { reason: 'missing' })).toBe(1);
   });
 
+  it('/readyz answers 503 while the server drains on shutdown, before sockets close', async () => {
+    const t = await startTestServer({ drainMs: 500 });
+    servers.push(t);
+    const client = connectClient(t.wsUrl, 'draining');
+    await client.synced;
+    const closing = t.server.close();
+    const during = await fetch(`${t.httpUrl}/readyz`);
+    expect(during.status).toBe(503);
+    expect(await during.json()).toMatchObject({ reason: 'shutting down' });
+    // Still serving meanwhile: the socket is open until the drain ends.
+    expect(client.provider.wsconnected).toBe(true);
+    await closing;
+    client.destroy();
+  });
+
   it('/healthz is alive; /readyz is ready only while storage takes writes', async () => {
     let writable = true;
     const dir = await makeDataDir();

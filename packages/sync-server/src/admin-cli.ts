@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './cli-args.js';
 import { ConfigError } from './settings.js';
 
 /*
- * `inkroom-server rooms ls|info|export|import|rm`, `backup --out FILE`, `restore FILE`: the admin
+ * `inkroom-server rooms ls|info|export|import|rm|undelete`, `backup --out FILE`, `restore FILE`: the admin
  * API from the command line, against a running server. The server's address and the admin token
  * come from the same settings as the server's (--config, the environment, the flags), or --server.
  */
@@ -19,6 +19,7 @@ export const ADMIN_USAGE = `Usage: inkroom-server rooms ls [--prefix <p>] [--lim
        inkroom-server rooms export <room> [--format yjs|json] [--out <file>]
        inkroom-server rooms import <room> <file> [--format yjs|json]
        inkroom-server rooms rm <room>
+       inkroom-server rooms undelete <room>
        inkroom-server backup --out <file>
        inkroom-server restore <file>
 
@@ -43,36 +44,41 @@ export function serverUrlOf(config: ResolvedConfig): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** Splits an admin command's own arguments from the server settings (which the caller resolves). */
-export function adminArgs(argv: readonly string[]): {
-  positionals: string[];
-  own: Record<string, string | undefined>;
-  rest: string[];
-} {
-  const { values, tokens } = parseArgs({
+const OWN_OPTIONS = {
+  server: { type: 'string' },
+  prefix: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+/**
+ * Splits an admin command's own arguments (positionals, --server, --prefix...) from the server's
+ * settings (--config, --port, --admin-token-file...), which the caller resolves as the server would.
+ */
+export function adminArgs(
+  argv: readonly string[],
+  serverOptions: Record<string, { type: 'boolean' | 'string' }>,
+): { positionals: string[]; own: Record<string, string | undefined>; rest: string[] } {
+  const { tokens } = parseArgs({
     args: [...argv],
-    options: {
-      server: { type: 'string' },
-      prefix: { type: 'string' },
-      limit: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-    },
-    strict: false,
+    options: { ...serverOptions, ...OWN_OPTIONS, help: { type: 'boolean', short: 'h' } },
+    strict: true,
     allowPositionals: true,
     tokens: true,
   });
-  const own = new Set(['server', 'prefix', 'limit', 'format', 'out']);
   const positionals: string[] = [];
+  const own: Record<string, string | undefined> = {};
   const rest: string[] = [];
   for (const token of tokens ?? []) {
     if (token.kind === 'positional') positionals.push(token.value);
-    else if (token.kind === 'option' && !own.has(token.name)) {
-      rest.push(token.rawName);
+    else if (token.kind === 'option' && token.name in OWN_OPTIONS) own[token.name] = token.value;
+    else if (token.kind === 'option') {
+      rest.push(`--${token.name}`);
       if (token.value !== undefined) rest.push(token.value);
     }
   }
-  return { positionals, own: values as Record<string, string | undefined>, rest };
+  return { positionals, own, rest };
 }
 
 async function call(command: AdminCommand, path: string, init: RequestInit = {}): Promise<Response> {
@@ -154,13 +160,17 @@ export async function runAdminCommand(command: AdminCommand): Promise<void> {
       );
       return void out(`${JSON.stringify(await res.json())}\n`);
     }
+    case 'undelete': {
+      const res = await call(command, `rooms/${roomArg(command, 1, 'a room')}/undelete`, { method: 'POST' });
+      return void out(`${JSON.stringify(await res.json())}\n`);
+    }
     case 'rm': {
       const res = await call(command, `rooms/${roomArg(command, 1, 'a room')}`, { method: 'DELETE' });
       return void out(`${JSON.stringify(await res.json())}\n`);
     }
     default:
       throw new ConfigError(
-        `rooms: unknown command ${verb ?? '(none)'} (ls, info, export, import, rm)`,
+        `rooms: unknown command ${verb ?? '(none)'} (ls, info, export, import, rm, undelete)`,
         true,
       );
   }
@@ -215,8 +225,14 @@ async function backup(command: AdminCommand): Promise<void> {
       done(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(res.body as never), counter, createWriteStream(file));
-  if (!end) throw new Error(`the backup in ${file} is incomplete: the server stopped before its end`);
+  // Into a file beside the target, renamed once whole: a cut backup never replaces a good one.
+  const partialFile = `${file}.partial`;
+  await pipeline(Readable.fromWeb(res.body as never), counter, createWriteStream(partialFile));
+  if (!end) {
+    await rm(partialFile, { force: true });
+    throw new Error(`the backup was cut short: the server stopped before its end (${file} is unchanged)`);
+  }
+  await rename(partialFile, file);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   process.stderr.write(
     `${process.stderr.isTTY ? '\n' : ''}backed up ${rooms} rooms (${bytes} bytes) to ${file} in ${seconds} s\n`,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AccessScope, isAccessScope } from '@inkroom/shared';
 import { ADMIN_COMMANDS, ADMIN_USAGE, type AdminCommand, adminArgs, serverUrlOf } from './admin-cli.js';
@@ -158,9 +159,18 @@ async function resolve(
   for (const setting of settings) {
     const secret = setting.kind.type === 'secret';
     const fileKey = secret ? secretFileKey(setting) : setting.key;
+    const fromFile = file?.[fileKey];
     const candidates: (Raw | null)[] = [
-      file && file[fileKey] !== undefined
-        ? { value: file[fileKey], source: `${fileKey} in ${filePath}`, file: secret }
+      fromFile !== undefined
+        ? {
+            // Paths in the file are relative to the file's folder, as a reader of it expects.
+            value:
+              (secret || setting.key === 'dataDir') && typeof fromFile === 'string'
+                ? resolvePath(dirname(filePath!), fromFile)
+                : fromFile,
+            source: `${fileKey} in ${filePath}`,
+            file: secret,
+          }
         : null,
       env[setting.env] !== undefined && env[setting.env] !== ''
         ? { value: env[setting.env], source: setting.env }
@@ -217,6 +227,14 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv):
   const file = filePath ? await readConfigFile(filePath) : null;
   const resolved = await resolve(SETTINGS, values, env, file, filePath);
   checkAdminToken(resolved);
+  if (
+    resolved.adminPort != null &&
+    resolved.adminPort !== 0 &&
+    resolved.adminPort === (resolved.port ?? DEFAULT_CONFIG.port)
+  )
+    throw new ConfigError(
+      'invalid adminPort: it must differ from port (or leave it unset to serve the admin API on port)',
+    );
   const { staticDir: _, ...defaults } = DEFAULT_CONFIG;
   return { kind: 'run', config: { ...defaults, ...resolved }, printConfig: values['print-config'] === true };
 }
@@ -224,7 +242,13 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv):
 /** `rooms ...`, `backup`, `restore`: the command's own arguments, then the server's settings. */
 async function parseAdmin(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const [command, ...tail] = argv as [string, ...string[]];
-  const { positionals, own, rest } = adminArgs(tail);
+  let split: ReturnType<typeof adminArgs>;
+  try {
+    split = adminArgs(tail, { ...flagOptions(SETTINGS), config: { type: 'string' } });
+  } catch (error) {
+    throw new ConfigError(`${command}: ${(error as Error).message}`, true);
+  }
+  const { positionals, own, rest } = split;
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
   const server = await parseCli(rest, env);
   if (server.kind !== 'run') return server;

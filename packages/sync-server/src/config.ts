@@ -71,13 +71,14 @@ export interface ServerConfig {
   /** Connections one client address may hold at once; past it, 4508. Default 500 (an office behind one NAT). */
   maxConnectionsPerIp: number;
   /**
-   * Document updates one socket may send a second, with a burst of twice that; faster ones wait.
-   * Default 100: a board at full drawing speed sends about 60 (a drag, one per frame).
+   * Document updates (and other requests) one socket may send a second, with a burst of twice
+   * that; faster ones wait. Default 240: a drag sends one per frame, up to 240 on the fastest
+   * screens.
    */
   updatesPerSecond: number;
   /** Bytes of updates one socket may send a second (the burst holds one largest frame). Default 1 MiB. */
   updateBytesPerSecond: number;
-  /** Presence messages one socket may send a second; faster ones are merged. Default 60 (one a frame). */
+  /** Presence messages one socket may send a second; faster ones merge. Default 240 (one a frame on the fastest screens). */
   awarenessPerSecond: number;
   /**
    * The client address is the last one in `X-Forwarded-For` (the one the proxy in front added),
@@ -91,6 +92,11 @@ export interface ServerConfig {
   syncWrites: boolean;
   /** How long sockets get to finish their close handshake on shutdown before they are cut. Default 1 s. */
   closeGraceMs: number;
+  /**
+   * On SIGTERM, how long /readyz answers 503 while the server still serves, before it closes
+   * sockets and flushes (give the load balancer's check interval). Default 0.
+   */
+  drainMs: number;
   /** Boards with more elements than this get 413 instead of a preview. Default 20,000. */
   previewMaxElements: number;
   /** Previews whose SVG would be larger than this get 413. Default 32 MiB. */
@@ -142,12 +148,13 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   createRooms: 'anyone',
   newRoomsPerMinute: 30,
   maxConnectionsPerIp: 500,
-  updatesPerSecond: 100,
+  updatesPerSecond: 240,
   updateBytesPerSecond: MiB,
-  awarenessPerSecond: 60,
+  awarenessPerSecond: 240,
   trustProxy: false,
   syncWrites: false,
   closeGraceMs: 1000,
+  drainMs: 0,
   previewMaxElements: 20_000,
   previewMaxBytes: 32 * MiB,
   previewCacheBytes: 64 * MiB,

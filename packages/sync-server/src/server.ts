@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { INKROOM_PROTOCOL, TOKEN_PARAM, TOKEN_PROTOCOL_PREFIX } from '@inkroom/shared';
+import { INKROOM_PROTOCOL, type RoomId, TOKEN_PARAM, TOKEN_PROTOCOL_PREFIX } from '@inkroom/shared';
 import { WebSocketServer } from 'ws';
 import { Authority } from './auth/Authority.js';
 import { dataDirSecret } from './auth/secrets.js';
@@ -163,7 +163,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     startedAt,
     readRoom: (name) => core.readRoom(name),
     authority,
-    takeNewRoom: (address) => core.takeNewRoom(address),
+    takeNewRoom: (address, room) => core.takeNewRoom(address, room as RoomId | null),
     clientAddress: (req) => clientAddress(req, config.trustProxy),
     previewLimits: config,
     metrics,
@@ -237,7 +237,13 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
 
   let closing: Promise<void> | null = null;
   const close = async () => {
+    // Draining: /readyz answers 503 so a load balancer stops sending people here, while
+    // everything else carries on for `drainMs`; then sockets close and rooms flush.
     draining = true;
+    if (config.drainMs > 0) {
+      logger.info({ ms: config.drainMs }, 'server.draining');
+      await new Promise((resolve) => setTimeout(resolve, config.drainMs));
+    }
     heartbeat.stop();
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();

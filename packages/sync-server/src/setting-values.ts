@@ -115,6 +115,7 @@ export function parseSetting(setting: Setting, raw: unknown, source: string): un
       if (kind.allowZero && text?.trim() === '0') return 0;
       return (text !== null && parseDuration(text)) || fail();
     case 'millis':
+      if (kind.allowZero && text?.trim() === '0') return 0;
       return (text !== null && parseMillis(text)) || fail();
     case 'choice':
       if (kind.optional && (raw === null || text === 'auto')) return null;
@@ -135,6 +136,7 @@ export function formatDefault(setting: Setting): string {
     case 'seconds':
       return value === 0 ? '0' : formatDuration(value as number);
     case 'millis':
+      if (value === 0) return '0';
       return (value as number) % 1000 === 0 ? formatDuration((value as number) / 1000) : `${value}ms`;
     case 'secret':
       return 'none';

@@ -17,7 +17,7 @@ export type SettingKind =
   | { type: 'count'; min: number }
   | { type: 'bytes' }
   | { type: 'seconds'; allowZero?: boolean }
-  | { type: 'millis' }
+  | { type: 'millis'; allowZero?: boolean }
   | { type: 'choice'; values: readonly string[]; optional?: boolean }
   | { type: 'switch' }
   /** A secret: the flag and the file's `<key>File` name a file holding it; the variable holds it. */
@@ -73,6 +73,14 @@ export const SETTINGS: readonly Setting[] = [
     env: env('CLOSE_GRACE'),
     kind: { type: 'millis' },
     help: 'time sockets get to close on shutdown',
+    group: 'Server',
+  },
+  {
+    key: 'drainMs',
+    flag: 'drain',
+    env: env('DRAIN'),
+    kind: { type: 'millis', allowZero: true },
+    help: 'on SIGTERM, /readyz is 503 this long before sockets close',
     group: 'Server',
   },
   {

@@ -9,10 +9,10 @@ import {
   randomId,
 } from '@inkroom/shared';
 import type { AuthSettings } from '../config.js';
+import { KeyedLock } from '../core/KeyedLock.js';
 import type { Refusal, Session } from '../core/Session.js';
 import type { AuthStore, LinkRecord } from '../storage/AuthStore.js';
 import { AccessError } from './AccessError.js';
-import { KeyedLock } from './KeyedLock.js';
 import type { KeyRing } from './keys.js';
 import { linkIdOf, linkSecret } from './link-secrets.js';
 import { sameSecret, sha256Hex } from './secrets.js';

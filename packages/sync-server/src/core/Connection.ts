@@ -103,9 +103,9 @@ export class Connection implements RoomMember {
 
   /** What the socket may do from now on (on joining, and when it renews its token). */
   authorize(session: Session): void {
-    if (this.closed) return;
+    // Set even when the socket has gone: what it sent meanwhile is applied under this session.
     this.current = session;
-    this.armExpiry();
+    if (!this.closed) this.armExpiry();
   }
 
   /** Called once the room has loaded: joins it and handles the frames that waited. */

@@ -1,6 +1,6 @@
 /** Limits on what one socket may send, per second. */
 export interface RateLimits {
-  /** Document updates (sync step 2 and update messages) a second. */
+  /** Document updates (and other requests: sync step 1, token renewals) a second. */
   updatesPerSecond: number;
   /** Bytes of document updates a second. */
   updateBytesPerSecond: number;
@@ -8,7 +8,10 @@ export interface RateLimits {
   awarenessPerSecond: number;
 }
 
-/** Tokens that refill at `rate` a second up to `capacity`: a rate with a burst. */
+/**
+ * Tokens that refill at `rate` a second up to `capacity`: a rate with a burst. Plain numbers,
+ * since every socket has three.
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -28,13 +31,15 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes `cost` tokens if there are that many (a cost over the capacity needs a full bucket). */
-  take(cost: number): boolean {
+  /** Whether `cost` tokens are there (a cost over the capacity needs a full bucket). */
+  has(cost: number): boolean {
     this.refill();
-    const needed = Math.min(cost, this.capacity);
-    if (this.tokens < needed) return false;
-    this.tokens -= needed;
-    return true;
+    return this.tokens >= Math.min(cost, this.capacity);
+  }
+
+  /** Takes `cost` tokens; call after `has`. */
+  spend(cost: number): void {
+    this.tokens -= Math.min(cost, this.capacity);
   }
 
   /** Milliseconds until `cost` tokens are there. */
@@ -44,35 +49,49 @@ export class TokenBucket {
   }
 }
 
-type FrameKind = 'update' | 'awareness' | 'other';
-
-/** What a frame is, from its first two bytes (y-websocket: sync 0 with sub-type 1 or 2, awareness 1). */
-function kindOf(frame: Uint8Array): FrameKind {
-  if (frame[0] === 0 && (frame[1] === 1 || frame[1] === 2)) return 'update';
-  if (frame[0] === 1) return 'awareness';
-  return 'other';
+/**
+ * What a frame costs, from its first two bytes (y-websocket): an update (sync 0 with sub-type 1
+ * or 2) costs an update and its bytes; presence (1) a presence token; any other request (sync
+ * step 1, which makes the server compute a diff; a token renewal; query-awareness) an update.
+ */
+function isUpdate(frame: Uint8Array): boolean {
+  return frame[0] === 0 && (frame[1] === 1 || frame[1] === 2);
 }
 
+interface Waiting {
+  frame: Uint8Array;
+  binary: boolean;
+}
+
+/** Frames held back at most, per socket, before it counts as flooding. */
+const MAX_QUEUED_BYTES = 4 * 2 ** 20;
+
 /**
- * Holds back what a socket sends faster than its limits: frames over the rate wait, in order,
- * until their tokens refill, and a presence update still waiting is replaced by a newer one (only
- * the latest matters). A socket that keeps sending past its limits fills the wait queue, and
- * `overflow` is called once it holds more than `maxQueuedBytes`. A board drawing at full speed
- * stays well under the defaults, so it is never held back.
+ * Holds back what a socket sends faster than its limits. Updates and requests over the rate wait,
+ * in order, until their tokens refill; presence waits apart (it never holds edits back) and a
+ * newer presence update replaces a waiting one (only the latest matters). A socket that keeps
+ * sending past its limits fills its queue, and `overflow` is called once it holds more than a few
+ * MiB (or `maxQueuedBytes`, when smaller; at least one largest frame). A board drawing at full
+ * speed stays under the defaults, so it is never held back.
  */
 export class RateGate {
   private readonly updates: TokenBucket;
   private readonly bytes: TokenBucket;
   private readonly awareness: TokenBucket;
-  private queue: { frame: Uint8Array; binary: boolean; kind: FrameKind }[] = [];
+  /** Updates and requests waiting, oldest at `head`. */
+  private queue: Waiting[] = [];
+  private head = 0;
   private queuedBytes = 0;
+  /** The latest presence update waiting, if any. */
+  private presence: Waiting | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly maxQueuedBytes: number;
 
   constructor(
     limits: RateLimits,
-    /** The largest frame: the byte bucket holds at least one. */
+    /** The largest frame: the byte bucket and the queue each hold at least one. */
     maxMessageBytes: number,
-    private readonly maxQueuedBytes: number,
+    maxQueuedBytes: number,
     private readonly deliver: (frame: Uint8Array, binary: boolean) => void,
     private readonly overflow: () => void,
     /** Told each time a frame has to wait. */
@@ -86,24 +105,20 @@ export class RateGate {
       now,
     );
     this.awareness = new TokenBucket(limits.awarenessPerSecond, limits.awarenessPerSecond * 2, now);
+    this.maxQueuedBytes = Math.max(Math.min(maxQueuedBytes, MAX_QUEUED_BYTES), maxMessageBytes);
   }
 
   push(frame: Uint8Array, binary: boolean): void {
-    const kind = binary ? kindOf(frame) : 'other';
-    if (this.queue.length === 0 && this.admit(frame, kind)) {
+    if (binary && frame[0] === 1) {
+      this.pushPresence({ frame, binary });
+      return;
+    }
+    if (this.head === this.queue.length && this.admit(frame, binary)) {
       this.deliver(frame, binary);
       return;
     }
-    if (kind !== 'other') this.throttled(kind);
-    if (kind === 'awareness') {
-      const waiting = this.queue.findIndex((entry) => entry.kind === 'awareness');
-      if (waiting >= 0) {
-        this.queuedBytes += frame.length - this.queue[waiting]!.frame.length;
-        this.queue[waiting] = { frame, binary, kind };
-        return;
-      }
-    }
-    this.queue.push({ frame, binary, kind });
+    this.throttled('update');
+    this.queue.push({ frame, binary });
     this.queuedBytes += frame.length;
     if (this.queuedBytes > this.maxQueuedBytes) {
       this.stop();
@@ -117,37 +132,70 @@ export class RateGate {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.queue = [];
+    this.head = 0;
     this.queuedBytes = 0;
+    this.presence = null;
   }
 
-  private admit(frame: Uint8Array, kind: FrameKind): boolean {
-    if (kind === 'awareness') return this.awareness.take(1);
-    if (kind !== 'update') return true;
-    if (!this.updates.take(1)) return false;
-    if (this.bytes.take(frame.length)) return true;
-    // Give the update token back by waiting for both next time: it was not used.
-    this.updates.take(-1);
-    return false;
+  private pushPresence(waiting: Waiting): void {
+    if (!this.presence && this.awareness.has(1)) {
+      this.awareness.spend(1);
+      this.deliver(waiting.frame, waiting.binary);
+      return;
+    }
+    this.throttled('awareness');
+    this.presence = waiting;
+    this.schedule();
   }
 
-  private waitMs(entry: { frame: Uint8Array; kind: FrameKind }): number {
-    if (entry.kind === 'awareness') return this.awareness.waitMs(1);
-    return Math.max(this.updates.waitMs(1), this.bytes.waitMs(entry.frame.length));
+  /** Takes the tokens a frame costs, if they are all there. */
+  private admit(frame: Uint8Array, binary: boolean): boolean {
+    if (!this.updates.has(1)) return false;
+    if (binary && isUpdate(frame)) {
+      if (!this.bytes.has(frame.length)) return false;
+      this.bytes.spend(frame.length);
+    }
+    this.updates.spend(1);
+    return true;
+  }
+
+  private waitMs(): number {
+    let wait = Number.POSITIVE_INFINITY;
+    const next = this.queue[this.head];
+    if (next) {
+      const bytes = next.binary && isUpdate(next.frame) ? this.bytes.waitMs(next.frame.length) : 0;
+      wait = Math.max(this.updates.waitMs(1), bytes);
+    }
+    if (this.presence) wait = Math.min(wait, this.awareness.waitMs(1));
+    return wait;
   }
 
   private schedule(): void {
-    if (this.timer || this.queue.length === 0) return;
+    if (this.timer || (this.head === this.queue.length && !this.presence)) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.drain();
-    }, this.waitMs(this.queue[0]!));
+    }, this.waitMs());
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.admit(this.queue[0]!.frame, this.queue[0]!.kind)) {
-      const entry = this.queue.shift()!;
-      this.queuedBytes -= entry.frame.length;
-      this.deliver(entry.frame, entry.binary);
+    if (this.presence && this.awareness.has(1)) {
+      const { frame, binary } = this.presence;
+      this.presence = null;
+      this.awareness.spend(1);
+      this.deliver(frame, binary);
+    }
+    while (this.head < this.queue.length) {
+      const next = this.queue[this.head]!;
+      if (!this.admit(next.frame, next.binary)) break;
+      this.queue[this.head++] = undefined as unknown as Waiting;
+      this.queuedBytes -= next.frame.length;
+      this.deliver(next.frame, next.binary);
+    }
+    // Drop what was delivered once the queue is empty (or its delivered part is large).
+    if (this.head === this.queue.length || this.head > 1024) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
     this.schedule();
   }

@@ -16,6 +16,11 @@ import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
 
+/** The room was deleted; reads of it are refused until it is undeleted. */
+export class RoomDeletedError extends Error {
+  override name = 'RoomDeletedError';
+}
+
 /** What every room of a server shares: storage, limits, logger, the drain scheduler, telemetry. */
 export interface RoomContext {
   readonly store: RoomStore;
@@ -114,11 +119,20 @@ export class Room {
     return this.deleted;
   }
 
-  /** Marks the room deleted and closes every member (4410); it unloads as they go. */
+  /**
+   * Marks the room deleted and closes every member (4410); it unloads as they go. Whoever waits
+   * for writes to be durable is told it is deleted (what waited is not written).
+   */
   markDeleted(): void {
     this.deleted = true;
     this.batch = [];
+    for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
     for (const member of [...this.members]) member.close(CloseCode.RoomDeleted);
+  }
+
+  /** Lifts the deleted mark of a room still in memory (its content was removed). */
+  markUndeleted(): void {
+    this.deleted = false;
   }
 
   /** The number of members (sockets) in the room. */
@@ -192,13 +206,25 @@ export class Room {
    */
   durableSnapshot(): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      if (this.failed) return reject(new Error('room failed'));
+      if (this.failed || this.deleted) return reject(this.unusable());
       const snapshot = this.content.snapshot();
       this.afterDurable(
         () => resolve(snapshot),
-        () => reject(new Error('room failed')),
+        () => reject(this.unusable()),
       );
     });
+  }
+
+  /** Resolves once everything applied so far is durable; rejects if the room fails or is deleted first. */
+  whenDurable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failed || this.deleted) return reject(this.unusable());
+      this.afterDurable(resolve, () => reject(this.unusable()));
+    });
+  }
+
+  private unusable(): Error {
+    return this.deleted ? new RoomDeletedError(`room ${this.id} is deleted`) : new Error('room failed');
   }
 
   /** Applies a member's presence, within what its session allows. */

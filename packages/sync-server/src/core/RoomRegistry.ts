@@ -53,6 +53,12 @@ export class RoomRegistry {
     return this.entries.has(id);
   }
 
+  /** The room if it is loaded now. */
+  loadedRoom(id: RoomId): Room | undefined {
+    for (const room of this.loaded) if (room.id === id) return room;
+    return undefined;
+  }
+
   /** Rooms loaded now. */
   rooms(): IterableIterator<Room> {
     return this.loaded.values();

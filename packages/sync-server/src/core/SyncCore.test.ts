@@ -79,6 +79,9 @@ class GatedStore implements RoomStore {
   deletedAt(room: RoomId) {
     return this.inner.deletedAt(room);
   }
+  deletedRooms() {
+    return this.inner.deletedRooms();
+  }
   async append(room: RoomId, update: Uint8Array): Promise<void> {
     this.appends++;
     await this.gate;

@@ -2,10 +2,11 @@ import { CLOSE_REASONS, CloseCode, parseRoomId, type RoomId } from '@inkroom/sha
 import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
+import { Admission } from './Admission.js';
 import { Connection } from './Connection.js';
-import { FixedWindowLimiter } from './FixedWindowLimiter.js';
-import type { Room, RoomMember } from './Room.js';
-import { RoomRegistry } from './RoomRegistry.js';
+import { KeyedLock } from './KeyedLock.js';
+import { type Room, RoomDeletedError, type RoomMember } from './Room.js';
+import { type RoomLease, RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
 import {
   type Authorize,
@@ -31,11 +32,6 @@ const allowAll: Authorize = (request) => {
   return room ? openSession(room) : { refused: CloseCode.InvalidRoom, reason: 'invalid room name' };
 };
 
-/**
- * The sync server without its transport: give it sockets and what they asked for, it does the
- * rest. The `ws` shell and the tests both drive it through {@link ServerSocket}. Who may do what
- * is decided by one {@link Authorize} step before a socket joins a room.
- */
 /** An open socket of a room, as the admin API shows it. */
 export interface ConnectionInfo {
   scope: Session['scope'];
@@ -45,11 +41,6 @@ export interface ConnectionInfo {
   /** When its access ends (ms since the epoch), or null. */
   expiresAt: number | null;
   openedAt: number;
-}
-
-/** The room was deleted; reads of it are refused until it is undeleted. */
-export class RoomDeletedError extends Error {
-  override name = 'RoomDeletedError';
 }
 
 /** The origin of updates the operator imports: not a member, so every member is sent them. */
@@ -64,15 +55,18 @@ export interface SyncCoreOptions {
   telemetry?: Telemetry;
 }
 
+/**
+ * The sync server without its transport: give it sockets and what they asked for, it does the
+ * rest. The `ws` shell and the tests both drive it through {@link ServerSocket}. Who may do what
+ * is decided by one {@link Authorize} step before a socket joins a room.
+ */
 export class SyncCore {
   private readonly connections = new Set<Connection>();
   private readonly registry: RoomRegistry;
   private readonly limits: CoreLimits;
-  /** Open connections per client address. */
-  private readonly perAddress = new Map<string, number>();
-  private readonly newRooms: FixedWindowLimiter;
-  /** New rooms counted and on their way into the registry. */
-  private readonly opening = new Set<RoomId>();
+  private readonly admission: Admission;
+  /** Deleting, undeleting and importing a room happen one at a time. */
+  private readonly roomOps = new KeyedLock();
   private readonly logger: Logger;
   private readonly authorizeRequest: Authorize;
   private readonly telemetry: Telemetry;
@@ -84,7 +78,6 @@ export class SyncCore {
   constructor(options: SyncCoreOptions) {
     this.store = options.store;
     this.limits = options.limits;
-    this.newRooms = new FixedWindowLimiter(options.limits.newRoomsPerMinute);
     this.logger = options.logger;
     this.authorizeRequest = options.authorize ?? allowAll;
     this.telemetry = options.telemetry ?? NO_TELEMETRY;
@@ -94,6 +87,7 @@ export class SyncCore {
       logger: options.logger,
       telemetry: this.telemetry,
     });
+    this.admission = new Admission(options.limits, options.store, this.registry);
   }
 
   /** Bytes of updates waiting for missing dependencies, over all rooms. */
@@ -126,13 +120,14 @@ export class SyncCore {
       return;
     }
     const address = asked.address ?? '';
-    const open = this.perAddress.get(address) ?? 0;
-    if (open >= this.limits.maxConnectionsPerIp) {
-      this.logger.warn({ code: CloseCode.TooManyFromAddress, reason: 'connections' }, 'conn.limited');
+    if (!this.admission.enter(address)) {
+      this.logger.warn(
+        { code: CloseCode.TooManyFromAddress, reason: 'connections', address },
+        'conn.limited',
+      );
       socket.close(CloseCode.TooManyFromAddress, CLOSE_REASONS[CloseCode.TooManyFromAddress]);
       return;
     }
-    this.perAddress.set(address, open + 1);
     const connection = new Connection(socket, {
       maxBufferedBytes: this.limits.maxBufferedBytes,
       maxMessageBytes: this.limits.maxMessageBytes,
@@ -146,52 +141,46 @@ export class SyncCore {
       },
       onEnd: (ended) => {
         this.connections.delete(ended);
-        const left = (this.perAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.perAddress.set(address, left);
-        else this.perAddress.delete(address);
+        this.admission.leave(address);
       },
     });
     this.connections.add(connection);
-    this.authorize(asked).then(async (result) => {
-      if (connection.isClosed) return;
-      if (isRefusal(result)) return this.refuse(connection, asked.roomName, result);
-      connection.authorize(result);
-      if (connection.isClosed) return;
-      if (!(await this.mayOpen(result.room, address))) {
-        this.logger.warn(
-          { room: result.room, code: CloseCode.TooManyFromAddress, reason: 'new rooms' },
-          'conn.limited',
-        );
-        return connection.close(CloseCode.TooManyFromAddress);
-      }
-      if (connection.isClosed) return;
-      const acquired = this.registry.acquire(result.room);
-      void acquired.finally(() => this.opening.delete(result.room)).catch(() => {});
-      acquired.then(
-        (lease) => connection.attach(lease),
-        (error: unknown) => {
-          this.logger.error({ err: error, room: result.room }, 'room.error');
-          connection.close(CloseCode.RoomUnavailable);
-        },
-      );
+    this.admit(connection, asked, address).catch((error: unknown) => {
+      this.logger.error({ err: error, room: asked.roomName }, 'conn.error');
+      connection.close(CloseCode.InternalError);
     });
   }
 
-  /** Counts a new room against a client address; false past `newRoomsPerMinute`. */
-  takeNewRoom(address: string): boolean {
-    return this.newRooms.take(address);
+  /** Authorizes a connection, checks its room may open, and joins it. */
+  private async admit(connection: Connection, asked: ConnectionRequest, address: string): Promise<void> {
+    const result = await this.authorize(asked);
+    if (isRefusal(result)) return this.refuse(connection, asked.roomName, result);
+    // A socket that went away meanwhile still has what it sent applied (see Connection.attach).
+    connection.authorize(result);
+    const refusal = await this.admission.refusal(result.room, address);
+    if (refusal !== null) {
+      if (refusal === CloseCode.TooManyFromAddress)
+        this.logger.warn({ room: result.room, code: refusal, reason: 'new rooms', address }, 'conn.limited');
+      return connection.close(refusal);
+    }
+    let lease: RoomLease;
+    try {
+      lease = await this.registry.acquire(result.room);
+    } catch (error) {
+      this.logger.error({ err: error, room: result.room }, 'room.error');
+      connection.close(CloseCode.RoomUnavailable);
+      return;
+    }
+    connection.attach(lease);
   }
 
   /**
-   * A room in memory or in storage opens; a new one counts against the address's budget, once:
-   * sockets that come for it while it is being opened (a page and its tabs) do not count again.
+   * For `POST /api/rooms`: counts a new room against a client address (false past
+   * `newRoomsPerMinute`), then, called with the room's name once it exists, remembers it as
+   * counted, so its first connection does not count it again.
    */
-  private async mayOpen(room: RoomId, address: string): Promise<boolean> {
-    const known = () => this.registry.has(room) || this.opening.has(room);
-    if (known() || (await this.store.has(room)) || known()) return true;
-    if (!this.takeNewRoom(address)) return false;
-    this.opening.add(room);
-    return true;
+  takeNewRoom(address: string, room: RoomId | null = null): boolean {
+    return this.admission.takeNewRoom(address, room, room !== null);
   }
 
   /**
@@ -251,30 +240,44 @@ export class SyncCore {
    * it back), then every socket closed with 4410, then its content removed once it has unloaded.
    */
   async deleteRoom(room: RoomId): Promise<void> {
-    await this.store.setDeleted(room, Date.now());
-    await this.withRoom(room, async (loaded) => loaded.markDeleted());
-    await this.registry.whenUnloaded(room);
-    await this.store.delete(room);
+    await this.roomOps.run(room, async () => {
+      await this.store.setDeleted(room, Date.now());
+      // Through a lease, so a room still loading is marked too (a room not in memory loads marked).
+      await this.withRoom(room, async (loaded) => loaded.markDeleted());
+      await this.registry.whenUnloaded(room);
+      await this.store.delete(room);
+    });
     this.logger.info({ room }, 'room.delete');
   }
 
-  /** Lifts a room's tombstone: it opens again (empty, unless content is imported). */
+  /**
+   * Lifts a room's tombstone: it opens again, empty (content a crash left behind is removed
+   * first), until content is imported.
+   */
   async undeleteRoom(room: RoomId): Promise<void> {
-    await this.store.setDeleted(room, null);
+    await this.roomOps.run(room, async () => {
+      if ((await this.store.deletedAt(room)) === null) return;
+      await this.registry.whenUnloaded(room);
+      await this.store.delete(room);
+      await this.store.setDeleted(room, null);
+      this.registry.loadedRoom(room)?.markUndeleted();
+    });
     this.logger.info({ room }, 'room.undelete');
   }
 
   /**
    * Applies an update to a room as a forward edit, through the write-ahead path like any client's
-   * (never a rewind: clients that reconnect would merge the old state back). Lifts a tombstone:
-   * importing is how the operator restores a room. Resolves once it is durable; throws
-   * ProtocolError for an update that does not apply.
+   * (never a rewind: clients that reconnect would merge the old state back). Resolves once it is
+   * durable. Throws RoomDeletedError for a deleted room (undelete it first), ProtocolError for an
+   * update that does not apply.
    */
   async importUpdate(room: RoomId, update: Uint8Array): Promise<void> {
-    if ((await this.store.deletedAt(room)) !== null) await this.undeleteRoom(room);
-    await this.withRoom(room, async (loaded) => {
-      loaded.applyUpdate(update, OPERATOR);
-      await loaded.durableSnapshot();
+    await this.roomOps.run(room, async () => {
+      if ((await this.store.deletedAt(room)) !== null) throw new RoomDeletedError(`room ${room} is deleted`);
+      await this.withRoom(room, async (loaded) => {
+        loaded.applyUpdate(update, OPERATOR);
+        await loaded.whenDurable();
+      });
     });
   }
 
@@ -321,3 +324,5 @@ export class SyncCore {
     });
   }
 }
+
+export { RoomDeletedError };

@@ -21,8 +21,11 @@ import { readJson, sendJson } from './json.js';
 export function createAccessRoutes(
   authority: Authority,
   logger: Logger,
-  /** Counts a new room against the request's address; false past its budget. */
-  takeNewRoom: (req: IncomingMessage) => boolean,
+  /**
+   * Counts a new room against the request's address (false past its budget); called again with
+   * the room's name once it exists, so the first connection to it does not count it twice.
+   */
+  takeNewRoom: (req: IncomingMessage, room: string | null) => boolean,
 ) {
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     const method = req.method ?? 'GET';
@@ -35,7 +38,7 @@ export function createAccessRoutes(
       requireLinks();
       if (authority.createRooms === 'admin' && !authority.isAdmin(bearerToken(req.headers.authorization)))
         throw new AccessError(401, 'on this server only the operator creates boards (admin token)');
-      if (!takeNewRoom(req)) {
+      if (!takeNewRoom(req, null)) {
         sendJson(
           res,
           429,
@@ -46,6 +49,7 @@ export function createAccessRoutes(
       }
       const body = await readJson(req);
       const link = await authority.links.createRoom(body.room);
+      takeNewRoom(req, link.room);
       logger.info({ room: link.room }, 'room.created');
       sendJson(res, 201, { room: link.room, link });
       return true;

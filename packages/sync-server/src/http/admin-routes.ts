@@ -190,6 +190,8 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
     try {
       await core.importUpdate(room, update);
     } catch (error) {
+      if (error instanceof RoomDeletedError)
+        throw new AccessError(410, 'the room is deleted: undelete it first');
       if ((error as { closeCode?: number }).closeCode !== undefined)
         throw new AccessError(400, `the update does not apply: ${(error as Error).message}`);
       throw error;
@@ -207,7 +209,21 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
 
   /** Writes a line, waiting while the client reads slower than the backup is made. */
   async function writeLine(res: ServerResponse, value: unknown) {
-    if (!res.write(`${JSON.stringify(value)}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    if (res.destroyed) throw new AccessError(499, 'the client went away');
+    if (res.write(`${JSON.stringify(value)}\n`)) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', gone);
+        resolve();
+      };
+      const gone = () => {
+        res.off('drain', done);
+        reject(new AccessError(499, 'the client went away'));
+      };
+      res.once('drain', done);
+      res.once('close', gone);
+    });
   }
 
   async function backup(res: ServerResponse) {
@@ -231,6 +247,10 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
       }
       after = page.next;
     }
+    for await (const { room, deletedAt } of store.deletedRooms()) {
+      await writeLine(res, { type: 'deleted', name: room, deletedAt });
+      records++;
+    }
     for await (const record of authority.records()) {
       await writeLine(res, record);
       records++;
@@ -247,6 +267,7 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
     let end: { rooms: number; records: number } | null = null;
     let rooms = 0;
     let records = 0;
+    const skipped: string[] = [];
     for await (const line of lines) {
       if (line.trim().length === 0) continue;
       if (line.length > MAX_IMPORT_BYTES * 1.4) throw new AccessError(413, 'a backup line is too large');
@@ -263,8 +284,15 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
         const room = parseRoomId(String(record.name ?? ''));
         if (!room || typeof record.update !== 'string')
           throw new AccessError(400, `a room record of the backup is malformed`);
-        await applyImport(room, new Uint8Array(Buffer.from(record.update, 'base64')));
         rooms++;
+        // A room deleted here since stays deleted: a restore brings back no deleted room.
+        if ((await store.deletedAt(room)) !== null) skipped.push(room);
+        else await applyImport(room, new Uint8Array(Buffer.from(record.update, 'base64')));
+      } else if (record.type === 'deleted') {
+        const room = parseRoomId(String(record.name ?? ''));
+        if (!room) throw new AccessError(400, 'a deleted-room record of the backup is malformed');
+        await core.deleteRoom(room);
+        records++;
       } else if (record.type === 'link' || record.type === 'revocation') {
         await authority.restore(record as BackupRecord);
         records++;
@@ -273,14 +301,14 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
       } else throw new AccessError(400, `unknown record type ${String(record.type)} in the backup`);
     }
     const ms = Math.round(performance.now() - started);
-    logger.info({ rooms, records, ms }, 'admin.restore');
+    logger.info({ rooms, records, skipped: skipped.length, ms }, 'admin.restore');
     // What was read is in; a backup cut short says so rather than pass for whole.
     if (!end || end.rooms !== rooms || end.records !== records)
       throw new AccessError(
         400,
         `the backup is incomplete: restored ${rooms} rooms and ${records} records of it`,
       );
-    sendJson(res, 200, { rooms, records, ms });
+    sendJson(res, 200, { rooms: rooms - skipped.length, records, skippedDeleted: skipped, ms });
   }
 
   return (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> =>

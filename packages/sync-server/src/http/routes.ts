@@ -21,8 +21,8 @@ export interface RouteOptions {
   readRoom: (roomName: string) => Promise<Uint8Array | null>;
   /** Access control: who may read a room, and the access API. */
   authority: Authority;
-  /** Counts a new room against a client address's budget; false past it. */
-  takeNewRoom: (address: string) => boolean;
+  /** Counts a new room against a client address's budget (a named one once); false past it. */
+  takeNewRoom: (address: string, room: string | null) => boolean;
   /** The client address of a request (the socket's, or X-Forwarded-For's with --trust-proxy). */
   clientAddress: (req: IncomingMessage) => string;
   previewLimits: PreviewLimits;
@@ -213,8 +213,8 @@ export function createRequestHandler(
   const previews = new RoomPreviews(options.readRoom, options.previewLimits, (seconds) =>
     options.metrics.previewDrawn(seconds),
   );
-  const accessApi = createAccessRoutes(options.authority, options.logger, (req) =>
-    options.takeNewRoom(options.clientAddress(req)),
+  const accessApi = createAccessRoutes(options.authority, options.logger, (req, room) =>
+    options.takeNewRoom(options.clientAddress(req), room),
   );
   const operator = operatorRoutes(options);
   return (req, res) => {

@@ -1,5 +1,9 @@
+import { CloseCode } from '@inkroom/shared';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Telemetry } from '../core/Telemetry.js';
+
+/** Close codes Inkroom sends, and the ordinary ones of a socket that leaves or drops. */
+const KNOWN_CLOSES: ReadonlySet<number> = new Set([...Object.values(CloseCode), 1005, 1006]);
 
 /** Buckets for latencies on the write-ahead path and room loads: 0.5 ms to 10 s. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
@@ -157,7 +161,8 @@ export class PromTelemetry implements Telemetry {
   }
   connectionClosed(code: number): void {
     this.connections.dec();
-    this.closes.inc({ code: String(code) });
+    // A peer may close with any code from 3000 to 4999: only known ones get a series of their own.
+    this.closes.inc({ code: KNOWN_CLOSES.has(code) ? String(code) : 'other' });
   }
   roomLoaded(seconds: number): void {
     this.rooms.inc();

@@ -161,7 +161,7 @@ export class LevelRoomStore implements RoomStore {
   async delete(room: RoomId): Promise<void> {
     const prefix = roomPrefix(room);
     await this.db.clear({ gte: prefix, lt: `${prefix}\uffff` });
-    this.tails.delete(room);
+    // A room loaded meanwhile (refused, as deleted) keeps its numbering; it is never written.
   }
 
   async list({
@@ -175,11 +175,17 @@ export class LevelRoomStore implements RoomStore {
   }): Promise<RoomPage> {
     const start = after === null ? `${ROOMS}${encodeURIComponent(prefix)}` : `${roomPrefix(after)}\uffff`;
     const names: RoomId[] = [];
-    for await (const key of this.db.keys({ gte: start, lt: `${ROOMS}${encodeURIComponent(prefix)}\uffff` })) {
-      const name = roomOfKey(key);
-      if (names.at(-1) === name) continue;
-      if (names.length === limit) return { rooms: await this.infos(names), next: names.at(-1)! };
-      names.push(name);
+    const keys = this.db.keys({ gte: start, lt: `${ROOMS}${encodeURIComponent(prefix)}\uffff` });
+    try {
+      for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+        const name = roomOfKey(key);
+        if (names.length === limit) return { rooms: await this.infos(names), next: names.at(-1)! };
+        names.push(name);
+        // Past the rest of this room's keys (its update log) in one step.
+        keys.seek(`${roomPrefix(name)}\uffff`);
+      }
+    } finally {
+      await keys.close();
     }
     return { rooms: await this.infos(names), next: null };
   }
@@ -197,6 +203,13 @@ export class LevelRoomStore implements RoomStore {
   async deletedAt(room: RoomId): Promise<number | null> {
     const value = await this.db.get(`${DELETED}${encodeURIComponent(room)}`);
     return value ? parse<{ deletedAt: number }>(value).deletedAt : null;
+  }
+
+  async *deletedRooms(): AsyncIterable<{ room: RoomId; deletedAt: number }> {
+    for await (const [key, value] of this.db.iterator({ gte: DELETED, lt: `${DELETED}\uffff` })) {
+      const room = decodeURIComponent(key.slice(DELETED.length)) as RoomId;
+      yield { room, deletedAt: parse<{ deletedAt: number }>(value).deletedAt };
+    }
   }
 
   /** Rooms' sizes and times from their meta records (summed from their values where there is none). */

@@ -48,6 +48,8 @@ export interface RoomStore {
   setDeleted(room: RoomId, deletedAt: number | null): Promise<void>;
   /** When the room was deleted, or null. */
   deletedAt(room: RoomId): Promise<number | null>;
+  /** Every deleted room (backups carry the tombstones). */
+  deletedRooms(): AsyncIterable<{ room: RoomId; deletedAt: number }>;
   /** Resolves when the store takes a write now (readiness checks); rejects otherwise. */
   checkWritable(): Promise<void>;
   /** Forgets per-room bookkeeping once a room has left memory. */
