@@ -7,7 +7,7 @@ import {
   type RoomId,
 } from '@inkroom/shared';
 import type { Logger } from '../logger.js';
-import { RateGate, type RateLimits } from './RateGate.js';
+import { type GateTarget, RateGate, type RateShape } from './RateGate.js';
 import type { RoomMember } from './Room.js';
 import type { RoomLease } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
@@ -17,8 +17,6 @@ import type { Telemetry } from './Telemetry.js';
 /** What a connection needs of the core besides its socket. */
 export interface ConnectionHooks {
   maxBufferedBytes: number;
-  maxMessageBytes: number;
-  rateLimits: RateLimits;
   logger: Logger;
   /** Checks a token the client sent in-band; resolves with the renewed session or closes it. */
   renew: (connection: Connection, token: string) => void;
@@ -26,6 +24,8 @@ export interface ConnectionHooks {
   /** An update from a read-only socket was dropped. */
   droppedUpdate: () => void;
   onEnd: (connection: Connection) => void;
+  /** Bucket sizes from the rate limits, the same for every socket. */
+  rates: RateShape;
 }
 
 /** Closes that end a socket's access: frames still waiting are dropped, not applied. */
@@ -50,7 +50,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * is its {@link Session}: a read-only one receives everything but its updates are dropped, and
  * it is closed with 4401 when its access expires.
  */
-export class Connection implements RoomMember {
+export class Connection implements RoomMember, GateTarget {
   private lease: RoomLease | null = null;
   private waiting: [Uint8Array, boolean][] = [];
   private waitingBytes = 0;
@@ -67,16 +67,12 @@ export class Connection implements RoomMember {
 
   constructor(
     private readonly socket: ServerSocket,
+    /** Shared by every connection of the core (one object, not one per socket). */
     private readonly hooks: ConnectionHooks,
+    /** The client's address, for per-address limits. */
+    readonly address: string,
   ) {
-    this.gate = new RateGate(
-      hooks.rateLimits,
-      hooks.maxMessageBytes,
-      hooks.maxBufferedBytes,
-      (data, isBinary) => this.handle(data, isBinary),
-      () => this.flooded(),
-      (kind) => hooks.telemetry.throttled(kind),
-    );
+    this.gate = new RateGate(hooks.rates, this);
     socket.onMessage((data, isBinary) => {
       if (this.closed) return;
       if (this.lease) return this.gate.push(data, isBinary);
@@ -173,8 +169,18 @@ export class Connection implements RoomMember {
     this.expiryTimer.unref();
   }
 
-  /** Kept sending past its rate limits until the frames held back passed `maxBufferedBytes`. */
-  private flooded(): void {
+  /** The rate gate lets a frame through. @internal */
+  deliver(data: Uint8Array, isBinary: boolean): void {
+    this.handle(data, isBinary);
+  }
+
+  /** The rate gate held a frame back. @internal */
+  throttled(kind: 'update' | 'awareness'): void {
+    this.hooks.telemetry.throttled(kind);
+  }
+
+  /** Kept sending past its rate limits until the frames held back passed their cap. @internal */
+  flooded(): void {
     this.hooks.logger.warn(
       { room: this.roomId, code: CloseCode.RateExceeded, reason: 'sent faster than its limits' },
       'conn.flood',

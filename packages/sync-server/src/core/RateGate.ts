@@ -8,50 +8,93 @@ export interface RateLimits {
   awarenessPerSecond: number;
 }
 
+/** Frames held back at most, per socket, before it counts as flooding. */
+const MAX_QUEUED_BYTES = 4 * 2 ** 20;
+
+/** A bucket's rate (tokens a second) and capacity (its burst). */
+interface BucketShape {
+  readonly rate: number;
+  readonly capacity: number;
+}
+
+/** The buckets every socket of a server has, and its queue cap: computed once, shared. */
+export interface RateShape {
+  readonly updates: BucketShape;
+  readonly bytes: BucketShape;
+  readonly awareness: BucketShape;
+  readonly maxQueuedBytes: number;
+  readonly now: () => number;
+}
+
 /**
- * Tokens that refill at `rate` a second up to `capacity`: a rate with a burst. Plain numbers,
- * since every socket has three.
+ * The shape of every socket's gate: bursts of twice the rate, a byte bucket and a queue that each
+ * hold at least one largest frame, a queue of at most 4 MiB (or `maxBufferedBytes`).
  */
-export class TokenBucket {
+export function rateShape(
+  limits: RateLimits & { maxMessageBytes: number; maxBufferedBytes: number },
+  now: () => number = () => performance.now(),
+): RateShape {
+  return {
+    updates: { rate: limits.updatesPerSecond, capacity: limits.updatesPerSecond * 2 },
+    bytes: {
+      rate: limits.updateBytesPerSecond,
+      capacity: Math.max(limits.updateBytesPerSecond * 2, limits.maxMessageBytes),
+    },
+    awareness: { rate: limits.awarenessPerSecond, capacity: limits.awarenessPerSecond * 2 },
+    maxQueuedBytes: Math.max(Math.min(limits.maxBufferedBytes, MAX_QUEUED_BYTES), limits.maxMessageBytes),
+    now,
+  };
+}
+
+/** Tokens of one bucket: two numbers a socket, its shape shared. */
+class Bucket {
   private tokens: number;
   private last: number;
 
   constructor(
-    private readonly rate: number,
-    private readonly capacity: number,
+    private readonly shape: BucketShape,
     private readonly now: () => number,
   ) {
-    this.tokens = capacity;
+    this.tokens = shape.capacity;
     this.last = now();
   }
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.tokens = Math.min(this.shape.capacity, this.tokens + ((now - this.last) / 1000) * this.shape.rate);
     this.last = now;
   }
 
   /** Whether `cost` tokens are there (a cost over the capacity needs a full bucket). */
   has(cost: number): boolean {
     this.refill();
-    return this.tokens >= Math.min(cost, this.capacity);
+    return this.tokens >= Math.min(cost, this.shape.capacity);
   }
 
   /** Takes `cost` tokens; call after `has`. */
   spend(cost: number): void {
-    this.tokens -= Math.min(cost, this.capacity);
+    this.tokens -= Math.min(cost, this.shape.capacity);
   }
 
   /** Milliseconds until `cost` tokens are there. */
   waitMs(cost: number): number {
     this.refill();
-    return Math.max(1, Math.ceil(((Math.min(cost, this.capacity) - this.tokens) / this.rate) * 1000));
+    const missing = Math.min(cost, this.shape.capacity) - this.tokens;
+    return Math.max(1, Math.ceil((missing / this.shape.rate) * 1000));
   }
 }
 
+/** What the gate hands frames to: the connection. */
+export interface GateTarget {
+  deliver(frame: Uint8Array, binary: boolean): void;
+  /** A frame had to wait. */
+  throttled(kind: 'update' | 'awareness'): void;
+  /** What waits passed the cap. */
+  flooded(): void;
+}
+
 /**
- * What a frame costs, from its first two bytes (y-websocket): an update (sync 0 with sub-type 1
- * or 2) costs an update and its bytes; presence (1) a presence token; any other request (sync
+ * An update (sync 0 with sub-type 1 or 2) costs an update and its bytes; any other request (sync
  * step 1, which makes the server compute a diff; a token renewal; query-awareness) an update.
  */
 function isUpdate(frame: Uint8Array): boolean {
@@ -63,49 +106,32 @@ interface Waiting {
   binary: boolean;
 }
 
-/** Frames held back at most, per socket, before it counts as flooding. */
-const MAX_QUEUED_BYTES = 4 * 2 ** 20;
-
 /**
  * Holds back what a socket sends faster than its limits. Updates and requests over the rate wait,
  * in order, until their tokens refill; presence waits apart (it never holds edits back) and a
  * newer presence update replaces a waiting one (only the latest matters). A socket that keeps
- * sending past its limits fills its queue, and `overflow` is called once it holds more than a few
- * MiB (or `maxQueuedBytes`, when smaller; at least one largest frame). A board drawing at full
- * speed stays under the defaults, so it is never held back.
+ * sending past its limits fills its queue, and is told it `flooded` once the queue passes its
+ * cap. A board drawing at full speed stays under the defaults, so it is never held back.
  */
 export class RateGate {
-  private readonly updates: TokenBucket;
-  private readonly bytes: TokenBucket;
-  private readonly awareness: TokenBucket;
-  /** Updates and requests waiting, oldest at `head`. */
-  private queue: Waiting[] = [];
+  private readonly updates: Bucket;
+  private readonly bytes: Bucket;
+  private readonly awareness: Bucket;
+  /** Updates and requests waiting, oldest at `head`; null until something has to wait. */
+  private queue: Waiting[] | null = null;
   private head = 0;
   private queuedBytes = 0;
   /** The latest presence update waiting, if any. */
   private presence: Waiting | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly maxQueuedBytes: number;
 
   constructor(
-    limits: RateLimits,
-    /** The largest frame: the byte bucket and the queue each hold at least one. */
-    maxMessageBytes: number,
-    maxQueuedBytes: number,
-    private readonly deliver: (frame: Uint8Array, binary: boolean) => void,
-    private readonly overflow: () => void,
-    /** Told each time a frame has to wait. */
-    private readonly throttled: (kind: 'update' | 'awareness') => void,
-    now: () => number = performance.now.bind(performance),
+    private readonly shape: RateShape,
+    private readonly target: GateTarget,
   ) {
-    this.updates = new TokenBucket(limits.updatesPerSecond, limits.updatesPerSecond * 2, now);
-    this.bytes = new TokenBucket(
-      limits.updateBytesPerSecond,
-      Math.max(limits.updateBytesPerSecond * 2, maxMessageBytes),
-      now,
-    );
-    this.awareness = new TokenBucket(limits.awarenessPerSecond, limits.awarenessPerSecond * 2, now);
-    this.maxQueuedBytes = Math.max(Math.min(maxQueuedBytes, MAX_QUEUED_BYTES), maxMessageBytes);
+    this.updates = new Bucket(shape.updates, shape.now);
+    this.bytes = new Bucket(shape.bytes, shape.now);
+    this.awareness = new Bucket(shape.awareness, shape.now);
   }
 
   push(frame: Uint8Array, binary: boolean): void {
@@ -113,16 +139,17 @@ export class RateGate {
       this.pushPresence({ frame, binary });
       return;
     }
-    if (this.head === this.queue.length && this.admit(frame, binary)) {
-      this.deliver(frame, binary);
+    if (!this.waiting() && this.admit(frame, binary)) {
+      this.target.deliver(frame, binary);
       return;
     }
-    this.throttled('update');
+    this.target.throttled('update');
+    this.queue ??= [];
     this.queue.push({ frame, binary });
     this.queuedBytes += frame.length;
-    if (this.queuedBytes > this.maxQueuedBytes) {
+    if (this.queuedBytes > this.shape.maxQueuedBytes) {
       this.stop();
-      this.overflow();
+      this.target.flooded();
       return;
     }
     this.schedule();
@@ -131,19 +158,23 @@ export class RateGate {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.queue = [];
+    this.queue = null;
     this.head = 0;
     this.queuedBytes = 0;
     this.presence = null;
   }
 
+  private waiting(): boolean {
+    return this.queue !== null && this.head < this.queue.length;
+  }
+
   private pushPresence(waiting: Waiting): void {
     if (!this.presence && this.awareness.has(1)) {
       this.awareness.spend(1);
-      this.deliver(waiting.frame, waiting.binary);
+      this.target.deliver(waiting.frame, waiting.binary);
       return;
     }
-    this.throttled('awareness');
+    this.target.throttled('awareness');
     this.presence = waiting;
     this.schedule();
   }
@@ -161,7 +192,7 @@ export class RateGate {
 
   private waitMs(): number {
     let wait = Number.POSITIVE_INFINITY;
-    const next = this.queue[this.head];
+    const next = this.queue?.[this.head];
     if (next) {
       const bytes = next.binary && isUpdate(next.frame) ? this.bytes.waitMs(next.frame.length) : 0;
       wait = Math.max(this.updates.waitMs(1), bytes);
@@ -171,7 +202,7 @@ export class RateGate {
   }
 
   private schedule(): void {
-    if (this.timer || (this.head === this.queue.length && !this.presence)) return;
+    if (this.timer || (!this.waiting() && !this.presence)) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.drain();
@@ -183,18 +214,18 @@ export class RateGate {
       const { frame, binary } = this.presence;
       this.presence = null;
       this.awareness.spend(1);
-      this.deliver(frame, binary);
+      this.target.deliver(frame, binary);
     }
-    while (this.head < this.queue.length) {
+    while (this.queue && this.head < this.queue.length) {
       const next = this.queue[this.head]!;
       if (!this.admit(next.frame, next.binary)) break;
       this.queue[this.head++] = undefined as unknown as Waiting;
       this.queuedBytes -= next.frame.length;
-      this.deliver(next.frame, next.binary);
+      this.target.deliver(next.frame, next.binary);
     }
-    // Drop what was delivered once the queue is empty (or its delivered part is large).
-    if (this.head === this.queue.length || this.head > 1024) {
-      this.queue = this.queue.slice(this.head);
+    // Let go of what was delivered once the queue is empty (or its delivered part is large).
+    if (this.queue && (this.head === this.queue.length || this.head > 1024)) {
+      this.queue = this.head === this.queue.length ? null : this.queue.slice(this.head);
       this.head = 0;
     }
     this.schedule();

@@ -3,8 +3,9 @@ import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Admission } from './Admission.js';
-import { Connection } from './Connection.js';
+import { Connection, type ConnectionHooks } from './Connection.js';
 import { KeyedLock } from './KeyedLock.js';
+import { rateShape } from './RateGate.js';
 import { type Room, RoomDeletedError, type RoomMember } from './Room.js';
 import { type RoomLease, RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
@@ -65,6 +66,8 @@ export class SyncCore {
   private readonly registry: RoomRegistry;
   private readonly limits: CoreLimits;
   private readonly admission: Admission;
+  /** What every connection needs of the core: one object for all of them. */
+  private readonly hooks: ConnectionHooks;
   /** Deleting, undeleting and importing a room happen one at a time. */
   private readonly roomOps = new KeyedLock();
   private readonly logger: Logger;
@@ -88,6 +91,21 @@ export class SyncCore {
       telemetry: this.telemetry,
     });
     this.admission = new Admission(options.limits, options.store, this.registry);
+    this.hooks = {
+      maxBufferedBytes: this.limits.maxBufferedBytes,
+      rates: rateShape(this.limits),
+      logger: this.logger,
+      renew: (connection, token) => this.renew(connection, token),
+      telemetry: this.telemetry,
+      droppedUpdate: () => {
+        this.dropped++;
+        this.telemetry.readOnlyUpdateDropped();
+      },
+      onEnd: (ended) => {
+        this.connections.delete(ended);
+        this.admission.leave(ended.address);
+      },
+    };
   }
 
   /** Bytes of updates waiting for missing dependencies, over all rooms. */
@@ -128,22 +146,7 @@ export class SyncCore {
       socket.close(CloseCode.TooManyFromAddress, CLOSE_REASONS[CloseCode.TooManyFromAddress]);
       return;
     }
-    const connection = new Connection(socket, {
-      maxBufferedBytes: this.limits.maxBufferedBytes,
-      maxMessageBytes: this.limits.maxMessageBytes,
-      rateLimits: this.limits,
-      logger: this.logger,
-      renew: (conn, token) => this.renew(conn, token),
-      telemetry: this.telemetry,
-      droppedUpdate: () => {
-        this.dropped++;
-        this.telemetry.readOnlyUpdateDropped();
-      },
-      onEnd: (ended) => {
-        this.connections.delete(ended);
-        this.admission.leave(address);
-      },
-    });
+    const connection = new Connection(socket, this.hooks, address);
     this.connections.add(connection);
     this.admit(connection, asked, address).catch((error: unknown) => {
       this.logger.error({ err: error, room: asked.roomName }, 'conn.error');
