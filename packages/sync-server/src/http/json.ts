@@ -16,17 +16,11 @@ const MAX_JSON_BYTES = 64 * 1024;
 
 /** Reads a JSON object body (an empty body reads as `{}`); throws an AccessError (400, 413) otherwise. */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new AccessError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
+  const body = await readBody(req, MAX_JSON_BYTES);
+  if (body.length === 0) return {};
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    value = JSON.parse(Buffer.from(body).toString('utf8'));
   } catch {
     throw new AccessError(400, 'the body is not valid JSON');
   }

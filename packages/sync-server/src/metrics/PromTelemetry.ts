@@ -107,43 +107,18 @@ export class PromTelemetry implements Telemetry {
   });
 
   constructor(pendingBytes: () => number) {
-    const self = this;
-    new Counter({
-      name: 'inkroom_messages_sent_total',
-      help: 'Frames sent to sockets',
-      registers: [this.registry],
-      collect() {
-        this.inc(self.sentFrames);
-        self.sentFrames = 0;
-      },
-    });
-    new Counter({
-      name: 'inkroom_bytes_sent_total',
-      help: 'Bytes of frames sent to sockets',
-      registers: [this.registry],
-      collect() {
-        this.inc(self.sentBytes);
-        self.sentBytes = 0;
-      },
-    });
-    new Counter({
-      name: 'inkroom_updates_received_total',
-      help: 'Document updates received from sockets',
-      registers: [this.registry],
-      collect() {
-        this.inc(self.receivedUpdates);
-        self.receivedUpdates = 0;
-      },
-    });
-    new Counter({
-      name: 'inkroom_update_bytes_received_total',
-      help: 'Bytes of document updates received from sockets',
-      registers: [this.registry],
-      collect() {
-        this.inc(self.receivedBytes);
-        self.receivedBytes = 0;
-      },
-    });
+    this.collected('inkroom_messages_sent_total', 'Frames sent to sockets', () => this.take('sentFrames'));
+    this.collected('inkroom_bytes_sent_total', 'Bytes of frames sent to sockets', () =>
+      this.take('sentBytes'),
+    );
+    this.collected('inkroom_updates_received_total', 'Document updates received from sockets', () =>
+      this.take('receivedUpdates'),
+    );
+    this.collected(
+      'inkroom_update_bytes_received_total',
+      'Bytes of document updates received from sockets',
+      () => this.take('receivedBytes'),
+    );
     new Gauge({
       name: 'inkroom_pending_update_bytes',
       help: 'Bytes of updates waiting for missing dependencies, over all rooms',
@@ -153,6 +128,25 @@ export class PromTelemetry implements Telemetry {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A counter fed at scrape time with what `read` says came since the last scrape. */
+  private collected(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.inc(read());
+      },
+    });
+  }
+
+  /** A hot-path count since the last scrape, reset. */
+  private take(field: 'sentFrames' | 'sentBytes' | 'receivedUpdates' | 'receivedBytes'): number {
+    const value = this[field];
+    this[field] = 0;
+    return value;
   }
 
   connectionOpened(): void {
