@@ -131,9 +131,27 @@ describe('the admin API', () => {
     ).toBe(410);
     expect((await admin(t, 'rooms/precious/undelete', { method: 'POST' })).status).toBe(200);
     expect(await stored(t, 'precious')).toEqual([]);
+    // Undeleted, the room opens again, empty, and a copy from before the deletion still cannot refill it.
+    const stillStale = new Y.Doc();
+    Y.applyUpdate(stillStale, Y.encodeStateAsUpdate(stale));
+    const afterUndelete = connectClient(t.wsUrl, 'precious', { doc: stillStale });
+    clients.push(afterUndelete);
+    const refusedAgain = await new Promise<number>((resolve) =>
+      afterUndelete.provider.once('closed', (event: { code: number }) => resolve(event.code)),
+    );
+    expect(refusedAgain).toBe(CloseCode.RoomDeleted);
+    expect(await stored(t, 'precious')).toEqual([]);
+    const fresh = connectClient(t.wsUrl, 'precious');
+    clients.push(fresh);
+    await fresh.synced;
+    addElement(fresh.doc, { kind: 'text', text: 'a new start' });
+    await expectStored(t, 'precious', 1);
+    fresh.destroy();
     const imported = await admin(t, 'rooms/precious/import?format=yjs', { method: 'POST', body: exported });
     expect(imported.status).toBe(200);
-    expect(await stored(t, 'precious')).toEqual(before);
+    const afterImport = await stored(t, 'precious');
+    expect(afterImport).toHaveLength(before.length + 1);
+    expect(afterImport).toEqual(expect.arrayContaining(before));
     // And a board file imports into another room with the same elements and ids.
     const copy = await admin(t, 'rooms/copy/import?format=json', {
       method: 'POST',

@@ -171,10 +171,10 @@ describe('inkroom-server CLI', () => {
     });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        const match = /http:\/\/\S+:\d+/.exec(out);
-        if (match) resolve(match[0]);
+        const match = /listening on (http:\/\/\S+:\d+)/.exec(out);
+        if (match) resolve(match[1]!);
       });
       child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });

@@ -35,17 +35,18 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
       resolve({ code, signal });
     });
   });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  // The server says it is ready on stderr: "Inkroom listening on http://HOST:PORT ...".
   const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/\S+:\d+/.exec(out);
-      if (match) resolve(match[0]);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const match = /listening on (http:\/\/\S+:\d+)/.exec(err);
+      if (match) resolve(match[1]!);
     });
     exited.then(() => reject(new Error(`server exited before listening: ${err}`)));
   });
   url.catch(() => {});
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
   return { child, stdout: () => out, stderr: () => err, exited, url };
 }

@@ -181,7 +181,6 @@ async function list(command: AdminCommand): Promise<void> {
   if (!(limit > 0)) throw new ConfigError(`invalid --limit: ${command.options.limit}`);
   const prefix = encodeURIComponent(command.options.prefix ?? '');
   let shown = 0;
-  out('name\tbytes\tupdated\tconnections\n');
   for (let cursor: string | null = '', first = true; first || cursor; first = false) {
     const page = Math.min(1000, limit - shown);
     const res = await call(
@@ -192,6 +191,8 @@ async function list(command: AdminCommand): Promise<void> {
       rooms: { name: string; bytes: number; updatedAt: number | null; connections: number }[];
       cursor: string | null;
     };
+    // The header once the server has answered: a failed listing prints nothing on stdout.
+    if (first) out('name\tbytes\tupdated\tconnections\n');
     for (const room of body.rooms) {
       const updated = room.updatedAt === null ? '-' : new Date(room.updatedAt).toISOString();
       out(`${room.name}\t${room.bytes}\t${updated}\t${room.connections}\n`);

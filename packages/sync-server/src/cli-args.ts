@@ -53,8 +53,8 @@ ${ADMIN_USAGE.replace('Usage: ', '       ')}
 Serves Inkroom: the y-websocket sync endpoint (ws://HOST:PORT/<room>), /healthz,
 and the board app, persisting every room in LevelDB.
 
-  --config <file>                          a JSON file of settings, by the names below in camelCase
-                                           (secrets by file: authSecretFile, adminTokenFile)
+  --config <file>                          a JSON file of settings, keyed as --print-config prints
+                                           them (secrets by file: authSecretFile, adminTokenFile)
   --print-config                           print the effective settings (secrets redacted) and exit
   -h, --help                               show this help
 

@@ -60,8 +60,9 @@ async function serve(config: ResolvedConfig): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Only now say we are ready: a supervisor may signal us as soon as it reads this line.
-  process.stdout.write(`Inkroom listening on ${server.url} (data in ${config.dataDir})\n`);
+  // Only now say we are ready: a supervisor may signal us as soon as it reads this line. On
+  // stderr, so stdout holds nothing but log lines (JSON lines a collector can parse whole).
+  process.stderr.write(`Inkroom listening on ${server.url} (data in ${config.dataDir})\n`);
 }
 
 let parsed: Awaited<ReturnType<typeof parseCli>>;

@@ -88,8 +88,9 @@ export class ConnectionController implements ReactiveController {
    */
   refusal: string | null = null;
   /**
-   * The server refused this board's token (4401, 4403: missing, expired, revoked): nothing drawn
-   * now could ever reach it, so the board offers no tools until access returns.
+   * The server refused this board's token (4401, 4403: missing, expired, revoked) or the room was
+   * deleted (4410): nothing drawn now could ever reach it, so the board offers no tools until
+   * access returns.
    */
   accessDenied = false;
   /** True once the room's local copy (IndexedDB) has been read into the doc. */
@@ -237,7 +238,8 @@ export class ConnectionController implements ReactiveController {
   /** A 44xx close: the provider will not retry, so the badge must not promise it will. */
   private readonly onRefused = ({ code, reason }: { code: number; reason: string }) => {
     this.refusal = `${code}${reason ? ` ${reason}` : ''}`;
-    this.accessDenied = code === CloseCode.Unauthorized || code === CloseCode.Forbidden;
+    this.accessDenied =
+      code === CloseCode.Unauthorized || code === CloseCode.Forbidden || code === CloseCode.RoomDeleted;
     this.setStatus('offline', true);
   };
 

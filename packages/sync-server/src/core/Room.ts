@@ -4,6 +4,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  ProtocolError,
   type RoomId,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
@@ -15,6 +16,16 @@ import { CorruptRoomError, RoomContent } from './RoomContent.js';
 import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
+
+/** Whether an update holds any struct from the clock ranges of retired (deleted) content. */
+function carriesRetired(update: Uint8Array, retired: Map<number, number>): boolean {
+  const { from } = Y.parseUpdateMeta(update);
+  for (const [client, clock] of from) {
+    const retiredClock = retired.get(client);
+    if (retiredClock !== undefined && clock < retiredClock) return true;
+  }
+  return false;
+}
 
 /** The room was deleted; reads of it are refused until it is undeleted. */
 export class RoomDeletedError extends Error {
@@ -61,6 +72,8 @@ export class Room {
   private tailBytes: number;
   private failed = false;
   private deleted: boolean;
+  /** Clocks per client of content deleted with the room and not restored (see StoredRoom.retired). */
+  private retired: Map<number, number> | null;
   /** Called once when a write fails and the room stops accepting writes. */
   onFailed: (() => void) | null = null;
 
@@ -84,6 +97,7 @@ export class Room {
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
     this.deleted = stored.deleted;
+    this.retired = stored.retired ? Y.decodeStateVector(stored.retired) : null;
     this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
     this.presence = new RoomAwareness(this.presenceDoc, this.limits, (update) =>
       this.broadcast(encodeAwareness(update), null),
@@ -135,6 +149,16 @@ export class Room {
     this.deleted = false;
   }
 
+  /** The operator restores content: what was retired may come back. */
+  clearRetired(): void {
+    this.retired = null;
+  }
+
+  /** The room's state vector (to retire its content when it is deleted). */
+  stateVector(): Uint8Array {
+    return this.content.stateVector();
+  }
+
   /** The number of members (sockets) in the room. */
   get memberCount(): number {
     return this.members.size;
@@ -177,6 +201,9 @@ export class Room {
   /** Applies a document update from a member. Throws ProtocolError for an invalid one. */
   applyUpdate(update: Uint8Array, from: RoomMember): void {
     if (this.failed || this.deleted) return;
+    // A copy made before the room was deleted (an offline board) must not bring its content back.
+    if (this.retired && carriesRetired(update, this.retired))
+      throw new ProtocolError(CloseCode.RoomDeleted, 'content from before the room was deleted');
     try {
       this.content.apply(update, from, this.limits.maxPendingUpdateBytes);
     } catch (error) {

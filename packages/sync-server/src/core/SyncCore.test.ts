@@ -82,6 +82,12 @@ class GatedStore implements RoomStore {
   deletedRooms() {
     return this.inner.deletedRooms();
   }
+  setRetired(room: RoomId, stateVector: Uint8Array | null) {
+    return this.inner.setRetired(room, stateVector);
+  }
+  retired(room: RoomId) {
+    return this.inner.retired(room);
+  }
   async append(room: RoomId, update: Uint8Array): Promise<void> {
     this.appends++;
     await this.gate;

@@ -1,4 +1,6 @@
 import { CLOSE_REASONS, CloseCode, parseRoomId, type RoomId } from '@inkroom/shared';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
@@ -42,6 +44,21 @@ export interface ConnectionInfo {
   /** When its access ends (ms since the epoch), or null. */
   expiresAt: number | null;
   openedAt: number;
+}
+
+/** The highest clock of each client in either state vector (either may be missing). */
+function mergeStateVectors(a: Uint8Array | null, b: Uint8Array): Uint8Array {
+  if (!a) return b;
+  const merged = Y.decodeStateVector(a);
+  for (const [client, clock] of Y.decodeStateVector(b))
+    merged.set(client, Math.max(merged.get(client) ?? 0, clock));
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, merged.size);
+  for (const [client, clock] of merged) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /** The origin of updates the operator imports: not a member, so every member is sent them. */
@@ -246,7 +263,14 @@ export class SyncCore {
     await this.roomOps.run(room, async () => {
       await this.store.setDeleted(room, Date.now());
       // Through a lease, so a room still loading is marked too (a room not in memory loads marked).
-      await this.withRoom(room, async (loaded) => loaded.markDeleted());
+      await this.withRoom(room, async (loaded) => {
+        // What it held is retired: a copy of it (an offline board) is refused even after an undelete.
+        await this.store.setRetired(
+          room,
+          mergeStateVectors(await this.store.retired(room), loaded.stateVector()),
+        );
+        loaded.markDeleted();
+      });
       await this.registry.whenUnloaded(room);
       await this.store.delete(room);
     });
@@ -278,6 +302,9 @@ export class SyncCore {
     await this.roomOps.run(room, async () => {
       if ((await this.store.deletedAt(room)) !== null) throw new RoomDeletedError(`room ${room} is deleted`);
       await this.withRoom(room, async (loaded) => {
+        // The operator brings content back: what was retired may return (from this import or a copy).
+        await this.store.setRetired(room, null);
+        loaded.clearRetired();
         loaded.applyUpdate(update, OPERATOR);
         await loaded.whenDurable();
       });

@@ -54,7 +54,13 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
       logger.warn({ route, method }, 'admin.denied');
       throw new AccessError(401, 'the admin API needs Authorization: Bearer <admin token>');
     }
-    logger.info({ route, method }, 'admin.request');
+    const started = performance.now();
+    res.once('finish', () =>
+      logger.info(
+        { route, method, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'admin.request',
+      ),
+    );
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (route === 'tokens') return expect(method, 'POST', () => mint(req, res));
     if (route === 'revoke') return expect(method, 'POST', async () => sendJson(res, 200, await revoke(req)));

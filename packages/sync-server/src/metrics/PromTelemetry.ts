@@ -50,13 +50,13 @@ export class PromTelemetry implements Telemetry {
   });
   private readonly durableLatency = new Histogram({
     name: 'inkroom_update_durable_seconds',
-    help: 'From receiving an update to its being in storage (write-ahead)',
+    help: 'Per write batch: from receiving its first update to its being in storage (write-ahead)',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   private readonly relayLatency = new Histogram({
     name: 'inkroom_update_relayed_seconds',
-    help: 'From receiving an update to relaying it to the room',
+    help: 'Per write batch: from receiving its first update to relaying the batch to the room',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });

@@ -22,7 +22,13 @@ describe('LevelRoomStore', () => {
   });
 
   it('returns appended updates in order, after a reopen too', async () => {
-    expect(await store.load(room('r'))).toEqual({ updates: [], tailCount: 0, tailBytes: 0, deleted: false });
+    expect(await store.load(room('r'))).toEqual({
+      updates: [],
+      tailCount: 0,
+      tailBytes: 0,
+      deleted: false,
+      retired: null,
+    });
     for (let i = 0; i < 12; i++) await store.append(room('r'), new Uint8Array([i, i]));
     await store.close();
     store = await LevelRoomStore.open(dir);

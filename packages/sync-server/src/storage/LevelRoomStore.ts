@@ -8,10 +8,12 @@ import type { RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStor
  *   room/<encodeURIComponent(room)>/u/<16-digit seq>     updates appended since, in order
  *   room/<encodeURIComponent(room)>/m                    { bytes, updatedAt }, written with each write
  *   deleted/<encodeURIComponent(room)>                   { deletedAt }: a tombstone, kept apart
+ *   retired/<encodeURIComponent(room)>                   state vector of deleted, unrestored content
  * encodeURIComponent escapes '/', so one room's range never overlaps another's.
  */
 const ROOMS = 'room/';
 const DELETED = 'deleted/';
+const RETIRED = 'retired/';
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const parse = <T>(bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T;
 const SEQ_DIGITS = 16;
@@ -98,8 +100,8 @@ export class LevelRoomStore implements RoomStore {
     const bytes = tailBytes + (snapshot?.length ?? 0);
     const tail = first < 0 ? { first: 0, next: 0, bytes } : { first, next: last + 1, bytes };
     this.tails.set(room, tail);
-    const deleted = (await this.deletedAt(room)) !== null;
-    return { updates, tailCount: tail.next - tail.first, tailBytes, deleted };
+    const [deletedAt, retired] = await Promise.all([this.deletedAt(room), this.retired(room)]);
+    return { updates, tailCount: tail.next - tail.first, tailBytes, deleted: deletedAt !== null, retired };
   }
 
   async has(room: RoomId): Promise<boolean> {
@@ -203,6 +205,16 @@ export class LevelRoomStore implements RoomStore {
   async deletedAt(room: RoomId): Promise<number | null> {
     const value = await this.db.get(`${DELETED}${encodeURIComponent(room)}`);
     return value ? parse<{ deletedAt: number }>(value).deletedAt : null;
+  }
+
+  async setRetired(room: RoomId, stateVector: Uint8Array | null): Promise<void> {
+    const key = `${RETIRED}${encodeURIComponent(room)}`;
+    if (stateVector === null) await this.db.del(key, { sync: true });
+    else await this.db.put(key, stateVector, { sync: true });
+  }
+
+  async retired(room: RoomId): Promise<Uint8Array | null> {
+    return (await this.db.get(`${RETIRED}${encodeURIComponent(room)}`)) ?? null;
   }
 
   async *deletedRooms(): AsyncIterable<{ room: RoomId; deletedAt: number }> {

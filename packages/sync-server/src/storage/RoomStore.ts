@@ -25,6 +25,11 @@ export interface StoredRoom {
   readonly tailBytes: number;
   /** The room was deleted (a tombstone): it refuses every connection until undeleted. */
   readonly deleted: boolean;
+  /**
+   * The state vector of content deleted with the room and not restored since (encoded), or
+   * null: updates that carry any of it come from a copy made before the deletion.
+   */
+  readonly retired: Uint8Array | null;
 }
 
 /**
@@ -48,6 +53,9 @@ export interface RoomStore {
   setDeleted(room: RoomId, deletedAt: number | null): Promise<void>;
   /** When the room was deleted, or null. */
   deletedAt(room: RoomId): Promise<number | null>;
+  /** Sets (or with null clears) a room's retired state vector (see StoredRoom.retired). */
+  setRetired(room: RoomId, stateVector: Uint8Array | null): Promise<void>;
+  retired(room: RoomId): Promise<Uint8Array | null>;
   /** Every deleted room (backups carry the tombstones). */
   deletedRooms(): AsyncIterable<{ room: RoomId; deletedAt: number }>;
   /** Resolves when the store takes a write now (readiness checks); rejects otherwise. */
