@@ -49,6 +49,11 @@ describe('one config: file, environment, flags', () => {
     });
     expect(await run(['--config', config], { PORT: '3000' })).toMatchObject({ port: 3000, host: '0.0.0.0' });
     expect(await run(['--config', config, '--port', '4000'], { PORT: '3000' })).toMatchObject({ port: 4000 });
+    // A switch a file turns on, a flag turns off.
+    const on = await file('on.json', { trustProxy: true });
+    expect((await run(['--config', on])).trustProxy).toBe(true);
+    expect((await run(['--config', on, '--no-trust-proxy'])).trustProxy).toBe(false);
+    expect((await run(['--no-sync-writes'], { INKROOM_SYNC_WRITES: 'true' })).syncWrites).toBe(false);
     expect(await run(['--sync-writes', '--ping-interval', '2m', '--close-grace', '500ms'])).toMatchObject({
       syncWrites: true,
       pingIntervalMs: 120_000,

@@ -61,6 +61,7 @@ and the board app, persisting every room in LevelDB.
 ${sections.join('\n\n')}
 
 Precedence, lowest first: defaults, the --config file, the environment, the command line.
+A switch (--sync-writes, --trust-proxy) is turned off by --no-<switch>.
 Sizes: 65536, 64KiB, 16MiB. Durations: 500ms, 30s, 15m, 1h, 7d. \`token\` signs an access token
 with the same key (--auth-secret-file, INKROOM_AUTH_SECRET, or the key --auth links keeps in
 --data) and prints it alone.
@@ -92,12 +93,17 @@ export type CliResult =
 /** A secret value, or where to read it. */
 type Raw = { value: unknown; source: string; file?: boolean };
 
+/** Each setting's flag; a switch also has `--no-<flag>`, so a flag can turn off what a file turned on. */
 const flagOptions = (settings: readonly Setting[]) =>
   Object.fromEntries(
-    settings.map((setting) => [
-      setting.flag,
-      { type: setting.kind.type === 'switch' ? 'boolean' : 'string' },
-    ]),
+    settings.flatMap((setting): [string, { type: 'boolean' | 'string' }][] =>
+      setting.kind.type === 'switch'
+        ? [
+            [setting.flag, { type: 'boolean' }],
+            [`no-${setting.flag}`, { type: 'boolean' }],
+          ]
+        : [[setting.flag, { type: 'string' }]],
+    ),
   ) as Record<string, { type: 'boolean' | 'string' }>;
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -178,6 +184,7 @@ async function resolve(
       flags[setting.flag] !== undefined
         ? { value: flags[setting.flag], source: `--${setting.flag}`, file: secret }
         : null,
+      flags[`no-${setting.flag}`] === true ? { value: false, source: `--no-${setting.flag}` } : null,
     ];
     const chosen = candidates.filter((raw): raw is Raw => raw !== null).at(-1);
     if (!chosen) continue;
