@@ -70,7 +70,7 @@ function describe(kind: SettingKind): string {
     case 'seconds':
       return 'a duration such as 30s, 15m, 1h or 7d';
     case 'millis':
-      return 'a duration such as 500ms, 30s or 2m';
+      return `a duration such as 500ms, 30s or 2m${kind.min ? ` (at least ${kind.min} ms)` : ''}`;
     case 'choice':
       return `one of ${kind.values.join(', ')}`;
     case 'switch':
@@ -114,9 +114,11 @@ export function parseSetting(setting: Setting, raw: unknown, source: string): un
     case 'seconds':
       if (kind.allowZero && text?.trim() === '0') return 0;
       return (text !== null && parseDuration(text)) || fail();
-    case 'millis':
+    case 'millis': {
       if (kind.allowZero && text?.trim() === '0') return 0;
-      return (text !== null && parseMillis(text)) || fail();
+      const ms = (text !== null && parseMillis(text)) || fail();
+      return ms < (kind.min ?? 0) ? fail() : ms;
+    }
     case 'choice':
       if (kind.optional && (raw === null || text === 'auto')) return null;
       if (text === null || !kind.values.includes(text)) return fail();

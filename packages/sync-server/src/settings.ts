@@ -17,7 +17,7 @@ export type SettingKind =
   | { type: 'count'; min: number }
   | { type: 'bytes' }
   | { type: 'seconds'; allowZero?: boolean }
-  | { type: 'millis'; allowZero?: boolean }
+  | { type: 'millis'; allowZero?: boolean; min?: number }
   | { type: 'choice'; values: readonly string[]; optional?: boolean }
   | { type: 'switch' }
   /** A secret: the flag and the file's `<key>File` name a file holding it; the variable holds it. */
@@ -271,7 +271,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'pingIntervalMs',
     flag: 'ping-interval',
     env: env('PING_INTERVAL'),
-    kind: { type: 'millis' },
+    kind: { type: 'millis', min: 1000 },
     help: 'WebSocket ping interval; a socket missing one is dropped',
     group: 'Limits',
   },

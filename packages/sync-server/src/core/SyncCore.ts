@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Admission } from './Admission.js';
 import { Connection, type ConnectionHooks } from './Connection.js';
+import { FixedWindowLimiter } from './FixedWindowLimiter.js';
 import { KeyedLock } from './KeyedLock.js';
 import { rateShape } from './RateGate.js';
 import { type Room, RoomDeletedError, type RoomMember } from './Room.js';
@@ -83,6 +84,7 @@ export class SyncCore {
   private readonly registry: RoomRegistry;
   private readonly limits: CoreLimits;
   private readonly admission: Admission;
+  private readonly limitedLog = new FixedWindowLimiter(1);
   /** What every connection needs of the core: one object for all of them. */
   private readonly hooks: ConnectionHooks;
   /** Deleting, undeleting and importing a room happen one at a time. */
@@ -156,10 +158,7 @@ export class SyncCore {
     }
     const address = asked.address ?? '';
     if (!this.admission.enter(address)) {
-      this.logger.warn(
-        { code: CloseCode.TooManyFromAddress, reason: 'connections', address },
-        'conn.limited',
-      );
+      this.limited(address, 'connections');
       socket.close(CloseCode.TooManyFromAddress, CLOSE_REASONS[CloseCode.TooManyFromAddress]);
       return;
     }
@@ -179,8 +178,7 @@ export class SyncCore {
     connection.authorize(result);
     const refusal = await this.admission.refusal(result.room, address);
     if (refusal !== null) {
-      if (refusal === CloseCode.TooManyFromAddress)
-        this.logger.warn({ room: result.room, code: refusal, reason: 'new rooms', address }, 'conn.limited');
+      if (refusal === CloseCode.TooManyFromAddress) this.limited(address, 'new rooms');
       return connection.close(refusal);
     }
     let lease: RoomLease;
@@ -192,6 +190,16 @@ export class SyncCore {
       return;
     }
     connection.attach(lease);
+  }
+
+  /**
+   * Logs a refusal by a per-address limit, once a minute per address and reason at most (the
+   * metric counts every one): a flood must not flood the log too.
+   */
+  private limited(address: string, reason: 'connections' | 'new rooms'): void {
+    this.telemetry.authDenied(reason === 'connections' ? 'too_many_connections' : 'too_many_new_rooms');
+    if (this.limitedLog.take(`${reason}\u0000${address}`))
+      this.logger.warn({ code: CloseCode.TooManyFromAddress, reason, address }, 'conn.limited');
   }
 
   /**
