@@ -159,3 +159,39 @@ describe('bad input closes only the offending socket', () => {
     await b.synced;
   });
 });
+
+describe('a socket that does not answer the close', () => {
+  it('is cut within about a second, so what is queued for it is released', async () => {
+    const { createConnection } = await import('node:net');
+    const { randomBytes } = await import('node:crypto');
+    const t = await startTestServer();
+    try {
+      const port = t.server.port;
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const key = randomBytes(16).toString('base64');
+      socket.write(
+        `GET /silent HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+      let received = '';
+      await new Promise<void>((resolve) =>
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          if (received.includes('\r\n\r\n')) resolve();
+        }),
+      );
+      expect(received).toMatch(/^HTTP\/1\.1 101/);
+      // A masked text frame "x": the server closes with 1003 and waits for an answer that never comes.
+      const mask = randomBytes(4);
+      socket.write(Buffer.from([0x81, 0x81, ...mask, 'x'.charCodeAt(0) ^ mask[0]!]));
+      const started = Date.now();
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const ms = Date.now() - started;
+      expect(ms).toBeLessThan(2500);
+      expect(ms).toBeGreaterThanOrEqual(900);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -7,6 +7,9 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
+/** How long a peer has to answer the server's close frame before its socket is cut. */
+const CLOSE_ANSWER_MS = 1000;
+
 /** Adapts a `ws` socket to the core's {@link ServerSocket}. */
 export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
   // ws reports frames over maxPayload, bad UTF-8 in close frames and the like as errors, then
@@ -20,7 +23,13 @@ export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
       if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
     },
     close(code, reason) {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return;
+      ws.close(code, reason);
+      // A peer that never answers the close (one that stopped reading, say) would hold its socket
+      // and what is queued for it until ws's own 30 s timeout: cut it after a second instead.
+      const cut = setTimeout(() => ws.terminate(), CLOSE_ANSWER_MS);
+      cut.unref();
+      ws.once('close', () => clearTimeout(cut));
     },
     get bufferedAmount() {
       return ws.bufferedAmount;
