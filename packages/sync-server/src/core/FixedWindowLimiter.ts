@@ -25,9 +25,4 @@ export class FixedWindowLimiter {
     this.counts.set(key, count + 1);
     return true;
   }
-
-  /** Seconds until the current window ends. */
-  retryAfterSeconds(): number {
-    return Math.max(1, Math.ceil((this.windowStart + this.windowMs - this.now()) / 1000));
-  }
 }

@@ -159,11 +159,6 @@ export class Room {
     return this.content.stateVector();
   }
 
-  /** The number of members (sockets) in the room. */
-  get memberCount(): number {
-    return this.members.size;
-  }
-
   /** True once a write failed: the room takes no more writes and is on its way out. */
   get isFailed(): boolean {
     return this.failed;
