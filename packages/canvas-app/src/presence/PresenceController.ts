@@ -37,6 +37,9 @@ export interface Peer {
   live: { id: string; stroke: LiveStroke } | null;
 }
 
+/** Least time between two presence updates sent. */
+const PRESENCE_INTERVAL_MS = 40;
+
 /**
  * Presence through y-websocket's awareness: our name, colour, cursor, selection and stroke in
  * progress out; everyone else's in, for the overlay and the people list.
@@ -46,7 +49,9 @@ export class PresenceController implements ReactiveController {
   readonly peers = new Map<number, Peer>();
   private user: UserInfo = { name: 'Guest', color: '#4c6ef5' };
   private pending: Partial<PresenceState> = {};
-  private frame = 0;
+  /** The timer of the next send, 0 when none is due. */
+  private timer = 0;
+  private lastSent = Number.NEGATIVE_INFINITY;
   private liveId = '';
   private liveSent = 0;
   private readonly onChange = (change: { added: number[]; updated: number[]; removed: number[] }) =>
@@ -77,8 +82,8 @@ export class PresenceController implements ReactiveController {
   }
 
   detach(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    clearTimeout(this.timer);
+    this.timer = 0;
     // Nothing of the old room (its selection ids, a stroke in progress) may reach the next one.
     this.pending = {};
     this.liveId = '';
@@ -115,7 +120,7 @@ export class PresenceController implements ReactiveController {
       this.liveId = Math.random().toString(36).slice(2, 10);
       this.liveSent = 0;
     }
-    // Points not yet sent are added to whatever delta is still waiting for the next frame.
+    // Points not yet sent are added to whatever delta is still waiting to be sent.
     const waiting = this.pending.live;
     const start = waiting && waiting.id === this.liveId ? waiting.start : this.liveSent;
     this.queue({
@@ -162,16 +167,20 @@ export class PresenceController implements ReactiveController {
 
   private queue(change: Partial<PresenceState>): void {
     Object.assign(this.pending, change);
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
+    if (this.timer) return;
+    // At most 25 a second: the server relays a socket's presence at 30 a second by default and
+    // merges what comes faster, which would drop deltas of a stroke in progress.
+    const wait = Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now());
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      this.lastSent = performance.now();
       const pending = this.pending;
       this.pending = {};
       if (!this.awareness) return;
       const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
       this.awareness.setLocalState({ ...current, ...pending });
       if (pending.live) this.liveSent = pending.live.start + pending.live.points.length / 3;
-    });
+    }, wait);
   }
 
   private handleChange({

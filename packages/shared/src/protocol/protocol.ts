@@ -71,6 +71,12 @@ export const CloseCode = {
   RoomDeleted: 4410,
   /** An awareness update larger than `maxAwarenessBytes`, or a socket speaking for too many client ids. */
   AwarenessRejected: 4413,
+  /**
+   * A Yjs update over the server's cost limits (`maxUpdateStructs`, `maxUpdateClients`,
+   * `maxUpdateDeleteRanges`), or one whose delete set is not in the order Yjs writes it; or a
+   * socket whose updates took more than its share of the server's time to integrate.
+   */
+  UpdateTooCostly: 4414,
   /** A Yjs update that does not decode or cannot be applied. */
   InvalidUpdate: 4422,
   /** The room could not be loaded or persisted; it is closed to writes until it loads again. */
@@ -113,6 +119,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.Kicked]: 'disconnected by the operator',
   [CloseCode.RoomDeleted]: 'room deleted',
   [CloseCode.AwarenessRejected]: 'awareness update rejected',
+  [CloseCode.UpdateTooCostly]: 'update over the cost limits',
   [CloseCode.InvalidUpdate]: 'invalid update',
   [CloseCode.RoomUnavailable]: 'room unavailable',
   [CloseCode.Overloaded]: 'socket queue over its limit',

@@ -24,6 +24,8 @@ export interface RateShape {
   readonly awareness: BucketShape;
   readonly maxQueuedBytes: number;
   readonly now: () => number;
+  /** Merges a waiting presence frame with a newer one; null keeps the newer alone. */
+  readonly mergePresence: (older: Uint8Array, newer: Uint8Array) => Uint8Array | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface RateShape {
  */
 export function rateShape(
   limits: RateLimits & { maxMessageBytes: number; maxBufferedBytes: number },
+  mergePresence: RateShape['mergePresence'] = () => null,
   now: () => number = () => performance.now(),
 ): RateShape {
   return {
@@ -43,6 +46,7 @@ export function rateShape(
     awareness: { rate: limits.awarenessPerSecond, capacity: limits.awarenessPerSecond * 2 },
     maxQueuedBytes: Math.max(Math.min(limits.maxBufferedBytes, MAX_QUEUED_BYTES), limits.maxMessageBytes),
     now,
+    mergePresence,
   };
 }
 
@@ -109,7 +113,8 @@ interface Waiting {
 /**
  * Holds back what a socket sends faster than its limits. Updates and requests over the rate wait,
  * in order, until their tokens refill; presence waits apart (it never holds edits back) and a
- * newer presence update replaces a waiting one (only the latest matters). A socket that keeps
+ * newer presence update is merged into a waiting one (only the latest state of each client id
+ * matters). A socket that keeps
  * sending past its limits fills its queue, and is told it `flooded` once the queue passes its
  * cap. A board drawing at full speed stays under the defaults, so it is never held back.
  */
@@ -175,7 +180,9 @@ export class RateGate {
       return;
     }
     this.target.throttled('awareness');
-    this.presence = waiting;
+    const merged =
+      this.presence && waiting.binary && this.shape.mergePresence(this.presence.frame, waiting.frame);
+    this.presence = merged ? { frame: merged, binary: true } : waiting;
     this.schedule();
   }
 

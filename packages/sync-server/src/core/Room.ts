@@ -11,16 +11,27 @@ import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
+import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, RoomContent } from './RoomContent.js';
 import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
+import { firstClocks, inspectUpdate, type UpdateLimits, type UpdateShape } from './update-shape.js';
+
+/** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
+const MAX_MERGE_BYTES = 256 * 1024;
+
+/** What the operator's own imports may hold: no limit but the frame's (they are still cut in pieces). */
+const TRUSTED: UpdateLimits = {
+  maxUpdateStructs: Number.POSITIVE_INFINITY,
+  maxUpdateClients: Number.POSITIVE_INFINITY,
+  maxUpdateDeleteRanges: Number.POSITIVE_INFINITY,
+};
 
 /** Whether an update holds any struct from the clock ranges of retired (deleted) content. */
-function carriesRetired(update: Uint8Array, retired: Map<number, number>): boolean {
-  const { from } = Y.parseUpdateMeta(update);
-  for (const [client, clock] of from) {
+function carriesRetired(shape: UpdateShape, retired: Map<number, number>): boolean {
+  for (const [client, clock] of firstClocks(shape)) {
     const retiredClock = retired.get(client);
     if (retiredClock !== undefined && clock < retiredClock) return true;
   }
@@ -60,7 +71,8 @@ export class Room {
   private readonly members = new Set<RoomMember>();
   private readonly presence: RoomAwareness;
   private batch: Uint8Array[] = [];
-  private batchOrigins = new Set<unknown>();
+  /** The origin of each update in `batch`. */
+  private batchOrigins: unknown[] = [];
   /** Updates applied so far, and how many of them are durable. */
   private appliedSeq = 0;
   private durableSeq = 0;
@@ -68,6 +80,9 @@ export class Room {
   private drainScheduled = false;
   private draining = false;
   private readonly idleWaiters: (() => void)[] = [];
+  /** Waiting for every submitted update to be integrated. */
+  private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
+  private readonly integrator: Integrator<RoomMember>;
   private tailCount: number;
   private tailBytes: number;
   private failed = false;
@@ -99,6 +114,17 @@ export class Room {
     this.deleted = stored.deleted;
     this.retired = stored.retired ? Y.decodeStateVector(stored.retired) : null;
     this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
+    this.integrator = new Integrator<RoomMember>({
+      sliceMs: this.limits.integrateSliceMs,
+      msPerSecond: this.limits.integrateMsPerSecond,
+      apply: (piece, from, settled) => this.integrate(piece, from, settled),
+      refuse: (from, error) => this.refuse(from, error),
+      idle: () => this.integrated(),
+      slow: (ms, units) =>
+        this.logger.warn({ room: this.id, ms: Math.round(ms), units }, 'room.slow_integrate'),
+      now: () => performance.now(),
+      defer: (task) => setImmediate(task),
+    });
     this.presence = new RoomAwareness(this.presenceDoc, this.limits, (update) =>
       this.broadcast(encodeAwareness(update), null),
     );
@@ -140,6 +166,9 @@ export class Room {
   markDeleted(): void {
     this.deleted = true;
     this.batch = [];
+    this.batchOrigins = [];
+    this.integrator.clear();
+    for (const waiter of this.integratedWaiters.splice(0)) waiter.abandon();
     for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
     for (const member of [...this.members]) member.close(CloseCode.RoomDeleted);
   }
@@ -193,18 +222,52 @@ export class Room {
     this.presence.removeOwner(member);
   }
 
-  /** Applies a document update from a member. Throws ProtocolError for an invalid one. */
-  applyUpdate(update: Uint8Array, from: RoomMember): void {
+  /**
+   * Applies a document update from a member: checked against the update limits from its bytes,
+   * then integrated at once or in pieces (see Integrator). Throws ProtocolError for an update
+   * refused before any of it is integrated; a refusal later closes the member. `trusted` (the
+   * operator's imports) lifts the update limits.
+   */
+  applyUpdate(update: Uint8Array, from: RoomMember, trusted = false): void {
     if (this.failed || this.deleted) return;
+    const shape = inspectUpdate(update, trusted ? TRUSTED : this.limits);
     // A copy made before the room was deleted (an offline board) must not bring its content back.
-    if (this.retired && carriesRetired(update, this.retired))
+    if (this.retired && carriesRetired(shape, this.retired))
       throw new ProtocolError(CloseCode.RoomDeleted, 'content from before the room was deleted');
+    this.integrator.submit(shape, from);
+  }
+
+  /** Integrates one piece; the pending limit applies once no update is left half applied. */
+  private integrate(piece: Uint8Array, from: RoomMember, settled: boolean): void {
+    if (this.failed || this.deleted) return;
     try {
-      this.content.apply(update, from, this.limits.maxPendingUpdateBytes);
+      this.content.apply(piece, from, settled ? this.limits.maxPendingUpdateBytes : Number.POSITIVE_INFINITY);
     } catch (error) {
       if (error instanceof CorruptRoomError) this.fail(error);
       else throw error;
     }
+  }
+
+  /** An update integrated in turns was refused part way: its sender is closed. */
+  private refuse(from: RoomMember, error: unknown): void {
+    if (error instanceof ProtocolError) {
+      this.logger.warn({ room: this.id, code: error.closeCode, reason: error.message }, 'update.refused');
+      from.close(error.closeCode);
+    } else {
+      this.logger.error({ err: error, room: this.id }, 'update.error');
+      from.close(CloseCode.InternalError);
+    }
+  }
+
+  private integrated(): void {
+    for (const waiter of this.integratedWaiters.splice(0)) waiter.run();
+    if (!this.draining && !this.drainScheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Runs `run` once every submitted update is integrated; `abandon` if the room fails or is deleted first. */
+  private afterIntegrated(run: () => void, abandon: () => void): void {
+    if (this.integrator.busy) this.integratedWaiters.push({ run, abandon });
+    else run();
   }
 
   /** Answers a sync step 1: what the asker lacks, sent once all of it is durable. */
@@ -229,11 +292,11 @@ export class Room {
   durableSnapshot(): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       if (this.failed || this.deleted) return reject(this.unusable());
-      const snapshot = this.content.snapshot();
-      this.afterDurable(
-        () => resolve(snapshot),
-        () => reject(this.unusable()),
-      );
+      const abandon = () => reject(this.unusable());
+      this.afterIntegrated(() => {
+        const snapshot = this.content.snapshot();
+        this.afterDurable(() => resolve(snapshot), abandon);
+      }, abandon);
     });
   }
 
@@ -241,7 +304,8 @@ export class Room {
   whenDurable(): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.failed || this.deleted) return reject(this.unusable());
-      this.afterDurable(resolve, () => reject(this.unusable()));
+      const abandon = () => reject(this.unusable());
+      this.afterIntegrated(() => this.afterDurable(resolve, abandon), abandon);
     });
   }
 
@@ -267,7 +331,7 @@ export class Room {
 
   /** Resolves when every update applied so far has been written (or the room failed). */
   whenIdle(): Promise<void> {
-    if (!this.draining && !this.drainScheduled) return Promise.resolve();
+    if (!this.draining && !this.drainScheduled && !this.integrator.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -292,7 +356,7 @@ export class Room {
   private enqueue(update: Uint8Array, origin: unknown): void {
     if (this.batch.length === 0) this.batchStartedAt = performance.now();
     this.batch.push(update);
-    this.batchOrigins.add(origin);
+    this.batchOrigins.push(origin);
     this.appliedSeq++;
     if (this.drainScheduled || this.draining) return;
     this.drainScheduled = true;
@@ -310,12 +374,17 @@ export class Room {
     this.draining = true;
     try {
       while (this.batch.length > 0 && !this.failed) {
-        const updates = this.batch;
-        const origins = this.batchOrigins;
-        const seq = this.appliedSeq;
+        // At most MAX_MERGE_BYTES merged at once (what piled up during a long write stays cheap
+        // to merge); the rest is the next record.
+        let take = 1;
+        let bytes = this.batch[0]!.length;
+        while (take < this.batch.length && bytes + this.batch[take]!.length <= MAX_MERGE_BYTES)
+          bytes += this.batch[take++]!.length;
+        const updates = this.batch.splice(0, take);
+        const origins = new Set(this.batchOrigins.splice(0, take));
+        const seq = this.appliedSeq - this.batch.length;
         const receivedAt = this.batchStartedAt;
-        this.batch = [];
-        this.batchOrigins = new Set();
+        if (this.batch.length > 0) this.batchStartedAt = performance.now();
         const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
         await this.store.append(this.id, merged);
         this.telemetry.durable((performance.now() - receivedAt) / 1000);
@@ -337,7 +406,8 @@ export class Room {
       this.fail(error);
     } finally {
       this.draining = false;
-      if (!this.drainScheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      if (!this.drainScheduled && !this.integrator.busy)
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
@@ -376,6 +446,9 @@ export class Room {
     this.logger.error({ err: error, room: this.id }, 'persist.error');
     for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
     this.batch = [];
+    this.batchOrigins = [];
+    this.integrator.clear();
+    for (const waiter of this.integratedWaiters.splice(0)) waiter.abandon();
     for (const member of [...this.members]) member.close(CloseCode.RoomUnavailable);
     this.onFailed?.();
   }

@@ -1,4 +1,4 @@
-import { CloseCode, ProtocolError } from '@inkroom/shared';
+import { CloseCode, encodeAwareness, ProtocolError } from '@inkroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import {
@@ -75,6 +75,27 @@ function encodeEntries(entries: readonly AwarenessEntry[]): Uint8Array {
 }
 
 /**
+ * Merges two awareness frames of one socket into one carrying the latest state of each client id
+ * (the newer frame wins a tie). Null when either does not decode: then the newer one stands.
+ */
+export function mergeAwarenessFrames(older: Uint8Array, newer: Uint8Array): Uint8Array | null {
+  try {
+    const latest = new Map<number, AwarenessEntry>();
+    for (const frame of [older, newer]) {
+      const decoder = decoding.createDecoder(frame);
+      if (decoding.readVarUint(decoder) !== 1) return null;
+      for (const entry of decodeEntries(decoding.readVarUint8Array(decoder))) {
+        const kept = latest.get(entry.clientId);
+        if (!kept || kept.clock <= entry.clock) latest.set(entry.clientId, entry);
+      }
+    }
+    return encodeAwareness(encodeEntries([...latest.values()]));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A room's presence: relays awareness updates and removes a socket's states when it leaves.
  * A client id belongs to the socket that first changed its state. Entries for ids owned by
  * another socket are dropped (the stock client echoes every state it receives, so these are
@@ -85,12 +106,18 @@ export class RoomAwareness {
   readonly awareness: Awareness;
   private readonly owners = new Map<number, AwarenessOwner>();
   private readonly owned = new Map<AwarenessOwner, Set<number>>();
+  /** Client ids changed while the room's relay budget was spent, sent together when it refills. */
+  private readonly dirty = new Set<number>();
+  private tokens: number;
+  private refilledAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     doc: Y.Doc,
     private readonly limits: RoomLimits,
-    broadcast: (update: Uint8Array) => void,
+    private readonly broadcast: (update: Uint8Array) => void,
   ) {
+    this.tokens = limits.roomAwarenessPerSecond;
     this.awareness = new Awareness(doc);
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
@@ -100,7 +127,7 @@ export class RoomAwareness {
       if (origin && typeof origin === 'object') {
         for (const id of [...(added ?? []), ...(updated ?? [])]) this.own(id, origin);
       }
-      if (changed.length > 0) broadcast(encodeAwarenessUpdate(this.awareness, changed));
+      if (changed.length > 0) this.relay(changed);
     });
   }
 
@@ -164,7 +191,36 @@ export class RoomAwareness {
   }
 
   destroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.awareness.destroy();
+  }
+
+  /**
+   * Relays changed states, within the room's budget of `roomAwarenessPerSecond` messages (a
+   * second's worth at once at most). Past it, changes wait and go out together, each client id
+   * with its latest state, when the budget allows one more message.
+   */
+  private relay(changed: readonly number[]): void {
+    const rate = this.limits.roomAwarenessPerSecond;
+    const now = performance.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+    this.refilledAt = now;
+    if (this.dirty.size === 0 && this.tokens >= 1) {
+      this.tokens--;
+      this.broadcast(encodeAwarenessUpdate(this.awareness, [...changed]));
+      return;
+    }
+    for (const id of changed) this.dirty.add(id);
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = null;
+        const ids = [...this.dirty];
+        this.dirty.clear();
+        this.relay(ids);
+      },
+      Math.max(1, Math.ceil(((1 - this.tokens) / rate) * 1000)),
+    );
   }
 
   private own(id: number, owner: AwarenessOwner): void {

@@ -1,4 +1,4 @@
-import { CLOSE_REASONS, CloseCode, parseRoomId, type RoomId } from '@inkroom/shared';
+import { CLOSE_REASONS, CloseCode, ProtocolError, parseRoomId, type RoomId } from '@inkroom/shared';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { CoreLimits } from '../config.js';
@@ -10,6 +10,7 @@ import { FixedWindowLimiter } from './FixedWindowLimiter.js';
 import { KeyedLock } from './KeyedLock.js';
 import { rateShape } from './RateGate.js';
 import { type Room, RoomDeletedError, type RoomMember } from './Room.js';
+import { mergeAwarenessFrames } from './RoomAwareness.js';
 import { type RoomLease, RoomRegistry } from './RoomRegistry.js';
 import type { ServerSocket } from './ServerSocket.js';
 import {
@@ -62,9 +63,6 @@ function mergeStateVectors(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** The origin of updates the operator imports: not a member, so every member is sent them. */
-const OPERATOR: RoomMember = { send() {}, close() {} };
-
 export interface SyncCoreOptions {
   store: RoomStore;
   limits: CoreLimits;
@@ -112,7 +110,7 @@ export class SyncCore {
     this.admission = new Admission(options.limits, options.store, this.registry);
     this.hooks = {
       maxBufferedBytes: this.limits.maxBufferedBytes,
-      rates: rateShape(this.limits),
+      rates: rateShape(this.limits, mergeAwarenessFrames),
       logger: this.logger,
       renew: (connection, token) => this.renew(connection, token),
       telemetry: this.telemetry,
@@ -313,8 +311,13 @@ export class SyncCore {
         // The operator brings content back: what was retired may return (from this import or a copy).
         await this.store.setRetired(room, null);
         loaded.clearRetired();
-        loaded.applyUpdate(update, OPERATOR);
+        // The importer is no member, so every member is sent the import; a refusal of an update
+        // integrated in pieces arrives as a close of its sender.
+        let refused: CloseCode | null = null;
+        const importer: RoomMember = { send() {}, close: (code) => (refused ??= code) };
+        loaded.applyUpdate(update, importer, true);
         await loaded.whenDurable();
+        if (refused !== null) throw new ProtocolError(refused, 'update does not apply');
       });
     });
   }

@@ -1,0 +1,169 @@
+import { CloseCode, ProtocolError } from '@inkroom/shared';
+import { type UpdateShape, UpdateSlicer } from './update-shape.js';
+
+/** Pieces start at this many units (structs or delete ranges) and adapt to their target time. */
+const FIRST_SLICE_UNITS = 64;
+const MAX_SLICE_UNITS = 1 << 16;
+/** A socket's integration time may run this many seconds ahead of its rate. */
+const BURST_SECONDS = 10;
+
+export interface IntegratorOptions<S> {
+  /** What one piece aims to take, in ms. */
+  readonly sliceMs: number;
+  /** Integration time a sender may use, ms a second on average. */
+  readonly msPerSecond: number;
+  /** Integrates one piece; `settled` once no update is left half applied. Throws to refuse it. */
+  readonly apply: (piece: Uint8Array, sender: S, settled: boolean) => void;
+  /** A piece integrated in turns was refused, or its sender used up its time: drop what it sent. */
+  readonly refuse: (sender: S, error: unknown) => void;
+  /** Everything submitted is integrated. */
+  readonly idle: () => void;
+  /** One piece took more than ten times `sliceMs` (Yjs's cost depends on the document too). */
+  readonly slow: (ms: number, units: number) => void;
+  readonly now: () => number;
+  readonly defer: (task: () => void) => void;
+}
+
+interface Job<S> {
+  readonly sender: S;
+  readonly slicer: UpdateSlicer;
+}
+
+/** A sender's integration time left, refilled at its rate. */
+interface Allowance {
+  ms: number;
+  at: number;
+}
+
+/**
+ * Integrates a room's updates in pieces, so that no update, however large or however arranged,
+ * holds the event loop for much longer than `sliceMs`. An update that fits in one piece while
+ * nothing waits is integrated at once (what editing sends). A larger one is cut
+ * ({@link UpdateSlicer}) and integrated a piece per turn, senders taking turns, so other rooms
+ * and the room's other people are served in between; each piece's measured time sizes the next.
+ * Each sender's integration time is counted, and one that uses more than its share is refused.
+ */
+export class Integrator<S extends object> {
+  /** Waiting updates per sender; a Map's order makes the turns round-robin. */
+  private readonly queues = new Map<S, Job<S>[]>();
+  private readonly allowances = new WeakMap<S, Allowance>();
+  private sliceUnits = FIRST_SLICE_UNITS;
+  /** Updates cut into pieces, some integrated, some not. */
+  private partial = 0;
+  private scheduled = false;
+
+  constructor(private readonly options: IntegratorOptions<S>) {}
+
+  /** True while updates wait to be integrated. */
+  get busy(): boolean {
+    return this.queues.size > 0;
+  }
+
+  /**
+   * Integrates an inspected update from `sender`. Throws what `apply` throws when integrated at
+   * once; refusals of an update integrated in turns go to `refuse`.
+   */
+  submit(shape: UpdateShape, sender: S): void {
+    const units = shape.structs + shape.deleteRanges;
+    if (!this.busy && units <= this.sliceUnits) {
+      this.timed(sender, units, () => this.options.apply(shape.bytes, sender, true));
+      return;
+    }
+    let queue = this.queues.get(sender);
+    if (!queue) {
+      queue = [];
+      this.queues.set(sender, queue);
+    }
+    queue.push({ sender, slicer: new UpdateSlicer(shape) });
+    this.schedule();
+  }
+
+  /** Drops everything waiting (the room failed or was deleted). */
+  clear(): void {
+    this.queues.clear();
+    this.partial = 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.options.defer(() => {
+      this.scheduled = false;
+      this.turn();
+    });
+  }
+
+  /** One turn: pieces from each sender in turn, until the turn has taken `sliceMs`. */
+  private turn(): void {
+    const { now, sliceMs } = this.options;
+    const started = now();
+    outer: while (this.queues.size > 0) {
+      for (const [sender, queue] of this.queues) {
+        this.step(sender, queue);
+        if (now() - started >= sliceMs) break outer;
+      }
+    }
+    if (this.busy) this.schedule();
+    else this.options.idle();
+  }
+
+  private step(sender: S, queue: Job<S>[]): void {
+    const job = queue[0]!;
+    const fresh = !job.slicer.started;
+    const units = this.sliceUnits;
+    const piece = job.slicer.next(units);
+    const finished = job.slicer.done;
+    if (fresh && !finished) this.partial++;
+    if (!fresh && finished) this.partial--;
+    if (finished) queue.shift();
+    if (queue.length === 0) this.queues.delete(sender);
+    try {
+      this.timed(sender, units, () => this.options.apply(piece, sender, this.partial === 0));
+    } catch (error) {
+      this.dropSender(sender);
+      this.options.refuse(sender, error);
+    }
+  }
+
+  /** Runs one piece, sizes the next from its time, and charges it to the sender. */
+  private timed(sender: S, units: number, work: () => void): void {
+    const started = this.options.now();
+    try {
+      work();
+    } finally {
+      const ms = this.options.now() - started;
+      if (ms > 10 * this.options.sliceMs) this.options.slow(ms, units);
+      this.resize(units, ms);
+      this.charge(sender, ms);
+    }
+  }
+
+  private resize(units: number, ms: number): void {
+    const { sliceMs } = this.options;
+    if (units < this.sliceUnits) return;
+    if (ms > sliceMs) this.sliceUnits = Math.max(1, Math.floor((this.sliceUnits * sliceMs) / ms / 2));
+    else if (ms < sliceMs / 4) this.sliceUnits = Math.min(MAX_SLICE_UNITS, this.sliceUnits * 2);
+  }
+
+  private charge(sender: S, ms: number): void {
+    const { msPerSecond, now } = this.options;
+    const at = now();
+    const capacity = msPerSecond * BURST_SECONDS;
+    const allowance = this.allowances.get(sender) ?? { ms: capacity, at };
+    allowance.ms = Math.min(capacity, allowance.ms + ((at - allowance.at) / 1000) * msPerSecond) - ms;
+    allowance.at = at;
+    this.allowances.set(sender, allowance);
+    if (allowance.ms >= 0) return;
+    allowance.ms = 0;
+    throw new ProtocolError(
+      CloseCode.UpdateTooCostly,
+      `updates took more than ${capacity} ms to integrate, past ${msPerSecond} ms a second`,
+    );
+  }
+
+  /** Forgets what a refused sender still had waiting (an update cut short stays half applied). */
+  private dropSender(sender: S): void {
+    if (this.queues.get(sender)?.[0]?.slicer.started) this.partial--;
+    this.queues.delete(sender);
+  }
+}

@@ -1,0 +1,157 @@
+import { CloseCode, ProtocolError } from '@inkroom/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { inspectUpdate, UpdateSlicer } from './update-shape.js';
+
+const NO_LIMITS = {
+  maxUpdateStructs: Number.POSITIVE_INFINITY,
+  maxUpdateClients: Number.POSITIVE_INFINITY,
+  maxUpdateDeleteRanges: Number.POSITIVE_INFINITY,
+};
+
+/** A seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A document edited by several clients with every kind of content Yjs writes, and deletions. */
+function editedDoc(seed: number): Y.Doc {
+  const next = random(seed);
+  const docs = [1, 2, 3].map((client) => {
+    const doc = new Y.Doc();
+    doc.clientID = client * 1000 + seed;
+    return doc;
+  });
+  for (let round = 0; round < 30; round++) {
+    const doc = docs[Math.floor(next() * docs.length)]!;
+    const text = doc.getText('t');
+    const map = doc.getMap('m');
+    const array = doc.getArray<unknown>('a');
+    const pick = next();
+    if (pick < 0.25)
+      text.insert(Math.floor(next() * (text.length + 1)), 'héllo 🌍'.slice(0, 1 + Math.floor(next() * 8)));
+    else if (pick < 0.35 && text.length > 2) text.delete(Math.floor(next() * (text.length - 1)), 1);
+    else if (pick < 0.45) text.format(0, Math.min(2, text.length), { bold: true });
+    else if (pick < 0.55)
+      map.set(`k${Math.floor(next() * 4)}`, { n: next(), s: 'x', list: [1, 'two', null] });
+    else if (pick < 0.62) map.set('bin', new Uint8Array([1, 2, 3, Math.floor(next() * 255)]));
+    else if (pick < 0.7) {
+      const nested = new Y.Map<unknown>();
+      nested.set('init', { kind: 'stroke' });
+      map.set(`e${round}`, nested);
+    } else if (pick < 0.8) array.insert(0, [round, `s${round}`, true]);
+    else if (pick < 0.85 && array.length > 0) array.delete(0, Math.min(2, array.length));
+    else if (pick < 0.9) doc.getXmlFragment('x').insert(0, [new Y.XmlElement('p'), new Y.XmlText('hi')]);
+    else if (pick < 0.95) text.insertEmbed(0, { image: 'a.png' });
+    else map.set('sub', new Y.Doc({ guid: `sub-${seed}-${round}` }));
+    // Now and then, everyone catches up: later edits are concurrent with fewer.
+    if (next() < 0.3)
+      for (const other of docs) if (other !== doc) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+  }
+  const whole = new Y.Doc();
+  for (const doc of docs) Y.applyUpdate(whole, Y.encodeStateAsUpdate(doc));
+  return whole;
+}
+
+describe('inspectUpdate and UpdateSlicer', () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    it(`seed ${seed}: counts what Yjs decodes, and pieces of any size integrate to the same document`, () => {
+      const doc = editedDoc(seed);
+      const update = Y.encodeStateAsUpdate(doc);
+      const shape = inspectUpdate(update, NO_LIMITS);
+      const decoded = Y.decodeUpdate(update);
+      expect(shape.structs).toBe(decoded.structs.length);
+      expect(shape.deleteRanges).toBe([...decoded.ds.clients.values()].reduce((n, r) => n + r.length, 0));
+      for (const size of [1, 2, 7, 64]) {
+        const slicer = new UpdateSlicer(shape);
+        const copy = new Y.Doc();
+        let pieces = 0;
+        while (!slicer.done) {
+          const piece = slicer.next(size);
+          const pieceShape = inspectUpdate(piece, NO_LIMITS);
+          expect(pieceShape.structs + pieceShape.deleteRanges).toBeLessThanOrEqual(size);
+          Y.applyUpdate(copy, piece);
+          pieces++;
+        }
+        expect(pieces).toBeGreaterThanOrEqual(Math.ceil((shape.structs + shape.deleteRanges) / size));
+        expect(copy.store.pendingStructs).toBeNull();
+        expect(Y.encodeStateAsUpdate(copy)).toEqual(Y.encodeStateAsUpdate(doc));
+      }
+    });
+  }
+
+  it('an update that fits in one piece is handed on as it is', () => {
+    const doc = editedDoc(7);
+    const update = Y.encodeStateAsUpdate(doc);
+    const shape = inspectUpdate(update, NO_LIMITS);
+    expect(new UpdateSlicer(shape).next(shape.structs + shape.deleteRanges)).toBe(update);
+  });
+
+  it('refuses past each limit with 4414, and bytes that do not decode with 4422', () => {
+    const doc = editedDoc(3);
+    const update = Y.encodeStateAsUpdate(doc);
+    const shape = inspectUpdate(update, NO_LIMITS);
+    const refusal = (limits: Partial<typeof NO_LIMITS>, bytes = update) => {
+      try {
+        inspectUpdate(bytes, { ...NO_LIMITS, ...limits });
+        return null;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ProtocolError);
+        return (error as ProtocolError).closeCode;
+      }
+    };
+    expect(refusal({ maxUpdateStructs: shape.structs })).toBeNull();
+    expect(refusal({ maxUpdateStructs: shape.structs - 1 })).toBe(CloseCode.UpdateTooCostly);
+    expect(refusal({ maxUpdateClients: 2 })).toBe(CloseCode.UpdateTooCostly);
+    expect(refusal({ maxUpdateDeleteRanges: shape.deleteRanges - 1 })).toBe(CloseCode.UpdateTooCostly);
+    expect(refusal({}, update.subarray(0, update.length - 1))).toBe(CloseCode.InvalidUpdate);
+    expect(refusal({}, new Uint8Array([...update, 0]))).toBe(CloseCode.InvalidUpdate);
+  });
+
+  it('fuzz: mutated updates are refused with 4414 or 4422, or read in bounded time and integrate piece by piece as Yjs allows', () => {
+    const seed = Number(process.env.INKROOM_SEED ?? 20261130);
+    const next = random(seed);
+    const limits = { maxUpdateStructs: 5000, maxUpdateClients: 50, maxUpdateDeleteRanges: 5000 };
+    const bases = [1, 2, 3, 4, 5].map((s) => Y.encodeStateAsUpdate(editedDoc(s)));
+    let read = 0;
+    for (let round = 0; round < 3000; round++) {
+      const base = bases[round % bases.length]!;
+      const bytes = new Uint8Array(base);
+      const mutations = 1 + Math.floor(next() * 4);
+      for (let m = 0; m < mutations; m++) {
+        const at = Math.floor(next() * bytes.length);
+        bytes[at] = next() < 0.5 ? Math.floor(next() * 256) : bytes[at]! ^ (1 << Math.floor(next() * 8));
+      }
+      const cut = next() < 0.2 ? bytes.subarray(0, Math.floor(next() * bytes.length)) : bytes;
+      const started = performance.now();
+      let shape: ReturnType<typeof inspectUpdate> | null = null;
+      try {
+        shape = inspectUpdate(cut, limits);
+      } catch (error) {
+        expect(error, `seed ${seed} round ${round}`).toBeInstanceOf(ProtocolError);
+        expect([CloseCode.UpdateTooCostly, CloseCode.InvalidUpdate]).toContain(
+          (error as ProtocolError).closeCode,
+        );
+      }
+      expect(performance.now() - started, `seed ${seed} round ${round}`).toBeLessThan(50);
+      if (!shape) continue;
+      read++;
+      // What passes is cut and applied as the server would: Yjs may still refuse a piece (4422 then).
+      const doc = new Y.Doc();
+      const slicer = new UpdateSlicer(shape);
+      try {
+        while (!slicer.done) Y.applyUpdate(doc, slicer.next(16));
+      } catch {
+        // refused by Yjs: the server closes the socket with 4422
+      }
+      doc.destroy();
+    }
+    expect(read).toBeGreaterThan(0);
+  });
+});
