@@ -1,9 +1,13 @@
 import { CloseCode, ProtocolError } from '@inkroom/shared';
 import { type UpdateShape, UpdateSlicer } from './update-shape.js';
 
-/** Pieces start at this many units (structs or delete ranges) and adapt to their target time. */
+/**
+ * Pieces start at this many units (structs or delete ranges) and adapt to their target time, up to
+ * a ceiling: an update can put costly structs after cheap ones, so a size learnt on the cheap ones
+ * must not be large enough to hold many of the costly.
+ */
 const FIRST_SLICE_UNITS = 64;
-const MAX_SLICE_UNITS = 1 << 16;
+const MAX_SLICE_UNITS = 512;
 /** A socket's integration time may run this many seconds ahead of its rate. */
 const BURST_SECONDS = 10;
 
