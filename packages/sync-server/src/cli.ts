@@ -1,16 +1,22 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
+import { Worker } from 'node:worker_threads';
 import { runAdminCommand } from './admin-cli.js';
-// The flag above caps V8's young generation at 2 MiB semi-spaces (the default grows to 16 MiB).
-// A sync server keeps long-lived documents and many idle sockets; the smaller young generation
-// halves its memory per idle connection at no measured cost in CPU or latency (see the README's
-// performance section). `node dist/cli.js` runs without it; executing the file, as `pnpm start`
-// and the installed `inkroom-server` bin do, runs with it.
 import { dataDirSecret } from './auth/secrets.js';
 import { createToken } from './auth/tokens.js';
 import { parseCli, printableConfig, type ResolvedConfig, type TokenSettings, USAGE } from './cli-args.js';
 import { createLogger } from './logger.js';
-import { startInkroomServer } from './server.js';
+import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.js';
 import { ConfigError } from './settings.js';
+
+/**
+ * The server runs in a worker thread whose young generation is capped at 6 MiB (2 MiB
+ * semi-spaces; V8's default grows them to 16 MiB). A sync server keeps long-lived documents and
+ * many sockets: the small young generation halves its memory per idle connection and keeps a busy
+ * room's growth near the reference server's, at no measured cost in CPU or latency (see the
+ * README's performance section). A V8 flag on the command line would only apply when the file is
+ * executed, not to `node dist/cli.js`; a worker's limits apply however the server is started.
+ */
+const YOUNG_GENERATION_MB = 6;
 
 function fail(message: string, code: number, usage = false): never {
   process.stderr.write(`inkroom-server: ${message}\n${usage ? `\n${USAGE}` : ''}`);
@@ -37,8 +43,26 @@ async function printToken(settings: TokenSettings): Promise<void> {
 }
 
 async function serve(config: ResolvedConfig): Promise<void> {
-  const logger = createLogger(config.logLevel, undefined, config.logFormat);
-  const server = await startInkroomServer({ ...config, logger });
+  const logFormat = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const logger = createLogger(config.logLevel, undefined, logFormat);
+  const worker = new Worker(new URL('./serve-worker.js', import.meta.url), {
+    workerData: { config, logFormat } satisfies ServeWorkerData,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: FromWorker) => {
+      // Only now say we are ready: a supervisor may signal us as soon as it reads this line. On
+      // stderr, so stdout holds nothing but log lines (JSON lines a collector can parse whole).
+      process.stderr.write(`Inkroom listening on ${message.url} (data in ${config.dataDir})\n`);
+      resolve();
+    });
+    worker.once('error', reject);
+  });
+  worker.on('error', (error) => {
+    logger.error({ err: error }, 'server.error');
+    process.exit(1);
+  });
+  worker.on('exit', (code) => process.exit(code));
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -49,20 +73,10 @@ async function serve(config: ResolvedConfig): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'server.stopping');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'server.error');
-        process.exit(1);
-      },
-    );
+    worker.postMessage({ type: 'stop', signal } satisfies ToWorker);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Only now say we are ready: a supervisor may signal us as soon as it reads this line. On
-  // stderr, so stdout holds nothing but log lines (JSON lines a collector can parse whole).
-  process.stderr.write(`Inkroom listening on ${server.url} (data in ${config.dataDir})\n`);
 }
 
 let parsed: Awaited<ReturnType<typeof parseCli>>;

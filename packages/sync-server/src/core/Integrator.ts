@@ -51,6 +51,8 @@ export class Integrator<S extends object> {
   /** Waiting updates per sender; a Map's order makes the turns round-robin. */
   private readonly queues = new Map<S, Job<S>[]>();
   private readonly allowances = new WeakMap<S, Allowance>();
+  /** An update integrated before any other, in pieces, and charged to nobody (see `prepend`). */
+  private first: Job<S> | null = null;
   private sliceUnits = FIRST_SLICE_UNITS;
   /** Updates cut into pieces, some integrated, some not. */
   private partial = 0;
@@ -60,7 +62,22 @@ export class Integrator<S extends object> {
 
   /** True while updates wait to be integrated. */
   get busy(): boolean {
-    return this.queues.size > 0;
+    return this.queues.size > 0 || this.first !== null;
+  }
+
+  /** True while the update given to `prepend` is not wholly integrated. */
+  get preparing(): boolean {
+    return this.first !== null;
+  }
+
+  /**
+   * Integrates `shape` in pieces before anything submitted, its pieces handed to `apply` as from
+   * `sender` (the room's own stored content, when a write makes it a live doc).
+   */
+  prepend(shape: UpdateShape, sender: S): void {
+    this.first = { sender, slicer: new UpdateSlicer(shape) };
+    this.partial++;
+    this.schedule();
   }
 
   /**
@@ -85,6 +102,7 @@ export class Integrator<S extends object> {
   /** Drops everything waiting (the room failed or was deleted). */
   clear(): void {
     this.queues.clear();
+    this.first = null;
     this.partial = 0;
   }
 
@@ -101,7 +119,8 @@ export class Integrator<S extends object> {
   private turn(): void {
     const { now, sliceMs } = this.options;
     const started = now();
-    outer: while (this.queues.size > 0) {
+    while (this.first && now() - started < sliceMs) this.stepFirst(this.first);
+    outer: while (!this.first && this.queues.size > 0) {
       for (const [sender, queue] of this.queues) {
         this.step(sender, queue);
         if (now() - started >= sliceMs) break outer;
@@ -109,6 +128,25 @@ export class Integrator<S extends object> {
     }
     if (this.busy) this.schedule();
     else this.options.idle();
+  }
+
+  private stepFirst(job: Job<S>): void {
+    const units = this.sliceUnits;
+    const piece = job.slicer.next(units);
+    if (job.slicer.done) {
+      this.first = null;
+      this.partial--;
+    }
+    const started = this.options.now();
+    try {
+      this.options.apply(piece, job.sender, this.partial === 0);
+    } catch (error) {
+      this.first = null;
+      this.partial = 0;
+      this.queues.clear();
+      this.options.refuse(job.sender, error);
+    }
+    this.resize(units, this.options.now() - started);
   }
 
   private step(sender: S, queue: Job<S>[]): void {

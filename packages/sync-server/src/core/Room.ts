@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
+import type { Compactor } from './Compactor.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, RoomContent } from './RoomContent.js';
@@ -18,6 +19,15 @@ import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
 import { firstClocks, inspectUpdate, type UpdateLimits, type UpdateShape } from './update-shape.js';
+
+/** The room's own stored content, as the sender of its pieces while a write makes it a live doc. */
+const STORED: RoomMember = { send() {}, close() {} };
+
+/** Stored content past this size becomes a live doc in pieces rather than at once. */
+const LOAD_IN_PIECES_BYTES = 64 * 1024;
+
+/** A live board whose stored log is this large answers sync step 1 from the log, off the loop. */
+const DIFF_FROM_LOG_BYTES = 1024 * 1024;
 
 /** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
 const MAX_MERGE_BYTES = 256 * 1024;
@@ -49,6 +59,7 @@ export interface RoomContext {
   readonly limits: RoomLimits;
   readonly logger: Logger;
   readonly scheduler: TickScheduler;
+  readonly compactor: Compactor;
   readonly telemetry: Telemetry;
 }
 
@@ -83,6 +94,8 @@ export class Room {
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
   private readonly integrator: Integrator<RoomMember>;
+  /** What the store holds of the room: its snapshot and tail as read, then each record appended. */
+  private log: Uint8Array[];
   private tailCount: number;
   private tailBytes: number;
   private failed = false;
@@ -109,6 +122,7 @@ export class Room {
     private readonly context: RoomContext,
   ) {
     ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
+    this.log = [...stored.updates];
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
     this.deleted = stored.deleted;
@@ -234,6 +248,10 @@ export class Room {
     // A copy made before the room was deleted (an offline board) must not bring its content back.
     if (this.retired && carriesRetired(shape, this.retired))
       throw new ProtocolError(CloseCode.RoomDeleted, 'content from before the room was deleted');
+    if (!this.content.isLive && !this.content.isLoading && this.content.storedBytes > LOAD_IN_PIECES_BYTES) {
+      // A large board's first write: its stored content is integrated in pieces first.
+      this.integrator.prepend(inspectUpdate(this.content.beginLoading(), TRUSTED), STORED);
+    }
     this.integrator.submit(shape, from);
   }
 
@@ -241,6 +259,11 @@ export class Room {
   private integrate(piece: Uint8Array, from: RoomMember, settled: boolean): void {
     if (this.failed || this.deleted) return;
     try {
+      if (from === STORED) {
+        this.content.loadPiece(piece);
+        if (!this.integrator.preparing) this.content.finishLoading();
+        return;
+      }
       this.content.apply(piece, from, settled ? this.limits.maxPendingUpdateBytes : Number.POSITIVE_INFINITY);
     } catch (error) {
       if (error instanceof CorruptRoomError) this.fail(error);
@@ -270,9 +293,31 @@ export class Room {
     else run();
   }
 
-  /** Answers a sync step 1: what the asker lacks, sent once all of it is durable. */
+  /**
+   * Answers a sync step 1: what the asker lacks, sent once all of it is durable. For a large live
+   * board, computing it from the doc would hold the event loop (the whole document is walked): it
+   * is computed from the stored log instead, off the loop. That is durable already, and whatever
+   * becomes durable later reaches the asker, a member, as a relay.
+   */
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed) return;
+    if (this.content.isLive && this.logBytes() >= DIFF_FROM_LOG_BYTES) {
+      try {
+        Y.decodeStateVector(stateVector);
+      } catch {
+        throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
+      }
+      const empty = stateVector.length === 1 && stateVector[0] === 0;
+      const answer =
+        empty && this.log.length === 1
+          ? Promise.resolve(this.log[0]!)
+          : this.context.compactor.diff(this.log, stateVector);
+      answer.then(
+        (diff) => to.send(encodeSyncStep2(diff)),
+        (error: unknown) => this.logger.error({ err: error, room: this.id }, 'room.diff_error'),
+      );
+      return;
+    }
     let diff: Uint8Array;
     try {
       diff = this.content.diff(stateVector);
@@ -283,6 +328,12 @@ export class Room {
     }
     const reply = encodeSyncStep2(diff);
     this.afterDurable(() => to.send(reply));
+  }
+
+  private logBytes(): number {
+    let bytes = 0;
+    for (const update of this.log) bytes += update.length;
+    return bytes;
   }
 
   /**
@@ -388,6 +439,7 @@ export class Room {
         const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
         await this.store.append(this.id, merged);
         this.telemetry.durable((performance.now() - receivedAt) / 1000);
+        this.log.push(merged);
         this.tailCount++;
         this.tailBytes += merged.length;
         this.durableSeq = seq;
@@ -411,14 +463,20 @@ export class Room {
     }
   }
 
+  /**
+   * Replaces the stored log with one snapshot, built from the log itself off the event loop (the
+   * `Compactor`). Runs between two writes of the room, so the log it reads is exactly the store's.
+   */
   private async compact(): Promise<void> {
-    // The snapshot may hold updates still waiting in the batch: writing them early is harmless.
     const started = performance.now();
-    const snapshot = this.content.snapshot();
+    const log = this.log;
+    const snapshot = await this.context.compactor.snapshot(log);
     await this.store.compact(this.id, snapshot);
+    // Appends wait for the compaction (see drain): nothing joined the log meanwhile.
+    this.log = [snapshot];
     const ms = performance.now() - started;
     this.telemetry.compacted(ms / 1000);
-    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length, ms }, 'room.compact');
+    this.logger.debug({ room: this.id, updates: log.length, bytes: snapshot.length, ms }, 'room.compact');
     this.tailCount = 0;
     this.tailBytes = 0;
   }

@@ -21,6 +21,8 @@ export class CorruptRoomError extends Error {
  */
 export class RoomContent {
   private doc: Y.Doc | null = null;
+  /** The doc is being built from the stored bytes (see beginLoading): they still answer reads. */
+  private loading = false;
   private encoded: Uint8Array | null;
   private vector: Uint8Array | null = null;
 
@@ -51,11 +53,42 @@ export class RoomContent {
 
   /** True once a write has made the content a live Y.Doc. */
   get isLive(): boolean {
-    return this.doc !== null;
+    return this.doc !== null && !this.loading;
+  }
+
+  /**
+   * Starts making the content a live Y.Doc, its stored bytes to be integrated piece by piece
+   * (`loadPiece`, then `finishLoading`) so a large board does not hold the event loop; reads are
+   * answered from the bytes meanwhile. Returns the bytes to cut.
+   */
+  beginLoading(): Uint8Array {
+    this.doc = new Y.Doc();
+    this.loading = true;
+    return this.encoded!;
+  }
+
+  /** Size of the stored bytes while the content is not live. */
+  get storedBytes(): number {
+    return this.encoded?.length ?? 0;
+  }
+
+  get isLoading(): boolean {
+    return this.loading;
+  }
+
+  loadPiece(piece: Uint8Array): void {
+    this.guard(() => Y.applyUpdate(this.doc!, piece));
+  }
+
+  finishLoading(): void {
+    this.loading = false;
+    this.doc!.on('update', this.onUpdate);
+    this.encoded = null;
+    this.vector = null;
   }
 
   stateVector(): Uint8Array {
-    if (this.doc) return Y.encodeStateVector(this.doc);
+    if (this.isLive) return Y.encodeStateVector(this.doc!);
     this.vector ??= this.guard(() => Y.encodeStateVectorFromUpdate(this.encoded!));
     return this.vector;
   }
@@ -67,7 +100,7 @@ export class RoomContent {
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
     }
-    if (this.doc) return this.encodeIntegrated(stateVector);
+    if (this.isLive) return this.encodeIntegrated(stateVector);
     const encoded = this.encoded!;
     return isEmptyStateVector(stateVector) ? encoded : this.guard(() => Y.diffUpdate(encoded, stateVector));
   }
@@ -104,7 +137,7 @@ export class RoomContent {
 
   /** The whole document, for a snapshot (without updates still missing dependencies). */
   snapshot(): Uint8Array {
-    return this.doc ? this.encodeIntegrated() : this.encoded!;
+    return this.isLive ? this.encodeIntegrated() : this.encoded!;
   }
 
   destroy(): void {
@@ -114,6 +147,7 @@ export class RoomContent {
   }
 
   private live(): Y.Doc {
+    if (this.loading) throw new Error('the room is still being loaded');
     if (this.doc) return this.doc;
     const doc = new Y.Doc();
     this.guard(() => Y.applyUpdate(doc, this.encoded!));

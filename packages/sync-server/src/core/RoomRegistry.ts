@@ -1,5 +1,6 @@
 import type { RoomId } from '@inkroom/shared';
 import type { Logger } from '../logger.js';
+import { Compactor } from './Compactor.js';
 import { Room, type RoomContext } from './Room.js';
 import { TickScheduler } from './TickScheduler.js';
 
@@ -30,8 +31,13 @@ export class RoomRegistry {
   private readonly loaded = new Set<Room>();
   private readonly context: RoomContext;
 
-  constructor(context: Omit<RoomContext, 'scheduler'>) {
-    this.context = { ...context, scheduler: new TickScheduler() };
+  constructor(context: Omit<RoomContext, 'scheduler' | 'compactor'>) {
+    this.context = { ...context, scheduler: new TickScheduler(), compactor: new Compactor() };
+  }
+
+  /** Stops what the rooms shared (the compaction worker); call once every room has unloaded. */
+  close(): Promise<void> {
+    return this.context.compactor.close();
   }
 
   private get logger(): Logger {

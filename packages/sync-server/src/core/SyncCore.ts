@@ -337,6 +337,7 @@ export class SyncCore {
     this.closing = true;
     for (const connection of [...this.connections]) connection.close(CloseCode.GoingAway);
     await this.registry.whenEmpty();
+    await this.registry.close();
   }
 
   private async authorize(request: ConnectionRequest): Promise<Session | Refusal> {
