@@ -5,10 +5,12 @@
  *
  *   pnpm --filter @inkroom/bench hostile [--runs 3] [--servers inkroom,inkroom-plain,reference+leveldb]
  *     [--before <another checkout, built>]   adds `inkroom-before`: that build, as `node dist/cli.js`
+ *     [--only <words>]   only the crafted updates whose names hold one of these words (memory still runs)
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addElement, createBoardDoc, pointsFrom } from '@inkroom/shared';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -119,7 +121,21 @@ const CLASSES: [string, () => Uint8Array][] = [
   ['60,000 descending single deletes', () => descendingDeletes()],
   ['header declaring 2^32-1 structs', () => hugeDeclaredCount()],
   ['60,000 ascending single deletes', () => ascendingSplits()],
+  ['a 50,000-element paste (legitimate, 7.7 MB)', () => paste(50_000)],
 ];
+
+/** `count` strokes of 24 points added in one transaction, as one update. */
+function paste(count: number): Uint8Array {
+  const doc = createBoardDoc();
+  const before = Y.encodeStateVector(doc);
+  doc.transact(() => {
+    for (let i = 0; i < count; i++) {
+      const points = pointsFrom(Array.from({ length: 24 }, (_, j) => [(i % 300) + j, j * 2, 0.5]));
+      addElement(doc, { kind: 'stroke', x: i % 1000, y: Math.floor(i / 1000) * 20, points });
+    }
+  });
+  return Y.encodeStateAsUpdate(doc, before);
+}
 
 /** Worst bystander delay while `update` is sent to another room (up to 30 s). */
 async function stallOf(
@@ -217,6 +233,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       servers: { type: 'string', default: 'inkroom,inkroom-plain,reference+leveldb' },
       before: { type: 'string' },
+      only: { type: 'string' },
     },
   });
   const runs = Number(values.runs);
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
     if (!spec) throw new Error(`unknown server ${name}`);
     return spec;
   });
+  const only = values.only?.split(',');
   const table: Record<string, Record<string, number[]>> = {};
   const add = (row: string, server: string, value: number) => {
     const byServer = table[row] ?? {};
@@ -237,6 +255,7 @@ async function main(): Promise<void> {
   for (let run = 0; run < runs; run++) {
     for (const spec of specs) {
       for (const [name, make] of CLASSES) {
+        if (only && !only.some((word) => name.includes(word))) continue;
         const server = await startServer(spec);
         const { ms, closed } = await stallOf(server, `attack-${run}`, make());
         add(`stall: ${name} (ms)`, spec.name, ms);

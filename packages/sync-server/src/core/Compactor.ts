@@ -28,20 +28,25 @@ parentPort.on('message', ({ id, updates, stateVector }) => {
 });
 `;
 
+/** A worker with nothing to do for this long is stopped. */
+const IDLE_MS = 30_000;
+
 interface Job {
   resolve: (snapshot: Uint8Array) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Builds rooms' snapshots off the event loop: encoding a 50,000-element board takes about 150 ms,
- * and the room's log is all it needs, not its live doc. One worker thread for the server, started
- * on the first compaction; it does not keep the process alive while idle.
+ * Builds large rooms' snapshots off the event loop: encoding a 50,000-element board takes about
+ * 150 ms, and the room's log is all it needs, not its live doc. One worker thread for the server,
+ * started when a large room needs it and stopped after 30 s without work; it never keeps the
+ * process alive.
  */
 export class Compactor {
   private worker: Worker | null = null;
   private readonly jobs = new Map<number, Job>();
   private lastId = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   /** The snapshot of a log (snapshot first, then updates, all integrated). */
   snapshot(updates: readonly Uint8Array[]): Promise<Uint8Array> {
@@ -66,20 +71,39 @@ export class Compactor {
 
   /** Stops the worker; compactions still running are refused. */
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const worker = this.worker;
     this.worker = null;
     this.fail(new Error('the server is shutting down'));
     await worker?.terminate();
   }
 
+  /** Stops a worker idle since its last job: its memory goes back until the next large room. */
+  private async stopIdle(worker: Worker): Promise<void> {
+    if (this.worker !== worker || this.jobs.size > 0) return;
+    this.worker = null;
+    await worker.terminate();
+  }
+
   private start(): Worker {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     if (this.worker) return this.worker;
     const yjs = createRequire(import.meta.url).resolve('yjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjs } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { yjs },
+      // The same small young generation as the server's own thread (see cli.ts).
+      resourceLimits: { maxYoungGenerationSizeMb: 6 },
+    });
     worker.on('message', ({ id, snapshot, error }: { id: number; snapshot?: Uint8Array; error?: string }) => {
       const job = this.jobs.get(id);
       this.jobs.delete(id);
-      if (this.jobs.size === 0) worker.unref();
+      if (this.jobs.size === 0) {
+        worker.unref();
+        this.idleTimer = setTimeout(() => void this.stopIdle(worker), IDLE_MS).unref();
+      }
       if (!job) return;
       if (snapshot) job.resolve(snapshot);
       else job.reject(new Error(`compaction failed: ${error}`));

@@ -26,8 +26,11 @@ const STORED: RoomMember = { send() {}, close() {} };
 /** Stored content past this size becomes a live doc in pieces rather than at once. */
 const LOAD_IN_PIECES_BYTES = 64 * 1024;
 
-/** A live board whose stored log is this large answers sync step 1 from the log, off the loop. */
-const DIFF_FROM_LOG_BYTES = 1024 * 1024;
+/**
+ * A live board whose stored log is this large is compacted, and answers sync step 1, from the log
+ * in the `Compactor`'s worker, off the event loop; a smaller one from its doc, at once.
+ */
+const LARGE_LOG_BYTES = 2 * 1024 * 1024;
 
 /** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
 const MAX_MERGE_BYTES = 256 * 1024;
@@ -301,7 +304,7 @@ export class Room {
    */
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed) return;
-    if (this.content.isLive && this.logBytes() >= DIFF_FROM_LOG_BYTES) {
+    if (this.content.isLive && this.logBytes() >= LARGE_LOG_BYTES) {
       try {
         Y.decodeStateVector(stateVector);
       } catch {
@@ -470,7 +473,11 @@ export class Room {
   private async compact(): Promise<void> {
     const started = performance.now();
     const log = this.log;
-    const snapshot = await this.context.compactor.snapshot(log);
+    // A small board is encoded at once (a few ms); a large one from its log, in the worker.
+    const snapshot =
+      this.logBytes() >= LARGE_LOG_BYTES
+        ? await this.context.compactor.snapshot(log)
+        : this.content.snapshot();
     await this.store.compact(this.id, snapshot);
     // Appends wait for the compaction (see drain): nothing joined the log meanwhile.
     this.log = [snapshot];
