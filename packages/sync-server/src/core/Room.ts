@@ -30,7 +30,7 @@ const LOAD_IN_PIECES_BYTES = 64 * 1024;
  * A live board whose stored log is this large is compacted, and answers sync step 1, from the log
  * in the `Compactor`'s worker, off the event loop; a smaller one from its doc, at once.
  */
-const LARGE_LOG_BYTES = 2 * 1024 * 1024;
+const LARGE_LOG_BYTES = 8 * 1024 * 1024;
 
 /** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
 const MAX_MERGE_BYTES = 256 * 1024;
@@ -97,8 +97,8 @@ export class Room {
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
   private readonly integrator: Integrator<RoomMember>;
-  /** What the store holds of the room: its snapshot and tail as read, then each record appended. */
-  private log: Uint8Array[];
+  /** Bytes the store holds of the room (snapshot and tail). */
+  private storedBytes: number;
   private tailCount: number;
   private tailBytes: number;
   private failed = false;
@@ -125,7 +125,7 @@ export class Room {
     private readonly context: RoomContext,
   ) {
     ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
-    this.log = [...stored.updates];
+    this.storedBytes = stored.updates.reduce((sum, update) => sum + update.length, 0);
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
     this.deleted = stored.deleted;
@@ -304,17 +304,17 @@ export class Room {
    */
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed) return;
-    if (this.content.isLive && this.logBytes() >= LARGE_LOG_BYTES) {
+    if (this.content.isLive && this.storedBytes >= LARGE_LOG_BYTES) {
       try {
         Y.decodeStateVector(stateVector);
       } catch {
         throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
       }
       const empty = stateVector.length === 1 && stateVector[0] === 0;
-      const answer =
-        empty && this.log.length === 1
-          ? Promise.resolve(this.log[0]!)
-          : this.context.compactor.diff(this.log, stateVector);
+      // Read now: whatever is appended after reaches the asker, a member, as a relay.
+      const answer = this.store
+        .readLog(this.id)
+        .then((log) => (empty && log.length === 1 ? log[0]! : this.context.compactor.diff(log, stateVector)));
       answer.then(
         (diff) => to.send(encodeSyncStep2(diff)),
         (error: unknown) => this.logger.error({ err: error, room: this.id }, 'room.diff_error'),
@@ -331,12 +331,6 @@ export class Room {
     }
     const reply = encodeSyncStep2(diff);
     this.afterDurable(() => to.send(reply));
-  }
-
-  private logBytes(): number {
-    let bytes = 0;
-    for (const update of this.log) bytes += update.length;
-    return bytes;
   }
 
   /**
@@ -442,7 +436,7 @@ export class Room {
         const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
         await this.store.append(this.id, merged);
         this.telemetry.durable((performance.now() - receivedAt) / 1000);
-        this.log.push(merged);
+        this.storedBytes += merged.length;
         this.tailCount++;
         this.tailBytes += merged.length;
         this.durableSeq = seq;
@@ -472,18 +466,17 @@ export class Room {
    */
   private async compact(): Promise<void> {
     const started = performance.now();
-    const log = this.log;
-    // A small board is encoded at once (a few ms); a large one from its log, in the worker.
+    // A board up to LARGE_LOG_BYTES is encoded at once; a larger one from its stored log, in the
+    // worker (appends wait for the compaction, see drain, so the log read is the one replaced).
     const snapshot =
-      this.logBytes() >= LARGE_LOG_BYTES
-        ? await this.context.compactor.snapshot(log)
+      this.storedBytes >= LARGE_LOG_BYTES
+        ? await this.context.compactor.snapshot(await this.store.readLog(this.id))
         : this.content.snapshot();
     await this.store.compact(this.id, snapshot);
-    // Appends wait for the compaction (see drain): nothing joined the log meanwhile.
-    this.log = [snapshot];
+    this.storedBytes = snapshot.length;
     const ms = performance.now() - started;
     this.telemetry.compacted(ms / 1000);
-    this.logger.debug({ room: this.id, updates: log.length, bytes: snapshot.length, ms }, 'room.compact');
+    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length, ms }, 'room.compact');
     this.tailCount = 0;
     this.tailBytes = 0;
   }

@@ -64,6 +64,9 @@ class GatedStore implements RoomStore {
   has(room: RoomId): Promise<boolean> {
     return this.inner.has(room);
   }
+  readLog(room: RoomId): Promise<Uint8Array[]> {
+    return this.inner.readLog(room);
+  }
   checkWritable(): Promise<void> {
     return this.inner.checkWritable();
   }

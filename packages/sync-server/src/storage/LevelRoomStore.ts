@@ -82,6 +82,15 @@ export class LevelRoomStore implements RoomStore {
     return new LevelRoomStore(db, options.syncWrites ?? false);
   }
 
+  async readLog(room: RoomId): Promise<Uint8Array[]> {
+    const prefix = roomPrefix(room);
+    const updates: Uint8Array[] = [];
+    const snapshot = await this.db.get(`${prefix}s`);
+    if (snapshot) updates.push(snapshot);
+    for await (const value of this.db.values({ gte: `${prefix}u/`, lt: `${prefix}u0` })) updates.push(value);
+    return updates;
+  }
+
   async load(room: RoomId): Promise<StoredRoom> {
     const prefix = roomPrefix(room);
     const updates: Uint8Array[] = [];

@@ -40,6 +40,8 @@ export interface RoomStore {
   load(room: RoomId): Promise<StoredRoom>;
   /** Whether anything is stored for the room (without loading it). */
   has(room: RoomId): Promise<boolean>;
+  /** What is stored of a loaded room, snapshot first, without touching its bookkeeping. */
+  readLog(room: RoomId): Promise<Uint8Array[]>;
   /** Resolves once the update is durable; rejects when it could not be written. */
   append(room: RoomId, update: Uint8Array): Promise<void>;
   /** Replaces the room's snapshot and tail with `snapshot`, atomically. */
