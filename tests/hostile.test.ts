@@ -279,7 +279,7 @@ describe('one hostile client does not freeze the others', () => {
     expect(listElements(await stored('paste'))).toHaveLength(PASTED);
   }, 60_000);
 
-  it('the first write to a large stored board makes it a live doc in pieces, the sync of a newcomer is computed off the loop: other rooms keep going', async () => {
+  it('the first write to a large stored board makes it a live doc in pieces; the newcomer sync and the read for a preview are built off the loop: other rooms keep going', async () => {
     let stored = await startTestServer();
     await stored.server.core.importUpdate(parseRoomId('big')!, board(STORED_BOARD));
     stored = await stored.restart();
@@ -307,6 +307,8 @@ describe('one hostile client does not freeze the others', () => {
         await joiner.opened;
         joiner.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
         await waitFor(() => stepTwo(joiner!) !== undefined, "the newcomer's sync step 2", 20_000);
+        // And a preview's read of the whole board.
+        await stored.server.core.readRoom('big');
       });
       member.ws.close();
       joiner!.ws.close();

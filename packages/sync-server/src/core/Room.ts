@@ -342,8 +342,18 @@ export class Room {
       if (this.failed || this.deleted) return reject(this.unusable());
       const abandon = () => reject(this.unusable());
       this.afterIntegrated(() => {
-        const snapshot = this.content.snapshot();
-        this.afterDurable(() => resolve(snapshot), abandon);
+        if (this.storedBytes < LARGE_LOG_BYTES) {
+          const snapshot = this.content.snapshot();
+          this.afterDurable(() => resolve(snapshot), abandon);
+          return;
+        }
+        // A large board: once durable, the stored log is the whole of it, built off the loop.
+        this.afterDurable(() => {
+          this.store
+            .readLog(this.id)
+            .then((log) => this.context.compactor.snapshot(log))
+            .then(resolve, reject);
+        }, abandon);
       }, abandon);
     });
   }

@@ -85,9 +85,9 @@ export class LevelRoomStore implements RoomStore {
   async readLog(room: RoomId): Promise<Uint8Array[]> {
     const prefix = roomPrefix(room);
     const updates: Uint8Array[] = [];
-    const snapshot = await this.db.get(`${prefix}s`);
-    if (snapshot) updates.push(snapshot);
-    for await (const value of this.db.values({ gte: `${prefix}u/`, lt: `${prefix}u0` })) updates.push(value);
+    // One iterator, one view of the database: a compaction committed meanwhile is seen whole or
+    // not at all ('s' sorts before 'u/').
+    for await (const value of this.db.values({ gte: `${prefix}s`, lt: `${prefix}u0` })) updates.push(value);
     return updates;
   }
 
