@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AccessScope, isAccessScope } from '@inkroom/shared';
+import type { AccessScope } from '@inkroom/shared';
 import { ADMIN_COMMANDS, ADMIN_USAGE, type AdminCommand, adminArgs, serverUrlOf } from './admin-cli.js';
 import { formatDuration, parseDuration } from './auth/durations.js';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
@@ -302,6 +302,9 @@ async function parseToken(argv: readonly string[], env: NodeJS.ProcessEnv): Prom
   if (values.help) return { kind: 'help' };
   if (typeof values.room !== 'string') throw new ConfigError('token: --room is required', true);
   const scope = values.scope ?? 'write';
+  // Loaded here, not on import: the process that parses the command line and starts the server's
+  // worker should not hold the board schema and Yjs (about 12 MB).
+  const { isAccessScope } = await import('@inkroom/shared');
   if (!isAccessScope(scope))
     throw new ConfigError(`invalid --scope: ${String(scope)} (expected read, write)`);
   const filePath = typeof values.config === 'string' ? values.config : null;

@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 import { Worker } from 'node:worker_threads';
-import { runAdminCommand } from './admin-cli.js';
-import { dataDirSecret } from './auth/secrets.js';
-import { createToken } from './auth/tokens.js';
 import { parseCli, printableConfig, type ResolvedConfig, type TokenSettings, USAGE } from './cli-args.js';
-import { createLogger } from './logger.js';
 import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.js';
 import { ConfigError } from './settings.js';
 
@@ -25,6 +21,10 @@ function fail(message: string, code: number, usage = false): never {
 
 /** `inkroom-server token ...`: prints a signed token, alone, on stdout. */
 async function printToken(settings: TokenSettings): Promise<void> {
+  const [{ dataDirSecret }, { createToken }] = await Promise.all([
+    import('./auth/secrets.js'),
+    import('./auth/tokens.js'),
+  ]);
   const secret = settings.authSecret ?? (await dataDirSecret(settings.dataDir, false));
   if (!secret)
     fail(
@@ -44,7 +44,11 @@ async function printToken(settings: TokenSettings): Promise<void> {
 
 async function serve(config: ResolvedConfig): Promise<void> {
   const logFormat = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  const logger = createLogger(config.logLevel, undefined, logFormat);
+  // This thread logs only when something goes wrong; the logger is loaded then.
+  const log = async (level: 'warn' | 'error', fields: object, msg: string) => {
+    const { createLogger } = await import('./logger.js');
+    createLogger(config.logLevel, undefined, logFormat)[level](fields, msg);
+  };
   const worker = new Worker(new URL('./serve-worker.js', import.meta.url), {
     workerData: { config, logFormat } satisfies ServeWorkerData,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -59,18 +63,18 @@ async function serve(config: ResolvedConfig): Promise<void> {
     worker.once('error', reject);
   });
   worker.on('error', (error) => {
-    logger.error({ err: error }, 'server.error');
-    process.exit(1);
+    void log('error', { err: error }, 'server.error').finally(() => process.exit(1));
   });
   worker.on('exit', (code) => process.exit(code));
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      logger.warn(
+      void log(
+        'warn',
         { signal, note: 'second signal: exiting without waiting for the flush' },
         'server.stopping',
-      );
-      process.exit(1);
+      ).finally(() => process.exit(1));
+      return;
     }
     stopping = true;
     worker.postMessage({ type: 'stop', signal } satisfies ToWorker);
@@ -101,7 +105,7 @@ if (parsed.kind === 'run' && parsed.printConfig) {
 }
 try {
   if (parsed.kind === 'token') await printToken(parsed.settings);
-  else if (parsed.kind === 'admin') await runAdminCommand(parsed.command);
+  else if (parsed.kind === 'admin') await (await import('./admin-cli.js')).runAdminCommand(parsed.command);
   else await serve(parsed.config);
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 2, error.showUsage);
