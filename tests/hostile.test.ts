@@ -8,6 +8,7 @@ import {
   listElements,
   parseRoomId,
   pointsFrom,
+  updateElement,
 } from '@inkroom/shared';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,6 +279,37 @@ describe('one hostile client does not freeze the others', () => {
     expect(sameRoomStall).toBeLessThan(SAME_ROOM_MS);
     expect(listElements(await stored('paste'))).toHaveLength(PASTED);
   }, 60_000);
+
+  it("an update whose clients depend on each other (one person's strokes, another's edits of them) is integrated whole once a piece waits: fast, and complete", async () => {
+    const author = createBoardDoc();
+    author.clientID = 1;
+    const ids = Array.from({ length: 5000 }, (_, i) =>
+      addElement(author, {
+        kind: 'stroke',
+        x: i,
+        y: 0,
+        points: pointsFrom([
+          [0, 0, 0.5],
+          [i, i, 0.5],
+        ]),
+      }),
+    );
+    const editor = createBoardDoc();
+    editor.clientID = 2 ** 31;
+    Y.applyUpdate(editor, Y.encodeStateAsUpdate(author));
+    editor.transact(() => {
+      for (const id of ids) updateElement(editor, id, 'stroke', { strokeColor: '#e03131' });
+    });
+    const both = Y.encodeStateAsUpdate(editor);
+    const started = performance.now();
+    const closed = await attack('edited', both, false);
+    const ms = performance.now() - started;
+    note({ case: 'two clients, one editing the other', closed, ms: Math.round(ms) });
+    expect(closed).toBe(0);
+    expect(ms).toBeLessThan(2000);
+    const doc = await stored('edited');
+    expect(listElements(doc).filter((element) => element.strokeColor === '#e03131')).toHaveLength(5000);
+  });
 
   it('the first write to a large stored board makes it a live doc in pieces; the newcomer sync and the read for a preview are built off the loop: other rooms keep going', async () => {
     let stored = await startTestServer();

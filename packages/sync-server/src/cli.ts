@@ -61,11 +61,16 @@ async function serve(config: ResolvedConfig): Promise<void> {
       resolve();
     });
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the server thread ended (${code}) before listening`)));
   });
+  // An error ends the thread: its exit waits until the error is logged.
+  let logged: Promise<void> | null = null;
   worker.on('error', (error) => {
-    void log('error', { err: error }, 'server.error').finally(() => process.exit(1));
+    logged = log('error', { err: error }, 'server.error');
   });
-  worker.on('exit', (code) => process.exit(code));
+  worker.on('exit', (code) => {
+    void (logged ?? Promise.resolve()).finally(() => process.exit(logged ? 1 : code));
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

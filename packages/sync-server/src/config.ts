@@ -27,8 +27,8 @@ export interface ServerConfig {
    */
   maxPendingUpdateBytes: number;
   /**
-   * Structs one update may carry (4414 beyond). Default 500,000: pasting 50,000 elements sends
-   * 110,000.
+   * Structs one update may carry, counting each value of a list of values too (4414 beyond).
+   * Default 500,000: pasting 50,000 elements sends 110,000 structs and 50,000 values.
    */
   maxUpdateStructs: number;
   /** Client ids one update may carry structs or deletions for (4414 beyond). Default 10,000. */

@@ -22,11 +22,13 @@ const server = await startInkroomServer({ ...config, logger });
 parentPort!.on('message', (message: ToWorker) => {
   if (message.type !== 'stop') return;
   logger.info({ signal: message.signal }, 'server.stopping');
+  // Exit once the log lines are written: a worker's exit does not wait for them.
+  const exit = (code: number) => logger.flush(() => process.exit(code));
   server.close().then(
-    () => process.exit(0),
+    () => exit(0),
     (error: unknown) => {
       logger.error({ err: error }, 'server.error');
-      process.exit(1);
+      exit(1);
     },
   );
 });

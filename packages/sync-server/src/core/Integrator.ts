@@ -16,8 +16,13 @@ export interface IntegratorOptions<S> {
   readonly sliceMs: number;
   /** Integration time a sender may use, ms a second on average. */
   readonly msPerSecond: number;
-  /** Integrates one piece; `settled` once no update is left half applied. Throws to refuse it. */
-  readonly apply: (piece: Uint8Array, sender: S, settled: boolean) => void;
+  /**
+   * Integrates one piece. Returns true when the rest of its update should be integrated whole:
+   * the piece left structs waiting for others later in the update, and Yjs retries everything
+   * waiting at each later piece, which would make pieces cost more than the whole. Throws to
+   * refuse it.
+   */
+  readonly apply: (piece: Uint8Array, sender: S) => boolean;
   /** A piece integrated in turns was refused, or its sender used up its time: drop what it sent. */
   readonly refuse: (sender: S, error: unknown) => void;
   /** Everything submitted is integrated. */
@@ -31,6 +36,10 @@ export interface IntegratorOptions<S> {
 interface Job<S> {
   readonly sender: S;
   readonly slicer: UpdateSlicer;
+  /** Integrate what is left in one piece (see IntegratorOptions.apply). */
+  whole: boolean;
+  /** Not charged for its time (the operator's imports, the room's own stored content). */
+  readonly trusted: boolean;
 }
 
 /** A sender's integration time left, refilled at its rate. */
@@ -45,7 +54,8 @@ interface Allowance {
  * nothing waits is integrated at once (what editing sends). A larger one is cut
  * ({@link UpdateSlicer}) and integrated a piece per turn, senders taking turns, so other rooms
  * and the room's other people are served in between; each piece's measured time sizes the next.
- * Each sender's integration time is counted, and one that uses more than its share is refused.
+ * Each sender's integration time is counted; one past its share is refused before its next
+ * piece (never after one: what was integrated stays integrated and is kept).
  */
 export class Integrator<S extends object> {
   /** Waiting updates per sender; a Map's order makes the turns round-robin. */
@@ -54,8 +64,6 @@ export class Integrator<S extends object> {
   /** An update integrated before any other, in pieces, and charged to nobody (see `prepend`). */
   private first: Job<S> | null = null;
   private sliceUnits = FIRST_SLICE_UNITS;
-  /** Updates cut into pieces, some integrated, some not. */
-  private partial = 0;
   private scheduled = false;
 
   constructor(private readonly options: IntegratorOptions<S>) {}
@@ -75,19 +83,20 @@ export class Integrator<S extends object> {
    * `sender` (the room's own stored content, when a write makes it a live doc).
    */
   prepend(shape: UpdateShape, sender: S): void {
-    this.first = { sender, slicer: new UpdateSlicer(shape) };
-    this.partial++;
+    this.first = { sender, slicer: new UpdateSlicer(shape), whole: false, trusted: true };
     this.schedule();
   }
 
   /**
-   * Integrates an inspected update from `sender`. Throws what `apply` throws when integrated at
-   * once; refusals of an update integrated in turns go to `refuse`.
+   * Integrates an inspected update from `sender`; `trusted` ones (the operator's) are not charged.
+   * Throws what `apply` throws when integrated at once, and 4414 for a sender past its share of
+   * time; refusals of an update integrated in turns go to `refuse`.
    */
-  submit(shape: UpdateShape, sender: S): void {
-    const units = shape.structs + shape.deleteRanges;
+  submit(shape: UpdateShape, sender: S, trusted = false): void {
+    if (!trusted && this.remaining(sender) < 0) throw this.refusal();
+    const units = shape.weight + shape.deleteRanges;
     if (!this.busy && units <= this.sliceUnits) {
-      this.timed(sender, units, () => this.options.apply(shape.bytes, sender, true));
+      this.timed(sender, units, trusted, () => this.options.apply(shape.bytes, sender));
       return;
     }
     let queue = this.queues.get(sender);
@@ -95,7 +104,7 @@ export class Integrator<S extends object> {
       queue = [];
       this.queues.set(sender, queue);
     }
-    queue.push({ sender, slicer: new UpdateSlicer(shape) });
+    queue.push({ sender, slicer: new UpdateSlicer(shape), whole: false, trusted });
     this.schedule();
   }
 
@@ -103,7 +112,6 @@ export class Integrator<S extends object> {
   clear(): void {
     this.queues.clear();
     this.first = null;
-    this.partial = 0;
   }
 
   private schedule(): void {
@@ -131,81 +139,83 @@ export class Integrator<S extends object> {
   }
 
   private stepFirst(job: Job<S>): void {
-    const units = this.sliceUnits;
+    const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
     const piece = job.slicer.next(units);
-    if (job.slicer.done) {
-      this.first = null;
-      this.partial--;
-    }
-    const started = this.options.now();
+    if (job.slicer.done) this.first = null;
     try {
-      this.options.apply(piece, job.sender, this.partial === 0);
+      this.timed(job.sender, units, true, () => this.options.apply(piece, job.sender), job);
     } catch (error) {
       this.first = null;
-      this.partial = 0;
       this.queues.clear();
       this.options.refuse(job.sender, error);
     }
-    this.resize(units, this.options.now() - started);
   }
 
   private step(sender: S, queue: Job<S>[]): void {
     const job = queue[0]!;
-    const fresh = !job.slicer.started;
-    const units = this.sliceUnits;
+    if (!job.trusted && this.remaining(sender) < 0) {
+      this.queues.delete(sender);
+      this.options.refuse(sender, this.refusal());
+      return;
+    }
+    const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
     const piece = job.slicer.next(units);
-    const finished = job.slicer.done;
-    if (fresh && !finished) this.partial++;
-    if (!fresh && finished) this.partial--;
-    if (finished) queue.shift();
+    if (job.slicer.done) queue.shift();
     if (queue.length === 0) this.queues.delete(sender);
     try {
-      this.timed(sender, units, () => this.options.apply(piece, sender, this.partial === 0));
+      this.timed(sender, units, job.trusted, () => this.options.apply(piece, sender), job);
     } catch (error) {
-      this.dropSender(sender);
+      this.queues.delete(sender);
       this.options.refuse(sender, error);
     }
   }
 
   /** Runs one piece, sizes the next from its time, and charges it to the sender. */
-  private timed(sender: S, units: number, work: () => void): void {
+  private timed(sender: S, units: number, trusted: boolean, work: () => boolean, job?: Job<S>): void {
     const started = this.options.now();
     try {
-      work();
+      if (work() && job) job.whole = true;
     } finally {
       const ms = this.options.now() - started;
       if (ms > 10 * this.options.sliceMs) this.options.slow(ms, units);
       this.resize(units, ms);
-      this.charge(sender, ms);
+      if (!trusted) this.charge(sender, ms);
     }
   }
 
   private resize(units: number, ms: number): void {
     const { sliceMs } = this.options;
-    if (units < this.sliceUnits) return;
+    if (units < this.sliceUnits || !Number.isFinite(units)) return;
     if (ms > sliceMs) this.sliceUnits = Math.max(1, Math.floor((this.sliceUnits * sliceMs) / ms / 2));
     else if (ms < sliceMs / 4) this.sliceUnits = Math.min(MAX_SLICE_UNITS, this.sliceUnits * 2);
   }
 
-  private charge(sender: S, ms: number): void {
-    const { msPerSecond, now } = this.options;
-    const at = now();
-    const capacity = msPerSecond * BURST_SECONDS;
-    const allowance = this.allowances.get(sender) ?? { ms: capacity, at };
-    allowance.ms = Math.min(capacity, allowance.ms + ((at - allowance.at) / 1000) * msPerSecond) - ms;
-    allowance.at = at;
-    this.allowances.set(sender, allowance);
-    if (allowance.ms >= 0) return;
-    allowance.ms = 0;
-    throw new ProtocolError(
-      CloseCode.UpdateTooCostly,
-      `updates took more than ${capacity} ms to integrate, past ${msPerSecond} ms a second`,
-    );
+  private get capacity(): number {
+    return this.options.msPerSecond * BURST_SECONDS;
   }
 
-  /** Forgets what a refused sender still had waiting (an update cut short stays half applied). */
-  private dropSender(sender: S): void {
-    if (this.queues.get(sender)?.[0]?.slicer.started) this.partial--;
-    this.queues.delete(sender);
+  /** The sender's integration time left now (negative: over its share). */
+  private remaining(sender: S): number {
+    const allowance = this.allowances.get(sender);
+    if (!allowance) return this.capacity;
+    const at = this.options.now();
+    allowance.ms = Math.min(
+      this.capacity,
+      allowance.ms + ((at - allowance.at) / 1000) * this.options.msPerSecond,
+    );
+    allowance.at = at;
+    return allowance.ms;
+  }
+
+  private charge(sender: S, ms: number): void {
+    const left = this.remaining(sender);
+    this.allowances.set(sender, { ms: left - ms, at: this.options.now() });
+  }
+
+  private refusal(): ProtocolError {
+    return new ProtocolError(
+      CloseCode.UpdateTooCostly,
+      `updates took more than ${this.capacity} ms to integrate, past ${this.options.msPerSecond} ms a second`,
+    );
   }
 }

@@ -134,7 +134,7 @@ export class Room {
     this.integrator = new Integrator<RoomMember>({
       sliceMs: this.limits.integrateSliceMs,
       msPerSecond: this.limits.integrateMsPerSecond,
-      apply: (piece, from, settled) => this.integrate(piece, from, settled),
+      apply: (piece, from) => this.integrate(piece, from),
       refuse: (from, error) => this.refuse(from, error),
       idle: () => this.integrated(),
       slow: (ms, units) =>
@@ -255,23 +255,29 @@ export class Room {
       // A large board's first write: its stored content is integrated in pieces first.
       this.integrator.prepend(inspectUpdate(this.content.beginLoading(), TRUSTED), STORED);
     }
-    this.integrator.submit(shape, from);
+    this.integrator.submit(shape, from, trusted);
   }
 
-  /** Integrates one piece; the pending limit applies once no update is left half applied. */
-  private integrate(piece: Uint8Array, from: RoomMember, settled: boolean): void {
-    if (this.failed || this.deleted) return;
+  /**
+   * Integrates one piece. Returns true when it left more waiting for missing dependencies than
+   * before: the rest of its update, which they may be in, is then integrated whole.
+   */
+  private integrate(piece: Uint8Array, from: RoomMember): boolean {
+    if (this.failed || this.deleted) return false;
+    const pending = this.content.pendingBytes;
     try {
       if (from === STORED) {
         this.content.loadPiece(piece);
         if (!this.integrator.preparing) this.content.finishLoading();
-        return;
+      } else {
+        this.content.apply(piece, from, this.limits.maxPendingUpdateBytes);
       }
-      this.content.apply(piece, from, settled ? this.limits.maxPendingUpdateBytes : Number.POSITIVE_INFINITY);
     } catch (error) {
-      if (error instanceof CorruptRoomError) this.fail(error);
-      else throw error;
+      if (!(error instanceof CorruptRoomError)) throw error;
+      this.fail(error);
+      return false;
     }
+    return this.content.pendingBytes > pending;
   }
 
   /** An update integrated in turns was refused part way: its sender is closed. */
@@ -317,10 +323,19 @@ export class Room {
         .then((log) => (empty && log.length === 1 ? log[0]! : this.context.compactor.diff(log, stateVector)));
       answer.then(
         (diff) => to.send(encodeSyncStep2(diff)),
-        (error: unknown) => this.logger.error({ err: error, room: this.id }, 'room.diff_error'),
+        (error: unknown) => {
+          // The asker must not wait for a reply that never comes: it is computed here instead.
+          this.logger.error({ err: error, room: this.id }, 'room.diff_error');
+          this.answerFromDoc(stateVector, to);
+        },
       );
       return;
     }
+    this.answerFromDoc(stateVector, to);
+  }
+
+  private answerFromDoc(stateVector: Uint8Array, to: RoomMember): void {
+    if (this.failed || this.deleted) return;
     let diff: Uint8Array;
     try {
       diff = this.content.diff(stateVector);

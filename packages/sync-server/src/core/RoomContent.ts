@@ -107,8 +107,7 @@ export class RoomContent {
 
   /**
    * Applies a client's update. Throws ProtocolError when it does not apply, or when updates
-   * waiting for missing dependencies pass `maxPendingBytes` (they are then dropped; Infinity while
-   * an update cut in pieces is half applied, as its later pieces may be what the others wait for).
+   * waiting for missing dependencies pass `maxPendingBytes` (they are then dropped).
    */
   apply(update: Uint8Array, origin: unknown, maxPendingBytes: number): void {
     const doc = this.live();

@@ -106,8 +106,8 @@ describe('inspectUpdate and UpdateSlicer', () => {
         return (error as ProtocolError).closeCode;
       }
     };
-    expect(refusal({ maxUpdateStructs: shape.structs })).toBeNull();
-    expect(refusal({ maxUpdateStructs: shape.structs - 1 })).toBe(CloseCode.UpdateTooCostly);
+    expect(refusal({ maxUpdateStructs: shape.weight })).toBeNull();
+    expect(refusal({ maxUpdateStructs: shape.weight - 1 })).toBe(CloseCode.UpdateTooCostly);
     expect(refusal({ maxUpdateClients: 2 })).toBe(CloseCode.UpdateTooCostly);
     expect(refusal({ maxUpdateDeleteRanges: shape.deleteRanges - 1 })).toBe(CloseCode.UpdateTooCostly);
     expect(refusal({}, update.subarray(0, update.length - 1))).toBe(CloseCode.InvalidUpdate);

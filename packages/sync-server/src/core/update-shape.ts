@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding';
  * they are counted from the update's bytes first. Bytes are bounded by `maxMessageBytes`.
  */
 export interface UpdateLimits {
-  /** Structs (items, deletions, gaps) one update may carry. */
+  /** Structs (items, deletions, gaps), and values in lists of values, one update may carry. */
   maxUpdateStructs: number;
   /** Client ids one update may carry structs or deletions for. */
   maxUpdateClients: number;
@@ -23,8 +23,12 @@ const HAS_PARENT_SUB = 0x20;
 const CONTENT_REF = 0x1f;
 const REF_GC = 0;
 const REF_SKIP = 10;
+const REF_JSON = 2;
+const REF_ANY = 8;
 const TYPE_XML_ELEMENT = 3;
 const TYPE_XML_HOOK = 5;
+/** Yjs's shared types: array, map, text, XML element, fragment, hook, text (0 to 6). */
+const MAX_TYPE_REF = 6;
 
 /** One client's structs: where they start and how far each reaches. */
 interface StructRun {
@@ -55,6 +59,8 @@ export interface UpdateShape {
   readonly runs: readonly StructRun[];
   readonly deletes: readonly DeleteEntry[];
   readonly structs: number;
+  /** Structs plus the values of lists of values (what Yjs decodes one by one). */
+  readonly weight: number;
   readonly deleteRanges: number;
   /** Byte offset of struct i (a run's last struct ends at `run.end`). */
   readonly structStart: Uint32Array;
@@ -173,6 +179,7 @@ function skipContent(decoder: decoding.Decoder, ref: number): number {
       return 1;
     case 7: {
       const typeRef = decoding.readVarUint(decoder);
+      if (typeRef > MAX_TYPE_REF) throw malformed(`type ${typeRef}`);
       if (typeRef === TYPE_XML_ELEMENT || typeRef === TYPE_XML_HOOK) skipBytes(decoder);
       return 1;
     }
@@ -190,8 +197,8 @@ function skipContent(decoder: decoding.Decoder, ref: number): number {
   }
 }
 
-/** Skips one struct, returning its length in clocks. */
-function skipStruct(decoder: decoding.Decoder): number {
+/** Skips one struct, returning its length in clocks; values of a list of values add to `tally`. */
+function skipStruct(decoder: decoding.Decoder, tally: { values: number }): number {
   const info = decoding.readUint8(decoder);
   const ref = info & CONTENT_REF;
   if (ref === REF_GC || ref === REF_SKIP) return decoding.readVarUint(decoder);
@@ -212,7 +219,9 @@ function skipStruct(decoder: decoding.Decoder): number {
     }
     if (info & HAS_PARENT_SUB) skipBytes(decoder);
   }
-  return skipContent(decoder, ref);
+  const length = skipContent(decoder, ref);
+  if (ref === REF_JSON || ref === REF_ANY) tally.values += length;
+  return length;
 }
 
 /**
@@ -229,12 +238,13 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
     if (clientCount > limits.maxUpdateClients) throw tooCostly(`${clientCount} client ids`);
     const runs: StructRun[] = [];
     const seen = new Set<number>();
+    const tally = { values: 0 };
     const starts: number[] = [];
     const clocks: number[] = [];
     for (let i = 0; i < clientCount; i++) {
       const count = readCount(decoder, 'struct');
-      if (starts.length + count > limits.maxUpdateStructs)
-        throw tooCostly(`more than ${limits.maxUpdateStructs} structs`);
+      if (starts.length + tally.values + count > limits.maxUpdateStructs)
+        throw tooCostly(`more than ${limits.maxUpdateStructs} structs and values`);
       const client = decoding.readVarUint(decoder);
       let clock = decoding.readVarUint(decoder);
       if (seen.has(client)) throw malformed('a client listed twice');
@@ -243,7 +253,9 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
       for (let s = 0; s < count; s++) {
         starts.push(decoder.pos);
         clocks.push(clock);
-        clock += skipStruct(decoder);
+        clock += skipStruct(decoder, tally);
+        if (starts.length + tally.values > limits.maxUpdateStructs)
+          throw tooCostly(`more than ${limits.maxUpdateStructs} structs and values`);
       }
       run.end = decoder.pos;
       runs.push(run);
@@ -280,6 +292,8 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
       runs,
       deletes,
       structs: starts.length - 1,
+      // A list of values is one struct, but Yjs decodes each value.
+      weight: starts.length - 1 + tally.values,
       deleteRanges: rangeStarts.length - 1,
       structStart: Uint32Array.from(starts),
       structClock: Float64Array.from(clocks),
