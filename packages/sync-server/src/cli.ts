@@ -53,6 +53,22 @@ async function serve(config: ResolvedConfig): Promise<void> {
     workerData: { config, logFormat } satisfies ServeWorkerData,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      void log(
+        'warn',
+        { signal, note: 'second signal: exiting without waiting for the flush' },
+        'server.stopping',
+      ).finally(() => process.exit(1));
+      return;
+    }
+    stopping = true;
+    worker.postMessage({ type: 'stop', signal } satisfies ToWorker);
+  };
+  // Before the ready line: a supervisor may signal as soon as it reads it.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (message: FromWorker) => {
       // Only now say we are ready: a supervisor may signal us as soon as it reads this line. On
@@ -71,21 +87,6 @@ async function serve(config: ResolvedConfig): Promise<void> {
   worker.on('exit', (code) => {
     void (logged ?? Promise.resolve()).finally(() => process.exit(logged ? 1 : code));
   });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      void log(
-        'warn',
-        { signal, note: 'second signal: exiting without waiting for the flush' },
-        'server.stopping',
-      ).finally(() => process.exit(1));
-      return;
-    }
-    stopping = true;
-    worker.postMessage({ type: 'stop', signal } satisfies ToWorker);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 let parsed: Awaited<ReturnType<typeof parseCli>>;

@@ -86,6 +86,34 @@ describe('inspectUpdate and UpdateSlicer', () => {
     });
   }
 
+  it('pieces follow what structs point at, not the order Yjs writes clients in: none waits for a later one', () => {
+    // One person's strokes, then another's edits of them, the editor with the higher client id
+    // (Yjs writes it first, so in written order its edits come before what they edit).
+    const author = new Y.Doc();
+    author.clientID = 1;
+    const elements = author.getMap<Y.Map<unknown>>('elements');
+    for (let i = 0; i < 200; i++) {
+      const element = new Y.Map<unknown>();
+      element.set('x', i);
+      elements.set(`e${i}`, element);
+    }
+    const editor = new Y.Doc();
+    editor.clientID = 2 ** 31;
+    Y.applyUpdate(editor, Y.encodeStateAsUpdate(author));
+    const edited = editor.getMap<Y.Map<unknown>>('elements');
+    for (let i = 0; i < 200; i++) edited.get(`e${i}`)!.set('color', 'red');
+    const update = Y.encodeStateAsUpdate(editor);
+    const shape = inspectUpdate(update, NO_LIMITS);
+    expect(shape.runs.map((run) => run.client)).toEqual([2 ** 31, 1]);
+    const slicer = new UpdateSlicer(shape);
+    const copy = new Y.Doc();
+    while (!slicer.done) {
+      Y.applyUpdate(copy, slicer.next(16));
+      expect(copy.store.pendingStructs).toBeNull();
+    }
+    expect(Y.encodeStateAsUpdate(copy)).toEqual(update);
+  });
+
   it('an update that fits in one piece is handed on as it is', () => {
     const doc = editedDoc(7);
     const update = Y.encodeStateAsUpdate(doc);

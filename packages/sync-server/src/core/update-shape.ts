@@ -39,6 +39,8 @@ interface StructRun {
   readonly count: number;
   /** Byte offset after its last struct. */
   end: number;
+  /** Clients whose items its structs point at (its own included). */
+  readonly refs: Set<number>;
 }
 
 /** One client's delete ranges: index of the first in `rangeStart`, how many, where they end. */
@@ -197,24 +199,27 @@ function skipContent(decoder: decoding.Decoder, ref: number): number {
   }
 }
 
-/** Skips one struct, returning its length in clocks; values of a list of values add to `tally`. */
-function skipStruct(decoder: decoding.Decoder, tally: { values: number }): number {
+/**
+ * Skips one struct, returning its length in clocks; values of a list of values add to `tally`,
+ * and the clients of the items it points at (origins, parent) to `refs`.
+ */
+function skipStruct(decoder: decoding.Decoder, tally: { values: number }, refs: Set<number>): number {
   const info = decoding.readUint8(decoder);
   const ref = info & CONTENT_REF;
   if (ref === REF_GC || ref === REF_SKIP) return decoding.readVarUint(decoder);
   if (info & HAS_ORIGIN) {
-    decoding.readVarUint(decoder);
+    refs.add(decoding.readVarUint(decoder));
     decoding.readVarUint(decoder);
   }
   if (info & HAS_RIGHT_ORIGIN) {
-    decoding.readVarUint(decoder);
+    refs.add(decoding.readVarUint(decoder));
     decoding.readVarUint(decoder);
   }
   if ((info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN)) === 0) {
     // Neither origin: the parent is written, a root type's name or an item's id.
     if (decoding.readVarUint(decoder) === 1) skipBytes(decoder);
     else {
-      decoding.readVarUint(decoder);
+      refs.add(decoding.readVarUint(decoder));
       decoding.readVarUint(decoder);
     }
     if (info & HAS_PARENT_SUB) skipBytes(decoder);
@@ -249,11 +254,11 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
       let clock = decoding.readVarUint(decoder);
       if (seen.has(client)) throw malformed('a client listed twice');
       seen.add(client);
-      const run: StructRun = { client, clock, first: starts.length, count, end: 0 };
+      const run: StructRun = { client, clock, first: starts.length, count, end: 0, refs: new Set() };
       for (let s = 0; s < count; s++) {
         starts.push(decoder.pos);
         clocks.push(clock);
-        clock += skipStruct(decoder, tally);
+        clock += skipStruct(decoder, tally, run.refs);
         if (starts.length + tally.values > limits.maxUpdateStructs)
           throw tooCostly(`more than ${limits.maxUpdateStructs} structs and values`);
       }
@@ -317,10 +322,21 @@ export function firstClocks(shape: UpdateShape): Iterable<[client: number, clock
  * depend on a later piece waits in Yjs's pending store until it arrives.
  */
 export class UpdateSlicer {
+  /** Position in the runs as ordered, counted in structs. */
   private struct = 0;
   private range = 0;
+  private readonly order: readonly StructRun[];
+  /** Where each run of `order` starts, counted in structs. */
+  private readonly offsets: number[] = [];
 
-  constructor(private readonly shape: UpdateShape) {}
+  constructor(private readonly shape: UpdateShape) {
+    this.order = dependencyOrder(shape.runs);
+    let offset = 0;
+    for (const run of this.order) {
+      this.offsets.push(offset);
+      offset += run.count;
+    }
+  }
 
   /** Whether a piece has been taken. */
   get started(): boolean {
@@ -347,11 +363,15 @@ export class UpdateSlicer {
     const encoder = encoding.createEncoder();
     let budget = size;
     const structEnd = Math.min(shape.structs, this.struct + budget);
-    const runs = shape.runs.filter((run) => run.first + run.count > this.struct && run.first < structEnd);
-    encoding.writeVarUint(encoder, runs.length);
-    for (const run of runs) {
-      const from = Math.max(run.first, this.struct);
-      const to = Math.min(run.first + run.count, structEnd);
+    const parts: [run: StructRun, from: number, to: number][] = [];
+    this.order.forEach((run, i) => {
+      const start = this.offsets[i]!;
+      const a = Math.max(start, this.struct);
+      const b = Math.min(start + run.count, structEnd);
+      if (a < b) parts.push([run, run.first + a - start, run.first + b - start]);
+    });
+    encoding.writeVarUint(encoder, parts.length);
+    for (const [run, from, to] of parts) {
       encoding.writeVarUint(encoder, to - from);
       encoding.writeVarUint(encoder, run.client);
       encoding.writeVarUint(encoder, shape.structClock[from]!);
@@ -376,4 +396,39 @@ export class UpdateSlicer {
     this.range = rangeEnd;
     return encoding.toUint8Array(encoder);
   }
+}
+
+/**
+ * The runs ordered so that a client's structs come after those of the clients they point at,
+ * where the update holds those (Yjs writes clients in descending id order, which says nothing of
+ * who edited whose items). Pieces in this order integrate without waiting for later ones, unless
+ * two clients point at each other; then the update's own order settles the rest.
+ */
+function dependencyOrder(runs: readonly StructRun[]): StructRun[] {
+  const byClient = new Map(runs.map((run) => [run.client, run]));
+  const placed = new Set<StructRun>();
+  const order: StructRun[] = [];
+  const visiting = new Set<StructRun>();
+  // Depth first, iteratively: a run goes once every run it points at has gone (or is on the path).
+  for (const root of runs) {
+    if (placed.has(root)) continue;
+    const stack: [StructRun, Iterator<number>][] = [[root, root.refs.values()]];
+    visiting.add(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const step = top[1].next();
+      if (step.done) {
+        stack.pop();
+        visiting.delete(top[0]);
+        placed.add(top[0]);
+        order.push(top[0]);
+        continue;
+      }
+      const dependency = byClient.get(step.value);
+      if (!dependency || placed.has(dependency) || visiting.has(dependency)) continue;
+      visiting.add(dependency);
+      stack.push([dependency, dependency.refs.values()]);
+    }
+  }
+  return order;
 }
