@@ -181,27 +181,31 @@ describe('inkroom-server CLI', () => {
         env: { ...process.env, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stderr!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on (http:\/\/\S+:\d+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-      });
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      // A busy room: 4,000 updates of about 1 KB from one socket.
-      const socket = new WebSocket(`${url.replace('http', 'ws')}/busy`);
-      await new Promise((resolve) => socket.once('open', resolve));
-      const doc = new Y.Doc();
-      doc.on('update', (update: Uint8Array) => socket.send(encodeUpdate(update)));
-      for (let i = 0; i < 4000; i++) doc.getMap('m').set(`k${i % 50}`, 'x'.repeat(1000));
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      socket.close();
-      expect(await youngGeneration(url)).toBeLessThanOrEqual(8 * 2 ** 20);
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stderr!.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            const match = /listening on (http:\/\/\S+:\d+)/.exec(out);
+            if (match) resolve(match[1]!);
+          });
+          child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+        });
+        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+        // A busy room: 4,000 updates of about 1 KB from one socket.
+        const socket = new WebSocket(`${url.replace('http', 'ws')}/busy`);
+        await new Promise((resolve) => socket.once('open', resolve));
+        const doc = new Y.Doc();
+        doc.on('update', (update: Uint8Array) => socket.send(encodeUpdate(update)));
+        for (let i = 0; i < 4000; i++) doc.getMap('m').set(`k${i % 50}`, 'x'.repeat(1000));
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        socket.close();
+        expect(await youngGeneration(url)).toBeLessThanOrEqual(8 * 2 ** 20);
+      } finally {
+        // Stopped even when an expectation failed: a server left running outlives the test run.
+        child.kill('SIGTERM');
+      }
       expect(await exited).toBe(0);
     });
   }
