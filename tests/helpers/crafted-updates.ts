@@ -156,13 +156,3 @@ export function hugeDeclaredCount(): Uint8Array {
   for (let i = 0; i < 16; i++) encoding.writeUint8(encoder, CONTENT_STRING);
   return encoding.toUint8Array(encoder);
 }
-
-/** Every class, by name, with its default size. */
-export const CRAFTED_CLASSES: Record<string, () => Uint8Array> = {
-  'many-structs': () => manyStructs(),
-  'concurrent-inserts': () => concurrentInserts(),
-  'rescanning-deletes': () => rescanningDeletes(),
-  'descending-deletes': () => descendingDeletes(),
-  'ascending-splits': () => ascendingSplits(),
-  'huge-declared-count': () => hugeDeclaredCount(),
-};

@@ -1,5 +1,6 @@
 import { CloseCode, ProtocolError } from '@inkroom/shared';
-import { type UpdateShape, UpdateSlicer } from './update-shape.js';
+import { UpdateSlicer } from './UpdateSlicer.js';
+import type { UpdateShape } from './update-shape.js';
 
 /**
  * Pieces start at this many units (structs or delete ranges) and adapt to their target time, up to

@@ -14,7 +14,7 @@ import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import type { Compactor } from './Compactor.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
-import { CorruptRoomError, RoomContent } from './RoomContent.js';
+import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
 import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
@@ -311,11 +311,7 @@ export class Room {
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed) return;
     if (this.content.isLive && this.storedBytes >= LARGE_LOG_BYTES) {
-      try {
-        Y.decodeStateVector(stateVector);
-      } catch {
-        throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
-      }
+      checkStateVector(stateVector);
       const empty = stateVector.length === 1 && stateVector[0] === 0;
       // Read now: whatever is appended after reaches the asker, a member, as a relay.
       const answer = this.store

@@ -8,6 +8,15 @@ function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.length === 1 && stateVector[0] === 0;
 }
 
+/** Throws ProtocolError (4400) for a state vector that does not decode. */
+export function checkStateVector(stateVector: Uint8Array): void {
+  try {
+    Y.decodeStateVector(stateVector);
+  } catch {
+    throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
+  }
+}
+
 /** Thrown when the room's own stored bytes do not decode: the room must not be used. */
 export class CorruptRoomError extends Error {
   override readonly name = 'CorruptRoomError';
@@ -95,11 +104,7 @@ export class RoomContent {
 
   /** What a peer at `stateVector` lacks. Throws ProtocolError for a state vector that does not decode. */
   diff(stateVector: Uint8Array): Uint8Array {
-    try {
-      Y.decodeStateVector(stateVector);
-    } catch {
-      throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable state vector');
-    }
+    checkStateVector(stateVector);
     if (this.isLive) return this.encodeIntegrated(stateVector);
     const encoded = this.encoded!;
     return isEmptyStateVector(stateVector) ? encoded : this.guard(() => Y.diffUpdate(encoded, stateVector));

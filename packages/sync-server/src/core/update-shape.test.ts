@@ -1,7 +1,8 @@
 import { CloseCode, ProtocolError } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { inspectUpdate, UpdateSlicer } from './update-shape.js';
+import { UpdateSlicer } from './UpdateSlicer.js';
+import { inspectUpdate } from './update-shape.js';
 
 const NO_LIMITS = {
   maxUpdateStructs: Number.POSITIVE_INFINITY,

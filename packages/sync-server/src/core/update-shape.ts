@@ -1,6 +1,5 @@
 import { CloseCode, ProtocolError } from '@inkroom/shared';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 
 /**
  * What an update may hold before the server integrates it. Yjs's cost grows with the structs,
@@ -31,7 +30,7 @@ const TYPE_XML_HOOK = 5;
 const MAX_TYPE_REF = 6;
 
 /** One client's structs: where they start and how far each reaches. */
-interface StructRun {
+export interface StructRun {
   readonly client: number;
   readonly clock: number;
   /** Index of the run's first struct in `structStart`/`structClock`. */
@@ -53,7 +52,7 @@ interface DeleteEntry {
 
 /**
  * An update read without integrating it: its structs per client (each struct's byte offset and
- * clock) and its delete ranges. It can be cut into smaller updates ({@link UpdateShape.slice})
+ * clock) and its delete ranges. It can be cut into smaller updates (`UpdateSlicer`)
  * that, applied in order, integrate to the same document.
  */
 export interface UpdateShape {
@@ -313,122 +312,4 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
 /** The lowest clock the update carries structs at, per client (for the retired-content check). */
 export function firstClocks(shape: UpdateShape): Iterable<[client: number, clock: number]> {
   return shape.runs.filter((run) => run.count > 0).map((run) => [run.client, run.clock] as [number, number]);
-}
-
-/**
- * Cuts an update into updates of at most `size` units each (a struct or a delete range is a
- * unit), in the update's own order: structs first, client by client, then delete ranges.
- * Applied one after another they integrate to what the whole would; a piece whose structs
- * depend on a later piece waits in Yjs's pending store until it arrives.
- */
-export class UpdateSlicer {
-  /** Position in the runs as ordered, counted in structs. */
-  private struct = 0;
-  private range = 0;
-  private readonly order: readonly StructRun[];
-  /** Where each run of `order` starts, counted in structs. */
-  private readonly offsets: number[] = [];
-
-  constructor(private readonly shape: UpdateShape) {
-    this.order = dependencyOrder(shape.runs);
-    let offset = 0;
-    for (const run of this.order) {
-      this.offsets.push(offset);
-      offset += run.count;
-    }
-  }
-
-  /** Whether a piece has been taken. */
-  get started(): boolean {
-    return this.struct > 0 || this.range > 0;
-  }
-
-  get done(): boolean {
-    return this.struct >= this.shape.structs && this.range >= this.shape.deleteRanges;
-  }
-
-  /** Whether the rest fits in `size` units (the next slice would be the last). */
-  restFits(size: number): boolean {
-    return this.shape.structs - this.struct + this.shape.deleteRanges - this.range <= size;
-  }
-
-  /** The next piece of at most `size` units; the whole update when it all fits in one. */
-  next(size: number): Uint8Array {
-    const shape = this.shape;
-    if (this.struct === 0 && this.range === 0 && this.restFits(size)) {
-      this.struct = shape.structs;
-      this.range = shape.deleteRanges;
-      return shape.bytes;
-    }
-    const encoder = encoding.createEncoder();
-    let budget = size;
-    const structEnd = Math.min(shape.structs, this.struct + budget);
-    const parts: [run: StructRun, from: number, to: number][] = [];
-    this.order.forEach((run, i) => {
-      const start = this.offsets[i]!;
-      const a = Math.max(start, this.struct);
-      const b = Math.min(start + run.count, structEnd);
-      if (a < b) parts.push([run, run.first + a - start, run.first + b - start]);
-    });
-    encoding.writeVarUint(encoder, parts.length);
-    for (const [run, from, to] of parts) {
-      encoding.writeVarUint(encoder, to - from);
-      encoding.writeVarUint(encoder, run.client);
-      encoding.writeVarUint(encoder, shape.structClock[from]!);
-      const end = to === run.first + run.count ? run.end : shape.structStart[to]!;
-      encoding.writeUint8Array(encoder, shape.bytes.subarray(shape.structStart[from]!, end));
-    }
-    budget -= structEnd - this.struct;
-    this.struct = structEnd;
-    const rangeEnd = Math.min(shape.deleteRanges, this.range + budget);
-    const entries = shape.deletes.filter(
-      (entry) => entry.first + entry.count > this.range && entry.first < rangeEnd,
-    );
-    encoding.writeVarUint(encoder, entries.length);
-    for (const entry of entries) {
-      const from = Math.max(entry.first, this.range);
-      const to = Math.min(entry.first + entry.count, rangeEnd);
-      encoding.writeVarUint(encoder, entry.client);
-      encoding.writeVarUint(encoder, to - from);
-      const end = to === entry.first + entry.count ? entry.end : shape.rangeStart[to]!;
-      encoding.writeUint8Array(encoder, shape.bytes.subarray(shape.rangeStart[from]!, end));
-    }
-    this.range = rangeEnd;
-    return encoding.toUint8Array(encoder);
-  }
-}
-
-/**
- * The runs ordered so that a client's structs come after those of the clients they point at,
- * where the update holds those (Yjs writes clients in descending id order, which says nothing of
- * who edited whose items). Pieces in this order integrate without waiting for later ones, unless
- * two clients point at each other; then the update's own order settles the rest.
- */
-function dependencyOrder(runs: readonly StructRun[]): StructRun[] {
-  const byClient = new Map(runs.map((run) => [run.client, run]));
-  const placed = new Set<StructRun>();
-  const order: StructRun[] = [];
-  const visiting = new Set<StructRun>();
-  // Depth first, iteratively: a run goes once every run it points at has gone (or is on the path).
-  for (const root of runs) {
-    if (placed.has(root)) continue;
-    const stack: [StructRun, Iterator<number>][] = [[root, root.refs.values()]];
-    visiting.add(root);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const step = top[1].next();
-      if (step.done) {
-        stack.pop();
-        visiting.delete(top[0]);
-        placed.add(top[0]);
-        order.push(top[0]);
-        continue;
-      }
-      const dependency = byClient.get(step.value);
-      if (!dependency || placed.has(dependency) || visiting.has(dependency)) continue;
-      visiting.add(dependency);
-      stack.push([dependency, dependency.refs.values()]);
-    }
-  }
-  return order;
 }
