@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { addElement, type ElementId, elementsMap, encodeUpdate, listElements } from '@inkroom/shared';
+import { addElement, type ElementId, encodeUpdate, listElements } from '@inkroom/shared';
 import { LevelRoomStore } from '@inkroom/sync-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -124,7 +124,7 @@ describe('persistence in LevelDB', () => {
       })();
       await waitFor(() => listElements(observer.doc).length > 300, 'the observer to receive 300 strokes');
       server.child.kill('SIGKILL');
-      const seen = new Set([...elementsMap(observer.doc).keys()]);
+      const seen = new Set(listElements(observer.doc).map((element) => element.id));
       streaming = false;
       await stream;
       expect((await server.exited).signal).toBe('SIGKILL');
@@ -134,7 +134,7 @@ describe('persistence in LevelDB', () => {
       const restarted = runCli(['--host', '127.0.0.1', '--port', '0', '--data', dataDir]);
       const fresh = connectClient((await restarted.url).replace('http', 'ws'), 'crash');
       await fresh.synced;
-      const stored = new Set([...elementsMap(fresh.doc).keys()]);
+      const stored = new Set(listElements(fresh.doc).map((element) => element.id));
       const lost = [...seen].filter((id) => !stored.has(id as ElementId));
       fresh.destroy();
       restarted.child.kill('SIGTERM');

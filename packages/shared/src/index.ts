@@ -77,15 +77,7 @@ export {
 } from './render/paint.js';
 export { type PathSink, SvgPath } from './render/path-sink.js';
 export { boundsOfElements, RENDERER_VERSION, renderSvg, type SvgOptions, svgChunks } from './render/svg.js';
-export {
-  createBoardDoc,
-  ELEMENTS_KEY,
-  type ElementMap,
-  elementsMap,
-  META_KEY,
-  metaMap,
-  SCHEMA_VERSION_KEY,
-} from './schema/board-doc.js';
+export { createBoardDoc, SCHEMA_VERSION_KEY, undoScope } from './schema/board-doc.js';
 export {
   BOARD_JSON_TYPE,
   type BoardJSON,
@@ -118,10 +110,9 @@ export {
   elementKind,
   elementText,
   getElement,
-  INIT_KEY,
+  hasElementId,
   isKind,
   listElements,
-  rawElement,
   readElement,
   replaceText,
   setElementField,
@@ -138,6 +129,7 @@ export {
   SCHEMA_VERSION,
   SchemaTooNewError,
 } from './schema/migrations.js';
+export { type ElementsDiff, observeElements } from './schema/observe.js';
 export { compareOrder, isOrderKey, keyBetween, keysAt, keysBetween } from './schema/order.js';
 export {
   DEFAULT_POINT_PRECISION,

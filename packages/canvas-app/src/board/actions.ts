@@ -23,7 +23,7 @@ export function deleteSelection(ctx: ToolContext): void {
 export function duplicateSelection(ctx: ToolContext): void {
   const entries = ctx.scene.all().filter((entry) => ctx.selection.has(entry.id));
   if (entries.length === 0) return;
-  const top = ctx.scene.all().at(-1)?.element.z ?? null;
+  const top = ctx.scene.topEntry()?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, entries.length);
   const copies: ElementId[] = [];
   ctx.doc.transact(() => {

@@ -133,7 +133,7 @@ export function importBoardJson(ctx: ToolContext, input: unknown): ElementId[] {
   scratch.destroy();
   const from = center(box);
   const to = ctx.viewport.toBoard({ x: ctx.viewport.width / 2, y: ctx.viewport.height / 2 });
-  const top = ctx.scene.all().at(-1)?.element.z ?? null;
+  const top = ctx.scene.topEntry()?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, inits.length);
   const placed = inits.map((init, i) => ({
     ...init,

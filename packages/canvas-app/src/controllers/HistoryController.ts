@@ -1,4 +1,4 @@
-import { elementsMap, metaMap } from '@inkroom/shared';
+import { undoScope } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 
@@ -21,7 +21,7 @@ export class HistoryController implements ReactiveController {
 
   attach(doc: Y.Doc): void {
     this.detach();
-    this.manager = new Y.UndoManager([elementsMap(doc), metaMap(doc)], {
+    this.manager = new Y.UndoManager(undoScope(doc), {
       trackedOrigins: new Set([this.origin]),
       // Steps are cut explicitly (each gesture, key action or edit starts one), so a drag with a
       // pause in it is still one step.

@@ -1,4 +1,11 @@
-import { addElement, createBoardDoc, deleteElements, setElementField, updateElement } from '@inkroom/shared';
+import {
+  addElement,
+  createBoardDoc,
+  deleteElements,
+  keysBetween,
+  setElementField,
+  updateElement,
+} from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SceneIndex } from './SceneIndex.js';
@@ -48,5 +55,28 @@ describe('SceneIndex', () => {
     scene.stop();
     addElement(doc, { kind: 'ellipse' });
     expect(scene.size).toBe(1200);
+  });
+
+  it('keeps the top z key as elements come, go and reorder', () => {
+    const doc = createBoardDoc();
+    const scene = new SceneIndex(doc);
+    scene.start();
+    expect(scene.topEntry()).toBeNull();
+    const ids = ['a1', 'a3', 'a2'].map((z) => addElement(doc, { kind: 'rectangle', z }));
+    expect(scene.topEntry()?.id).toBe(ids[1]);
+    expect(scene.topKey() > 'a3').toBe(true);
+    // The top lowered below another, then deleted: the next one is found.
+    setElementField(doc, ids[1]!, 'z', 'a0');
+    expect(scene.topEntry()?.id).toBe(ids[2]);
+    deleteElements(doc, [ids[2]!]);
+    expect(scene.topEntry()?.id).toBe(ids[0]);
+    // After a bulk load, as on the first sync of a big room.
+    const remote = createBoardDoc();
+    const keys = keysBetween('a3', null, 600);
+    for (const z of keys) addElement(remote, { kind: 'ellipse', z });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote));
+    expect(scene.topEntry()?.element.z).toBe(keys.at(-1));
+    expect(scene.topKey() > keys.at(-1)!).toBe(true);
+    scene.stop();
   });
 });

@@ -1,16 +1,17 @@
 import {
-  asElementId,
   type BoardElement,
   type Bounds,
   compareOrder,
   type ElementId,
+  type ElementsDiff,
   elementBounds,
-  elementsMap,
+  keysAt,
+  type OrderKey,
+  observeElements,
   type Point,
-  readElement,
 } from '@inkroom/shared';
 import RBush from 'rbush';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { hitElement } from '../model/hit-test.js';
 
 /** Changes touching more elements than this (and a good share of the board) rebuild the index. */
@@ -33,32 +34,22 @@ export class SceneIndex {
   private readonly entries = new Map<ElementId, SceneEntry>();
   private readonly listeners = new Set<(changed: ReadonlySet<ElementId>) => void>();
   private version = 0;
-  private readonly observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => this.onEvents(events);
+  /** The front-most element, kept as elements come and go; null when it must be looked for. */
+  private top: SceneEntry | null = null;
+  private topKnown = true;
+  private unobserve: (() => void) | null = null;
 
   constructor(private readonly doc: Y.Doc) {}
 
   /** Reads every element and starts following changes. */
   start(): void {
-    this.reload();
-    elementsMap(this.doc).observeDeep(this.observer);
-    this.emit(new Set(this.entries.keys()));
-  }
-
-  /** Rebuilds the index from the doc in one bulk load (much faster than inserting one by one). */
-  private reload(): void {
-    const loaded: SceneEntry[] = [];
-    elementsMap(this.doc).forEach((map, key) => {
-      const entry = this.read(asElementId(key), map);
-      if (entry) loaded.push(entry);
-    });
-    this.tree.clear();
-    this.entries.clear();
-    for (const entry of loaded) this.entries.set(entry.id, entry);
-    this.tree.load(loaded);
+    this.stop();
+    this.unobserve = observeElements(this.doc, (diff) => this.apply(diff));
   }
 
   stop(): void {
-    elementsMap(this.doc).unobserveDeep(this.observer);
+    this.unobserve?.();
+    this.unobserve = null;
   }
 
   onChange(listener: (changed: ReadonlySet<ElementId>) => void): () => void {
@@ -98,6 +89,26 @@ export class SceneIndex {
     return null;
   }
 
+  /** A z key above every element: where a new element goes to be on top. */
+  topKey(): OrderKey {
+    const top = this.topEntry();
+    return keysAt(top ? [top.element.z] : [], top ? 1 : 0)[0]!;
+  }
+
+  /** The front-most element, or null for an empty board. */
+  topEntry(): SceneEntry | null {
+    if (!this.topKnown) {
+      this.top = null;
+      for (const entry of this.entries.values()) this.raiseTop(entry);
+      this.topKnown = true;
+    }
+    return this.top;
+  }
+
+  private raiseTop(entry: SceneEntry): void {
+    if (!this.top || compareOrder(this.top.element, entry.element) < 0) this.top = entry;
+  }
+
   /** The box around every element, or null for an empty board. */
   bounds(): Bounds | null {
     if (this.entries.size === 0) return null;
@@ -105,42 +116,40 @@ export class SceneIndex {
     return { minX, minY, maxX, maxY };
   }
 
-  private read(id: ElementId, map: unknown): SceneEntry | null {
-    if (!(map instanceof Y.Map)) return null;
-    const element = readElement(id, map as Y.Map<unknown>);
-    if (!element) return null;
+  private entry(id: ElementId, element: BoardElement): SceneEntry {
     return { id, element, version: ++this.version, ...elementBounds(element) };
   }
 
-  private onEvents(events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
-    const changed = new Set<ElementId>();
-    const top = elementsMap(this.doc);
-    for (const event of events) {
-      if (event.target === top) {
-        for (const key of event.changes.keys.keys()) changed.add(asElementId(key));
-      } else if (typeof event.path[0] === 'string') {
-        changed.add(asElementId(event.path[0]));
-      }
-    }
-    // A board arriving whole (the first sync of a big room) is indexed in one bulk load.
-    if (changed.size > BULK_THRESHOLD && changed.size > this.entries.size / 4) {
-      this.reload();
-      this.emit(changed);
-      return;
-    }
-    for (const id of changed) {
-      const old = this.entries.get(id);
-      if (old) {
-        this.tree.remove(old);
-        this.entries.delete(id);
-      }
-      const entry = this.read(id, top.get(id));
-      if (entry) {
+  private apply({ added, updated, removed }: ElementsDiff): void {
+    const count = added.size + updated.size + removed.size;
+    // A board arriving whole (the first sync of a big room) is indexed in one bulk load, which is
+    // much faster than inserting one by one.
+    if (count > BULK_THRESHOLD && count > this.entries.size / 4) {
+      for (const id of removed) this.entries.delete(id);
+      for (const [id, element] of [...added, ...updated]) this.entries.set(id, this.entry(id, element));
+      this.tree.clear();
+      this.tree.load([...this.entries.values()]);
+      this.topKnown = false;
+    } else {
+      for (const id of removed) this.remove(id);
+      for (const [id, element] of [...added, ...updated]) {
+        this.remove(id);
+        const entry = this.entry(id, element);
         this.entries.set(id, entry);
         this.tree.insert(entry);
+        if (this.topKnown) this.raiseTop(entry);
       }
     }
-    if (changed.size > 0) this.emit(changed);
+    this.emit(new Set([...added.keys(), ...updated.keys(), ...removed]));
+  }
+
+  private remove(id: ElementId): void {
+    const old = this.entries.get(id);
+    if (!old) return;
+    this.tree.remove(old);
+    this.entries.delete(id);
+    // The top went away, or may have been lowered: found again when next asked for.
+    if (old === this.top) this.topKnown = false;
   }
 
   private emit(changed: ReadonlySet<ElementId>): void {

@@ -20,6 +20,15 @@ export function metaMap(doc: Y.Doc): Y.Map<unknown> {
 }
 
 /**
+ * The shared types a per-user Y.UndoManager tracks: everything a board edit writes.
+ *
+ * @example new Y.UndoManager(undoScope(doc), { trackedOrigins: new Set([origin]) })
+ */
+export function undoScope(doc: Y.Doc): [Y.Map<ElementMap>, Y.Map<unknown>] {
+  return [elementsMap(doc), metaMap(doc)];
+}
+
+/**
  * A new, empty board document. Nothing is written to it: the schema version is stamped by
  * {@link migrateBoard} once the board has loaded, so that a fresh client never races a stored
  * board with writes of its own.

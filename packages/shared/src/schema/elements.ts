@@ -91,6 +91,14 @@ export function readElement(id: ElementId, map: ElementMap): BoardElement | null
 }
 
 /** The element with this id, or null. */
+/**
+ * True when the board holds anything under `id`, even what this version cannot read (an element
+ * of a kind added later, say): a new element must not take its place.
+ */
+export function hasElementId(doc: Y.Doc, id: string): boolean {
+  return elementsMap(doc).has(id);
+}
+
 export function getElement(doc: Y.Doc, id: ElementId): BoardElement | null {
   const map = elementsMap(doc).get(id);
   return map instanceof Y.Map ? readElement(id, map) : null;

@@ -5,7 +5,7 @@ import {
   createBoardDoc,
   type ElementId,
   elementsFromJSON,
-  elementsMap,
+  hasElementId,
   keysBetween,
   listElements,
 } from '@inkroom/shared';
@@ -41,11 +41,10 @@ export function importBoardFile(current: Uint8Array | null, text: string): Uint8
     const before = Y.encodeStateVector(doc);
     const top = listElements(doc).at(-1)?.z ?? null;
     const keys = keysBetween(top, null, inits.length);
-    const present = elementsMap(doc);
     doc.transact(() => {
       inits.forEach((init, i) => {
         const id = fileIds[i];
-        const keep = typeof id === 'string' && ID.test(id) && !present.has(id);
+        const keep = typeof id === 'string' && ID.test(id) && !hasElementId(doc, id);
         addElement(doc, { ...init, z: keys[i]!, ...(keep ? { id: asElementId(id) as ElementId } : {}) });
       });
     });
