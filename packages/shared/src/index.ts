@@ -22,6 +22,18 @@ export {
   randomId,
 } from './ids.js';
 export {
+  type Brush,
+  followLiveStroke,
+  type LiveStroke,
+  type LiveStrokeDelta,
+  MAX_SHARED_SELECTION,
+  MAX_USER_NAME,
+  type PresenceState,
+  type PresenceUser,
+  readPresence,
+  VIEWER_PRESENCE_FIELDS,
+} from './presence/presence.js';
+export {
   AuthMessageType,
   CLOSE_REASONS,
   CloseCode,
@@ -58,6 +70,7 @@ export {
   elementGeometry,
   freehandInput,
   freehandOptions,
+  traceFreehand,
   traceOutline,
 } from './render/geometry.js';
 export {

@@ -2,7 +2,7 @@ import { type AuthInfo, type LinkGrant, parseRoomId, randomId } from '@inkroom/s
 import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
 import type { TokenProvider } from '../controllers/AccessToken.js';
-import type { UserInfo } from '../presence/PresenceController.js';
+import type { UserInfo } from '../presence/Presence.js';
 import './inkroom-share.js';
 import type { InkroomShare } from './inkroom-share.js';
 import { ApiError, keyFromHash, linkUrl, roomsApi } from './rooms-api.js';

@@ -8,21 +8,14 @@ import {
 } from '@inkroom/shared';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
+import type { BoardSession } from '../session/BoardSession.js';
 import type { Viewport } from '../viewport/Viewport.js';
 
 /** What the editor needs from its board. */
 export interface TextEditorHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly viewport: Viewport;
-  /** The board's doc (null while it has none). */
-  readonly editorDoc: Y.Doc | null;
   readonly canEdit: boolean;
-  /** The history origin: edits made with it are undoable and are not echoed back. */
-  readonly editorOrigin: object;
-  /** Leaves the edited element off the canvas (empty set: paint it again). */
-  hideWhileEditing(ids: ReadonlySet<ElementId>): void;
-  /** Starts a new undo step. */
-  undoBoundary(): void;
   focus(): void;
 }
 
@@ -37,7 +30,11 @@ export class TextEditorController implements ReactiveController {
   private bound: ElementId | null = null;
   private unbind: (() => void) | null = null;
 
-  constructor(private readonly host: TextEditorHost) {
+  /** `session` is the board's current doc session: its doc, history origin and renderer. */
+  constructor(
+    private readonly host: TextEditorHost,
+    private readonly session: () => BoardSession | null,
+  ) {
     host.addController(this);
   }
 
@@ -67,7 +64,7 @@ export class TextEditorController implements ReactiveController {
   }
 
   render() {
-    const doc = this.host.editorDoc;
+    const doc = this.session()?.doc;
     if (!this.current || !doc) return nothing;
     const element = getElement(doc, this.current);
     if (!element || (element.kind !== 'text' && element.kind !== 'sticky')) return nothing;
@@ -106,16 +103,17 @@ export class TextEditorController implements ReactiveController {
     this.unbind = null;
     this.bound = this.current;
     const id = this.current;
-    this.host.hideWhileEditing(new Set(id ? [id] : []));
-    const doc = this.host.editorDoc;
-    if (!id || !doc) return;
-    this.host.undoBoundary();
+    const session = this.session();
+    session?.renderer.setHidden('editor', new Set(id ? [id] : []));
+    if (!id || !session) return;
+    const { doc, history } = session;
+    history.boundary();
     const textarea = this.host.renderRoot.querySelector('textarea');
     textarea?.focus();
     const text = elementText(doc, id);
     if (!text || !textarea) return;
     const observer = (event: Y.YTextEvent, transaction: Y.Transaction) => {
-      if (transaction.origin === this.host.editorOrigin) return;
+      if (transaction.origin === history.origin) return;
       let start = textarea.selectionStart;
       let end = textarea.selectionEnd;
       let index = 0;
@@ -138,9 +136,10 @@ export class TextEditorController implements ReactiveController {
   }
 
   private write(id: ElementId, kind: 'text' | 'sticky', text: string): void {
-    const doc = this.host.editorDoc;
-    if (!doc || !this.host.canEdit) return;
-    const origin = this.host.editorOrigin;
+    const session = this.session();
+    if (!session || !this.host.canEdit) return;
+    const { doc } = session;
+    const origin = session.history.origin;
     if (kind === 'sticky') {
       updateElement(doc, id, 'sticky', { text }, origin);
       return;
@@ -159,16 +158,16 @@ export class TextEditorController implements ReactiveController {
   }
 
   private finish(): void {
-    const doc = this.host.editorDoc;
+    const session = this.session();
     const id = this.current;
     if (!id) return;
     this.current = null;
     this.host.requestUpdate();
-    if (!doc) return;
-    const element = getElement(doc, id);
+    if (!session) return;
+    const element = getElement(session.doc, id);
     // An empty text box is not worth keeping; an empty sticky note is.
     if (element?.kind === 'text' && element.text.trim() === '' && this.host.canEdit) {
-      deleteElements(doc, [id], this.host.editorOrigin);
+      deleteElements(session.doc, [id], session.history.origin);
     }
     this.host.focus();
   }

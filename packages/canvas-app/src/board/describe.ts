@@ -1,4 +1,4 @@
-import type { Peer } from '../presence/PresenceController.js';
+import type { Peer } from '../presence/Presence.js';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 

@@ -1,6 +1,6 @@
 import type { ElementId } from '@inkroom/shared';
 import type { ConnectionStatus } from '../controllers/ConnectionController.js';
-import type { UserInfo } from '../presence/PresenceController.js';
+import type { UserInfo } from '../presence/Presence.js';
 
 /** What each of the board's events carries in `detail`. */
 export interface BoardEventDetails {

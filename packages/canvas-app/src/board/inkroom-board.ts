@@ -2,10 +2,8 @@ import type { BoardJSON, ElementId } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
-import { HistoryController } from '../controllers/HistoryController.js';
-import { PresenceController } from '../presence/PresenceController.js';
-import { Renderer } from '../render/Renderer.js';
-import { SceneIndex } from '../scene/SceneIndex.js';
+import type { SessionBoard } from '../session/BoardSession.js';
+import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type Tool, type ToolContext, type ToolId } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { zoomToFit } from './actions.js';
@@ -27,9 +25,9 @@ import { TextEditorController } from './TextEditorController.js';
 
 /**
  * A live collaborative whiteboard: `<inkroom-board server="ws://host:1234" room="team-plan">`.
- * It composes small parts: a connection (Y.Doc, provider and IndexedDB copy), history (per-user
- * undo), presence, a viewport, a scene index, a two-layer renderer, stage input and one module
- * per tool. Several boards on one page are independent.
+ * It composes small parts: a connection (Y.Doc, provider and IndexedDB copy); a session built
+ * and torn down with each doc (scene index, two-layer renderer, per-user history, presence); a
+ * viewport; stage input; and one module per tool. Several boards on one page are independent.
  *
  * @fires inkroom-change - Elements were added, changed or removed, by anyone. `detail.ids`
  * @fires inkroom-status - The connection moved on. `detail.status`: connecting, connected, synced or offline
@@ -121,19 +119,31 @@ export class InkroomBoard extends LitElement {
     mayWrite: () => !this.readonly,
     tokenSource: () => ({ token: this.token || null, provider: this.tokenProvider }),
   });
-  private readonly history = new HistoryController(this);
-  private readonly editor = new TextEditorController(this);
-  private readonly presence = new PresenceController(this, () => this.presenceChanged());
+  private readonly sessions: BoardSessionController = new BoardSessionController(
+    this,
+    this.connection,
+    this.sessionBoard(),
+    (session) => {
+      // A gesture or an edit in progress belongs to the board being left.
+      this.tools[this.tool].cancel(session.context);
+      this.editor.drop();
+      if (this.selection.size > 0) {
+        this.selection.clear();
+        emit(this, 'inkroom-selection', { ids: [] });
+      }
+    },
+  );
+  private readonly editor = new TextEditorController(this, () => this.sessions.current);
   private readonly inputs = new BoardInputController(this, {
     stage: () => this.renderRoot.querySelector<HTMLElement>('.stage'),
     viewport: this.viewport,
-    context: () => this.toolContext(),
+    context: () => this.sessions.current?.context ?? null,
     tool: () => this.tools[this.tool],
     canEdit: () => this.canEdit,
     editing: () => this.editor.editing !== null,
     dropEditor: () => this.editor.drop(),
-    boundary: () => this.history.boundary(),
-    hover: (point) => this.presence.setCursor(point),
+    boundary: () => this.sessions.current?.history.boundary(),
+    hover: (point) => this.sessions.current?.presence.setCursor(point),
     undo: () => this.undo(),
     redo: () => this.redo(),
     setTool: (id) => this.setTool(id),
@@ -141,11 +151,8 @@ export class InkroomBoard extends LitElement {
   private peopleKey = '';
   private shownUser = '';
   private readonly tools: Record<ToolId, Tool> = createTools();
-  private scene: SceneIndex | null = null;
-  private renderer: Renderer | null = null;
-  private context: ToolContext | null = null;
-  private cleanups: (() => void)[] = [];
   private shownZoom = 1;
+  private stopViewport: (() => void) | null = null;
 
   constructor() {
     super();
@@ -161,7 +168,6 @@ export class InkroomBoard extends LitElement {
     this.grid = false;
     this.tool = 'pen';
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
-    this.connection.onRebuild(() => this.attachDoc());
   }
 
   /** The board's Y.Doc, for advanced use (null until a room is set). Read it with `@inkroom/shared`. */
@@ -176,35 +182,37 @@ export class InkroomBoard extends LitElement {
 
   /** Elements on the board (for tests and embedders). */
   get elementCount(): number {
-    return this.scene?.size ?? 0;
+    return this.sessions.current?.scene.size ?? 0;
   }
 
   /** A plain summary of what the board holds and who is here (for tests and debugging). */
   describeBoard(): BoardDescription {
+    const session = this.sessions.current;
     return describeBoard(
-      this.scene,
+      session?.scene ?? null,
       this.connection.status,
       this.viewport,
-      this.presence.peers.values(),
+      session?.presence.peers.values() ?? [],
       this.renderStats(),
     );
   }
 
   /** The scene layer's last repaint time and repaint count (cheap to call every frame). */
   renderStats(): { lastPaintMs: number; paints: number } {
-    return { lastPaintMs: this.renderer?.lastSceneMs ?? 0, paints: this.renderer?.scenePaints ?? 0 };
+    const renderer = this.sessions.current?.renderer;
+    return { lastPaintMs: renderer?.lastSceneMs ?? 0, paints: renderer?.scenePaints ?? 0 };
   }
 
   undo(): void {
-    if (this.canEdit) this.history.undo();
+    if (this.canEdit) this.sessions.current?.history.undo();
   }
 
   redo(): void {
-    if (this.canEdit) this.history.redo();
+    if (this.canEdit) this.sessions.current?.history.redo();
   }
 
   zoomToFit(): void {
-    const ctx = this.toolContext();
+    const ctx = this.sessions.current?.context;
     if (ctx) zoomToFit(ctx);
   }
 
@@ -232,35 +240,44 @@ export class InkroomBoard extends LitElement {
    */
   importJSON(file: BoardJSON | string): ElementId[] {
     if (!this.canEdit) throw new Error('inkroom-board: this board is read-only');
+    const context = this.readyContext();
+    const history = this.sessions.current!.history;
     // One undo step of its own: nothing before it, nothing after it.
-    this.history.boundary();
+    history.boundary();
     try {
-      return importBoardJson(this.readyContext(), file);
+      return importBoardJson(context, file);
     } finally {
-      this.history.boundary();
+      history.boundary();
     }
   }
 
   setTool(id: ToolId): void {
-    this.toolContext() && this.tools[this.tool].cancel(this.toolContext()!);
+    const session = this.sessions.current;
+    if (session) this.tools[this.tool].cancel(session.context);
     this.tool = id;
-    this.renderer?.requestOverlay();
+    session?.renderer.requestOverlay();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Focusable, so keyboard shortcuts reach it (an embedder's own tabindex wins).
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    // The chrome shows the zoom, and the text editor sits over its element: only those need a
+    // re-render when the view moves (not every pan frame).
+    this.stopViewport = this.viewport.onChange(() => {
+      if (this.viewport.zoom !== this.shownZoom || this.editor.editing) this.requestUpdate();
+      this.placeGrid();
+    });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.detachDoc();
+    this.stopViewport?.();
+    this.stopViewport = null;
   }
 
   protected override firstUpdated(): void {
     this.inputs.attach();
-    this.attachDoc();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -274,29 +291,8 @@ export class InkroomBoard extends LitElement {
     const userKey = `${user.name}\u0000${user.color}`;
     if (userKey !== this.shownUser) {
       this.shownUser = userKey;
-      this.presence.setUser(user);
+      this.sessions.current?.presence.setUser(user);
     }
-  }
-
-  // What the text editor needs (see TextEditorController).
-  /** @internal */
-  get editorDoc() {
-    return this.connection.doc;
-  }
-
-  /** @internal */
-  get editorOrigin(): object {
-    return this.history.origin;
-  }
-
-  /** @internal */
-  hideWhileEditing(ids: ReadonlySet<ElementId>): void {
-    this.renderer?.setHidden('editor', ids);
-  }
-
-  /** @internal */
-  undoBoundary(): void {
-    this.history.boundary();
   }
 
   get canEdit(): boolean {
@@ -309,104 +305,44 @@ export class InkroomBoard extends LitElement {
     );
   }
 
-  /** (Re)builds everything that hangs off the Y.Doc: scene, renderer, history, presence. */
-  private attachDoc(): void {
-    // A gesture or an edit in progress belongs to the board being left.
-    if (this.context) this.tools[this.tool].cancel(this.context);
-    this.editor.drop();
-    this.detachDoc();
-    if (this.selection.size > 0) {
-      this.selection.clear();
-      emit(this, 'inkroom-selection', { ids: [] });
-    }
-    const doc = this.connection.doc;
-    const provider = this.connection.provider;
-    const sceneCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.scene');
-    const overlayCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.overlay');
-    if (!doc || !provider || !sceneCanvas || !overlayCanvas) return;
-    const scene = new SceneIndex(doc);
-    const renderer = new Renderer(scene, this.viewport, sceneCanvas, overlayCanvas);
-    this.scene = scene;
-    this.renderer = renderer;
-    this.context = null;
-    scene.start();
-    renderer.start();
-    this.history.attach(doc);
-    this.presence.attach(provider.awareness);
-    this.presence.setUser(this.user());
-    this.cleanups.push(
-      renderer.addOverlayPainter((ctx, viewport) =>
-        this.presence.paint(ctx, viewport, (id) => scene.get(id as ElementId) ?? null),
-      ),
-      renderer.addOverlayPainter((ctx) => {
-        const toolContext = this.toolContext();
-        if (toolContext) this.tools[this.tool].paint?.(ctx, toolContext);
-        if (this.tool !== 'select' && toolContext) this.tools.select.paint?.(ctx, toolContext);
-      }),
-      scene.onChange((changed) => {
-        // Elements deleted by anyone leave the selection.
-        let dropped = false;
-        for (const id of changed)
-          if (this.selection.has(id) && !scene.get(id)) dropped = this.selection.delete(id) || dropped;
-        if (dropped) this.selectionChanged();
-        // The editor follows its element's size and place, whoever changes them.
-        const editing = this.editor.editing;
-        if (editing && changed.has(editing)) this.requestUpdate();
-        emit(this, 'inkroom-change', { ids: [...changed] });
-      }),
-      // The chrome shows the zoom, and the text editor sits over its element: only those need a
-      // re-render when the view moves (not every pan frame).
-      this.viewport.onChange(() => {
-        if (this.viewport.zoom !== this.shownZoom || this.editor.editing) this.requestUpdate();
-        this.placeGrid();
-      }),
-    );
-  }
-
-  private detachDoc(): void {
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.renderer?.stop();
-    this.scene?.stop();
-    this.history.detach();
-    this.presence.detach();
-    this.renderer = null;
-    this.scene = null;
-    this.context = null;
-  }
-
   private readyContext(): ToolContext {
-    const ctx = this.toolContext();
+    const ctx = this.sessions.current?.context;
     if (!ctx)
       throw new Error('inkroom-board: no board yet (set `room`, and wait until the element is rendered)');
     return ctx;
   }
 
-  private toolContext(): ToolContext | null {
-    const doc = this.connection.doc;
-    const scene = this.scene;
-    if (!doc || !scene) return null;
-    if (this.context) return this.context;
+  /** What a doc session takes from this board, which outlives it. */
+  private sessionBoard(): SessionBoard {
     const board = this;
-    this.context = {
-      doc,
-      scene,
+    return {
       viewport: this.viewport,
-      origin: this.history.origin,
+      selection: this.selection,
       get style() {
         return board.drawingStyle;
       },
       get author() {
         return board.userName;
       },
-      selection: this.selection,
+      get user() {
+        return board.user();
+      },
       selectionChanged: () => this.selectionChanged(),
-      requestOverlay: () => this.renderer?.requestOverlay(),
       editText: (id) => this.editor.open(id),
-      shareLiveStroke: (stroke) => this.presence.setLive(stroke),
-      hide: (ids) => this.renderer?.setHidden('tool', ids),
       setTool: (id) => this.setTool(id),
+      paintTool: (ctx, toolContext) => {
+        this.tools[this.tool].paint?.(ctx, toolContext);
+        if (this.tool !== 'select') this.tools.select.paint?.(ctx, toolContext);
+      },
+      elementsChanged: (changed) => {
+        // The editor follows its element's size and place, whoever changes them.
+        const editing = this.editor.editing;
+        if (editing && changed.has(editing)) this.requestUpdate();
+        emit(this, 'inkroom-change', { ids: [...changed] });
+      },
+      peopleChanged: () => this.presenceChanged(),
+      historyChanged: () => this.requestUpdate(),
     };
-    return this.context;
   }
 
   /** The grid follows the view by its CSS background alone, without a re-render per frame. */
@@ -421,8 +357,7 @@ export class InkroomBoard extends LitElement {
   }
 
   private presenceChanged(): void {
-    this.renderer?.requestOverlay();
-    const people = this.presence.people();
+    const people = this.sessions.current?.presence.people() ?? [];
     const key = people.map((p) => `${p.name}\u0000${p.color}`).join('\u0001');
     if (key === this.peopleKey) return;
     this.peopleKey = key;
@@ -430,8 +365,8 @@ export class InkroomBoard extends LitElement {
   }
 
   private selectionChanged(): void {
-    this.presence.setSelection(this.selection);
-    this.renderer?.requestOverlay();
+    this.sessions.current?.presence.setSelection(this.selection);
+    this.sessions.current?.renderer.requestOverlay();
     emit(this, 'inkroom-selection', { ids: [...this.selection] });
   }
 

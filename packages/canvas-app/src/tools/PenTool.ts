@@ -1,11 +1,12 @@
 import {
   addElement,
   DEFAULT_POINT_PRECISION,
-  freehandOptions,
+  type ElementId,
+  type LiveStroke,
+  newElementId,
   pointsFrom,
-  traceOutline,
 } from '@inkroom/shared';
-import { getStroke } from 'perfect-freehand';
+import { paintLiveStroke } from '../render/live-stroke.js';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
@@ -19,6 +20,8 @@ export class PenTool implements Tool {
   private points: number[] = [];
   private hasPressure = false;
   private drawing = false;
+  /** The id the stroke's element will have: others show the stroke until it arrives. */
+  private element: ElementId | null = null;
 
   constructor(readonly id: 'pen' | 'highlighter') {}
 
@@ -28,6 +31,7 @@ export class PenTool implements Tool {
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
     this.drawing = true;
+    this.element = newElementId();
     this.points = [];
     this.hasPressure = pointer.pointerType === 'pen';
     this.add(pointer, ctx);
@@ -41,32 +45,39 @@ export class PenTool implements Tool {
     if (!this.drawing) return;
     this.add(pointer, ctx);
     this.drawing = false;
-    this.commit(ctx);
+    const live = this.live(ctx);
+    if (this.commit(ctx) && live) ctx.shareLiveStroke(live, true);
+    else ctx.shareLiveStroke(null);
     this.points = [];
-    ctx.shareLiveStroke(null);
+    this.element = null;
     ctx.requestOverlay();
   }
 
   cancel(ctx: ToolContext): void {
     this.drawing = false;
     this.points = [];
+    this.element = null;
     ctx.shareLiveStroke(null);
     ctx.requestOverlay();
   }
 
   paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
-    if (this.points.length === 0) return;
-    canvas.globalAlpha = ctx.style.opacity;
-    paintLiveStroke(
-      canvas,
-      {
-        brush: this.brush,
-        color: ctx.style.strokeColor,
-        width: ctx.style.strokeWidth,
-        points: this.points,
-      },
-      this.hasPressure,
-    );
+    const live = this.live(ctx);
+    if (live) paintLiveStroke(canvas, live);
+  }
+
+  /** The stroke in progress, as it is shown here and to others. */
+  private live(ctx: ToolContext): LiveStroke | null {
+    if (!this.element || this.points.length === 0) return null;
+    return {
+      element: this.element,
+      brush: this.brush,
+      color: ctx.style.strokeColor,
+      width: ctx.style.strokeWidth,
+      opacity: ctx.style.opacity,
+      pressure: this.hasPressure,
+      points: this.points,
+    };
   }
 
   private add(pointer: BoardPointer, ctx: ToolContext): void {
@@ -74,16 +85,12 @@ export class PenTool implements Tool {
     // Skip samples that land on the previous one (no new ink, only bytes).
     if (n >= 3 && this.points[n - 3] === pointer.board.x && this.points[n - 2] === pointer.board.y) return;
     this.points.push(pointer.board.x, pointer.board.y, this.hasPressure ? pointer.pressure : 0.5);
-    ctx.shareLiveStroke({
-      brush: this.brush,
-      color: ctx.style.strokeColor,
-      width: ctx.style.strokeWidth,
-      points: this.points,
-    });
+    ctx.shareLiveStroke(this.live(ctx));
     ctx.requestOverlay();
   }
 
-  private commit(ctx: ToolContext): void {
+  /** Adds the stroke to the board; false when there was nothing to add. */
+  private commit(ctx: ToolContext): boolean {
     const tuples: [number, number, number?][] = [];
     let minX = Infinity;
     let minY = Infinity;
@@ -96,7 +103,7 @@ export class PenTool implements Tool {
       const y = this.points[i + 1]! - minY;
       tuples.push(this.hasPressure ? [x, y, this.points[i + 2]!] : [x, y]);
     }
-    if (tuples.length === 0) return;
+    if (tuples.length === 0 || !this.element) return false;
     // Zoomed in, keep finer coordinates so the stroke stays smooth at the zoom it was drawn at.
     const precision = Math.min(
       8,
@@ -107,6 +114,7 @@ export class PenTool implements Tool {
       ctx.doc,
       {
         kind: 'stroke',
+        id: this.element,
         x: minX,
         y: minY,
         points,
@@ -119,20 +127,6 @@ export class PenTool implements Tool {
       },
       ctx.origin,
     );
+    return true;
   }
-}
-
-/** Draws a stroke in progress (ours or someone else's) on the overlay. */
-export function paintLiveStroke(
-  canvas: CanvasRenderingContext2D,
-  stroke: { brush: 'pen' | 'highlighter'; color: string; width: number; points: number[] },
-  hasPressure: boolean,
-): void {
-  const input: number[][] = [];
-  for (let i = 0; i + 2 < stroke.points.length; i += 3)
-    input.push([stroke.points[i]!, stroke.points[i + 1]!, stroke.points[i + 2]!]);
-  const outline = getStroke(input, freehandOptions(stroke.brush, stroke.width, hasPressure));
-  canvas.globalAlpha *= stroke.brush === 'highlighter' ? 0.4 : 1;
-  canvas.fillStyle = stroke.color;
-  canvas.fill(traceOutline(outline, new Path2D()));
 }

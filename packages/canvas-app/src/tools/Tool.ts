@@ -1,4 +1,4 @@
-import type { Color, ElementId, Point } from '@inkroom/shared';
+import type { Color, ElementId, LiveStroke, Point } from '@inkroom/shared';
 import type * as Y from 'yjs';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
@@ -36,15 +36,6 @@ export interface DrawingStyle {
   opacity: number;
 }
 
-/** What a stroke in progress looks like to others (sent through awareness, see presence). */
-export interface LiveStroke {
-  readonly brush: 'pen' | 'highlighter';
-  readonly color: Color;
-  readonly width: number;
-  /** x, y, pressure triples in board units. */
-  readonly points: number[];
-}
-
 /** Everything a tool may touch. Writes go through `origin`, so undo sees only local work. */
 export interface ToolContext {
   readonly doc: Y.Doc;
@@ -59,8 +50,8 @@ export interface ToolContext {
   requestOverlay(): void;
   /** Opens the in-place text editor on a text or sticky element. */
   editText(id: ElementId): void;
-  /** Shares the stroke being drawn (null when done). */
-  shareLiveStroke(stroke: LiveStroke | null): void;
+  /** Shares the stroke being drawn; `done` at pen-up (it is being committed), null if abandoned. */
+  shareLiveStroke(stroke: LiveStroke | null, done?: boolean): void;
   /** Leaves these elements off the scene until told otherwise (an empty set shows them again). */
   hide(ids: ReadonlySet<ElementId>): void;
   setTool(id: ToolId): void;

@@ -3,6 +3,7 @@ import {
   createBoardDoc,
   type ElementId,
   getElement,
+  type LiveStroke,
   listElements,
   type Point,
   pointsFrom,
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { createTools } from './index.js';
-import type { BoardPointer, LiveStroke, ToolContext, ToolId } from './Tool.js';
+import type { BoardPointer, ToolContext, ToolId } from './Tool.js';
 
 function setup() {
   const doc = createBoardDoc();
@@ -19,7 +20,7 @@ function setup() {
   scene.start();
   const viewport = new Viewport();
   viewport.setSize(800, 600);
-  const shared: (LiveStroke | null)[] = [];
+  const shared: ({ stroke: LiveStroke; done: boolean } | null)[] = [];
   const edited: ElementId[] = [];
   let hidden = new Set<ElementId>();
   const ctx: ToolContext = {
@@ -33,7 +34,8 @@ function setup() {
     selectionChanged: () => {},
     requestOverlay: () => {},
     editText: (id) => edited.push(id),
-    shareLiveStroke: (stroke) => shared.push(stroke && { ...stroke, points: [...stroke.points] }),
+    shareLiveStroke: (stroke, done = false) =>
+      shared.push(stroke && { stroke: { ...stroke, points: [...stroke.points] }, done }),
     hide: (ids) => {
       hidden = new Set(ids);
     },
@@ -77,8 +79,13 @@ describe('tools', () => {
       brush: 'pen',
     });
     expect(stroke?.kind === 'stroke' && Array.from(stroke.points.xy)).toEqual([0, 0, 10, 5, 30, 20]);
-    expect(shared.at(-1)).toBeNull();
-    expect(shared.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+    // Shared while drawing, then at pen-up as done, under the id the committed element has.
+    expect(shared.filter((live) => live && !live.done).length).toBeGreaterThanOrEqual(3);
+    const last = shared.at(-1);
+    expect(last?.done).toBe(true);
+    expect(last?.stroke.element).toBe(stroke?.id);
+    expect(last?.stroke.points).toHaveLength(9);
+    expect(new Set(shared.map((live) => live?.stroke.element)).size).toBe(1);
   });
 
   it('pen at 4x zoom keeps finer coordinates', () => {

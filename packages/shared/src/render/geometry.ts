@@ -34,10 +34,32 @@ export function traceOutline<P extends PathSink>(outline: number[][], path: P): 
   return path;
 }
 
+/**
+ * The ink of a freehand stroke as a closed path: one function for committed strokes and strokes
+ * in progress (ours and other people's), so a stroke looks the same before and after pen-up.
+ * `last` is false while the stroke is still being drawn (its end is not yet final).
+ */
+export function traceFreehand<P extends PathSink>(
+  input: number[][],
+  brush: 'pen' | 'highlighter',
+  width: number,
+  hasPressure: boolean,
+  last: boolean,
+  path: P,
+): P {
+  return traceOutline(getStroke(input, { ...freehandOptions(brush, width, hasPressure), last }), path);
+}
+
 function traceStroke<P extends PathSink>(element: ElementOf<'stroke'>, path: P): P {
   const input = freehandInput(element.points, element.x, element.y);
-  const options = freehandOptions(element.brush, element.strokeWidth, element.points.pressure !== null);
-  return traceOutline(getStroke(input, { ...options, last: true }), path);
+  return traceFreehand(
+    input,
+    element.brush,
+    element.strokeWidth,
+    element.points.pressure !== null,
+    true,
+    path,
+  );
 }
 
 /** A polyline through an element's points (lines and arrows). */

@@ -6,6 +6,7 @@ import {
   encodeUpdate,
   ProtocolError,
   type RoomId,
+  VIEWER_PRESENCE_FIELDS,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
@@ -15,7 +16,7 @@ import type { Compactor } from './Compactor.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
-import { type Session, VIEWER_PRESENCE_FIELDS } from './Session.js';
+import type { Session } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
 import { firstClocks, inspectUpdate, type UpdateLimits, type UpdateShape } from './update-shape.js';

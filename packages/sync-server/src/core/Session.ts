@@ -47,9 +47,6 @@ export function openSession(room: RoomId): Session {
   return { room, scope: 'write', subject: null, name: null, expiresAt: null, tokenId: null, linkId: null };
 }
 
-/** Presence fields a read-only socket may publish: who it is, where it points, what it selects. */
-export const VIEWER_PRESENCE_FIELDS: readonly string[] = ['user', 'cursor', 'selection'];
-
 /** A refusal as one of a few fixed words, for a metric's label (reasons themselves vary). */
 export function denialKind(refusal: Refusal): string {
   const reason = refusal.reason;

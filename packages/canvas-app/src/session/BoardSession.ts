@@ -1,0 +1,125 @@
+import type { ElementId, PresenceUser } from '@inkroom/shared';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { Presence } from '../presence/Presence.js';
+import { Renderer } from '../render/Renderer.js';
+import { SceneIndex } from '../scene/SceneIndex.js';
+import type { DrawingStyle, ToolContext, ToolId } from '../tools/Tool.js';
+import type { Viewport } from '../viewport/Viewport.js';
+import { History } from './History.js';
+
+/** What a session takes from its board, which outlives it (the view, the selection, the style). */
+export interface SessionBoard {
+  readonly viewport: Viewport;
+  readonly selection: Set<ElementId>;
+  readonly style: DrawingStyle;
+  readonly author: string;
+  readonly user: PresenceUser;
+  /** The selection changed (tools mutate the set, then say so). */
+  selectionChanged(): void;
+  editText(id: ElementId): void;
+  setTool(id: ToolId): void;
+  /** Paints the active tool's gesture on the overlay. */
+  paintTool(ctx: CanvasRenderingContext2D, toolContext: ToolContext): void;
+  /** Elements were added, changed or removed, by anyone. */
+  elementsChanged(ids: ReadonlySet<ElementId>): void;
+  /** Someone joined, left, moved or renamed themselves. */
+  peopleChanged(): void;
+  /** Undo or redo became possible or not. */
+  historyChanged(): void;
+}
+
+export interface SessionParts {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly sceneCanvas: HTMLCanvasElement;
+  readonly overlayCanvas: HTMLCanvasElement;
+}
+
+/**
+ * Everything of a board that hangs off one Y.Doc: the scene index, the renderer, per-user
+ * history, presence, and the context tools work in. Built as one unit when the board gets a doc,
+ * and torn down as one when it lets go of it (see BoardSessionController), so nothing of one room
+ * outlives it.
+ */
+export class BoardSession {
+  readonly doc: Y.Doc;
+  readonly scene: SceneIndex;
+  readonly renderer: Renderer;
+  readonly history: History;
+  readonly presence: Presence;
+  readonly context: ToolContext;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    parts: SessionParts,
+    private readonly board: SessionBoard,
+  ) {
+    const { doc, awareness } = parts;
+    this.doc = doc;
+    this.scene = new SceneIndex(doc);
+    this.renderer = new Renderer(this.scene, board.viewport, parts.sceneCanvas, parts.overlayCanvas);
+    this.history = new History(doc, () => board.historyChanged());
+    this.presence = new Presence(awareness, board.user, () => {
+      this.renderer.requestOverlay();
+      board.peopleChanged();
+    });
+    this.context = this.toolContext();
+    this.cleanups.push(
+      this.scene.onChange((changed) => this.elementsChanged(changed)),
+      this.renderer.addOverlayPainter((ctx, viewport) =>
+        this.presence.paint(
+          ctx,
+          viewport,
+          (id) => this.scene.get(id) ?? null,
+          (id) => this.scene.get(id) !== undefined,
+        ),
+      ),
+      this.renderer.addOverlayPainter((ctx) => board.paintTool(ctx, this.context)),
+    );
+    this.scene.start();
+    this.renderer.start();
+  }
+
+  /** Lets go of the doc: stops observing it, painting it and publishing presence for it. */
+  destroy(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.renderer.stop();
+    this.scene.stop();
+    this.history.destroy();
+    this.presence.destroy();
+  }
+
+  private elementsChanged(changed: ReadonlySet<ElementId>): void {
+    // Elements deleted by anyone leave the selection.
+    const { selection } = this.board;
+    let dropped = false;
+    for (const id of changed)
+      if (selection.has(id) && !this.scene.get(id)) dropped = selection.delete(id) || dropped;
+    if (dropped) this.board.selectionChanged();
+    this.board.elementsChanged(changed);
+  }
+
+  private toolContext(): ToolContext {
+    const { board, renderer, presence } = this;
+    return {
+      doc: this.doc,
+      scene: this.scene,
+      viewport: board.viewport,
+      origin: this.history.origin,
+      get style() {
+        return board.style;
+      },
+      get author() {
+        return board.author;
+      },
+      selection: board.selection,
+      selectionChanged: () => board.selectionChanged(),
+      requestOverlay: () => renderer.requestOverlay(),
+      editText: (id) => board.editText(id),
+      shareLiveStroke: (stroke, done) => presence.setLive(stroke, done),
+      hide: (ids) => renderer.setHidden('tool', ids),
+      setTool: (id) => board.setTool(id),
+    };
+  }
+}
