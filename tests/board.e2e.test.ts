@@ -119,6 +119,46 @@ describe('the board in two browser pages', () => {
     expect(moved.y - before.y).toBeCloseTo(40, 0);
   });
 
+  it('shows the style panel only for what has a style, and restyles a hollow shape picked from inside', async () => {
+    const panelShown = () =>
+      onBoard(a, (board) => board.shadowRoot!.querySelector('[part="style-panel"]') !== null);
+    await a.keyboard.press('v');
+    await a.mouse.click(1000, 600);
+    expect(await panelShown()).toBe(false);
+    await a.keyboard.press('e');
+    expect(await panelShown()).toBe(false);
+    await a.keyboard.press('p');
+    expect(await panelShown()).toBe(true);
+    // The rectangle (moved to 560,290 - 710,390 on screen) has no fill: a click inside picks it.
+    await a.keyboard.press('v');
+    await a.mouse.click(635, 340);
+    expect(await panelShown()).toBe(true);
+    const rectangle = (await snapshot(a)).elements.find((e) => e.kind === 'rectangle')!;
+    await onBoard(a, (board) =>
+      (board.shadowRoot!.querySelector('[aria-label="Fill #a5d8ff"]') as HTMLButtonElement).click(),
+    );
+    const fillIn = (page: Page) =>
+      onBoard(page, (board) =>
+        (board as unknown as { exportJSON(): { elements: { id: string; fill?: string }[] } })
+          .exportJSON()
+          .elements.map((e) => `${e.id}:${e.fill ?? ''}`),
+      );
+    await waitOnPage(
+      b,
+      async () => (await fillIn(b)).includes(`${rectangle.id}:#a5d8ff`),
+      'the new fill in page B',
+    );
+    await a.screenshot({ path: join(ARTIFACTS, 'board-restyled.png') });
+    // Restyling is one undo step.
+    await a.keyboard.press('Control+z');
+    await waitOnPage(
+      b,
+      async () => !(await fillIn(b)).includes(`${rectangle.id}:#a5d8ff`),
+      'the undone fill',
+    );
+    await a.mouse.click(1000, 600);
+  });
+
   it('two people typing in one sticky note keep each other’s text', async () => {
     const note = (await snapshot(a)).elements.find((e) => e.kind === 'sticky')!;
     // Both open the note's editor (a click on a sticky with the sticky tool edits it).

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import type { ToolContext } from '../tools/Tool.js';
 import { Viewport } from '../viewport/Viewport.js';
-import { deleteSelection, duplicateSelection, reorderSelection, selectAll } from './actions.js';
+import {
+  deleteSelection,
+  duplicateSelection,
+  reorderSelection,
+  selectAll,
+  styleSelection,
+} from './actions.js';
 
 function setup() {
   const doc = createBoardDoc();
@@ -56,5 +62,39 @@ describe('board actions', () => {
     expect(ctx.selection.size).toBe(5);
     deleteSelection(ctx);
     expect(listElements(doc)).toHaveLength(0);
+  });
+
+  it('restyles the selection, each element with the fields its kind has', () => {
+    const { doc, ctx, ids } = setup();
+    const note = addElement(doc, { kind: 'sticky', text: 'hi' });
+    const text = addElement(doc, { kind: 'text', text: 'label', strokeWidth: 2 });
+    const untouched = ids[3]!;
+    for (const id of [ids[0]!, note, text]) ctx.selection.add(id);
+    styleSelection(ctx, { strokeColor: '#e03131', fill: '#a5d8ff', strokeWidth: 8, opacity: 0.5 });
+    expect(getElement(doc, ids[0]!)).toMatchObject({
+      strokeColor: '#e03131',
+      fill: '#a5d8ff',
+      strokeWidth: 8,
+      opacity: 0.5,
+    });
+    expect(getElement(doc, note)).toMatchObject({ strokeColor: '#e03131', fill: '#a5d8ff', opacity: 0.5 });
+    // Text has no fill, and its width is not an outline.
+    expect(getElement(doc, text)).toMatchObject({ strokeColor: '#e03131', fill: 'none', strokeWidth: 2 });
+    expect(getElement(doc, untouched)).toMatchObject({ strokeColor: '#1e1e1e', fill: 'none' });
+  });
+
+  it('picks a hollow shape by clicking inside it, the smallest of nested ones, ink first', () => {
+    const { doc, ctx } = setup();
+    const outer = addElement(doc, { kind: 'rectangle', x: 100, y: 100, width: 400, height: 400, z: 'a5' });
+    const inner = addElement(doc, { kind: 'ellipse', x: 200, y: 200, width: 100, height: 100, z: 'a4' });
+    expect(ctx.scene.pickAt({ x: 150, y: 150 }, 1)?.id).toBe(outer);
+    expect(ctx.scene.pickAt({ x: 250, y: 250 }, 1)?.id).toBe(inner);
+    // Inside the ellipse's box but outside the ellipse: the rectangle around it.
+    expect(ctx.scene.pickAt({ x: 203, y: 203 }, 1)?.id).toBe(outer);
+    // On an outline, whatever is inside it: that element.
+    expect(ctx.scene.pickAt({ x: 100, y: 300 }, 2)?.id).toBe(outer);
+    expect(ctx.scene.pickAt({ x: 50, y: 50 }, 1)).toBeNull();
+    // The eraser still only touches ink.
+    expect(ctx.scene.topmostAt({ x: 150, y: 150 }, 1)).toBeNull();
   });
 });

@@ -9,7 +9,28 @@ import {
   setElementField,
   union,
 } from '@inkroom/shared';
-import type { ToolContext } from '../tools/Tool.js';
+import type { DrawingStyle, ToolContext } from '../tools/Tool.js';
+
+/**
+ * Gives the selected elements a style, each the fields its kind has: a fill for shapes and
+ * notes, a width for what has an outline; colour and opacity for all.
+ */
+export function styleSelection(ctx: ToolContext, patch: Partial<DrawingStyle>): void {
+  ctx.doc.transact(() => {
+    for (const id of ctx.selection) {
+      const element = ctx.scene.get(id)?.element;
+      if (!element) continue;
+      const { kind } = element;
+      if (patch.strokeColor !== undefined)
+        setElementField(ctx.doc, id, 'strokeColor', patch.strokeColor, ctx.origin);
+      if (patch.opacity !== undefined) setElementField(ctx.doc, id, 'opacity', patch.opacity, ctx.origin);
+      if (patch.strokeWidth !== undefined && kind !== 'text' && kind !== 'sticky')
+        setElementField(ctx.doc, id, 'strokeWidth', patch.strokeWidth, ctx.origin);
+      if (patch.fill !== undefined && (kind === 'rectangle' || kind === 'ellipse' || kind === 'sticky'))
+        setElementField(ctx.doc, id, 'fill', patch.fill, ctx.origin);
+    }
+  }, ctx.origin);
+}
 
 /** Deletes the selected elements (one undo step). */
 export function deleteSelection(ctx: ToolContext): void {

@@ -136,7 +136,8 @@ export interface ChromeState {
   toolbar: 'full' | 'minimal' | 'none';
   canEdit: boolean;
   tool: ToolId;
-  style: DrawingStyle;
+  /** The style panel's values; null hides it (a tool or selection without properties). */
+  style: DrawingStyle | null;
   zoom: number;
   status: string;
   savedLocally: boolean;
@@ -157,7 +158,11 @@ export function boardChrome(state: ChromeState): TemplateResult {
   const chrome = state.toolbar !== 'none';
   return html`
     ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
-    ${chrome && state.canEdit && state.toolbar === 'full' ? stylePanel(state.style, state.setStyle) : nothing}
+    ${
+      chrome && state.canEdit && state.toolbar === 'full' && state.style
+        ? stylePanel(state.style, state.setStyle)
+        : nothing
+    }
     ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo) : nothing}
     ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal)}
   `;

@@ -6,7 +6,7 @@ import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type Tool, type ToolContext, type ToolId } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
-import { zoomToFit } from './actions.js';
+import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
 import { boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
@@ -367,7 +367,37 @@ export class InkroomBoard extends LitElement {
   private selectionChanged(): void {
     this.sessions.current?.presence.setSelection(this.selection);
     this.sessions.current?.renderer.requestOverlay();
+    // The style panel shows (and edits) the selection's style.
+    this.requestUpdate();
     emit(this, 'inkroom-selection', { ids: [...this.selection] });
+  }
+
+  /**
+   * What the style panel shows: the style of new elements for a drawing tool, the selection's with
+   * the select tool (its first element's), or nothing when neither has properties.
+   */
+  private panelStyle(): DrawingStyle | null {
+    if (this.tool === 'eraser') return null;
+    if (this.tool !== 'select') return this.drawingStyle;
+    const session = this.sessions.current;
+    for (const id of this.selection) {
+      const element = session?.scene.get(id)?.element;
+      if (element) {
+        const { strokeColor, strokeWidth, fill, opacity } = element;
+        return { strokeColor, strokeWidth, fill, opacity };
+      }
+    }
+    return null;
+  }
+
+  private changeStyle(patch: Partial<DrawingStyle>): void {
+    this.drawingStyle = { ...this.drawingStyle, ...patch };
+    const session = this.sessions.current;
+    if (this.tool !== 'select' || this.selection.size === 0 || !session || !this.canEdit) return;
+    // One undo step of its own.
+    session.history.boundary();
+    styleSelection(session.context, patch);
+    session.history.boundary();
   }
 
   override render() {
@@ -383,15 +413,13 @@ export class InkroomBoard extends LitElement {
         toolbar: this.toolbar,
         canEdit: this.canEdit,
         tool: this.tool,
-        style: this.drawingStyle,
+        style: this.panelStyle(),
         zoom: this.viewport.zoom,
         status: this.connection.status,
         savedLocally: this.connection.localLoaded,
         refusal: this.connection.refusal,
         setTool: (id) => this.setTool(id),
-        setStyle: (patch) => {
-          this.drawingStyle = { ...this.drawingStyle, ...patch };
-        },
+        setStyle: (patch) => this.changeStyle(patch),
         zoomBy: (factor) =>
           this.viewport.zoomAt({ x: this.viewport.width / 2, y: this.viewport.height / 2 }, factor),
         zoomToFit: () => this.zoomToFit(),

@@ -69,3 +69,14 @@ export function hitElement(element: BoardElement, p: Point, tolerance: number): 
     Math.abs(q.y - (y + height)) <= reach
   );
 }
+
+/** True when `p` lies within a rectangle's or ellipse's area, filled or not. */
+export function insideShape(element: BoardElement, p: Point): boolean {
+  if (element.kind !== 'rectangle' && element.kind !== 'ellipse') return false;
+  const { x, y, width, height } = element;
+  const q = unrotate(element, p, x + width / 2, y + height / 2);
+  if (element.kind === 'rectangle') return q.x >= x && q.x <= x + width && q.y >= y && q.y <= y + height;
+  const rx = width / 2;
+  const ry = height / 2;
+  return rx > 0 && ry > 0 && Math.hypot((q.x - (x + rx)) / rx, (q.y - (y + ry)) / ry) <= 1;
+}

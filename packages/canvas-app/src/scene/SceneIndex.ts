@@ -12,7 +12,7 @@ import {
 } from '@inkroom/shared';
 import RBush from 'rbush';
 import type * as Y from 'yjs';
-import { hitElement } from '../model/hit-test.js';
+import { hitElement, insideShape } from '../model/hit-test.js';
 
 /** Changes touching more elements than this (and a good share of the board) rebuild the index. */
 const BULK_THRESHOLD = 500;
@@ -87,6 +87,23 @@ export class SceneIndex {
       if (hitElement(near[i]!.element, p, tolerance)) return near[i]!;
     }
     return null;
+  }
+
+  /**
+   * What a click at `p` selects: the front-most element it touches, else the smallest hollow
+   * rectangle or ellipse around it (so an unfilled shape is picked by clicking inside it, and a
+   * shape drawn inside another stays reachable).
+   */
+  pickAt(p: Point, tolerance: number): SceneEntry | null {
+    const touched = this.topmostAt(p, tolerance);
+    if (touched) return touched;
+    let best: SceneEntry | null = null;
+    for (const entry of this.tree.search({ minX: p.x, minY: p.y, maxX: p.x, maxY: p.y })) {
+      if (!insideShape(entry.element, p)) continue;
+      const area = (entry.maxX - entry.minX) * (entry.maxY - entry.minY);
+      if (!best || area < (best.maxX - best.minX) * (best.maxY - best.minY)) best = entry;
+    }
+    return best;
   }
 
   /** A z key above every element: where a new element goes to be on top. */

@@ -43,7 +43,7 @@ export class SelectTool implements Tool {
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
     if (this.grabHandle(pointer, ctx)) return;
-    const hit = ctx.scene.topmostAt(pointer.board, 6 / ctx.viewport.zoom);
+    const hit = ctx.scene.pickAt(pointer.board, 6 / ctx.viewport.zoom);
     if (hit) {
       if (pointer.shiftKey) {
         if (ctx.selection.has(hit.id)) ctx.selection.delete(hit.id);
