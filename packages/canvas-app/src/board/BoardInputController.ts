@@ -23,6 +23,7 @@ export interface BoardInputParts {
   undo(): void;
   redo(): void;
   setTool(id: ToolId): void;
+  copyAsPng(): void;
 }
 
 type InputHost = ReactiveControllerHost & HTMLElement & { readonly hasUpdated: boolean };
@@ -113,6 +114,7 @@ export class BoardInputController implements ReactiveController {
       boundary: () => this.parts.boundary(),
       setTool: (id) => this.parts.setTool(id),
       cancelGesture: (ctx) => this.parts.tool().cancel(ctx),
+      copyAsPng: () => this.parts.copyAsPng(),
     });
   };
 

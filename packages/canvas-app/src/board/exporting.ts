@@ -15,6 +15,7 @@ import {
   keysAt,
   MAX_COORDINATE,
   type MeasureText,
+  type Point,
   renderSvg,
 } from '@inkroom/shared';
 import { drawElement, newPath } from '../render/draw-element.js';
@@ -120,10 +121,11 @@ export function exportBoardJson(ctx: ToolContext, options: ExportOptions = {}): 
 }
 
 /**
- * Adds a board file's elements with new ids, on top of everything, centred in the view, as one
- * undo step, and selects them. Throws BoardJSONError for a file that does not read.
+ * Adds a board file's elements with new ids, on top of everything, centred on `at` (board units;
+ * default the centre of the view), as one undo step, and selects them. Throws BoardJSONError for a
+ * file that does not read.
  */
-export function importBoardJson(ctx: ToolContext, input: unknown): ElementId[] {
+export function importBoardJson(ctx: ToolContext, input: unknown, at?: Point): ElementId[] {
   const inits = elementsFromJSON(input);
   if (inits.length === 0) return [];
   // Read them once in a scratch doc, for their bounds with every default filled in.
@@ -132,7 +134,7 @@ export function importBoardJson(ctx: ToolContext, input: unknown): ElementId[] {
   const box = boundsOfElements(scratchIds.map((id) => getElement(scratch, id)!))!;
   scratch.destroy();
   const from = center(box);
-  const to = ctx.viewport.toBoard({ x: ctx.viewport.width / 2, y: ctx.viewport.height / 2 });
+  const to = at ?? ctx.viewport.toBoard({ x: ctx.viewport.width / 2, y: ctx.viewport.height / 2 });
   const top = ctx.scene.topEntry()?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, inits.length);
   const placed = inits.map((init, i) => ({

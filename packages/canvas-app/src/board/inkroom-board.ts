@@ -1,4 +1,4 @@
-import type { BoardJSON, ElementId } from '@inkroom/shared';
+import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
@@ -8,6 +8,7 @@ import { createTools, type DrawingStyle, type Tool, type ToolContext, type ToolI
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
+import { ClipboardController } from './ClipboardController.js';
 import { boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
@@ -134,6 +135,14 @@ export class InkroomBoard extends LitElement {
     },
   );
   private readonly editor = new TextEditorController(this, () => this.sessions.current);
+  /** Where the pointer is over the board (board units), null when it is elsewhere. */
+  private pointer: Point | null = null;
+  private readonly clipboard = new ClipboardController(this, {
+    session: () => this.sessions.current,
+    editing: () => this.editor.editing !== null,
+    pastePoint: () =>
+      this.pointer ?? this.viewport.toBoard({ x: this.viewport.width / 2, y: this.viewport.height / 2 }),
+  });
   private readonly inputs = new BoardInputController(this, {
     stage: () => this.renderRoot.querySelector<HTMLElement>('.stage'),
     viewport: this.viewport,
@@ -143,10 +152,16 @@ export class InkroomBoard extends LitElement {
     editing: () => this.editor.editing !== null,
     dropEditor: () => this.editor.drop(),
     boundary: () => this.sessions.current?.history.boundary(),
-    hover: (point) => this.sessions.current?.presence.setCursor(point),
+    hover: (point) => {
+      this.pointer = point;
+      this.sessions.current?.presence.setCursor(point);
+    },
     undo: () => this.undo(),
     redo: () => this.redo(),
     setTool: (id) => this.setTool(id),
+    copyAsPng: () => {
+      this.copyAs('png').catch((error: Error) => console.warn(`inkroom-board: not copied: ${error.message}`));
+    },
   });
   private peopleKey = '';
   private shownUser = '';
@@ -249,6 +264,22 @@ export class InkroomBoard extends LitElement {
     } finally {
       history.boundary();
     }
+  }
+
+  /**
+   * Puts the selection (or, with nothing selected, the whole board) on the system clipboard as
+   * a PNG image or as SVG text, to paste into other applications. Shift+Alt+C copies as PNG.
+   */
+  async copyAs(format: 'png' | 'svg'): Promise<void> {
+    const context = this.readyContext();
+    const options = { selection: context.selection.size > 0 };
+    if (format === 'svg') {
+      await navigator.clipboard.writeText(exportSvg(context, options));
+      return;
+    }
+    const png = exportPng(context, { ...options, scale: Math.max(1, globalThis.devicePixelRatio || 1) });
+    // The promise goes in as is: Safari allows a clipboard write only in the gesture's own turn.
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
   }
 
   setTool(id: ToolId): void {

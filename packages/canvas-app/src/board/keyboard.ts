@@ -13,11 +13,14 @@ export interface KeyTarget {
   boundary(): void;
   setTool(id: ToolId): void;
   cancelGesture(ctx: ToolContext): void;
+  /** Puts the selection on the system clipboard as a PNG image. */
+  copyAsPng(): void;
 }
 
 /**
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
- * Ctrl/Cmd+A, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Space held to pan.
+ * Ctrl/Cmd+A, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C to copy as PNG,
+ * Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
 export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
   const mod = event.ctrlKey || event.metaKey;
@@ -54,6 +57,9 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
     reorderSelection(ctx, 'forward');
   } else if (key === '[' && target.canEdit) {
     reorderSelection(ctx, 'backward');
+  } else if (event.shiftKey && event.altKey && event.code === 'KeyC') {
+    event.preventDefault();
+    target.copyAsPng();
   } else if (event.shiftKey && event.code === 'Digit1') {
     zoomToFit(ctx);
   } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
