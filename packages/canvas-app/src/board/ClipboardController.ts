@@ -71,7 +71,7 @@ export class ClipboardController implements ReactiveController {
         session.context.setTool('select');
     } catch (error) {
       // A board file from a newer or broken Inkroom: say why, change nothing.
-      console.warn(`inkroom-board: nothing pasted: ${(error as Error).message}`);
+      console.error(`inkroom-board: nothing pasted: ${(error as Error).message}`);
     } finally {
       session.history.boundary();
     }

@@ -1,8 +1,6 @@
-import { addElement, createBoardDoc, type ElementId, getElement, listElements } from '@inkroom/shared';
+import { addElement, getElement, listElements } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
-import { SceneIndex } from '../scene/SceneIndex.js';
-import type { ToolContext } from '../tools/Tool.js';
-import { Viewport } from '../viewport/Viewport.js';
+import { testToolContext } from '../testing/tool-context.js';
 import {
   deleteSelection,
   duplicateSelection,
@@ -12,24 +10,8 @@ import {
 } from './actions.js';
 
 function setup() {
-  const doc = createBoardDoc();
-  const scene = new SceneIndex(doc);
-  scene.start();
-  const ctx: ToolContext = {
-    doc,
-    scene,
-    viewport: new Viewport(),
-    origin: {},
-    style: { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 },
-    author: 'Ada',
-    selection: new Set<ElementId>(),
-    selectionChanged: () => {},
-    requestOverlay: () => {},
-    editText: () => {},
-    shareLiveStroke: () => {},
-    hide: () => {},
-    setTool: () => {},
-  };
+  const ctx = testToolContext();
+  const { doc } = ctx;
   const ids = ['a0', 'a1', 'a2', 'a3'].map((z, i) =>
     addElement(doc, { kind: 'rectangle', x: i * 10, width: 5, height: 5, z }),
   );

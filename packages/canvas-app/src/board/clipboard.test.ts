@@ -1,32 +1,10 @@
-import { addElement, createBoardDoc, type ElementId, getElement, listElements } from '@inkroom/shared';
+import { addElement, getElement, listElements } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
-import { SceneIndex } from '../scene/SceneIndex.js';
-import type { ToolContext } from '../tools/Tool.js';
-import { Viewport } from '../viewport/Viewport.js';
+import { testToolContext } from '../testing/tool-context.js';
 import { copySelection, cutSelection, pasteText } from './clipboard.js';
 
-function board(): ToolContext {
-  const doc = createBoardDoc();
-  const scene = new SceneIndex(doc);
-  scene.start();
-  const viewport = new Viewport();
-  viewport.setSize(800, 600);
-  return {
-    doc,
-    scene,
-    viewport,
-    origin: {},
-    style: { strokeColor: '#1971c2', strokeWidth: 2, fill: 'none', opacity: 1 },
-    author: 'Ada',
-    selection: new Set<ElementId>(),
-    selectionChanged: () => {},
-    requestOverlay: () => {},
-    editText: () => {},
-    shareLiveStroke: () => {},
-    hide: () => {},
-    setTool: () => {},
-  };
-}
+const board = () =>
+  testToolContext({ style: { strokeColor: '#1971c2', strokeWidth: 2, fill: 'none', opacity: 1 } });
 
 describe('clipboard', () => {
   it('copies the selection as a versioned board file that another board pastes with new ids, as it was laid out', () => {

@@ -160,7 +160,9 @@ export class InkroomBoard extends LitElement {
     redo: () => this.redo(),
     setTool: (id) => this.setTool(id),
     copyAsPng: () => {
-      this.copyAs('png').catch((error: Error) => console.warn(`inkroom-board: not copied: ${error.message}`));
+      this.copyAs('png').catch((error: Error) =>
+        console.error(`inkroom-board: not copied: ${error.message}`),
+      );
     },
   });
   private peopleKey = '';

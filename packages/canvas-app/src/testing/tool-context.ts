@@ -1,0 +1,32 @@
+import { createBoardDoc, type ElementId } from '@inkroom/shared';
+import { SceneIndex } from '../scene/SceneIndex.js';
+import type { ToolContext } from '../tools/Tool.js';
+import { Viewport } from '../viewport/Viewport.js';
+
+/**
+ * A tool context over a fresh board doc and a live scene index, with an 800×600 view, for unit
+ * tests of tools and board actions. Hooks do nothing unless `overrides` says otherwise.
+ */
+export function testToolContext(overrides: Partial<ToolContext> = {}): ToolContext {
+  const doc = overrides.doc ?? createBoardDoc();
+  const scene = new SceneIndex(doc);
+  scene.start();
+  const viewport = new Viewport();
+  viewport.setSize(800, 600);
+  return {
+    doc,
+    scene,
+    viewport,
+    origin: {},
+    style: { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 },
+    author: 'Ada',
+    selection: new Set<ElementId>(),
+    selectionChanged: () => {},
+    requestOverlay: () => {},
+    editText: () => {},
+    shareLiveStroke: () => {},
+    hide: () => {},
+    setTool: () => {},
+    ...overrides,
+  };
+}
