@@ -24,6 +24,8 @@ export interface BoardInputParts {
   redo(): void;
   setTool(id: ToolId): void;
   copyAsPng(): void;
+  /** The group the select tool has entered, or null. */
+  enteredGroup(): string | null;
 }
 
 type InputHost = ReactiveControllerHost & HTMLElement & { readonly hasUpdated: boolean };
@@ -115,6 +117,7 @@ export class BoardInputController implements ReactiveController {
       setTool: (id) => this.parts.setTool(id),
       cancelGesture: (ctx) => this.parts.tool().cancel(ctx),
       copyAsPng: () => this.parts.copyAsPng(),
+      enteredGroup: () => this.parts.enteredGroup(),
     });
   };
 

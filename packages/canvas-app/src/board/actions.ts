@@ -9,6 +9,7 @@ import {
   setElementField,
   union,
 } from '@inkroom/shared';
+import { withNewGroups } from '../model/groups.js';
 import type { DrawingStyle, ToolContext } from '../tools/Tool.js';
 
 /**
@@ -19,7 +20,7 @@ export function styleSelection(ctx: ToolContext, patch: Partial<DrawingStyle>): 
   ctx.doc.transact(() => {
     for (const id of ctx.selection) {
       const element = ctx.scene.get(id)?.element;
-      if (!element) continue;
+      if (!element || element.locked) continue;
       const { kind } = element;
       if (patch.strokeColor !== undefined)
         setElementField(ctx.doc, id, 'strokeColor', patch.strokeColor, ctx.origin);
@@ -34,9 +35,11 @@ export function styleSelection(ctx: ToolContext, patch: Partial<DrawingStyle>): 
 
 /** Deletes the selected elements (one undo step). */
 export function deleteSelection(ctx: ToolContext): void {
-  if (ctx.selection.size === 0) return;
-  deleteElements(ctx.doc, [...ctx.selection], ctx.origin);
-  ctx.selection.clear();
+  // Locked elements stay (they are unlocked first).
+  const doomed = [...ctx.selection].filter((id) => !ctx.scene.get(id)?.element.locked);
+  if (doomed.length === 0) return;
+  deleteElements(ctx.doc, doomed, ctx.origin);
+  for (const id of doomed) ctx.selection.delete(id);
   ctx.selectionChanged();
 }
 
@@ -44,12 +47,13 @@ export function deleteSelection(ctx: ToolContext): void {
 export function duplicateSelection(ctx: ToolContext): void {
   const entries = ctx.scene.all().filter((entry) => ctx.selection.has(entry.id));
   if (entries.length === 0) return;
+  const elements = withNewGroups(entries.map((entry) => entry.element));
   const top = ctx.scene.topEntry()?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, entries.length);
   const copies: ElementId[] = [];
   ctx.doc.transact(() => {
-    entries.forEach((entry, i) => {
-      const { id: _id, ...fields } = entry.element;
+    elements.forEach((element, i) => {
+      const { id: _id, ...fields } = element;
       const init = { ...fields, x: fields.x + 20, y: fields.y + 20, z: keys[i]!, author: ctx.author };
       copies.push(
         addElement(ctx.doc, init as { kind: ElementKind } & Partial<ElementFields<ElementKind>>, ctx.origin),

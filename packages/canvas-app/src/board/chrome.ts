@@ -36,9 +36,66 @@ export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: b
   </div>`;
 }
 
+/** What can be done to the selection from the panel. */
+export type ArrangeAction =
+  | 'align-left'
+  | 'align-center'
+  | 'align-right'
+  | 'align-top'
+  | 'align-middle'
+  | 'align-bottom'
+  | 'distribute-horizontal'
+  | 'distribute-vertical'
+  | 'group'
+  | 'ungroup'
+  | 'lock';
+
+/** The selection as the arrange row sees it. */
+export interface ArrangeState {
+  /** Elements selected. */
+  count: number;
+  /** Some selected element is in a group. */
+  grouped: boolean;
+  /** Every selected element is locked. */
+  locked: boolean;
+}
+
+const ALIGN: { action: ArrangeAction; label: string; icon: string }[] = [
+  { action: 'align-left', label: 'Align left', icon: '⇤' },
+  { action: 'align-center', label: 'Align centres horizontally', icon: '↔' },
+  { action: 'align-right', label: 'Align right', icon: '⇥' },
+  { action: 'align-top', label: 'Align top', icon: '⤒' },
+  { action: 'align-middle', label: 'Align middles vertically', icon: '↕' },
+  { action: 'align-bottom', label: 'Align bottom', icon: '⤓' },
+  { action: 'distribute-horizontal', label: 'Distribute horizontally', icon: '⋯' },
+  { action: 'distribute-vertical', label: 'Distribute vertically', icon: '⋮' },
+];
+
+function arrangeRow(state: ArrangeState, act: (action: ArrangeAction) => void): TemplateResult {
+  const button = (action: ArrangeAction, label: string, text: string, enabled = true) =>
+    html`<button type="button" data-action=${action} aria-label=${label} title=${label} ?disabled=${!enabled} @click=${() => act(action)}>
+      ${text}
+    </button>`;
+  return html`<div>Arrange</div>
+    ${
+      state.count > 1
+        ? html`<div class="swatches" role="group" aria-label="Align and distribute">
+            ${ALIGN.map((a) => button(a.action, a.label, a.icon, a.action.startsWith('distribute') ? state.count > 2 : true))}
+          </div>`
+        : nothing
+    }
+    <div class="swatches">
+      ${button('group', 'Group (Ctrl+G)', 'Group', state.count > 1)}
+      ${button('ungroup', 'Ungroup (Shift+Ctrl+G)', 'Ungroup', state.grouped)}
+      ${button('lock', state.locked ? 'Unlock (Shift+Ctrl+L)' : 'Lock (Shift+Ctrl+L)', state.locked ? 'Unlock' : 'Lock')}
+    </div>`;
+}
+
 export function stylePanel(
   style: DrawingStyle,
   change: (patch: Partial<DrawingStyle>) => void,
+  arrange: ArrangeState | null = null,
+  act: (action: ArrangeAction) => void = () => {},
 ): TemplateResult {
   return html`<div class="panel" part="style-panel" role="group" aria-label="Style">
     <div>Stroke</div>
@@ -90,6 +147,7 @@ export function stylePanel(
         .value=${String(style.opacity)}
         @input=${(e: Event) => change({ opacity: Number((e.target as HTMLInputElement).value) })}
     /></label>
+    ${arrange ? arrangeRow(arrange, act) : nothing}
   </div>`;
 }
 
@@ -138,12 +196,15 @@ export interface ChromeState {
   tool: ToolId;
   /** The style panel's values; null hides it (a tool or selection without properties). */
   style: DrawingStyle | null;
+  /** The selection, for the panel's arrange row; null without one. */
+  arrange: ArrangeState | null;
   zoom: number;
   status: string;
   savedLocally: boolean;
   refusal: string | null;
   setTool(id: ToolId): void;
   setStyle(patch: Partial<DrawingStyle>): void;
+  act(action: ArrangeAction): void;
   zoomBy(factor: number): void;
   zoomToFit(): void;
   undo(): void;
@@ -160,7 +221,7 @@ export function boardChrome(state: ChromeState): TemplateResult {
     ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
     ${
       chrome && state.canEdit && state.toolbar === 'full' && state.style
-        ? stylePanel(state.style, state.setStyle)
+        ? stylePanel(state.style, state.setStyle, state.arrange, state.act)
         : nothing
     }
     ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo) : nothing}

@@ -18,6 +18,7 @@ import {
   type Point,
   renderSvg,
 } from '@inkroom/shared';
+import { withNewGroups } from '../model/groups.js';
 import { drawElement, newPath } from '../render/draw-element.js';
 import type { ToolContext } from '../tools/Tool.js';
 
@@ -126,7 +127,8 @@ export function exportBoardJson(ctx: ToolContext, options: ExportOptions = {}): 
  * file that does not read.
  */
 export function importBoardJson(ctx: ToolContext, input: unknown, at?: Point): ElementId[] {
-  const inits = elementsFromJSON(input);
+  // Groups in the file stay groups among the new elements, apart from any already here.
+  const inits = withNewGroups(elementsFromJSON(input));
   if (inits.length === 0) return [];
   // Read them once in a scratch doc, for their bounds with every default filled in.
   const scratch = createBoardDoc();

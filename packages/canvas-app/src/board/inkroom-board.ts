@@ -2,14 +2,16 @@ import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
+import { groupSelection, toggleLock, ungroupSelection } from '../model/groups.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
-import { createTools, type DrawingStyle, type Tool, type ToolContext, type ToolId } from '../tools/index.js';
+import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
+import { type Alignment, alignSelection, type Distribution, distributeSelection } from './arrange.js';
 import { BoardInputController } from './BoardInputController.js';
 import { ClipboardController } from './ClipboardController.js';
-import { boardChrome } from './chrome.js';
+import { type ArrangeAction, type ArrangeState, boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
 import {
@@ -159,6 +161,7 @@ export class InkroomBoard extends LitElement {
     undo: () => this.undo(),
     redo: () => this.redo(),
     setTool: (id) => this.setTool(id),
+    enteredGroup: () => this.tools.select.entered,
     copyAsPng: () => {
       this.copyAs('png').catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
@@ -167,7 +170,7 @@ export class InkroomBoard extends LitElement {
   });
   private peopleKey = '';
   private shownUser = '';
-  private readonly tools: Record<ToolId, Tool> = createTools();
+  private readonly tools: Tools = createTools();
   private shownZoom = 1;
   private stopViewport: (() => void) | null = null;
 
@@ -423,6 +426,37 @@ export class InkroomBoard extends LitElement {
     return null;
   }
 
+  /** The selection as the panel's arrange row sees it (select tool only). */
+  private arrangeState(): ArrangeState | null {
+    const session = this.sessions.current;
+    if (this.tool !== 'select' || this.selection.size === 0 || !session) return null;
+    let grouped = false;
+    let locked = true;
+    for (const id of this.selection) {
+      const element = session.scene.get(id)?.element;
+      if (!element) continue;
+      grouped ||= element.groups.length > 0;
+      locked &&= element.locked;
+    }
+    return { count: this.selection.size, grouped, locked };
+  }
+
+  /** Aligns, distributes, groups, ungroups, locks or unlocks the selection, as one undo step. */
+  private arrange(action: ArrangeAction): void {
+    const session = this.sessions.current;
+    if (!session || !this.canEdit) return;
+    const ctx = session.context;
+    const entered = this.tools.select.entered;
+    session.history.boundary();
+    if (action === 'group') groupSelection(ctx, entered);
+    else if (action === 'ungroup') ungroupSelection(ctx, entered);
+    else if (action === 'lock') toggleLock(ctx);
+    else if (action.startsWith('align-')) alignSelection(ctx, action.slice(6) as Alignment);
+    else distributeSelection(ctx, action.slice(11) as Distribution);
+    session.history.boundary();
+    this.selectionChanged();
+  }
+
   private changeStyle(patch: Partial<DrawingStyle>): void {
     this.drawingStyle = { ...this.drawingStyle, ...patch };
     const session = this.sessions.current;
@@ -447,6 +481,8 @@ export class InkroomBoard extends LitElement {
         canEdit: this.canEdit,
         tool: this.tool,
         style: this.panelStyle(),
+        arrange: this.arrangeState(),
+        act: (action) => this.arrange(action),
         zoom: this.viewport.zoom,
         status: this.connection.status,
         savedLocally: this.connection.localLoaded,

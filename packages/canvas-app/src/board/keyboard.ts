@@ -1,3 +1,4 @@
+import { groupSelection, toggleLock, ungroupSelection } from '../model/groups.js';
 import { TOOL_KEYS, type ToolContext, type ToolId } from '../tools/index.js';
 import { deleteSelection, duplicateSelection, reorderSelection, selectAll, zoomToFit } from './actions.js';
 
@@ -15,11 +16,14 @@ export interface KeyTarget {
   cancelGesture(ctx: ToolContext): void;
   /** Puts the selection on the system clipboard as a PNG image. */
   copyAsPng(): void;
+  /** The group the select tool has entered (see groups.ts), or null. */
+  enteredGroup(): string | null;
 }
 
 /**
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
- * Ctrl/Cmd+A, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C to copy as PNG,
+ * Ctrl/Cmd+A, Ctrl/Cmd+G and Shift+Ctrl/Cmd+G to group and ungroup, Shift+Ctrl/Cmd+L to lock or
+ * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C to copy as PNG,
  * Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
 export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
@@ -44,6 +48,15 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
     event.preventDefault();
     target.setTool('select');
     selectAll(ctx);
+  } else if (mod && key === 'g') {
+    event.preventDefault();
+    if (!target.canEdit) return;
+    if (event.shiftKey) ungroupSelection(ctx, target.enteredGroup());
+    else groupSelection(ctx, target.enteredGroup());
+    ctx.selectionChanged();
+  } else if (mod && event.shiftKey && key === 'l') {
+    event.preventDefault();
+    if (target.canEdit) toggleLock(ctx);
   } else if (mod && key === 'd') {
     event.preventDefault();
     if (target.canEdit) duplicateSelection(ctx);

@@ -132,7 +132,13 @@ export const boardStyles = css`
   }
   .swatches {
     display: flex;
+    flex-wrap: wrap;
     gap: 4px;
+    max-width: 224px;
+  }
+  .panel button:disabled {
+    opacity: 0.4;
+    cursor: default;
   }
   .swatch {
     width: 22px;

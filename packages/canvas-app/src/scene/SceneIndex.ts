@@ -16,6 +16,7 @@ import { hitElement, insideShape } from '../model/hit-test.js';
 
 /** Changes touching more elements than this (and a good share of the board) rebuild the index. */
 const BULK_THRESHOLD = 500;
+const EMPTY: ReadonlySet<ElementId> = new Set();
 
 /** One element as the index holds it: its snapshot, its box, and a version for caches. */
 export interface SceneEntry extends Bounds {
@@ -32,6 +33,8 @@ export interface SceneEntry extends Bounds {
 export class SceneIndex {
   private readonly tree = new RBush<SceneEntry>();
   private readonly entries = new Map<ElementId, SceneEntry>();
+  /** The members of each group, by group id. */
+  private readonly groups = new Map<string, Set<ElementId>>();
   private readonly listeners = new Set<(changed: ReadonlySet<ElementId>) => void>();
   private version = 0;
   /** The front-most element, kept as elements come and go; null when it must be looked for. */
@@ -75,7 +78,10 @@ export class SceneIndex {
     return this.tree.search(bounds).sort((a, b) => compareOrder(a.element, b.element));
   }
 
-  /** The front-most element under `p`, within `tolerance` board units. */
+  /**
+   * The front-most element under `p`, within `tolerance` board units. Unlocked only: a locked
+   * element cannot be picked, moved or erased.
+   */
   topmostAt(p: Point, tolerance: number): SceneEntry | null {
     const near = this.search({
       minX: p.x - tolerance,
@@ -84,7 +90,8 @@ export class SceneIndex {
       maxY: p.y + tolerance,
     });
     for (let i = near.length - 1; i >= 0; i--) {
-      if (hitElement(near[i]!.element, p, tolerance)) return near[i]!;
+      const { element } = near[i]!;
+      if (!element.locked && hitElement(element, p, tolerance)) return near[i]!;
     }
     return null;
   }
@@ -99,11 +106,16 @@ export class SceneIndex {
     if (touched) return touched;
     let best: SceneEntry | null = null;
     for (const entry of this.tree.search({ minX: p.x, minY: p.y, maxX: p.x, maxY: p.y })) {
-      if (!insideShape(entry.element, p)) continue;
+      if (entry.element.locked || !insideShape(entry.element, p)) continue;
       const area = (entry.maxX - entry.minX) * (entry.maxY - entry.minY);
       if (!best || area < (best.maxX - best.minX) * (best.maxY - best.minY)) best = entry;
     }
     return best;
+  }
+
+  /** The elements of a group (of its nested groups too). */
+  groupMembers(group: string): ReadonlySet<ElementId> {
+    return this.groups.get(group) ?? EMPTY;
   }
 
   /** A z key above every element: where a new element goes to be on top. */
@@ -142,8 +154,14 @@ export class SceneIndex {
     // A board arriving whole (the first sync of a big room) is indexed in one bulk load, which is
     // much faster than inserting one by one.
     if (count > BULK_THRESHOLD && count > this.entries.size / 4) {
+      for (const id of removed) this.unlist(this.entries.get(id));
       for (const id of removed) this.entries.delete(id);
-      for (const [id, element] of [...added, ...updated]) this.entries.set(id, this.entry(id, element));
+      for (const [id, element] of [...added, ...updated]) {
+        this.unlist(this.entries.get(id));
+        const entry = this.entry(id, element);
+        this.entries.set(id, entry);
+        this.list(entry);
+      }
       this.tree.clear();
       this.tree.load([...this.entries.values()]);
       this.topKnown = false;
@@ -153,6 +171,7 @@ export class SceneIndex {
         this.remove(id);
         const entry = this.entry(id, element);
         this.entries.set(id, entry);
+        this.list(entry);
         this.tree.insert(entry);
         if (this.topKnown) this.raiseTop(entry);
       }
@@ -160,11 +179,32 @@ export class SceneIndex {
     this.emit(new Set([...added.keys(), ...updated.keys(), ...removed]));
   }
 
+  private list(entry: SceneEntry): void {
+    for (const group of entry.element.groups) {
+      let members = this.groups.get(group);
+      if (!members) {
+        members = new Set();
+        this.groups.set(group, members);
+      }
+      members.add(entry.id);
+    }
+  }
+
+  private unlist(entry: SceneEntry | undefined): void {
+    if (!entry) return;
+    for (const group of entry.element.groups) {
+      const members = this.groups.get(group);
+      members?.delete(entry.id);
+      if (members?.size === 0) this.groups.delete(group);
+    }
+  }
+
   private remove(id: ElementId): void {
     const old = this.entries.get(id);
     if (!old) return;
     this.tree.remove(old);
     this.entries.delete(id);
+    this.unlist(old);
     // The top went away, or may have been lowered: found again when next asked for.
     if (old === this.top) this.topKnown = false;
   }

@@ -8,6 +8,7 @@ import {
   setElementField,
   union,
 } from '@inkroom/shared';
+import { groupToEnter, pickedIds } from '../model/groups.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 import { CORNERS, type Corner, cornerPoint, geometryBox, Resize, Rotate, rotateHandle } from './transform.js';
 
@@ -15,7 +16,7 @@ type State =
   | { kind: 'idle' }
   | { kind: 'resizing'; resize: Resize }
   | { kind: 'rotating'; rotate: Rotate }
-  | { kind: 'moving'; from: Point; origins: Map<ElementId, Point>; moved: boolean }
+  | { kind: 'moving'; from: Point; origins: Map<ElementId, Point>; moved: boolean; clicked: ElementId }
   | { kind: 'marquee'; from: Point; to: Point; additive: boolean; before: Set<ElementId> };
 
 /** The box around the selected elements, or null. */
@@ -31,36 +32,56 @@ export function selectionBounds(ctx: ToolContext): Bounds | null {
   return box;
 }
 
+/** Two clicks on one element within this long make a double-click (it enters a group). */
+const DOUBLE_CLICK_MS = 400;
+
 /**
- * Select and move. Click picks the front-most element (shift adds or removes it), dragging a
- * selected element moves the whole selection, dragging on empty board draws a marquee that
- * selects what it fully contains.
+ * Select and move. Click picks the front-most element, or its whole group (shift adds or removes
+ * it); a double-click enters the group, so the next click picks inside it. Dragging a selected
+ * element moves the whole selection, dragging on empty board draws a marquee that selects what it
+ * fully contains. Locked elements are never picked or moved.
  */
 export class SelectTool implements Tool {
   readonly id = 'select';
   readonly cursor = 'default';
   private state: State = { kind: 'idle' };
+  /** The group double-clicked into: clicks pick inside it. */
+  private enteredGroup: string | null = null;
+  private lastClick: { id: ElementId; at: number } | null = null;
+
+  /** The group the person has entered (group and ungroup act inside it), or null. */
+  get entered(): string | null {
+    return this.enteredGroup;
+  }
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
     if (this.grabHandle(pointer, ctx)) return;
     const hit = ctx.scene.pickAt(pointer.board, 6 / ctx.viewport.zoom);
     if (hit) {
+      if (this.enteredGroup !== null && !hit.element.groups.includes(this.enteredGroup))
+        this.enteredGroup = null;
+      const picked = pickedIds(ctx.scene, hit.element, this.enteredGroup);
       if (pointer.shiftKey) {
-        if (ctx.selection.has(hit.id)) ctx.selection.delete(hit.id);
-        else ctx.selection.add(hit.id);
-      } else if (!ctx.selection.has(hit.id)) {
+        const all = picked.every((id) => ctx.selection.has(id));
+        for (const id of picked) {
+          if (all) ctx.selection.delete(id);
+          else ctx.selection.add(id);
+        }
+      } else if (!picked.every((id) => ctx.selection.has(id))) {
         ctx.selection.clear();
-        ctx.selection.add(hit.id);
+        for (const id of picked) ctx.selection.add(id);
       }
       ctx.selectionChanged();
       const origins = new Map<ElementId, Point>();
       for (const id of ctx.selection) {
         const entry = ctx.scene.get(id);
-        if (entry) origins.set(id, { x: entry.element.x, y: entry.element.y });
+        if (entry && !entry.element.locked) origins.set(id, { x: entry.element.x, y: entry.element.y });
       }
-      this.state = { kind: 'moving', from: pointer.board, origins, moved: false };
+      this.state = { kind: 'moving', from: pointer.board, origins, moved: false, clicked: hit.id };
       return;
     }
+    this.enteredGroup = null;
+    this.lastClick = null;
     const before = new Set(pointer.shiftKey ? ctx.selection : []);
     if (!pointer.shiftKey && ctx.selection.size > 0) {
       ctx.selection.clear();
@@ -97,14 +118,37 @@ export class SelectTool implements Tool {
       const box = boxFrom(state.from, state.to);
       ctx.selection.clear();
       for (const id of state.before) ctx.selection.add(id);
-      for (const entry of ctx.scene.search(box)) if (contains(box, entry)) ctx.selection.add(entry.id);
+      for (const entry of ctx.scene.search(box))
+        if (!entry.element.locked && contains(box, entry)) ctx.selection.add(entry.id);
       ctx.selectionChanged();
     }
   }
 
   up(_pointer: BoardPointer, ctx: ToolContext): void {
+    const state = this.state;
     this.state = { kind: 'idle' };
+    // A second click (no drag) on one element soon after the first is a double-click.
+    if (state.kind === 'moving' && !state.moved) {
+      const now = performance.now();
+      const last = this.lastClick;
+      this.lastClick = { id: state.clicked, at: now };
+      if (last?.id === state.clicked && now - last.at < DOUBLE_CLICK_MS) {
+        this.lastClick = null;
+        this.enterGroupOf(state.clicked, ctx);
+      }
+    }
     ctx.requestOverlay();
+  }
+
+  /** Enters the group picked by a click on `id`, and picks the next level inside it. */
+  private enterGroupOf(id: ElementId, ctx: ToolContext): void {
+    const element = ctx.scene.get(id)?.element;
+    const into = element && groupToEnter(element, this.enteredGroup);
+    if (!element || !into) return;
+    this.enteredGroup = into;
+    ctx.selection.clear();
+    for (const picked of pickedIds(ctx.scene, element, into)) ctx.selection.add(picked);
+    ctx.selectionChanged();
   }
 
   cancel(ctx: ToolContext): void {
@@ -166,7 +210,8 @@ export class SelectTool implements Tool {
     let box: Bounds | null = null;
     for (const id of ctx.selection) {
       const element = ctx.scene.get(id)?.element;
-      if (!element) continue;
+      // Locked elements are neither resized nor rotated.
+      if (!element || element.locked) continue;
       originals.set(id, element);
       const geometry = geometryBox(element);
       box = box ? union(box, geometry) : geometry;

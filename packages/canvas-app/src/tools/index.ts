@@ -7,8 +7,11 @@ import type { Tool, ToolId } from './Tool.js';
 
 export * from './Tool.js';
 
+/** One board's tools; the select tool by its own type, for the group it has entered. */
+export type Tools = Record<ToolId, Tool> & { readonly select: SelectTool };
+
 /** A fresh set of tools for one board (tools keep per-gesture state, so boards do not share). */
-export function createTools(): Record<ToolId, Tool> {
+export function createTools(): Tools {
   return {
     select: new SelectTool(),
     pen: new PenTool('pen'),

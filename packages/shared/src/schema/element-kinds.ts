@@ -5,6 +5,7 @@ import {
   enumField,
   type FieldSpec,
   type FieldValue,
+  idListField,
   numberField,
   orderField,
   pointsField,
@@ -42,6 +43,10 @@ export const COMMON_FIELDS = {
   z: orderField(),
   /** Display name of whoever created the element. */
   author: stringField('', 128),
+  /** Ids of the groups the element belongs to, innermost first (groups nest). */
+  groups: idListField(),
+  /** A locked element cannot be picked by a click, moved, resized or erased. */
+  locked: booleanField(false),
 } as const;
 
 const points = pointsField();

@@ -8,7 +8,7 @@ import { decodePoints, EMPTY_POINTS, encodePoints, type PointList } from './poin
  * (a wrong value from our own code is a bug and throws).
  */
 export interface FieldSpec<T> {
-  readonly type: 'number' | 'string' | 'boolean' | 'enum' | 'color' | 'points' | 'text' | 'order';
+  readonly type: 'number' | 'string' | 'boolean' | 'enum' | 'color' | 'points' | 'text' | 'order' | 'ids';
   readonly defaultValue: T;
   /** The stored value as T, or undefined when it is missing or malformed. */
   read(stored: unknown): T | undefined;
@@ -118,4 +118,18 @@ export function orderField() {
     read: (stored) => (isOrderKey(stored) ? stored : undefined),
     write: (value) => (isOrderKey(value) ? value : invalid('order key', value)),
   } satisfies FieldSpec<OrderKey>;
+}
+
+/** A short list of ids (an element's groups, innermost first), stored as one plain array. */
+export function idListField(maxItems = 32, maxLength = 64) {
+  const fits = (v: unknown): v is readonly string[] =>
+    Array.isArray(v) &&
+    v.length <= maxItems &&
+    v.every((id) => typeof id === 'string' && id.length > 0 && id.length <= maxLength);
+  return {
+    type: 'ids',
+    defaultValue: [] as readonly string[],
+    read: (stored) => (fits(stored) ? [...stored] : undefined),
+    write: (value) => (fits(value) ? [...value] : invalid('id list', value)),
+  } satisfies FieldSpec<readonly string[]>;
 }

@@ -3,7 +3,7 @@ import { elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
 import { rawElement, writeRawElement } from './elements.js';
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** An element's stored fields as a plain object, the unit migrations work on. */
 export type RawElement = Readonly<Record<string, unknown>>;
@@ -30,6 +30,14 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'new elements keep their creation fields in one `init` record; version 1 elements read as they are, ' +
       'and the stamp keeps an older Inkroom, which would not see the new elements, from editing the board',
+    up: (element) => element,
+  },
+  {
+    version: 3,
+    description:
+      'elements gain `groups` (group ids, innermost first) and `locked`; both default to none, so nothing ' +
+      'is rewritten, and the stamp keeps an older Inkroom, which would move locked elements and split groups, ' +
+      'from editing the board',
     up: (element) => element,
   },
 ];
