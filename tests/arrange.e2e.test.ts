@@ -3,23 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
+import { ARTIFACTS, boardElements, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
 
-interface Element {
-  id: string;
-  kind: string;
-  x: number;
-  y: number;
-}
-
-const elements = (page: Page) =>
-  onBoard(
-    page,
-    (board) => (board as unknown as { describeBoard(): { elements: Element[] } }).describeBoard().elements,
-  );
+const elements = boardElements;
 const selectedCount = (page: Page) =>
   onBoard(page, (board) => (board as unknown as { selection: Set<string> }).selection.size);
 /** Clicks one of the style panel's arrange buttons (align, distribute, group, lock...). */

@@ -4,24 +4,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
+import {
+  ARTIFACTS,
+  boardElements,
+  type ElementSummary,
+  launchBrowser,
+  onBoard,
+  waitOnPage,
+} from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
 
-interface Element {
-  id: string;
-  kind: string;
-  x: number;
-  y: number;
-  text?: string;
-}
-
-const elements = (page: Page) =>
-  onBoard(
-    page,
-    (board) => (board as unknown as { describeBoard(): { elements: Element[] } }).describeBoard().elements,
-  );
+const elements = boardElements;
 
 describe('copy and paste between boards', () => {
   let t: TestServer;
@@ -84,7 +79,7 @@ describe('copy and paste between boards', () => {
     expect(pasted.find((e) => e.kind === 'sticky')?.text).toBe('Plan the launch');
     expect(pasted.some((e) => copied.some((c) => c.id === e.id))).toBe(false);
     // As they sat in the first board, relative to each other.
-    const offset = (list: Element[]) => {
+    const offset = (list: ElementSummary[]) => {
       const rect = list.find((e) => e.kind === 'rectangle')!;
       const note = list.find((e) => e.kind === 'sticky')!;
       return [Math.round(note.x - rect.x), Math.round(note.y - rect.y)];

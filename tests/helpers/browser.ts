@@ -54,3 +54,21 @@ export async function waitOnPage(
     await page.waitForTimeout(50);
   }
 }
+
+/** One element as `describeBoard()` lists it. */
+export interface ElementSummary {
+  id: string;
+  kind: string;
+  x: number;
+  y: number;
+  text?: string;
+}
+
+/** The elements of the page's board, as `describeBoard()` lists them. */
+export function boardElements(page: Page): Promise<ElementSummary[]> {
+  return onBoard(
+    page,
+    (board) =>
+      (board as unknown as { describeBoard(): { elements: ElementSummary[] } }).describeBoard().elements,
+  );
+}
