@@ -22,7 +22,7 @@ import {
   importBoardJson,
   type PngExportOptions,
 } from './exporting.js';
-import { placeGrid } from './grid.js';
+import { GRID_SPACING, placeGrid } from './grid.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
@@ -362,6 +362,9 @@ export class InkroomBoard extends LitElement {
       },
       get user() {
         return board.user();
+      },
+      get snapGrid() {
+        return board.grid ? GRID_SPACING : null;
       },
       selectionChanged: () => this.selectionChanged(),
       editText: (id) => this.editor.open(id),

@@ -15,6 +15,8 @@ export interface SessionBoard {
   readonly style: DrawingStyle;
   readonly author: string;
   readonly user: PresenceUser;
+  /** The grid spacing while the grid shows (moves and resizes snap to it), else null. */
+  readonly snapGrid: number | null;
   /** The selection changed (tools mutate the set, then say so). */
   selectionChanged(): void;
   editText(id: ElementId): void;
@@ -112,6 +114,9 @@ export class BoardSession {
       },
       get author() {
         return board.author;
+      },
+      get snapGrid() {
+        return board.snapGrid;
       },
       selection: board.selection,
       selectionChanged: () => board.selectionChanged(),

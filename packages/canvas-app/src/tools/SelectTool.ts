@@ -9,14 +9,25 @@ import {
   union,
 } from '@inkroom/shared';
 import { groupToEnter, pickedIds } from '../model/groups.js';
+import { type Guide, paintGuides, SNAP_PX, SnapTargets } from '../model/snapping.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 import { CORNERS, type Corner, cornerPoint, geometryBox, Resize, Rotate, rotateHandle } from './transform.js';
 
 type State =
   | { kind: 'idle' }
-  | { kind: 'resizing'; resize: Resize }
+  | { kind: 'resizing'; resize: Resize; targets: SnapTargets; guides: Guide[] }
   | { kind: 'rotating'; rotate: Rotate }
-  | { kind: 'moving'; from: Point; origins: Map<ElementId, Point>; moved: boolean; clicked: ElementId }
+  | {
+      kind: 'moving';
+      from: Point;
+      origins: Map<ElementId, Point>;
+      moved: boolean;
+      clicked: ElementId;
+      /** The moving elements' box where they started, and what it snaps to. */
+      box: Bounds | null;
+      targets: SnapTargets | null;
+      guides: Guide[];
+    }
   | { kind: 'marquee'; from: Point; to: Point; additive: boolean; before: Set<ElementId> };
 
 /** The box around the selected elements, or null. */
@@ -30,6 +41,11 @@ export function selectionBounds(ctx: ToolContext): Bounds | null {
         : { minX: entry.minX, minY: entry.minY, maxX: entry.maxX, maxY: entry.maxY };
   }
   return box;
+}
+
+/** What the selection snaps to: the other elements in view, and the grid when it shows. */
+function snapTargets(ctx: ToolContext): SnapTargets {
+  return new SnapTargets(ctx.scene, ctx.viewport.visibleBounds(), ctx.selection, ctx.snapGrid ?? null);
 }
 
 /** Two clicks on one element within this long make a double-click (it enters a group). */
@@ -77,7 +93,23 @@ export class SelectTool implements Tool {
         const entry = ctx.scene.get(id);
         if (entry && !entry.element.locked) origins.set(id, { x: entry.element.x, y: entry.element.y });
       }
-      this.state = { kind: 'moving', from: pointer.board, origins, moved: false, clicked: hit.id };
+      let box: Bounds | null = null;
+      for (const id of origins.keys()) {
+        const entry = ctx.scene.get(id)!;
+        box = box
+          ? union(box, entry)
+          : { minX: entry.minX, minY: entry.minY, maxX: entry.maxX, maxY: entry.maxY };
+      }
+      this.state = {
+        kind: 'moving',
+        from: pointer.board,
+        origins,
+        moved: false,
+        clicked: hit.id,
+        box,
+        targets: null,
+        guides: [],
+      };
       return;
     }
     this.enteredGroup = null;
@@ -99,14 +131,34 @@ export class SelectTool implements Tool {
   move(pointer: BoardPointer, ctx: ToolContext): void {
     const state = this.state;
     if (state.kind === 'resizing') {
-      state.resize.apply(pointer.board, pointer.shiftKey, ctx);
+      // Alt held: no snapping.
+      const snapped = pointer.altKey
+        ? null
+        : state.targets.snapPoint(pointer.board, SNAP_PX / ctx.viewport.zoom);
+      state.guides = snapped?.guides ?? [];
+      state.resize.apply(snapped?.point ?? pointer.board, pointer.shiftKey, ctx);
+      ctx.requestOverlay();
     } else if (state.kind === 'rotating') {
       state.rotate.apply(pointer.board, pointer.shiftKey, ctx);
     } else if (state.kind === 'moving') {
-      const dx = pointer.board.x - state.from.x;
-      const dy = pointer.board.y - state.from.y;
+      let dx = pointer.board.x - state.from.x;
+      let dy = pointer.board.y - state.from.y;
       if (!state.moved && Math.hypot(dx, dy) * ctx.viewport.zoom < 2) return;
       state.moved = true;
+      // Edges and centres snap to other elements' (and to the grid when it shows); Alt held: no snapping.
+      state.guides = [];
+      if (state.box && !pointer.altKey) {
+        state.targets ??= snapTargets(ctx);
+        const { box } = state;
+        const snap = state.targets.snapBox(
+          { minX: box.minX + dx, minY: box.minY + dy, maxX: box.maxX + dx, maxY: box.maxY + dy },
+          SNAP_PX / ctx.viewport.zoom,
+        );
+        dx += snap.dx;
+        dy += snap.dy;
+        state.guides = snap.guides;
+        ctx.requestOverlay();
+      }
       ctx.doc.transact(() => {
         for (const [id, origin] of state.origins) {
           setElementField(ctx.doc, id, 'x', origin.x + dx, ctx.origin);
@@ -194,6 +246,8 @@ export class SelectTool implements Tool {
         canvas.stroke();
       }
     }
+    if (this.state.kind === 'moving' || this.state.kind === 'resizing')
+      paintGuides(canvas, this.state.guides, zoom);
     if (this.state.kind === 'marquee') {
       const box = boxFrom(this.state.from, this.state.to);
       canvas.fillStyle = 'rgba(76, 110, 245, 0.08)';
@@ -238,7 +292,12 @@ export class SelectTool implements Tool {
     if (handles.originals.size === 0) return false;
     const corner = CORNERS.find((c: Corner) => near(cornerPoint(handles.box, c)));
     if (!corner) return false;
-    this.state = { kind: 'resizing', resize: new Resize(handles.originals, handles.box, corner) };
+    this.state = {
+      kind: 'resizing',
+      resize: new Resize(handles.originals, handles.box, corner),
+      targets: snapTargets(ctx),
+      guides: [],
+    };
     return true;
   }
 }

@@ -44,6 +44,8 @@ export interface ToolContext {
   readonly origin: object;
   readonly style: DrawingStyle;
   readonly author: string;
+  /** The grid spacing to snap to while the grid shows; absent or null otherwise. */
+  readonly snapGrid?: number | null;
   readonly selection: Set<ElementId>;
   /** The selection changed (tools mutate the set, then say so). */
   selectionChanged(): void;
