@@ -2,9 +2,8 @@ import { addElement, type ElementId, getElement, listElements } from '@inkroom/s
 import { describe, expect, it } from 'vitest';
 import { deleteSelection, duplicateSelection } from '../board/actions.js';
 import { alignSelection, distributeSelection } from '../board/arrange.js';
-import { testToolContext } from '../testing/tool-context.js';
+import { testPointer, testToolContext } from '../testing/tool-context.js';
 import { createTools } from '../tools/index.js';
-import type { BoardPointer } from '../tools/Tool.js';
 import { groupSelection, pickedIds, toggleLock, ungroupSelection, withNewGroups } from './groups.js';
 
 function board() {
@@ -41,14 +40,7 @@ describe('groups', () => {
 
     // Through the select tool, as clicks: one click, then a double-click, then another.
     const tools = createTools();
-    const at = (x: number, y: number): BoardPointer => ({
-      screen: { x, y },
-      board: { x, y },
-      pressure: 0.5,
-      pointerType: 'mouse',
-      shiftKey: false,
-      altKey: false,
-    });
+    const at = (x: number, y: number) => testPointer(x, y);
     const click = (x: number, y: number) => {
       tools.select.down(at(x, y), ctx);
       tools.select.up(at(x, y), ctx);
@@ -96,14 +88,7 @@ describe('groups', () => {
     deleteSelection(ctx);
     expect(listElements(ctx.doc)).toHaveLength(1);
     const tools = createTools();
-    const p = (x: number, y: number): BoardPointer => ({
-      screen: { x, y },
-      board: { x, y },
-      pressure: 0.5,
-      pointerType: 'mouse',
-      shiftKey: false,
-      altKey: false,
-    });
+    const p = (x: number, y: number) => testPointer(x, y);
     tools.eraser.down(p(0, 20), ctx);
     tools.eraser.up(p(0, 20), ctx);
     expect(listElements(ctx.doc)).toHaveLength(1);

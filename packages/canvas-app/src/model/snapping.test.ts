@@ -1,18 +1,10 @@
 import { addElement, getElement } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
-import { testToolContext } from '../testing/tool-context.js';
+import { testPointer, testToolContext } from '../testing/tool-context.js';
 import { createTools } from '../tools/index.js';
-import type { BoardPointer } from '../tools/Tool.js';
 import { SnapTargets } from './snapping.js';
 
-const pointer = (x: number, y: number, altKey = false): BoardPointer => ({
-  screen: { x, y },
-  board: { x, y },
-  pressure: 0.5,
-  pointerType: 'mouse',
-  shiftKey: false,
-  altKey,
-});
+const pointer = (x: number, y: number, altKey = false) => testPointer(x, y, { altKey });
 
 describe('snapping', () => {
   it('brings an edge or centre onto another element’s within reach, else onto the grid', () => {

@@ -1,6 +1,6 @@
 import { createBoardDoc, type ElementId } from '@inkroom/shared';
 import { SceneIndex } from '../scene/SceneIndex.js';
-import type { ToolContext } from '../tools/Tool.js';
+import type { BoardPointer, ToolContext } from '../tools/Tool.js';
 import { Viewport } from '../viewport/Viewport.js';
 
 /**
@@ -28,5 +28,18 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     hide: () => {},
     setTool: () => {},
     ...overrides,
+  };
+}
+
+/** A mouse pointer at a board point (the view at zoom 1, not panned), for driving tools. */
+export function testPointer(x: number, y: number, extra: Partial<BoardPointer> = {}): BoardPointer {
+  return {
+    screen: { x, y },
+    board: { x, y },
+    pressure: 0.5,
+    pointerType: 'mouse',
+    shiftKey: false,
+    altKey: false,
+    ...extra,
   };
 }
