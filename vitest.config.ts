@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+/** Tests that assert delays or memory against fixed bounds. */
+const TIMED = ['tests/hostile.test.ts', 'tests/memory.test.ts', 'tests/awareness-flood.test.ts'];
 
 // Tests import each package's TypeScript sources directly, so no build is needed to run them.
 export default defineConfig({
@@ -12,11 +15,27 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
     // Every test file's server logs and CLI output are checked for tokens and secrets at its end.
     setupFiles: ['./tests/helpers/secret-scan.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...TIMED],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // What measures delays and memory runs after the rest, one file at a time: a browser or
+        // a load in a parallel file would take the CPU that the bounds are about (2 cores here).
+        extends: true,
+        test: { name: 'timed', include: TIMED, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -159,6 +159,31 @@ describe('the board in two browser pages', () => {
     await a.mouse.click(1000, 600);
   });
 
+  it('lists the shortcuts on ?, closes the list on Escape, and M picks the highlighter', async () => {
+    await a.mouse.click(1000, 620);
+    await a.keyboard.press('Shift+Slash');
+    const listed = await onBoard(a, (board) => {
+      const dialog = board.shadowRoot!.querySelector('[role="dialog"]');
+      return dialog ? [...dialog.querySelectorAll('dd')].map((dd) => dd.textContent?.trim()) : null;
+    });
+    expect(listed).toContain('Highlighter');
+    expect(listed).toContain('Group, ungroup');
+    await a.keyboard.press('Escape');
+    expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('[role="dialog"]'))).toBeNull();
+    await a.keyboard.press('m');
+    expect(await onBoard(a, (board) => (board as unknown as { tool: string }).tool)).toBe('highlighter');
+    // Every tool button shows an icon, named for screen readers by its label.
+    const buttons = await onBoard(a, (board) =>
+      [...board.shadowRoot!.querySelectorAll('.toolbar button')].map((b) => ({
+        label: b.getAttribute('aria-label'),
+        svg: b.querySelector('svg') !== null,
+      })),
+    );
+    expect(buttons.length).toBe(10);
+    expect(buttons.every((b) => b.svg && b.label)).toBe(true);
+    await a.keyboard.press('v');
+  });
+
   it('two people typing in one sticky note keep each other’s text', async () => {
     const note = (await snapshot(a)).elements.find((e) => e.kind === 'sticky')!;
     // Both open the note's editor (a click on a sticky with the sticky tool edits it).

@@ -26,6 +26,7 @@ export interface BoardInputParts {
   copyAsPng(): void;
   /** The group the select tool has entered, or null. */
   enteredGroup(): string | null;
+  showHelp(): void;
 }
 
 type InputHost = ReactiveControllerHost & HTMLElement & { readonly hasUpdated: boolean };
@@ -118,6 +119,7 @@ export class BoardInputController implements ReactiveController {
       cancelGesture: (ctx) => this.parts.tool().cancel(ctx),
       copyAsPng: () => this.parts.copyAsPng(),
       enteredGroup: () => this.parts.enteredGroup(),
+      showHelp: () => this.parts.showHelp(),
     });
   };
 

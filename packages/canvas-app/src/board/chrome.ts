@@ -1,22 +1,33 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import {
+  AlignCenterHorizontal,
+  AlignCenterVertical,
+  AlignEndHorizontal,
+  AlignEndVertical,
+  AlignHorizontalSpaceBetween,
+  AlignStartHorizontal,
+  AlignStartVertical,
+  AlignVerticalSpaceBetween,
+  Group,
+  type IconNode,
+  Keyboard,
+  Lock,
+  LockOpen,
+  Maximize,
+  Minus,
+  Plus,
+  Redo2,
+  Undo2,
+  Ungroup,
+} from 'lucide';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
+import { helpDialog } from './help.js';
+import { icon } from './icons.js';
+import { TOOLS } from './tool-list.js';
 
 export const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5'];
 export const FILLS = ['none', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99'];
 export const WIDTHS = [1, 2, 4, 8];
-
-const TOOLS: { id: ToolId; label: string; icon: string; key?: string }[] = [
-  { id: 'select', label: 'Select', icon: '⬚', key: 'V' },
-  { id: 'pen', label: 'Pen', icon: '✎', key: 'P' },
-  { id: 'highlighter', label: 'Highlighter', icon: '▮' },
-  { id: 'eraser', label: 'Eraser, hold Alt to erase part of a stroke', icon: '⌫', key: 'E' },
-  { id: 'rectangle', label: 'Rectangle', icon: '▭', key: 'R' },
-  { id: 'ellipse', label: 'Ellipse', icon: '◯', key: 'O' },
-  { id: 'line', label: 'Line', icon: '╱', key: 'L' },
-  { id: 'arrow', label: 'Arrow', icon: '➔', key: 'A' },
-  { id: 'text', label: 'Text', icon: 'T', key: 'T' },
-  { id: 'sticky', label: 'Sticky note', icon: '▤', key: 'N' },
-];
 
 export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: boolean): TemplateResult {
   const shown = minimal ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky'].includes(t.id)) : TOOLS;
@@ -25,12 +36,12 @@ export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: b
       (tool) => html`<button
         type="button"
         data-tool=${tool.id}
-        aria-label=${tool.key ? `${tool.label} (${tool.key})` : tool.label}
-        title=${tool.key ? `${tool.label} — ${tool.key}` : tool.label}
+        aria-label=${`${tool.label} (${tool.key})`}
+        title=${`${tool.label} — ${tool.key}`}
         aria-pressed=${active === tool.id ? 'true' : 'false'}
         @click=${() => choose(tool.id)}
       >
-        ${tool.icon}
+        ${icon(tool.icon)}
       </button>`,
     )}
   </div>`;
@@ -60,34 +71,34 @@ export interface ArrangeState {
   locked: boolean;
 }
 
-const ALIGN: { action: ArrangeAction; label: string; icon: string }[] = [
-  { action: 'align-left', label: 'Align left', icon: '⇤' },
-  { action: 'align-center', label: 'Align centres horizontally', icon: '↔' },
-  { action: 'align-right', label: 'Align right', icon: '⇥' },
-  { action: 'align-top', label: 'Align top', icon: '⤒' },
-  { action: 'align-middle', label: 'Align middles vertically', icon: '↕' },
-  { action: 'align-bottom', label: 'Align bottom', icon: '⤓' },
-  { action: 'distribute-horizontal', label: 'Distribute horizontally', icon: '⋯' },
-  { action: 'distribute-vertical', label: 'Distribute vertically', icon: '⋮' },
+const ALIGN: { action: ArrangeAction; label: string; icon: IconNode }[] = [
+  { action: 'align-left', label: 'Align left', icon: AlignStartVertical },
+  { action: 'align-center', label: 'Align centres horizontally', icon: AlignCenterVertical },
+  { action: 'align-right', label: 'Align right', icon: AlignEndVertical },
+  { action: 'align-top', label: 'Align top', icon: AlignStartHorizontal },
+  { action: 'align-middle', label: 'Align middles vertically', icon: AlignCenterHorizontal },
+  { action: 'align-bottom', label: 'Align bottom', icon: AlignEndHorizontal },
+  { action: 'distribute-horizontal', label: 'Distribute horizontally', icon: AlignHorizontalSpaceBetween },
+  { action: 'distribute-vertical', label: 'Distribute vertically', icon: AlignVerticalSpaceBetween },
 ];
 
 function arrangeRow(state: ArrangeState, act: (action: ArrangeAction) => void): TemplateResult {
-  const button = (action: ArrangeAction, label: string, text: string, enabled = true) =>
+  const button = (action: ArrangeAction, label: string, content: TemplateResult | string, enabled = true) =>
     html`<button type="button" data-action=${action} aria-label=${label} title=${label} ?disabled=${!enabled} @click=${() => act(action)}>
-      ${text}
+      ${content}
     </button>`;
   return html`<div>Arrange</div>
     ${
       state.count > 1
         ? html`<div class="swatches" role="group" aria-label="Align and distribute">
-            ${ALIGN.map((a) => button(a.action, a.label, a.icon, a.action.startsWith('distribute') ? state.count > 2 : true))}
+            ${ALIGN.map((a) => button(a.action, a.label, icon(a.icon), a.action.startsWith('distribute') ? state.count > 2 : true))}
           </div>`
         : nothing
     }
     <div class="swatches">
-      ${button('group', 'Group (Ctrl+G)', 'Group', state.count > 1)}
-      ${button('ungroup', 'Ungroup (Shift+Ctrl+G)', 'Ungroup', state.grouped)}
-      ${button('lock', state.locked ? 'Unlock (Shift+Ctrl+L)' : 'Lock (Shift+Ctrl+L)', state.locked ? 'Unlock' : 'Lock')}
+      ${button('group', 'Group (Ctrl+G)', icon(Group), state.count > 1)}
+      ${button('ungroup', 'Ungroup (Shift+Ctrl+G)', icon(Ungroup), state.grouped)}
+      ${button('lock', state.locked ? 'Unlock (Shift+Ctrl+L)' : 'Lock (Shift+Ctrl+L)', icon(state.locked ? LockOpen : Lock))}
     </div>`;
 }
 
@@ -157,14 +168,16 @@ export function zoomControls(
   fit: () => void,
   undo: () => void,
   redo: () => void,
+  help: () => void,
 ): TemplateResult {
   return html`<div class="zoom" part="zoom">
-    <button type="button" aria-label="Undo (Ctrl+Z)" @click=${undo}>↶</button>
-    <button type="button" aria-label="Redo (Shift+Ctrl+Z)" @click=${redo}>↷</button>
-    <button type="button" aria-label="Zoom out" @click=${() => zoomBy(1 / 1.2)}>−</button>
+    <button type="button" aria-label="Undo (Ctrl+Z)" title="Undo — Ctrl+Z" @click=${undo}>${icon(Undo2)}</button>
+    <button type="button" aria-label="Redo (Shift+Ctrl+Z)" title="Redo — Shift+Ctrl+Z" @click=${redo}>${icon(Redo2)}</button>
+    <button type="button" aria-label="Zoom out" title="Zoom out — Ctrl+wheel" @click=${() => zoomBy(1 / 1.2)}>${icon(Minus)}</button>
     <span aria-live="polite">${Math.round(zoom * 100)}%</span>
-    <button type="button" aria-label="Zoom in" @click=${() => zoomBy(1.2)}>+</button>
-    <button type="button" aria-label="Zoom to fit (Shift+1)" @click=${fit}>⤢</button>
+    <button type="button" aria-label="Zoom in" title="Zoom in — Ctrl+wheel" @click=${() => zoomBy(1.2)}>${icon(Plus)}</button>
+    <button type="button" aria-label="Zoom to fit (Shift+1)" title="Zoom to fit — Shift+1" @click=${fit}>${icon(Maximize)}</button>
+    <button type="button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts — ?" @click=${help}>${icon(Keyboard)}</button>
   </div>`;
 }
 
@@ -209,6 +222,9 @@ export interface ChromeState {
   zoomToFit(): void;
   undo(): void;
   redo(): void;
+  /** The shortcut list is open. */
+  helpOpen: boolean;
+  setHelp(open: boolean): void;
 }
 
 /**
@@ -224,7 +240,8 @@ export function boardChrome(state: ChromeState): TemplateResult {
         ? stylePanel(state.style, state.setStyle, state.arrange, state.act)
         : nothing
     }
-    ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo) : nothing}
+    ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo, () => state.setHelp(true)) : nothing}
+    ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
     ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal)}
   `;
 }

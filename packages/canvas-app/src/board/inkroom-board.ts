@@ -65,6 +65,7 @@ export class InkroomBoard extends LitElement {
     theme: { type: String, reflect: true },
     grid: { type: Boolean, reflect: true },
     tool: { state: true, attribute: false },
+    helpOpen: { state: true, attribute: false },
     drawingStyle: { state: true, attribute: false },
   };
 
@@ -105,6 +106,11 @@ export class InkroomBoard extends LitElement {
    * @internal
    */
   declare drawingStyle: DrawingStyle;
+  /**
+   * The keyboard shortcut list is open.
+   * @internal
+   */
+  declare helpOpen: boolean;
 
   /** @internal */
   readonly viewport = new Viewport();
@@ -162,6 +168,9 @@ export class InkroomBoard extends LitElement {
     redo: () => this.redo(),
     setTool: (id) => this.setTool(id),
     enteredGroup: () => this.tools.select.entered,
+    showHelp: () => {
+      this.helpOpen = true;
+    },
     copyAsPng: () => {
       this.copyAs('png').catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
@@ -187,6 +196,7 @@ export class InkroomBoard extends LitElement {
     this.theme = 'light';
     this.grid = false;
     this.tool = 'pen';
+    this.helpOpen = false;
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
   }
 
@@ -317,6 +327,9 @@ export class InkroomBoard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The shortcut list takes the focus (Escape then reaches it), and gives it back on close.
+    if (changed.has('helpOpen') && this.helpOpen)
+      this.renderRoot.querySelector<HTMLButtonElement>('.help-close')?.focus();
     if (changed.has('readonly') && changed.get('readonly') === true && !this.readonly)
       this.connection.writable();
     if (changed.has('grid')) this.placeGrid();
@@ -497,6 +510,12 @@ export class InkroomBoard extends LitElement {
         zoomToFit: () => this.zoomToFit(),
         undo: () => this.undo(),
         redo: () => this.redo(),
+        helpOpen: this.helpOpen,
+        setHelp: (open) => {
+          this.helpOpen = open;
+          // Back to the board, so its shortcuts work again.
+          if (!open) this.focus();
+        },
       })}
       ${this.editor.render()}
     `;

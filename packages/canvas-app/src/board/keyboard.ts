@@ -18,13 +18,15 @@ export interface KeyTarget {
   copyAsPng(): void;
   /** The group the select tool has entered (see groups.ts), or null. */
   enteredGroup(): string | null;
+  /** Opens the list of shortcuts. */
+  showHelp(): void;
 }
 
 /**
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
  * Ctrl/Cmd+A, Ctrl/Cmd+G and Shift+Ctrl/Cmd+G to group and ungroup, Shift+Ctrl/Cmd+L to lock or
  * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C to copy as PNG,
- * Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
+ * ? for the list of shortcuts, Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
 export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
   const mod = event.ctrlKey || event.metaKey;
@@ -38,6 +40,11 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
     event.preventDefault();
     if (key === 'y' || event.shiftKey) target.redo();
     else target.undo();
+    return;
+  }
+  if (event.key === '?') {
+    event.preventDefault();
+    target.showHelp();
     return;
   }
   // Every keyboard action is an undo step of its own.

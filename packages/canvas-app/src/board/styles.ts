@@ -136,6 +136,60 @@ export const boardStyles = css`
     gap: 4px;
     max-width: 224px;
   }
+  .icon {
+    display: block;
+    margin: auto;
+  }
+  .help {
+    position: absolute;
+    z-index: 3;
+    top: 50%;
+    left: 50%;
+    transform: translate(-50%, -50%);
+    width: min(440px, calc(100% - 24px));
+    max-height: calc(100% - 24px);
+    overflow: auto;
+    padding: 12px 16px 16px;
+    border-radius: 12px;
+    background: var(--_panel);
+    color: var(--_foreground);
+    box-shadow: 0 4px 24px rgba(0, 0, 0, 0.18);
+  }
+  .help-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .help h2 {
+    font-size: 16px;
+    margin: 0;
+  }
+  .help-close {
+    border: 0;
+    background: transparent;
+    color: inherit;
+    width: 34px;
+    height: 34px;
+    border-radius: 7px;
+    cursor: pointer;
+  }
+  .help dl {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 6px 16px;
+    margin: 12px 0 0;
+    font-size: 13px;
+  }
+  .help dt,
+  .help dd {
+    margin: 0;
+  }
+  .help kbd {
+    font: 12px ui-monospace, monospace;
+    padding: 1px 5px;
+    border-radius: 4px;
+    border: 1px solid var(--_hover);
+  }
   .panel button:disabled {
     opacity: 0.4;
     cursor: default;

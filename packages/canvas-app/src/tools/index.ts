@@ -30,6 +30,7 @@ export function createTools(): Tools {
 export const TOOL_KEYS: Readonly<Record<string, ToolId>> = {
   v: 'select',
   p: 'pen',
+  m: 'highlighter',
   e: 'eraser',
   r: 'rectangle',
   o: 'ellipse',
