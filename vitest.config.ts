@@ -10,6 +10,9 @@ const TIMED = ['tests/hostile.test.ts', 'tests/memory.test.ts', 'tests/awareness
 export default defineConfig({
   resolve: {
     alias: {
+      '@inkroom/shared/testing': fileURLToPath(
+        new URL('./packages/shared/src/testing/index.ts', import.meta.url),
+      ),
       '@inkroom/shared': src('shared'),
       '@inkroom/sync-server': src('sync-server'),
     },
