@@ -157,6 +157,47 @@ describe('the board embedded in a page of another origin', () => {
     await one.screenshot({ path: join(ARTIFACTS, 'embed-other-origin.png') });
   });
 
+  it('folds the style panel into one button on a small board, so strokes can start where it was', async () => {
+    const panel = () =>
+      one.evaluate(() => {
+        const root = document.getElementById('plan')!.shadowRoot!;
+        const part = root.querySelector<HTMLElement>('[part="style-panel"]');
+        return part ? { folded: part.classList.contains('panel-toggle'), height: part.offsetHeight } : null;
+      });
+    await one.evaluate(() =>
+      (document.getElementById('plan') as HTMLElement & { setTool(t: string): void }).setTool('pen'),
+    );
+    const folded = await panel();
+    expect(folded?.folded).toBe(true);
+    expect(folded!.height).toBeLessThan(60);
+    await one.evaluate(() =>
+      document.getElementById('plan')!.shadowRoot!.querySelector<HTMLElement>('.panel-toggle')!.click(),
+    );
+    expect((await panel())?.folded).toBe(false);
+    await one.screenshot({ path: join(ARTIFACTS, 'embed-panel-open.png') });
+    // Drawing on the board folds it again; a stroke then starts where the open panel was.
+    const box = (await one.locator('#plan').boundingBox())!;
+    const before = (await boardState(one, 'plan')).count;
+    const stroke = async (x: number, y: number) => {
+      await one.mouse.move(box.x + x, box.y + y);
+      await one.mouse.down();
+      await one.mouse.move(box.x + x + 80, box.y + y + 30, { steps: 6 });
+      await one.mouse.up();
+    };
+    await stroke(box.width - 200, 200);
+    expect((await panel())?.folded).toBe(true);
+    await stroke(120, 200);
+    await waitForState(one, 'plan', (s) => s.count === before + 2, 'both strokes, one where the panel was');
+    // The board as the next tests expect it.
+    await one.evaluate(() => {
+      const board = document.getElementById('plan') as HTMLElement & { undo(): void };
+      board.undo();
+      board.undo();
+    });
+    await waitForState(one, 'plan', (s) => s.count === before, 'the two strokes undone');
+    await waitForState(two, 'plan', (s) => s.count === before, 'the two strokes undone in page two');
+  });
+
   it('fires inkroom-selection when the selection changes', async () => {
     await one.evaluate(() => {
       const board = document.getElementById('plan') as HTMLElement & { setTool(id: string): void };

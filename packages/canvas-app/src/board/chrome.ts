@@ -162,6 +162,21 @@ export function stylePanel(
   </div>`;
 }
 
+/** The folded style panel: one button showing the current colour, which opens the panel. */
+function panelToggle(style: DrawingStyle, open: () => void): TemplateResult {
+  return html`<button
+    type="button"
+    class="panel panel-toggle"
+    part="style-panel"
+    aria-label="Style"
+    title="Style"
+    aria-expanded="false"
+    @click=${open}
+  >
+    <span class="swatch" style="background:${style.strokeColor}"></span>
+  </button>`;
+}
+
 export function zoomControls(
   zoom: number,
   zoomBy: (factor: number) => void,
@@ -224,6 +239,10 @@ export interface ChromeState {
   redo(): void;
   /** The shortcut list is open. */
   helpOpen: boolean;
+  /** A small board: the style panel folds into one button until it is opened. */
+  compact: boolean;
+  panelOpen: boolean;
+  setPanelOpen(open: boolean): void;
   setHelp(open: boolean): void;
 }
 
@@ -237,7 +256,9 @@ export function boardChrome(state: ChromeState): TemplateResult {
     ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
     ${
       chrome && state.canEdit && state.toolbar === 'full' && state.style
-        ? stylePanel(state.style, state.setStyle, state.arrange, state.act)
+        ? state.compact && !state.panelOpen
+          ? panelToggle(state.style, () => state.setPanelOpen(true))
+          : stylePanel(state.style, state.setStyle, state.arrange, state.act)
         : nothing
     }
     ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo, () => state.setHelp(true)) : nothing}

@@ -26,6 +26,10 @@ import { GRID_SPACING, placeGrid } from './grid.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
+/** Below this width or height (CSS px) the style panel folds into a button. */
+const COMPACT_WIDTH = 720;
+const COMPACT_HEIGHT = 520;
+
 /**
  * A live collaborative whiteboard: `<inkroom-board server="ws://host:1234" room="team-plan">`.
  * It composes small parts: a connection (Y.Doc, provider and IndexedDB copy); a session built
@@ -66,6 +70,7 @@ export class InkroomBoard extends LitElement {
     grid: { type: Boolean, reflect: true },
     tool: { state: true, attribute: false },
     helpOpen: { state: true, attribute: false },
+    panelOpen: { state: true, attribute: false },
     drawingStyle: { state: true, attribute: false },
   };
 
@@ -111,6 +116,11 @@ export class InkroomBoard extends LitElement {
    * @internal
    */
   declare helpOpen: boolean;
+  /**
+   * The style panel is unfolded on a small board.
+   * @internal
+   */
+  declare panelOpen: boolean;
 
   /** @internal */
   readonly viewport = new Viewport();
@@ -159,7 +169,11 @@ export class InkroomBoard extends LitElement {
     canEdit: () => this.canEdit,
     editing: () => this.editor.editing !== null,
     dropEditor: () => this.editor.drop(),
-    boundary: () => this.sessions.current?.history.boundary(),
+    boundary: () => {
+      // A gesture or key action on the board folds a style panel opened on a small board.
+      if (this.panelOpen) this.panelOpen = false;
+      this.sessions.current?.history.boundary();
+    },
     hover: (point) => {
       this.pointer = point;
       this.sessions.current?.presence.setCursor(point);
@@ -181,6 +195,7 @@ export class InkroomBoard extends LitElement {
   private shownUser = '';
   private readonly tools: Tools = createTools();
   private shownZoom = 1;
+  private shownCompact = false;
   private stopViewport: (() => void) | null = null;
 
   constructor() {
@@ -197,6 +212,7 @@ export class InkroomBoard extends LitElement {
     this.grid = false;
     this.tool = 'pen';
     this.helpOpen = false;
+    this.panelOpen = false;
     this.drawingStyle = { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 };
   }
 
@@ -311,7 +327,12 @@ export class InkroomBoard extends LitElement {
     // The chrome shows the zoom, and the text editor sits over its element: only those need a
     // re-render when the view moves (not every pan frame).
     this.stopViewport = this.viewport.onChange(() => {
-      if (this.viewport.zoom !== this.shownZoom || this.editor.editing) this.requestUpdate();
+      if (
+        this.viewport.zoom !== this.shownZoom ||
+        this.editor.editing ||
+        this.compact() !== this.shownCompact
+      )
+        this.requestUpdate();
       this.placeGrid();
     });
   }
@@ -483,8 +504,14 @@ export class InkroomBoard extends LitElement {
     session.history.boundary();
   }
 
+  /** Whether the board is too small for the style panel to stay open over it. */
+  private compact(): boolean {
+    return this.viewport.width < COMPACT_WIDTH || this.viewport.height < COMPACT_HEIGHT;
+  }
+
   override render() {
     this.shownZoom = this.viewport.zoom;
+    this.shownCompact = this.compact();
     return html`
       <div class="stage" part="stage" style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}">
         <div class="grid" part="grid" ?hidden=${!this.grid}></div>
@@ -511,6 +538,11 @@ export class InkroomBoard extends LitElement {
         undo: () => this.undo(),
         redo: () => this.redo(),
         helpOpen: this.helpOpen,
+        compact: this.compact(),
+        panelOpen: this.panelOpen,
+        setPanelOpen: (open) => {
+          this.panelOpen = open;
+        },
         setHelp: (open) => {
           this.helpOpen = open;
           // Back to the board, so its shortcuts work again.

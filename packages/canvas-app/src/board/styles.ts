@@ -136,6 +136,14 @@ export const boardStyles = css`
     gap: 4px;
     max-width: 224px;
   }
+  .panel-toggle {
+    padding: 8px;
+    border: 0;
+    cursor: pointer;
+  }
+  .panel-toggle .swatch {
+    display: block;
+  }
   .icon {
     display: block;
     margin: auto;
