@@ -1,4 +1,5 @@
 import { type Bounds, type ElementId, setElementField, union } from '@inkroom/shared';
+import { groupToEnter } from '../model/groups.js';
 import type { ToolContext } from '../tools/Tool.js';
 
 export type Alignment = 'left' | 'center' | 'right' | 'top' | 'middle' | 'bottom';
@@ -10,13 +11,16 @@ interface Unit {
   box: Bounds;
 }
 
-/** The selection as units, locked elements left out (they do not move). */
-function selectedUnits(ctx: ToolContext): Unit[] {
+/**
+ * The selection as units, locked elements left out (they do not move). A unit is what a click
+ * picks as a whole: the outermost group, or inside an entered group the level below it.
+ */
+function selectedUnits(ctx: ToolContext, entered: string | null): Unit[] {
   const units = new Map<string, Unit>();
   for (const id of ctx.selection) {
     const entry = ctx.scene.get(id);
     if (!entry || entry.element.locked) continue;
-    const key = entry.element.groups.at(-1) ?? id;
+    const key = groupToEnter(entry.element, entered) ?? id;
     const unit = units.get(key);
     const box = { minX: entry.minX, minY: entry.minY, maxX: entry.maxX, maxY: entry.maxY };
     if (unit) {
@@ -41,8 +45,8 @@ function moveUnit(ctx: ToolContext, unit: Unit, dx: number, dy: number): void {
  * Lines the selected elements (groups as wholes) up on the selection's left, centre or right
  * edge, or its top, middle or bottom. Only x and y are written.
  */
-export function alignSelection(ctx: ToolContext, to: Alignment): void {
-  const units = selectedUnits(ctx);
+export function alignSelection(ctx: ToolContext, to: Alignment, entered: string | null = null): void {
+  const units = selectedUnits(ctx, entered);
   if (units.length < 2) return;
   const all = units.map((unit) => unit.box).reduce((a, b) => union(a, b));
   ctx.doc.transact(() => {
@@ -73,8 +77,12 @@ export function alignSelection(ctx: ToolContext, to: Alignment): void {
  * Spaces three or more selected elements (groups as wholes) evenly between the first and the
  * last along an axis: equal gaps between their boxes, the outer two staying where they are.
  */
-export function distributeSelection(ctx: ToolContext, axis: Distribution): void {
-  const units = selectedUnits(ctx);
+export function distributeSelection(
+  ctx: ToolContext,
+  axis: Distribution,
+  entered: string | null = null,
+): void {
+  const units = selectedUnits(ctx, entered);
   if (units.length < 3) return;
   const [min, max] = axis === 'horizontal' ? (['minX', 'maxX'] as const) : (['minY', 'maxY'] as const);
   units.sort((a, b) => a.box[min] + a.box[max] - (b.box[min] + b.box[max]));

@@ -70,4 +70,19 @@ describe('clipboard', () => {
       pasteText(ctx, '{"type":"inkroom-board","version":1,"elements":[{"kind":"nope"}]}', { x: 0, y: 0 }),
     ).toThrow();
   });
+
+  it('cuts only what it can delete (not locked elements), and copies come unlocked', () => {
+    const ctx = board();
+    const locked = addElement(ctx.doc, { kind: 'rectangle', width: 10, height: 10, locked: true });
+    const free = addElement(ctx.doc, { kind: 'ellipse', width: 10, height: 10 });
+    ctx.selection.add(locked);
+    ctx.selection.add(free);
+    const cut = cutSelection(ctx)!;
+    expect(listElements(ctx.doc).map((e) => e.id)).toEqual([locked]);
+    expect((JSON.parse(cut) as { elements: unknown[] }).elements).toHaveLength(1);
+    ctx.selection.clear();
+    ctx.selection.add(locked);
+    const [copy] = pasteText(ctx, copySelection(ctx)!, { x: 0, y: 0 });
+    expect(getElement(ctx.doc, copy!)?.locked).toBe(false);
+  });
 });

@@ -24,8 +24,9 @@ export function copySelection(ctx: ToolContext): string | null {
   return JSON.stringify(exportBoardJson(ctx, { selection: true }));
 }
 
-/** Copies the selection, then deletes it (one undo step). */
+/** Copies the selection, then deletes it (one undo step); locked elements are neither. */
 export function cutSelection(ctx: ToolContext): string | null {
+  for (const id of [...ctx.selection]) if (ctx.scene.get(id)?.element.locked) ctx.selection.delete(id);
   const text = copySelection(ctx);
   if (text) deleteSelection(ctx);
   return text;

@@ -488,8 +488,8 @@ export class InkroomBoard extends LitElement {
     if (action === 'group') groupSelection(ctx, entered);
     else if (action === 'ungroup') ungroupSelection(ctx, entered);
     else if (action === 'lock') toggleLock(ctx);
-    else if (action.startsWith('align-')) alignSelection(ctx, action.slice(6) as Alignment);
-    else distributeSelection(ctx, action.slice(11) as Distribution);
+    else if (action.startsWith('align-')) alignSelection(ctx, action.slice(6) as Alignment, entered);
+    else distributeSelection(ctx, action.slice(11) as Distribution, entered);
     session.history.boundary();
     this.selectionChanged();
   }

@@ -4,6 +4,7 @@ import { deleteSelection, duplicateSelection } from '../board/actions.js';
 import { alignSelection, distributeSelection } from '../board/arrange.js';
 import { testPointer, testToolContext } from '../testing/tool-context.js';
 import { createTools } from '../tools/index.js';
+import { geometryBox, rotateHandle } from '../tools/transform.js';
 import { groupSelection, pickedIds, toggleLock, ungroupSelection, withNewGroups } from './groups.js';
 
 function board() {
@@ -139,5 +140,36 @@ describe('align and distribute', () => {
     const before = getElement(ctx.doc, e)!.x - getElement(ctx.doc, d)!.x;
     alignSelection(ctx, 'left');
     expect(getElement(ctx.doc, e)!.x - getElement(ctx.doc, d)!.x).toBeCloseTo(before);
+  });
+
+  it('inside an entered group, align moves its members one by one; grouping a mixed selection goes outermost', () => {
+    const { ctx, box, select } = board();
+    const [a, b, c, d] = [box(0, 0), box(100, 50), box(200, 100), box(400, 0)];
+    select(a!, b!, c!);
+    const outer = groupSelection(ctx, null)!;
+    select(a!, b!);
+    alignSelection(ctx, 'top', outer);
+    expect(getElement(ctx.doc, b!)!.y).toBe(getElement(ctx.doc, a!)!.y);
+    // a and d: d is not in the entered group, so the new group is outermost for both.
+    select(a!, d!);
+    const mixed = groupSelection(ctx, outer)!;
+    expect(getElement(ctx.doc, a!)!.groups).toEqual([outer, mixed]);
+    expect(getElement(ctx.doc, d!)!.groups).toEqual([mixed]);
+  });
+
+  it('the rotate handle turns the one unlocked element, never a locked one', () => {
+    const { ctx, box, select } = board();
+    const locked = box(0, 0);
+    const free = box(200, 0);
+    select(locked);
+    toggleLock(ctx);
+    select(locked, free);
+    const tools = createTools();
+    const handle = rotateHandle(geometryBox(getElement(ctx.doc, free)!), 1, 0);
+    tools.select.down(testPointer(handle.x, handle.y), ctx);
+    tools.select.move(testPointer(handle.x + 80, handle.y + 80), ctx);
+    tools.select.up(testPointer(handle.x + 80, handle.y + 80), ctx);
+    expect(getElement(ctx.doc, locked)!.rotation).toBe(0);
+    expect(getElement(ctx.doc, free)!.rotation).not.toBe(0);
   });
 });

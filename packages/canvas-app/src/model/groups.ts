@@ -40,11 +40,14 @@ export function groupToEnter(element: BoardElement, entered: string | null): str
 export function groupSelection(ctx: ToolContext, entered: string | null): string | null {
   const elements = selected(ctx).filter((element) => !element.locked);
   if (elements.length < 2) return null;
+  // Inside the entered group only when everything grouped is in it; otherwise outermost.
+  const inside = entered !== null && elements.every((element) => element.groups.includes(entered));
+  const within = inside ? entered : null;
   const id = randomId(12);
   ctx.doc.transact(() => {
     for (const element of elements) {
       const groups = [...element.groups];
-      const at = entered === null ? -1 : groups.indexOf(entered);
+      const at = within === null ? -1 : groups.indexOf(within);
       // The new group sits just inside the entered one, or outermost.
       groups.splice(at < 0 ? groups.length : at, 0, id);
       setElementField(ctx.doc, element.id, 'groups', groups, ctx.origin);
@@ -98,9 +101,11 @@ function selected(ctx: ToolContext): BoardElement[] {
 /**
  * Copies of elements (a paste, a duplicate) get groups of their own: each group id they carry
  * is replaced by a new one, the same new one wherever it occurs, so copies stay grouped among
- * themselves and apart from the originals.
+ * themselves and apart from the originals. Copies are unlocked.
  */
-export function withNewGroups<T extends { groups?: readonly string[] }>(elements: readonly T[]): T[] {
+export function withNewGroups<T extends { groups?: readonly string[]; locked?: boolean }>(
+  elements: readonly T[],
+): T[] {
   const renamed = new Map<string, string>();
   const rename = (group: string) => {
     let next = renamed.get(group);
@@ -110,9 +115,10 @@ export function withNewGroups<T extends { groups?: readonly string[] }>(elements
     }
     return next;
   };
-  return elements.map((element) =>
-    element.groups && element.groups.length > 0
-      ? { ...element, groups: element.groups.map(rename) }
-      : element,
-  );
+  // Copies come unlocked: they are made to be placed.
+  return elements.map((element) => ({
+    ...element,
+    ...(element.groups && element.groups.length > 0 ? { groups: element.groups.map(rename) } : {}),
+    ...(element.locked ? { locked: false } : {}),
+  }));
 }

@@ -30,6 +30,9 @@ const PRESENCE_INTERVAL_MS = 40;
  * only once the server has stored it, after the pen-up that presence carries at once.
  */
 const LANDING_MS = 5000;
+/** Finished strokes shown at once at most, and landed ids remembered. */
+const MAX_LANDING = 64;
+const MAX_LANDED = 256;
 
 /**
  * One room's presence through y-websocket's awareness: our name, colour, cursor, selection and
@@ -40,6 +43,8 @@ export class Presence {
   readonly peers = new Map<number, Peer>();
   /** Finished strokes of others, by the id of the element they become, until it arrives. */
   private readonly landing = new Map<ElementId, { stroke: LiveStroke; until: number }>();
+  /** Recently landed strokes, by element id: a delta for one of them is not shown again. */
+  private readonly landed = new Set<ElementId>();
   private pending: Partial<PresenceState> = {};
   /** The timer of the next send, 0 when none is due. */
   private timer = 0;
@@ -66,6 +71,7 @@ export class Presence {
     this.awareness.off('change', this.onChange);
     this.peers.clear();
     this.landing.clear();
+    this.landed.clear();
   }
 
   setUser(user: PresenceUser): void {
@@ -157,6 +163,9 @@ export class Presence {
       const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
       this.awareness.setLocalState({ ...current, ...pending });
       if (pending.live) this.liveSent = pending.live.start + pending.live.points.length / 3;
+      // A finished stroke, once sent, leaves our state: later updates (a cursor move) must not
+      // carry it again.
+      if (pending.live?.done) this.queue({ live: null });
     }, wait);
   }
 
@@ -198,7 +207,8 @@ export class Presence {
     // A new stroke, with the previous one's pen-up merged away on the way: that one has landed too.
     if (current && delta && delta.element !== current.element) this.land(current);
     if (!delta) return null;
-    if (this.landing.has(delta.element)) return null;
+    // Landed already (a resent state, or one that never cleared its pen-up): shown once only.
+    if (this.landing.has(delta.element) || this.landed.has(delta.element)) return null;
     const stroke = followLiveStroke(current, delta);
     if (!delta.done || !stroke) return stroke;
     this.land(stroke);
@@ -206,7 +216,20 @@ export class Presence {
   }
 
   private land(stroke: LiveStroke): void {
-    this.landing.set(stroke.element, { stroke, until: performance.now() + LANDING_MS });
+    const now = performance.now();
+    // Pruned here too, not only when painting: a hidden tab paints nothing.
+    for (const [id, { until }] of this.landing) if (until < now) this.landing.delete(id);
+    this.landing.set(stroke.element, { stroke, until: now + LANDING_MS });
+    this.landed.add(stroke.element);
+    // Bounded, whatever a peer sends: the oldest go first.
+    for (const id of this.landing.keys()) {
+      if (this.landing.size <= MAX_LANDING) break;
+      this.landing.delete(id);
+    }
+    for (const id of this.landed) {
+      if (this.landed.size <= MAX_LANDED) break;
+      this.landed.delete(id);
+    }
     // Repaint once it has expired, in case its element never comes.
     clearTimeout(this.landingTimer);
     this.landingTimer = window.setTimeout(() => this.changed(), LANDING_MS + 50);

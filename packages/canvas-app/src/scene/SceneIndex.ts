@@ -47,6 +47,12 @@ export class SceneIndex {
   /** Reads every element and starts following changes. */
   start(): void {
     this.stop();
+    // What is there now is reported afresh: nothing from before may linger.
+    this.entries.clear();
+    this.groups.clear();
+    this.tree.clear();
+    this.top = null;
+    this.topKnown = true;
     this.unobserve = observeElements(this.doc, (diff) => this.apply(diff));
   }
 

@@ -205,6 +205,9 @@ export class SelectTool implements Tool {
 
   cancel(ctx: ToolContext): void {
     this.state = { kind: 'idle' };
+    // Escape, another tool, select all or another room: out of the entered group.
+    this.enteredGroup = null;
+    this.lastClick = null;
     ctx.requestOverlay();
   }
 
@@ -257,9 +260,14 @@ export class SelectTool implements Tool {
   }
 
   /** The selection's resize box and whether it can rotate (one shape without points). */
-  private handles(
-    ctx: ToolContext,
-  ): { box: Bounds; originals: Map<ElementId, BoardElement>; rotatable: boolean; rotation: number } | null {
+  private handles(ctx: ToolContext): {
+    box: Bounds;
+    originals: Map<ElementId, BoardElement>;
+    rotatable: boolean;
+    rotation: number;
+    /** The one element the rotate handle turns. */
+    only: ElementId;
+  } | null {
     const originals = new Map<ElementId, BoardElement>();
     let box: Bounds | null = null;
     for (const id of ctx.selection) {
@@ -272,10 +280,11 @@ export class SelectTool implements Tool {
     }
     if (!box || originals.size === 0) return null;
     const only = originals.size === 1 ? [...originals.values()][0]! : null;
+    const onlyId = only?.id ?? ([...originals.keys()][0] as ElementId);
     // A rotated shape keeps its rotate handle; resizing it along screen axes would skew it.
     if (only && only.rotation !== 0)
-      return { box, originals: new Map(), rotatable: true, rotation: only.rotation };
-    return { box, originals, rotatable: only !== null && !('points' in only), rotation: 0 };
+      return { box, originals: new Map(), rotatable: true, rotation: only.rotation, only: onlyId };
+    return { box, originals, rotatable: only !== null && !('points' in only), rotation: 0, only: onlyId };
   }
 
   private grabHandle(pointer: BoardPointer, ctx: ToolContext): boolean {
@@ -285,8 +294,10 @@ export class SelectTool implements Tool {
     const near = (p: Point) =>
       Math.abs(p.x - pointer.board.x) <= reach && Math.abs(p.y - pointer.board.y) <= reach;
     if (handles.rotatable && near(rotateHandle(handles.box, ctx.viewport.zoom, handles.rotation))) {
-      const id = [...ctx.selection][0]!;
-      this.state = { kind: 'rotating', rotate: new Rotate(id, handles.box, handles.rotation, pointer.board) };
+      this.state = {
+        kind: 'rotating',
+        rotate: new Rotate(handles.only, handles.box, handles.rotation, pointer.board),
+      };
       return true;
     }
     if (handles.originals.size === 0) return false;
