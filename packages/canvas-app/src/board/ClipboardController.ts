@@ -49,9 +49,9 @@ export class ClipboardController implements ReactiveController {
     const session = this.parts.session();
     if (!session || this.parts.editing() || !event.clipboardData) return;
     if (cut && !this.host.canEdit) return;
-    session.history.boundary();
-    const text = cut ? cutSelection(session.context) : copySelection(session.context);
-    session.history.boundary();
+    const text = session.history.step(() =>
+      cut ? cutSelection(session.context) : copySelection(session.context),
+    );
     if (!text) return;
     event.clipboardData.setData('text/plain', text);
     event.preventDefault();
@@ -63,17 +63,13 @@ export class ClipboardController implements ReactiveController {
     const text = event.clipboardData.getData('text/plain');
     if (!text) return;
     event.preventDefault();
-    // One undo step of its own.
-    session.history.boundary();
     try {
+      const pasted = session.history.step(() => pasteText(session.context, text, this.parts.pastePoint()));
       // What was pasted is selected, ready to be moved: with the select tool.
-      if (pasteText(session.context, text, this.parts.pastePoint()).length > 0)
-        session.context.setTool('select');
+      if (pasted.length > 0) session.context.setTool('select');
     } catch (error) {
       // A board file from a newer or broken Inkroom: say why, change nothing.
       console.error(`inkroom-board: nothing pasted: ${(error as Error).message}`);
-    } finally {
-      session.history.boundary();
     }
   };
 }

@@ -41,6 +41,20 @@ function moveUnit(ctx: ToolContext, unit: Unit, dx: number, dy: number): void {
   }
 }
 
+type Shift = (all: Bounds, box: Bounds) => number;
+const none: Shift = () => 0;
+const mid = (min: number, max: number) => (min + max) / 2;
+
+/** How far each alignment moves a box inside the selection's box, along x and along y. */
+const ALIGN_SHIFT: Record<Alignment, [Shift, Shift]> = {
+  left: [(all, box) => all.minX - box.minX, none],
+  center: [(all, box) => mid(all.minX, all.maxX) - mid(box.minX, box.maxX), none],
+  right: [(all, box) => all.maxX - box.maxX, none],
+  top: [none, (all, box) => all.minY - box.minY],
+  middle: [none, (all, box) => mid(all.minY, all.maxY) - mid(box.minY, box.maxY)],
+  bottom: [none, (all, box) => all.maxY - box.maxY],
+};
+
 /**
  * Lines the selected elements (groups as wholes) up on the selection's left, centre or right
  * edge, or its top, middle or bottom. Only x and y are written.
@@ -49,27 +63,9 @@ export function alignSelection(ctx: ToolContext, to: Alignment, entered: string 
   const units = selectedUnits(ctx, entered);
   if (units.length < 2) return;
   const all = units.map((unit) => unit.box).reduce((a, b) => union(a, b));
+  const [dx, dy] = ALIGN_SHIFT[to];
   ctx.doc.transact(() => {
-    for (const unit of units) {
-      const { box } = unit;
-      const dx =
-        to === 'left'
-          ? all.minX - box.minX
-          : to === 'right'
-            ? all.maxX - box.maxX
-            : to === 'center'
-              ? (all.minX + all.maxX) / 2 - (box.minX + box.maxX) / 2
-              : 0;
-      const dy =
-        to === 'top'
-          ? all.minY - box.minY
-          : to === 'bottom'
-            ? all.maxY - box.maxY
-            : to === 'middle'
-              ? (all.minY + all.maxY) / 2 - (box.minY + box.maxY) / 2
-              : 0;
-      moveUnit(ctx, unit, dx, dy);
-    }
+    for (const unit of units) moveUnit(ctx, unit, dx(all, unit.box), dy(all, unit.box));
   }, ctx.origin);
 }
 

@@ -2,16 +2,14 @@ import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
-import { groupSelection, toggleLock, ungroupSelection } from '../model/groups.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
-import { type Alignment, alignSelection, type Distribution, distributeSelection } from './arrange.js';
 import { BoardInputController } from './BoardInputController.js';
 import { ClipboardController } from './ClipboardController.js';
-import { type ArrangeAction, type ArrangeState, boardChrome } from './chrome.js';
+import { type ArrangeAction, boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
 import {
@@ -23,6 +21,7 @@ import {
   type PngExportOptions,
 } from './exporting.js';
 import { GRID_SPACING, placeGrid } from './grid.js';
+import { arrangeSelection, arrangeState, panelStyle } from './selection-panel.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
@@ -287,14 +286,7 @@ export class InkroomBoard extends LitElement {
   importJSON(file: BoardJSON | string): ElementId[] {
     if (!this.canEdit) throw new Error('inkroom-board: this board is read-only');
     const context = this.readyContext();
-    const history = this.sessions.current!.history;
-    // One undo step of its own: nothing before it, nothing after it.
-    history.boundary();
-    try {
-      return importBoardJson(context, file);
-    } finally {
-      history.boundary();
-    }
+    return this.sessions.current!.history.step(() => importBoardJson(context, file));
   }
 
   /**
@@ -445,52 +437,11 @@ export class InkroomBoard extends LitElement {
     emit(this, 'inkroom-selection', { ids: [...this.selection] });
   }
 
-  /**
-   * What the style panel shows: the style of new elements for a drawing tool, the selection's with
-   * the select tool (its first element's), or nothing when neither has properties.
-   */
-  private panelStyle(): DrawingStyle | null {
-    if (this.tool === 'eraser') return null;
-    if (this.tool !== 'select') return this.drawingStyle;
-    const session = this.sessions.current;
-    for (const id of this.selection) {
-      const element = session?.scene.get(id)?.element;
-      if (element) {
-        const { strokeColor, strokeWidth, fill, opacity } = element;
-        return { strokeColor, strokeWidth, fill, opacity };
-      }
-    }
-    return null;
-  }
-
-  /** The selection as the panel's arrange row sees it (select tool only). */
-  private arrangeState(): ArrangeState | null {
-    const session = this.sessions.current;
-    if (this.tool !== 'select' || this.selection.size === 0 || !session) return null;
-    let grouped = false;
-    let locked = true;
-    for (const id of this.selection) {
-      const element = session.scene.get(id)?.element;
-      if (!element) continue;
-      grouped ||= element.groups.length > 0;
-      locked &&= element.locked;
-    }
-    return { count: this.selection.size, grouped, locked };
-  }
-
   /** Aligns, distributes, groups, ungroups, locks or unlocks the selection, as one undo step. */
   private arrange(action: ArrangeAction): void {
     const session = this.sessions.current;
     if (!session || !this.canEdit) return;
-    const ctx = session.context;
-    const entered = this.tools.select.entered;
-    session.history.boundary();
-    if (action === 'group') groupSelection(ctx, entered);
-    else if (action === 'ungroup') ungroupSelection(ctx, entered);
-    else if (action === 'lock') toggleLock(ctx);
-    else if (action.startsWith('align-')) alignSelection(ctx, action.slice(6) as Alignment, entered);
-    else distributeSelection(ctx, action.slice(11) as Distribution, entered);
-    session.history.boundary();
+    session.history.step(() => arrangeSelection(session.context, action, this.tools.select.entered));
     this.selectionChanged();
   }
 
@@ -498,10 +449,7 @@ export class InkroomBoard extends LitElement {
     this.drawingStyle = { ...this.drawingStyle, ...patch };
     const session = this.sessions.current;
     if (this.tool !== 'select' || this.selection.size === 0 || !session || !this.canEdit) return;
-    // One undo step of its own.
-    session.history.boundary();
-    styleSelection(session.context, patch);
-    session.history.boundary();
+    session.history.step(() => styleSelection(session.context, patch));
   }
 
   /** Whether the board is too small for the style panel to stay open over it. */
@@ -523,8 +471,8 @@ export class InkroomBoard extends LitElement {
         toolbar: this.toolbar,
         canEdit: this.canEdit,
         tool: this.tool,
-        style: this.panelStyle(),
-        arrange: this.arrangeState(),
+        style: panelStyle(this.tool, this.drawingStyle, this.sessions.current?.context ?? null),
+        arrange: arrangeState(this.tool, this.sessions.current?.context ?? null),
         act: (action) => this.arrange(action),
         zoom: this.viewport.zoom,
         status: this.connection.status,

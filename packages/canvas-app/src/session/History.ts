@@ -30,6 +30,16 @@ export class History {
     this.manager.stopCapturing();
   }
 
+  /** Runs `change` as one undo step of its own: nothing before it, nothing after it. */
+  step<T>(change: () => T): T {
+    this.boundary();
+    try {
+      return change();
+    } finally {
+      this.boundary();
+    }
+  }
+
   undo(): void {
     this.manager.undo();
   }
