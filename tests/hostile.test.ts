@@ -26,11 +26,8 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 
 /** Worst delay of another room's updates, and of the attacked room's other people. */
 const OTHER_ROOM_MS = 200;
-/**
- * Elements in the paste case. Pasting 50,000 (7.7 MB) still holds other rooms for up to about
- * 250 ms on a 2-core machine, over the bound: the frame is read and inspected in one go.
- */
-const PASTED = 20_000;
+/** Elements in the paste case: 50,000 strokes are 7.7 MB, what pasting a large board sends. */
+const PASTED = 50_000;
 /** Elements of the stored board whose first write is timed: made live at once, it held other rooms for about 1 s. */
 const STORED_BOARD = 100_000;
 const SAME_ROOM_MS = 1000;
@@ -192,7 +189,10 @@ describe('one hostile client does not freeze the others', () => {
       note({ case: name, closed, otherRoomMs: Math.round(stall) });
       expect(closed).toBe(code);
       expect(stall).toBeLessThan(OTHER_ROOM_MS);
-      expect(t.logs.find((line) => line.msg === 'conn.violation' && line.code === code)).toBeTruthy();
+      // Refused as it arrives (conn.violation), or, for one large enough to be read in turns, once read.
+      const refusal = (line: Record<string, unknown>) =>
+        (line.msg === 'conn.violation' || line.msg === 'update.refused') && line.code === code;
+      expect(t.logs.find(refusal)).toBeTruthy();
     });
   }
 
@@ -256,7 +256,7 @@ describe('one hostile client does not freeze the others', () => {
     expect((await stored('splits')).getText('t').length).toBe(200_000 - 60_000);
   });
 
-  it('a 20,000-element paste is integrated whole, in pieces: other rooms and the room itself keep going', async () => {
+  it('a 50,000-element paste is integrated whole, in pieces: other rooms and the room itself keep going', async () => {
     const paste = board(PASTED);
     const sameRoom = new Bystander(t, 'paste');
     await sameRoom.ready;

@@ -2,6 +2,9 @@ import { CloseCode, ProtocolError } from '@inkroom/shared';
 import { UpdateSlicer } from './UpdateSlicer.js';
 import type { UpdateShape } from './update-shape.js';
 
+/** An update still to be read, a step at a time (`readUpdateShape`). */
+export type UnreadUpdate = Iterator<void, UpdateShape, void>;
+
 /**
  * Pieces start at this many units (structs or delete ranges) and adapt to their target time, up to
  * a ceiling: an update can put costly structs after cheap ones, so a size learnt on the cheap ones
@@ -24,6 +27,11 @@ export interface IntegratorOptions<S> {
    * refuse it.
    */
   readonly apply: (piece: Uint8Array, sender: S) => boolean;
+  /**
+   * An update submitted unread is now wholly read, none of it integrated yet: throws to refuse it
+   * (as `apply` does).
+   */
+  readonly accept: (shape: UpdateShape, sender: S) => void;
   /** A piece integrated in turns was refused, or its sender used up its time: drop what it sent. */
   readonly refuse: (sender: S, error: unknown) => void;
   /** Everything submitted is integrated. */
@@ -36,7 +44,9 @@ export interface IntegratorOptions<S> {
 
 interface Job<S> {
   readonly sender: S;
-  readonly slicer: UpdateSlicer;
+  /** The update while it is still being read; its pieces come from `slicer` once it is read. */
+  reading: UnreadUpdate | null;
+  slicer: UpdateSlicer | null;
   /** Integrate what is left in one piece (see IntegratorOptions.apply). */
   whole: boolean;
   /** Not charged for its time (the operator's imports, the room's own stored content). */
@@ -80,24 +90,25 @@ export class Integrator<S extends object> {
   }
 
   /**
-   * Integrates `shape` in pieces before anything submitted, its pieces handed to `apply` as from
+   * Integrates `update` in pieces before anything submitted, its pieces handed to `apply` as from
    * `sender` (the room's own stored content, when a write makes it a live doc).
    */
-  prepend(shape: UpdateShape, sender: S): void {
-    this.first = { sender, slicer: new UpdateSlicer(shape), whole: false, trusted: true };
+  prepend(update: UpdateShape | UnreadUpdate, sender: S): void {
+    this.first = { sender, ...jobOf(update), whole: false, trusted: true };
     this.schedule();
   }
 
   /**
-   * Integrates an inspected update from `sender`; `trusted` ones (the operator's) are not charged.
-   * Throws what `apply` throws when integrated at once, and 4414 for a sender past its share of
-   * time; refusals of an update integrated in turns go to `refuse`.
+   * Integrates an update from `sender`, read already or to be read in turns (a large one: reading
+   * it takes time too); `trusted` ones (the operator's) are not charged. Throws what `apply`
+   * throws when integrated at once, and 4414 for a sender past its share of time; refusals of an
+   * update read or integrated in turns go to `refuse`.
    */
-  submit(shape: UpdateShape, sender: S, trusted = false): void {
+  submit(update: UpdateShape | UnreadUpdate, sender: S, trusted = false): void {
     if (!trusted && this.remaining(sender) < 0) throw this.refusal();
-    const units = shape.weight + shape.deleteRanges;
-    if (!this.busy && units <= this.sliceUnits) {
-      this.timed(sender, units, trusted, () => this.options.apply(shape.bytes, sender));
+    if (!('next' in update) && !this.busy && update.weight + update.deleteRanges <= this.sliceUnits) {
+      const units = update.weight + update.deleteRanges;
+      this.timed(sender, units, trusted, () => this.options.apply(update.bytes, sender));
       return;
     }
     let queue = this.queues.get(sender);
@@ -105,7 +116,7 @@ export class Integrator<S extends object> {
       queue = [];
       this.queues.set(sender, queue);
     }
-    queue.push({ sender, slicer: new UpdateSlicer(shape), whole: false, trusted });
+    queue.push({ sender, ...jobOf(update), whole: false, trusted });
     this.schedule();
   }
 
@@ -140,10 +151,14 @@ export class Integrator<S extends object> {
   }
 
   private stepFirst(job: Job<S>): void {
-    const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
-    const piece = job.slicer.next(units);
-    if (job.slicer.done) this.first = null;
     try {
+      if (job.reading) {
+        this.read(job);
+        return;
+      }
+      const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
+      const piece = job.slicer!.next(units);
+      if (job.slicer!.done) this.first = null;
       this.timed(job.sender, units, true, () => this.options.apply(piece, job.sender), job);
     } catch (error) {
       this.first = null;
@@ -159,15 +174,38 @@ export class Integrator<S extends object> {
       this.options.refuse(sender, this.refusal());
       return;
     }
+    if (job.reading) {
+      try {
+        this.read(job);
+      } catch (error) {
+        this.queues.delete(sender);
+        this.options.refuse(sender, error);
+      }
+      return;
+    }
     const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
-    const piece = job.slicer.next(units);
-    if (job.slicer.done) queue.shift();
+    const piece = job.slicer!.next(units);
+    if (job.slicer!.done) queue.shift();
     if (queue.length === 0) this.queues.delete(sender);
     try {
       this.timed(sender, units, job.trusted, () => this.options.apply(piece, sender), job);
     } catch (error) {
       this.queues.delete(sender);
       this.options.refuse(sender, error);
+    }
+  }
+
+  /** Reads a step of a job's update; once it is read, `accept` checks it and its pieces may start. */
+  private read(job: Job<S>): void {
+    const started = this.options.now();
+    try {
+      const step = job.reading!.next();
+      if (!step.done) return;
+      job.reading = null;
+      this.options.accept(step.value, job.sender);
+      job.slicer = new UpdateSlicer(step.value);
+    } finally {
+      if (!job.trusted) this.charge(job.sender, this.options.now() - started);
     }
   }
 
@@ -219,4 +257,10 @@ export class Integrator<S extends object> {
       `updates took more than ${this.capacity} ms to integrate, past ${this.options.msPerSecond} ms a second`,
     );
   }
+}
+
+function jobOf(update: UpdateShape | UnreadUpdate): Pick<Job<never>, 'reading' | 'slicer'> {
+  return 'next' in update
+    ? { reading: update, slicer: null }
+    : { reading: null, slicer: new UpdateSlicer(update) };
 }

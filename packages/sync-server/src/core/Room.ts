@@ -19,7 +19,13 @@ import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.j
 import type { Session } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
 import type { TickScheduler } from './TickScheduler.js';
-import { firstClocks, inspectUpdate, type UpdateLimits, type UpdateShape } from './update-shape.js';
+import {
+  firstClocks,
+  inspectUpdate,
+  readUpdateShape,
+  type UpdateLimits,
+  type UpdateShape,
+} from './update-shape.js';
 
 /** The room's own stored content, as the sender of its pieces while a write makes it a live doc. */
 const STORED: RoomMember = { send() {}, close() {} };
@@ -31,7 +37,10 @@ const LOAD_IN_PIECES_BYTES = 64 * 1024;
  * A live board whose stored log is this large is compacted, and answers sync step 1, from the log
  * in the `Compactor`'s worker, off the event loop; a smaller one from its doc, at once.
  */
-const LARGE_LOG_BYTES = 8 * 1024 * 1024;
+const LARGE_LOG_BYTES = 4 * 1024 * 1024;
+
+/** Updates up to this size are read (`inspectUpdate`) at once; larger ones in steps, in turns. */
+const READ_AT_ONCE_BYTES = 256 * 1024;
 
 /** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
 const MAX_MERGE_BYTES = 256 * 1024;
@@ -94,6 +103,8 @@ export class Room {
   private readonly durableWaiters: { seq: number; run: () => void; abandon?: () => void }[] = [];
   private drainScheduled = false;
   private draining = false;
+  /** The compaction running, if any (see compact). */
+  private compaction: Promise<void> | null = null;
   private readonly idleWaiters: (() => void)[] = [];
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
@@ -136,6 +147,7 @@ export class Room {
       sliceMs: this.limits.integrateSliceMs,
       msPerSecond: this.limits.integrateMsPerSecond,
       apply: (piece, from) => this.integrate(piece, from),
+      accept: (shape) => this.checkRetired(shape),
       refuse: (from, error) => this.refuse(from, error),
       idle: () => this.integrated(),
       slow: (ms, units) =>
@@ -248,15 +260,21 @@ export class Room {
    */
   applyUpdate(update: Uint8Array, from: RoomMember, trusted = false): void {
     if (this.failed || this.deleted) return;
-    const shape = inspectUpdate(update, trusted ? TRUSTED : this.limits);
-    // A copy made before the room was deleted (an offline board) must not bring its content back.
+    const limits = trusted ? TRUSTED : this.limits;
+    // A large update is read in steps too: reading 8 MB at once held every room for 50 ms.
+    const shape = update.length <= READ_AT_ONCE_BYTES ? inspectUpdate(update, limits) : null;
+    if (shape) this.checkRetired(shape);
+    if (!this.content.isLive && !this.content.isLoading && this.content.storedBytes > LOAD_IN_PIECES_BYTES) {
+      // A large board's first write: its stored content is read and integrated in pieces first.
+      this.integrator.prepend(readUpdateShape(this.content.beginLoading(), TRUSTED), STORED);
+    }
+    this.integrator.submit(shape ?? readUpdateShape(update, limits), from, trusted);
+  }
+
+  /** A copy made before the room was deleted (an offline board) must not bring its content back. */
+  private checkRetired(shape: UpdateShape): void {
     if (this.retired && carriesRetired(shape, this.retired))
       throw new ProtocolError(CloseCode.RoomDeleted, 'content from before the room was deleted');
-    if (!this.content.isLive && !this.content.isLoading && this.content.storedBytes > LOAD_IN_PIECES_BYTES) {
-      // A large board's first write: its stored content is integrated in pieces first.
-      this.integrator.prepend(inspectUpdate(this.content.beginLoading(), TRUSTED), STORED);
-    }
-    this.integrator.submit(shape, from, trusted);
   }
 
   /**
@@ -283,6 +301,11 @@ export class Room {
 
   /** An update integrated in turns was refused part way: its sender is closed. */
   private refuse(from: RoomMember, error: unknown): void {
+    if (from === STORED) {
+      // The room's own stored content does not read: the room cannot go on from it.
+      this.fail(new CorruptRoomError(`stored content does not read: ${(error as Error).message}`));
+      return;
+    }
     if (error instanceof ProtocolError) {
       this.logger.warn({ room: this.id, code: error.closeCode, reason: error.message }, 'update.refused');
       from.close(error.closeCode);
@@ -408,6 +431,7 @@ export class Room {
   /** Flushes, compacts when worthwhile, and frees the doc. The room is unusable afterwards. */
   async unload(): Promise<void> {
     await this.whenIdle();
+    await this.compaction;
     if (!this.failed && !this.deleted && this.tailCount >= this.limits.compactOnUnloadAfterUpdates) {
       try {
         await this.compact();
@@ -467,10 +491,20 @@ export class Room {
         this.telemetry.relayed((performance.now() - receivedAt) / 1000);
         this.runDurableWaiters();
         if (
-          this.tailCount >= this.limits.compactAfterUpdates ||
-          this.tailBytes >= this.limits.compactAfterBytes
+          !this.compaction &&
+          (this.tailCount >= this.limits.compactAfterUpdates ||
+            this.tailBytes >= this.limits.compactAfterBytes)
         ) {
-          await this.compact();
+          // Appends go on while it runs: a large board's takes most of a second.
+          this.compaction = this.compact().then(
+            () => {
+              this.compaction = null;
+            },
+            (error: unknown) => {
+              this.compaction = null;
+              this.fail(error);
+            },
+          );
         }
       }
     } catch (error) {
@@ -483,24 +517,27 @@ export class Room {
   }
 
   /**
-   * Replaces the stored log with one snapshot, built from the log itself off the event loop (the
-   * `Compactor`). Runs between two writes of the room, so the log it reads is exactly the store's.
+   * Replaces the stored log, as it is when called, with one snapshot. Started between two writes
+   * of the room (every update appended so far is durable); later appends go on meanwhile and stay
+   * after the snapshot. A board up to LARGE_LOG_BYTES is encoded from its doc at once (which holds
+   * at least what the log does; an update it holds twice is harmless); a larger one is built
+   * from its stored log, off the event loop (the `Compactor`).
    */
   private async compact(): Promise<void> {
     const started = performance.now();
-    // A board up to LARGE_LOG_BYTES is encoded at once; a larger one from its stored log, in the
-    // worker (appends wait for the compaction, see drain, so the log read is the one replaced).
+    const end = this.store.logEnd(this.id);
+    const replaced = { count: this.tailCount, bytes: this.tailBytes, stored: this.storedBytes };
     const snapshot =
       this.storedBytes >= LARGE_LOG_BYTES
         ? await this.context.compactor.snapshot(await this.store.readLog(this.id))
         : this.content.snapshot();
-    await this.store.compact(this.id, snapshot);
-    this.storedBytes = snapshot.length;
+    await this.store.compact(this.id, snapshot, end);
+    this.storedBytes = snapshot.length + this.storedBytes - replaced.stored;
+    this.tailCount -= replaced.count;
+    this.tailBytes -= replaced.bytes;
     const ms = performance.now() - started;
     this.telemetry.compacted(ms / 1000);
-    this.logger.debug({ room: this.id, updates: this.tailCount, bytes: snapshot.length, ms }, 'room.compact');
-    this.tailCount = 0;
-    this.tailBytes = 0;
+    this.logger.debug({ room: this.id, updates: replaced.count, bytes: snapshot.length, ms }, 'room.compact');
   }
 
   /** Runs `run` once everything applied so far is durable; `abandon` instead if the room fails first. */

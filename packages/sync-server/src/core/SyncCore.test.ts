@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { DEFAULT_CONFIG } from '../config.js';
 import { createLogger } from '../logger.js';
 import { LevelRoomStore } from '../storage/LevelRoomStore.js';
-import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
+import type { LogEnd, RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import type { ServerSocket } from './ServerSocket.js';
 import { SyncCore } from './SyncCore.js';
 
@@ -97,8 +97,11 @@ class GatedStore implements RoomStore {
     if (this.failWrites) throw new Error('disk full');
     return this.inner.append(room, update);
   }
-  compact(room: RoomId, snapshot: Uint8Array): Promise<void> {
-    return this.inner.compact(room, snapshot);
+  logEnd(room: RoomId): LogEnd {
+    return this.inner.logEnd(room);
+  }
+  compact(room: RoomId, snapshot: Uint8Array, end: LogEnd): Promise<void> {
+    return this.inner.compact(room, snapshot, end);
   }
   delete(room: RoomId): Promise<void> {
     return this.inner.delete(room);

@@ -2,7 +2,7 @@ import { CloseCode, ProtocolError } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { UpdateSlicer } from './UpdateSlicer.js';
-import { inspectUpdate } from './update-shape.js';
+import { inspectUpdate, readUpdateShape } from './update-shape.js';
 
 const NO_LIMITS = {
   maxUpdateStructs: Number.POSITIVE_INFINITY,
@@ -120,6 +120,45 @@ describe('inspectUpdate and UpdateSlicer', () => {
     const update = Y.encodeStateAsUpdate(doc);
     const shape = inspectUpdate(update, NO_LIMITS);
     expect(new UpdateSlicer(shape).next(shape.structs + shape.deleteRanges)).toBe(update);
+  });
+
+  it('a large update is read in steps of a bounded size, to the same shape; a refusal comes from the step that finds it', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      const map = doc.getMap('m');
+      for (let i = 0; i < 10_000; i++) map.set(`k${i}`, { x: i, label: 'x'.repeat(i % 40) });
+    });
+    doc.getArray('a').push(Array.from({ length: 5000 }, (_, i) => i));
+    const update = Y.encodeStateAsUpdate(doc);
+    const reading = readUpdateShape(update, NO_LIMITS);
+    let steps = 0;
+    let step = reading.next();
+    for (; !step.done; step = reading.next()) steps++;
+    // 10,001 structs: a pause every 2,048 at least.
+    expect(steps).toBeGreaterThanOrEqual(4);
+    const whole = inspectUpdate(update, NO_LIMITS);
+    expect(step.value.structs).toBe(whole.structs);
+    expect(step.value.weight).toBe(whole.weight);
+    expect([...step.value.structStart]).toEqual([...whole.structStart]);
+
+    const limited = readUpdateShape(update, { ...NO_LIMITS, maxUpdateStructs: 5000 });
+    let before = 0;
+    expect(() => {
+      while (!limited.next().done) before++;
+    }).toThrow(expect.objectContaining({ closeCode: CloseCode.UpdateTooCostly }));
+    // Refused from the run's declared count, before its structs are read.
+    expect(before).toBe(0);
+    // A delete set out of order (client 7: clock 5, then clock 1) is found only after every
+    // struct was read, in steps.
+    const outOfOrder = new Uint8Array(update.length + 6);
+    outOfOrder.set(update.subarray(0, update.length - 1));
+    outOfOrder.set([1, 7, 2, 5, 1, 1, 1], update.length - 1);
+    const late = readUpdateShape(outOfOrder, NO_LIMITS);
+    let read = 0;
+    expect(() => {
+      while (!late.next().done) read++;
+    }).toThrow(expect.objectContaining({ closeCode: CloseCode.UpdateTooCostly }));
+    expect(read).toBe(steps);
   });
 
   it('refuses past each limit with 4414, and bytes that do not decode with 4422', () => {

@@ -236,7 +236,29 @@ function skipStruct(decoder: decoding.Decoder, tally: { values: number }, refs: 
  * against the bytes left, so a header claiming billions of structs costs nothing.
  */
 export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateShape {
+  const reading = readUpdateShape(bytes, limits);
+  for (;;) {
+    const step = reading.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Structs, or bytes, `readUpdateShape` reads between two pauses. */
+const READ_STEP_STRUCTS = 2048;
+const READ_STEP_BYTES = 128 * 1024;
+
+/**
+ * `inspectUpdate` in steps: pauses (yields) every few thousand structs or delete ranges, or every
+ * 128 KiB, so a large update can be read a step per turn of the event loop. Throws what
+ * `inspectUpdate` throws, from the step that finds it.
+ */
+export function* readUpdateShape(
+  bytes: Uint8Array,
+  limits: UpdateLimits,
+): Generator<void, UpdateShape, void> {
   const decoder = decoding.createDecoder(bytes);
+  let pauseAt = READ_STEP_STRUCTS;
+  let pauseAtByte = READ_STEP_BYTES;
   try {
     const clientCount = readCount(decoder, 'client');
     if (clientCount > limits.maxUpdateClients) throw tooCostly(`${clientCount} client ids`);
@@ -260,6 +282,11 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
         clock += skipStruct(decoder, tally, run.refs);
         if (starts.length + tally.values > limits.maxUpdateStructs)
           throw tooCostly(`more than ${limits.maxUpdateStructs} structs and values`);
+        if (starts.length >= pauseAt || decoder.pos >= pauseAtByte) {
+          yield;
+          pauseAt = starts.length + READ_STEP_STRUCTS;
+          pauseAtByte = decoder.pos + READ_STEP_BYTES;
+        }
       }
       run.end = decoder.pos;
       runs.push(run);
@@ -267,6 +294,7 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
     starts.push(decoder.pos);
     const deletes: DeleteEntry[] = [];
     const rangeStarts: number[] = [];
+    pauseAt = READ_STEP_STRUCTS;
     const deleteClients = readCount(decoder, 'delete set client');
     if (deleteClients > limits.maxUpdateClients) throw tooCostly(`deletions for ${deleteClients} client ids`);
     const deleteSeen = new Set<number>();
@@ -286,6 +314,10 @@ export function inspectUpdate(bytes: Uint8Array, limits: UpdateLimits): UpdateSh
         const length = decoding.readVarUint(decoder);
         if (clock < end) throw tooCostly('delete ranges out of order or overlapping');
         end = clock + length;
+        if (rangeStarts.length >= pauseAt) {
+          yield;
+          pauseAt = rangeStarts.length + READ_STEP_STRUCTS;
+        }
       }
       entry.end = decoder.pos;
     }

@@ -41,12 +41,26 @@ describe('LevelRoomStore', () => {
     await store.load(room('r'));
     await store.append(room('r'), new Uint8Array([1]));
     await store.append(room('r'), new Uint8Array([2]));
-    await store.compact(room('r'), new Uint8Array([9, 9, 9]));
+    await store.compact(room('r'), new Uint8Array([9, 9, 9]), store.logEnd(room('r')));
     await store.append(room('r'), new Uint8Array([3]));
     store.release(room('r'));
     const loaded = await store.load(room('r'));
     expect(plain(loaded.updates)).toEqual([bytes(9, 9, 9), bytes(3)]);
     expect(loaded.tailCount).toBe(1);
+  });
+
+  it('a compaction replaces only the updates before its end: those appended meanwhile stay', async () => {
+    await store.load(room('r'));
+    await store.append(room('r'), new Uint8Array([1, 1]));
+    const end = store.logEnd(room('r'));
+    const appending = store.append(room('r'), new Uint8Array([2, 2, 2]));
+    await Promise.all([store.compact(room('r'), new Uint8Array([9]), end), appending]);
+    await store.append(room('r'), new Uint8Array([3]));
+    expect((await store.info(room('r')))?.bytes).toBe(1 + 3 + 1);
+    store.release(room('r'));
+    const loaded = await store.load(room('r'));
+    expect(plain(loaded.updates)).toEqual([bytes(9), bytes(2, 2, 2), bytes(3)]);
+    expect(loaded).toMatchObject({ tailCount: 2, tailBytes: 4 });
   });
 
   it('keeps rooms with related names apart', async () => {

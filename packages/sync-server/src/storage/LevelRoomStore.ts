@@ -1,6 +1,6 @@
 import type { RoomId } from '@inkroom/shared';
 import { Level } from 'level';
-import type { RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStore.js';
+import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStore.js';
 
 /*
  * Key layout (UTF-8 keys, binary values), one key range per room:
@@ -153,19 +153,26 @@ export class LevelRoomStore implements RoomStore {
     );
   }
 
-  async compact(room: RoomId, snapshot: Uint8Array): Promise<void> {
+  logEnd(room: RoomId): LogEnd {
+    const { next, bytes } = this.tailOf(room);
+    return { next, bytes };
+  }
+
+  async compact(room: RoomId, snapshot: Uint8Array, end: LogEnd): Promise<void> {
     const tail = this.tailOf(room);
-    const { first, next } = tail;
+    const { first } = tail;
+    // What was appended after `end` stays: the room's size is the snapshot and that.
+    const bytes = () => snapshot.length + tail.bytes - end.bytes;
     const batch = this.db
       .batch()
       .put(`${roomPrefix(room)}s`, snapshot)
-      .put(`${roomPrefix(room)}m`, json({ bytes: snapshot.length, updatedAt: Date.now() }));
-    for (let seq = first; seq < next; seq++) batch.del(updateKey(room, seq));
+      .put(`${roomPrefix(room)}m`, json({ bytes: bytes(), updatedAt: Date.now() }));
+    for (let seq = first; seq < end.next; seq++) batch.del(updateKey(room, seq));
     await batch.write({ sync: this.sync });
-    // Restart numbering only once the batch is durable, so a failed compaction leaves keys intact.
+    // Move the tail's start only once the batch is durable, so a failed compaction leaves keys intact.
     if (tail.first === first) {
-      tail.first = next;
-      tail.bytes = snapshot.length;
+      tail.first = end.next;
+      tail.bytes = bytes();
     }
   }
 

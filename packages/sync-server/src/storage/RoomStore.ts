@@ -9,6 +9,14 @@ export interface StoredRoomInfo {
   readonly updatedAt: number | null;
 }
 
+/** A point in a room's log, from `RoomStore.logEnd`. */
+export interface LogEnd {
+  /** Sequence number of the next update appended. */
+  readonly next: number;
+  /** Bytes stored up to that point, snapshot included. */
+  readonly bytes: number;
+}
+
 /** A page of stored rooms, and where the next page starts (null: that was the last). */
 export interface RoomPage {
   readonly rooms: StoredRoomInfo[];
@@ -44,8 +52,14 @@ export interface RoomStore {
   readLog(room: RoomId): Promise<Uint8Array[]>;
   /** Resolves once the update is durable; rejects when it could not be written. */
   append(room: RoomId, update: Uint8Array): Promise<void>;
-  /** Replaces the room's snapshot and tail with `snapshot`, atomically. */
-  compact(room: RoomId, snapshot: Uint8Array): Promise<void>;
+  /** Where a loaded room's log ends now: what a snapshot made now covers (see `compact`). */
+  logEnd(room: RoomId): LogEnd;
+  /**
+   * Replaces the room's snapshot and the updates before `end` with `snapshot`, atomically;
+   * updates appended after `end` (while the snapshot was made) stay, after it. May run while
+   * the room appends.
+   */
+  compact(room: RoomId, snapshot: Uint8Array, end: LogEnd): Promise<void>;
   /** Removes the room's content (not its tombstone). */
   delete(room: RoomId): Promise<void>;
   /** Rooms in name order, from after `after`, whose names start with `prefix`. */
