@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, boardElements, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
+import {
+  ARTIFACTS,
+  boardElements,
+  launchBrowser,
+  onBoard,
+  openSyncedPage,
+  waitOnPage,
+} from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
@@ -31,17 +38,7 @@ describe('align, group and lock', () => {
   let b: Page;
   const room = `arrange-${Date.now()}`;
 
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    const page = await context.newPage();
-    await page.goto(`${t.httpUrl}/r/${room}`);
-    await waitOnPage(
-      page,
-      async () => (await onBoard(page, (board) => board.status).catch(() => null)) === 'synced',
-      'synced',
-    );
-    return page;
-  }
+  const openPage = () => openSyncedPage(browser, `${t.httpUrl}/r/${room}`);
 
   beforeAll(async () => {
     t = await startTestServer({ staticDir: APP_DIST });

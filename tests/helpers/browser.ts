@@ -72,3 +72,40 @@ export function boardElements(page: Page): Promise<ElementSummary[]> {
       (board as unknown as { describeBoard(): { elements: ElementSummary[] } }).describeBoard().elements,
   );
 }
+
+/**
+ * Opens `url` (a board page) in a fresh browser context and waits until its board is synced;
+ * `name` is the person's name the page starts with.
+ */
+export async function openSyncedPage(
+  browser: Browser,
+  url: string,
+  options: { width?: number; height?: number; name?: string } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1100, height: options.height ?? 700 },
+  });
+  if (options.name !== undefined)
+    await context.addInitScript((n) => localStorage.setItem('inkroom.name', n), options.name);
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitOnPage(
+    page,
+    async () => (await onBoard(page, (board) => board.status).catch(() => null)) === 'synced',
+    `${options.name ?? 'the page'} synced`,
+  );
+  return page;
+}
+
+/** Presses at `from`, moves to `to` in `steps`, releases. */
+export async function dragOn(
+  page: Page,
+  from: [number, number],
+  to: [number, number],
+  steps = 8,
+): Promise<void> {
+  await page.mouse.move(from[0], from[1]);
+  await page.mouse.down();
+  await page.mouse.move(to[0], to[1], { steps });
+  await page.mouse.up();
+}

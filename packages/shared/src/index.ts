@@ -79,6 +79,8 @@ export {
   estimateTextWidth,
   FONT_FAMILY,
   HIGHLIGHTER_ALPHA,
+  LABEL_HALO,
+  LABEL_HALO_WIDTH,
   LINE_HEIGHT,
   layoutText,
   type MeasureText,
@@ -90,6 +92,18 @@ export {
 } from './render/paint.js';
 export { type PathSink, SvgPath } from './render/path-sink.js';
 export { boundsOfElements, RENDERER_VERSION, renderSvg, type SvgOptions, svgChunks } from './render/svg.js';
+export {
+  anchorOf,
+  BINDABLE_KINDS,
+  BINDING_GAP,
+  type Binding,
+  bindingAt,
+  boundEnd,
+  boundTargets,
+  isBindable,
+  rebind,
+  resolveBindings,
+} from './schema/bindings.js';
 export { createBoardDoc, SCHEMA_VERSION_KEY, undoScope } from './schema/board-doc.js';
 export {
   BOARD_JSON_TYPE,
@@ -110,6 +124,7 @@ export {
   type ElementKind,
   type ElementOf,
   fieldSpecs,
+  hasLabel,
   hasPoints,
   hasText,
   isElementKind,

@@ -1,9 +1,12 @@
 import {
+  type BoardElement,
   deleteElements,
   type ElementId,
   elementText,
   FONT_FAMILY,
   getElement,
+  hasLabel,
+  layoutText,
   updateElement,
 } from '@inkroom/shared';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
@@ -19,8 +22,31 @@ export interface TextEditorHost extends ReactiveControllerHost {
   focus(): void;
 }
 
+type Labelled = Extract<BoardElement, { kind: 'rectangle' | 'ellipse' | 'line' | 'arrow' }>;
+
+/** Text widths in the board's font, for laying out a label as it is typed. */
+let measureContext: CanvasRenderingContext2D | null | undefined;
+function measure(text: string, fontSize: number): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (!measureContext) return text.length * fontSize * 0.56;
+  measureContext.font = `${fontSize}px ${FONT_FAMILY}`;
+  return measureContext.measureText(text).width;
+}
+
+/** Where a label's textarea goes, in board units: centred as the label is drawn. */
+function labelBox(element: Labelled, text: string) {
+  const layout = layoutText({ ...element, text: text || ' ' }, measure)!;
+  return {
+    x: layout.x - layout.width / 2,
+    y: layout.lines[0]!.y,
+    width: layout.width,
+    height: layout.height,
+  };
+}
+
 /**
- * Edits a text element or sticky note in place, in a textarea over it. The textarea follows the
+ * Edits a text element, a sticky note or a label (of a shape, line or arrow) in place, in a
+ * textarea over it. The textarea follows the
  * element's live Y.Text: someone else typing in the same note appears at once (the caret keeps
  * its place), so local edits never overwrite theirs. The canvas leaves the element out meanwhile,
  * so its text is not drawn twice.
@@ -67,6 +93,7 @@ export class TextEditorController implements ReactiveController {
     const doc = this.session()?.doc;
     if (!this.current || !doc) return nothing;
     const element = getElement(doc, this.current);
+    if (element && hasLabel(element.kind)) return this.renderLabel(element as Labelled);
     if (!element || (element.kind !== 'text' && element.kind !== 'sticky')) return nothing;
     const viewport = this.host.viewport;
     const zoom = viewport.zoom;
@@ -98,13 +125,68 @@ export class TextEditorController implements ReactiveController {
     ></textarea>`;
   }
 
+  /** A label's textarea: centred on the shape (or the line's middle), growing as lines are added. */
+  private renderLabel(stored: Labelled) {
+    // A bound arrow's middle is where it is drawn, not where it is stored.
+    const element = (this.session()?.scene.get(stored.id)?.element as Labelled | undefined) ?? stored;
+    const viewport = this.host.viewport;
+    const place = (textarea: HTMLTextAreaElement, text: string) => {
+      const box = labelBox(element, text);
+      const at = viewport.toScreen({ x: box.x, y: box.y });
+      textarea.style.left = `${at.x}px`;
+      textarea.style.top = `${at.y}px`;
+      textarea.style.width = `${box.width}px`;
+      textarea.style.height = `${box.height}px`;
+    };
+    const box = labelBox(element, element.text);
+    const at = viewport.toScreen({ x: box.x, y: box.y });
+    const style = [
+      `left:${at.x}px`,
+      `top:${at.y}px`,
+      `width:${box.width}px`,
+      `height:${box.height}px`,
+      `transform:scale(${viewport.zoom})`,
+      `font:${element.fontSize}px/1.25 ${FONT_FAMILY}`,
+      `color:${element.strokeColor}`,
+      'text-align:center',
+      'overflow:hidden',
+    ].join(';');
+    const { id, kind } = element;
+    return html`<textarea
+      class="editor"
+      aria-label=${kind === 'arrow' || kind === 'line' ? `Label of the ${kind}` : `Text in the ${kind}`}
+      style=${style}
+      .value=${element.text}
+      @input=${(e: Event) => {
+        const textarea = e.target as HTMLTextAreaElement;
+        place(textarea, textarea.value);
+        this.writeLabel(id, kind, textarea.value);
+      }}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this.finish();
+        e.stopPropagation();
+      }}
+      @blur=${() => this.finish()}
+    ></textarea>`;
+  }
+
+  private writeLabel(id: ElementId, kind: Labelled['kind'], text: string): void {
+    const session = this.session();
+    if (!session || !this.host.canEdit) return;
+    updateElement(session.doc, id, kind, { text }, session.history.origin);
+  }
+
   private bind(): void {
     this.unbind?.();
     this.unbind = null;
     this.bound = this.current;
     const id = this.current;
     const session = this.session();
-    session?.renderer.setHidden('editor', new Set(id ? [id] : []));
+    // A text element or note is left off the canvas while edited; a shape or arrow only loses its label.
+    const element = id && session ? getElement(session.doc, id) : null;
+    const labelled = element !== null && hasLabel(element.kind);
+    session?.renderer.setHidden('editor', new Set(id && !labelled ? [id] : []));
+    session?.renderer.setUnlabelled(labelled ? id : null);
     if (!id || !session) return;
     const { doc, history } = session;
     history.boundary();

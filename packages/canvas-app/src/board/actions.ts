@@ -6,6 +6,8 @@ import {
   type ElementKind,
   expand,
   keysAt,
+  newElementId,
+  rebind,
   setElementField,
   union,
 } from '@inkroom/shared';
@@ -48,13 +50,22 @@ export function duplicateSelection(ctx: ToolContext): void {
   const entries = ctx.scene.all().filter((entry) => ctx.selection.has(entry.id));
   if (entries.length === 0) return;
   const elements = withNewGroups(entries.map((entry) => entry.element));
+  // Arrows copied with the shapes they are bound to stay bound to the copies.
+  const ids = new Map(elements.map((element) => [element.id as string, newElementId()]));
   const top = ctx.scene.topEntry()?.element.z ?? null;
   const keys = keysAt(top ? [top] : [], top ? 1 : 0, entries.length);
   const copies: ElementId[] = [];
   ctx.doc.transact(() => {
     elements.forEach((element, i) => {
-      const { id: _id, ...fields } = element;
-      const init = { ...fields, x: fields.x + 20, y: fields.y + 20, z: keys[i]!, author: ctx.author };
+      const { id, ...fields } = rebind(element, ids);
+      const init = {
+        ...fields,
+        id: ids.get(id)!,
+        x: fields.x + 20,
+        y: fields.y + 20,
+        z: keys[i]!,
+        author: ctx.author,
+      };
       copies.push(
         addElement(ctx.doc, init as { kind: ElementKind } & Partial<ElementFields<ElementKind>>, ctx.origin),
       );

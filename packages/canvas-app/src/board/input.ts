@@ -62,6 +62,7 @@ export class StageInput {
       pointerType: event.pointerType,
       shiftKey: event.shiftKey,
       altKey: event.altKey,
+      modKey: event.ctrlKey || event.metaKey,
     };
   }
 

@@ -19,6 +19,8 @@ export class Renderer {
    * the ones an eraser stroke is about to delete.
    */
   private readonly hiddenBy = new Map<string, ReadonlySet<ElementId>>();
+  /** The element whose label is being edited: drawn without it (the editor shows it). */
+  private unlabelled: ElementId | null = null;
   private sceneDirty = true;
   private overlayDirty = true;
   private frame = 0;
@@ -75,6 +77,13 @@ export class Renderer {
     if (ids.size === 0 && !this.hiddenBy.has(owner)) return;
     if (ids.size === 0) this.hiddenBy.delete(owner);
     else this.hiddenBy.set(owner, new Set(ids));
+    this.requestScene();
+  }
+
+  /** Draws `id` without its label, or every element with theirs again (null). */
+  setUnlabelled(id: ElementId | null): void {
+    if (this.unlabelled === id) return;
+    this.unlabelled = id;
     this.requestScene();
   }
 
@@ -156,7 +165,9 @@ export class Renderer {
         cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
         this.paths.set(entry.id, cached);
       }
-      drawElement(ctx, entry.element, cached.paths);
+      const { element } = entry;
+      const drawn = entry.id === this.unlabelled && 'text' in element ? { ...element, text: '' } : element;
+      drawElement(ctx, drawn, cached.paths);
     }
   }
 

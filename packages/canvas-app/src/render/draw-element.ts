@@ -4,6 +4,8 @@ import {
   elementAlpha,
   elementRotation,
   FONT_FAMILY,
+  LABEL_HALO,
+  LABEL_HALO_WIDTH,
   layoutText,
   STICKY_FILL,
   STICKY_SHADOW,
@@ -15,7 +17,7 @@ export type ElementPaths = ElementGeometry<Path2D>;
 export const newPath = () => new Path2D();
 
 function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
-  if (element.kind !== 'text' && element.kind !== 'sticky') return;
+  if (!('text' in element) || element.text === '') return;
   ctx.font = `${element.fontSize}px ${FONT_FAMILY}`;
   // The font is set once for the element: the measure ignores the size it is given.
   const layout = layoutText(element, (text) => ctx.measureText(text).width);
@@ -23,6 +25,12 @@ function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
   ctx.textBaseline = 'top';
   ctx.fillStyle = layout.color;
   ctx.textAlign = layout.align;
+  if (layout.halo) {
+    ctx.strokeStyle = LABEL_HALO;
+    ctx.lineWidth = layout.fontSize * LABEL_HALO_WIDTH;
+    ctx.lineJoin = 'round';
+    for (const line of layout.lines) ctx.strokeText(line.text, layout.x, line.y);
+  }
   for (const line of layout.lines) ctx.fillText(line.text, layout.x, line.y);
 }
 
@@ -52,6 +60,7 @@ export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement
       ctx.lineWidth = element.strokeWidth;
       if (paths.outline) ctx.stroke(paths.outline);
       for (const head of paths.heads) ctx.stroke(head);
+      drawText(ctx, element);
       break;
     case 'rectangle':
     case 'ellipse':
@@ -64,6 +73,7 @@ export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement
         ctx.lineWidth = element.strokeWidth;
         ctx.stroke(paths.outline);
       }
+      drawText(ctx, element);
       break;
     case 'sticky':
       ctx.shadowColor = `rgba(0, 0, 0, ${STICKY_SHADOW.opacity})`;

@@ -1,8 +1,10 @@
 import {
   addElement,
+  BINDING_GAP,
   createBoardDoc,
   deleteElements,
   keysBetween,
+  pointsFrom,
   setElementField,
   updateElement,
 } from '@inkroom/shared';
@@ -11,6 +13,43 @@ import * as Y from 'yjs';
 import { SceneIndex } from './SceneIndex.js';
 
 describe('SceneIndex', () => {
+  it('holds bound arrows as drawn, redrawn when their targets change, whether they arrive in bulk or alone', () => {
+    const remote = createBoardDoc();
+    const boxes = Array.from({ length: 600 }, (_, i) =>
+      addElement(remote, { kind: 'rectangle', x: i * 100, y: 0, width: 50, height: 50 }),
+    );
+    const arrows = boxes.map((box, i) =>
+      addElement(remote, {
+        kind: 'arrow',
+        x: i * 100 + 25,
+        y: 200,
+        points: pointsFrom([
+          [0, 0],
+          [0, -175],
+        ]),
+        endBinding: { element: box, x: 0.5, y: 0.5 },
+      }),
+    );
+    const doc = createBoardDoc();
+    const scene = new SceneIndex(doc);
+    scene.start();
+    const changes: Set<string>[] = [];
+    scene.onChange((changed) => changes.push(new Set(changed)));
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote));
+    const endY = (id: (typeof arrows)[number]) => {
+      const { element } = scene.get(id)!;
+      return element.kind === 'arrow' ? element.y + element.points.xy[3]! : Number.NaN;
+    };
+    // Stored ending at the box's centre, drawn below its bottom edge.
+    expect(endY(arrows[7]!)).toBeCloseTo(50 + BINDING_GAP, 3);
+    updateElement(doc, boxes[7]!, 'rectangle', { y: -300 });
+    expect(changes.at(-1)).toEqual(new Set([boxes[7], arrows[7]]));
+    expect(endY(arrows[7]!)).toBeCloseTo(-250 + BINDING_GAP, 3);
+    expect(scene.get(arrows[7]!)!.minY).toBeLessThan(-240);
+    deleteElements(doc, [boxes[7]!]);
+    expect(endY(arrows[7]!)).toBeCloseTo(-250 + BINDING_GAP, 3);
+  });
+
   it('follows local and remote changes, in bulk and one by one', () => {
     const doc = createBoardDoc();
     const scene = new SceneIndex(doc);

@@ -1,14 +1,17 @@
 import {
   type BoardElement,
   type Bounds,
+  boundTargets,
   compareOrder,
   type ElementId,
   type ElementsDiff,
   elementBounds,
+  isBindable,
   keysAt,
   type OrderKey,
   observeElements,
   type Point,
+  resolveBindings,
 } from '@inkroom/shared';
 import RBush from 'rbush';
 import type * as Y from 'yjs';
@@ -18,7 +21,10 @@ import { hitElement, insideShape } from '../model/hit-test.js';
 const BULK_THRESHOLD = 500;
 const EMPTY: ReadonlySet<ElementId> = new Set();
 
-/** One element as the index holds it: its snapshot, its box, and a version for caches. */
+/**
+ * One element as the index holds it: its snapshot as drawn (a line's or arrow's bound ends on
+ * their targets), its box, and a version for caches.
+ */
 export interface SceneEntry extends Bounds {
   readonly id: ElementId;
   element: BoardElement;
@@ -35,6 +41,10 @@ export class SceneIndex {
   private readonly entries = new Map<ElementId, SceneEntry>();
   /** The members of each group, by group id. */
   private readonly groups = new Map<string, Set<ElementId>>();
+  /** Lines and arrows with a bound end, as stored (their entries hold them as drawn). */
+  private readonly bound = new Map<ElementId, BoardElement>();
+  /** The lines and arrows bound to each element, by its id. */
+  private readonly boundTo = new Map<ElementId, Set<ElementId>>();
   private readonly listeners = new Set<(changed: ReadonlySet<ElementId>) => void>();
   private version = 0;
   /** The front-most element, kept as elements come and go; null when it must be looked for. */
@@ -50,6 +60,8 @@ export class SceneIndex {
     // What is there now is reported afresh: nothing from before may linger.
     this.entries.clear();
     this.groups.clear();
+    this.bound.clear();
+    this.boundTo.clear();
     this.tree.clear();
     this.top = null;
     this.topKnown = true;
@@ -79,6 +91,16 @@ export class SceneIndex {
     return [...this.entries.values()].sort((a, b) => compareOrder(a.element, b.element));
   }
 
+  /** Elements whose boxes come within `tolerance` of `p`, back to front. */
+  private near(p: Point, tolerance: number): SceneEntry[] {
+    return this.search({
+      minX: p.x - tolerance,
+      minY: p.y - tolerance,
+      maxX: p.x + tolerance,
+      maxY: p.y + tolerance,
+    });
+  }
+
   /** Elements whose boxes meet `bounds`, back to front. */
   search(bounds: Bounds): SceneEntry[] {
     return this.tree.search(bounds).sort((a, b) => compareOrder(a.element, b.element));
@@ -89,12 +111,7 @@ export class SceneIndex {
    * element cannot be picked, moved or erased.
    */
   topmostAt(p: Point, tolerance: number): SceneEntry | null {
-    const near = this.search({
-      minX: p.x - tolerance,
-      minY: p.y - tolerance,
-      maxX: p.x + tolerance,
-      maxY: p.y + tolerance,
-    });
+    const near = this.near(p, tolerance);
     for (let i = near.length - 1; i >= 0; i--) {
       const { element } = near[i]!;
       if (!element.locked && hitElement(element, p, tolerance)) return near[i]!;
@@ -117,6 +134,21 @@ export class SceneIndex {
       if (!best || area < (best.maxX - best.minX) * (best.maxY - best.minY)) best = entry;
     }
     return best;
+  }
+
+  /**
+   * What a line's or arrow's end dropped at `p` binds to: the front-most shape, note or text that
+   * `p` is on or inside (within `tolerance`), `exclude` aside; locked ones too (binding does not
+   * change them).
+   */
+  bindTargetAt(p: Point, tolerance: number, exclude?: ElementId): SceneEntry | null {
+    const near = this.near(p, tolerance);
+    for (let i = near.length - 1; i >= 0; i--) {
+      const { element } = near[i]!;
+      if (element.id === exclude || !isBindable(element)) continue;
+      if (insideShape(element, p) || hitElement(element, p, tolerance)) return near[i]!;
+    }
+    return null;
   }
 
   /** The elements of a group (of its nested groups too). */
@@ -156,6 +188,12 @@ export class SceneIndex {
   }
 
   private apply({ added, updated, removed }: ElementsDiff): void {
+    // Lines and arrows with a bound end are kept as stored too: their entries hold them as drawn.
+    for (const id of removed) this.bound.delete(id);
+    for (const [id, element] of [...added, ...updated]) {
+      if (boundTargets(element).length > 0) this.bound.set(id, element);
+      else this.bound.delete(id);
+    }
     const count = added.size + updated.size + removed.size;
     // A board arriving whole (the first sync of a big room) is indexed in one bulk load, which is
     // much faster than inserting one by one.
@@ -182,10 +220,41 @@ export class SceneIndex {
         if (this.topKnown) this.raiseTop(entry);
       }
     }
-    this.emit(new Set([...added.keys(), ...updated.keys(), ...removed]));
+    const changed = new Set([...added.keys(), ...updated.keys(), ...removed]);
+    this.redrawBound(changed);
+    this.emit(changed);
+  }
+
+  /** Lines and arrows that changed, or whose targets did, drawn afresh; added to `changed`. */
+  private redrawBound(changed: Set<ElementId>): void {
+    const stale = new Set<ElementId>();
+    for (const id of changed) {
+      if (this.bound.has(id)) stale.add(id);
+      for (const arrow of this.boundTo.get(id) ?? EMPTY) stale.add(arrow);
+    }
+    for (const id of stale) {
+      const stored = this.bound.get(id);
+      if (!stored || !this.entries.has(id)) continue;
+      const drawn = resolveBindings(stored, (target) => this.entries.get(target)?.element);
+      this.remove(id);
+      const entry = this.entry(id, drawn);
+      this.entries.set(id, entry);
+      this.list(entry);
+      this.tree.insert(entry);
+      if (this.topKnown) this.raiseTop(entry);
+      changed.add(id);
+    }
   }
 
   private list(entry: SceneEntry): void {
+    for (const target of boundTargets(entry.element)) {
+      let arrows = this.boundTo.get(target);
+      if (!arrows) {
+        arrows = new Set();
+        this.boundTo.set(target, arrows);
+      }
+      arrows.add(entry.id);
+    }
     for (const group of entry.element.groups) {
       let members = this.groups.get(group);
       if (!members) {
@@ -198,6 +267,11 @@ export class SceneIndex {
 
   private unlist(entry: SceneEntry | undefined): void {
     if (!entry) return;
+    for (const target of boundTargets(entry.element)) {
+      const arrows = this.boundTo.get(target);
+      arrows?.delete(entry.id);
+      if (arrows?.size === 0) this.boundTo.delete(target);
+    }
     for (const group of entry.element.groups) {
       const members = this.groups.get(group);
       members?.delete(entry.id);

@@ -40,6 +40,7 @@ export function testPointer(x: number, y: number, extra: Partial<BoardPointer> =
     pointerType: 'mouse',
     shiftKey: false,
     altKey: false,
+    modKey: false,
     ...extra,
   };
 }

@@ -4,6 +4,8 @@ import {
   boxFrom,
   contains,
   type ElementId,
+  hasLabel,
+  hasText,
   type Point,
   setElementField,
   union,
@@ -186,21 +188,29 @@ export class SelectTool implements Tool {
       this.lastClick = { id: state.clicked, at: now };
       if (last?.id === state.clicked && now - last.at < DOUBLE_CLICK_MS) {
         this.lastClick = null;
-        this.enterGroupOf(state.clicked, ctx);
+        // Into its group first; on an element alone, its text or label is edited.
+        if (!this.enterGroupOf(state.clicked, ctx)) this.editTextOf(state.clicked, ctx);
       }
     }
     ctx.requestOverlay();
   }
 
-  /** Enters the group picked by a click on `id`, and picks the next level inside it. */
-  private enterGroupOf(id: ElementId, ctx: ToolContext): void {
+  /** Enters the group picked by a click on `id`, and picks the next level inside it; false for none. */
+  private enterGroupOf(id: ElementId, ctx: ToolContext): boolean {
     const element = ctx.scene.get(id)?.element;
     const into = element && groupToEnter(element, this.enteredGroup);
-    if (!element || !into) return;
+    if (!element || !into) return false;
     this.enteredGroup = into;
     ctx.selection.clear();
     for (const picked of pickedIds(ctx.scene, element, into)) ctx.selection.add(picked);
     ctx.selectionChanged();
+    return true;
+  }
+
+  /** Opens the editor on a text element's or note's text, or a shape's, line's or arrow's label. */
+  private editTextOf(id: ElementId, ctx: ToolContext): void {
+    const element = ctx.scene.get(id)?.element;
+    if (element && !element.locked && (hasText(element.kind) || hasLabel(element.kind))) ctx.editText(id);
   }
 
   cancel(ctx: ToolContext): void {

@@ -1,38 +1,69 @@
-import { addElement, type Bounds, boxFrom, type Point, pointsFrom } from '@inkroom/shared';
+import {
+  addElement,
+  type Binding,
+  type Bounds,
+  bindingAt,
+  boxFrom,
+  type ElementId,
+  type Point,
+  pointsFrom,
+} from '@inkroom/shared';
+import type { SceneEntry } from '../scene/SceneIndex.js';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
 type ShapeKind = 'rectangle' | 'ellipse' | 'line' | 'arrow';
 
+/** How near, in screen pixels, an end must be to a shape to bind to it. */
+const BIND_REACH_PX = 8;
+const BIND_HIGHLIGHT = '#4263eb';
+
 /**
  * Rectangles, ellipses, lines and arrows: press, drag, release. Shift keeps squares and circles
- * square, and snaps lines to 15°. A click without a drag makes nothing.
+ * square, and snaps lines to 15°. A click without a drag makes nothing. A line's or arrow's end
+ * that starts or ends on a shape, note or text binds to it (the shape is outlined meanwhile);
+ * Ctrl/Cmd places it free.
  */
 export class ShapeTool implements Tool {
   readonly cursor = 'crosshair';
   private start: Point | null = null;
   private end: Point | null = null;
+  /** What each end would bind to, shown while drawing. */
+  private targets: [SceneEntry | null, SceneEntry | null] = [null, null];
 
   constructor(readonly id: ShapeKind) {}
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
     this.start = pointer.board;
     this.end = pointer.board;
+    this.targets = [this.targetAt(pointer.board, pointer, ctx), null];
     ctx.requestOverlay();
   }
 
   move(pointer: BoardPointer, ctx: ToolContext): void {
     if (!this.start) return;
     this.end = this.constrain(pointer.board, pointer.shiftKey);
+    this.targets[1] = this.targetAt(this.end, pointer, ctx, this.targets[0]?.id);
+    if (pointer.modKey) this.targets[0] = null;
     ctx.requestOverlay();
+  }
+
+  /** The shape an end at `p` binds to; none for shapes, or with Ctrl/Cmd held. */
+  private targetAt(p: Point, pointer: BoardPointer, ctx: ToolContext, other?: ElementId): SceneEntry | null {
+    if ((this.id !== 'line' && this.id !== 'arrow') || pointer.modKey) return null;
+    // Both ends on one shape would draw nothing: the second stays free.
+    return ctx.scene.bindTargetAt(p, BIND_REACH_PX / ctx.viewport.zoom, other);
   }
 
   up(pointer: BoardPointer, ctx: ToolContext): void {
     if (!this.start) return;
     const start = this.start;
     const end = this.constrain(pointer.board, pointer.shiftKey);
+    const startTarget = pointer.modKey ? null : this.targets[0];
+    const endTarget = this.targetAt(end, pointer, ctx, startTarget?.id);
     this.start = null;
     this.end = null;
+    this.targets = [null, null];
     ctx.requestOverlay();
     if (Math.hypot(end.x - start.x, end.y - start.y) * ctx.viewport.zoom < 3) return;
     const style = {
@@ -47,7 +78,21 @@ export class ShapeTool implements Tool {
         [0, 0],
         [end.x - start.x, end.y - start.y],
       ]);
-      addElement(ctx.doc, { kind: this.id, x: start.x, y: start.y, points, ...style }, ctx.origin);
+      const bind = (target: SceneEntry | null, at: Point): Binding | null =>
+        target ? bindingAt(target.element, at) : null;
+      addElement(
+        ctx.doc,
+        {
+          kind: this.id,
+          x: start.x,
+          y: start.y,
+          points,
+          startBinding: bind(startTarget, start),
+          endBinding: bind(endTarget, end),
+          ...style,
+        },
+        ctx.origin,
+      );
       return;
     }
     const box = boxFrom(start, end);
@@ -69,11 +114,13 @@ export class ShapeTool implements Tool {
   cancel(ctx: ToolContext): void {
     this.start = null;
     this.end = null;
+    this.targets = [null, null];
     ctx.requestOverlay();
   }
 
   paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
     if (!this.start || !this.end) return;
+    this.paintTargets(canvas, ctx);
     canvas.strokeStyle = ctx.style.strokeColor;
     canvas.lineWidth = ctx.style.strokeWidth;
     canvas.globalAlpha = ctx.style.opacity;
@@ -101,6 +148,26 @@ export class ShapeTool implements Tool {
       canvas.fill();
     }
     canvas.stroke();
+  }
+
+  /** Outlines the shapes the ends will bind to. */
+  private paintTargets(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
+    const zoom = ctx.viewport.zoom;
+    canvas.save();
+    canvas.strokeStyle = BIND_HIGHLIGHT;
+    canvas.lineWidth = 2 / zoom;
+    canvas.setLineDash([6 / zoom, 4 / zoom]);
+    for (const target of this.targets) {
+      if (!target) continue;
+      const pad = 4 / zoom;
+      canvas.strokeRect(
+        target.minX - pad,
+        target.minY - pad,
+        target.maxX - target.minX + pad * 2,
+        target.maxY - target.minY + pad * 2,
+      );
+    }
+    canvas.restore();
   }
 
   private constrain(p: Point, shift: boolean): Point {

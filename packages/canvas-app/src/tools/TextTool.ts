@@ -1,4 +1,4 @@
-import { addElement } from '@inkroom/shared';
+import { addElement, hasLabel } from '@inkroom/shared';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
@@ -12,8 +12,9 @@ export class TextTool implements Tool {
   constructor(readonly id: 'text' | 'sticky') {}
 
   down(pointer: BoardPointer, ctx: ToolContext): void {
-    const hit = ctx.scene.topmostAt(pointer.board, 4 / ctx.viewport.zoom);
-    if (hit && hit.element.kind === this.id) {
+    const hit = ctx.scene.pickAt(pointer.board, 4 / ctx.viewport.zoom);
+    // On one of its own kind, or (the text tool) on a shape, line or arrow: edits its text or label.
+    if (hit && (hit.element.kind === this.id || (this.id === 'text' && hasLabel(hit.element.kind)))) {
       ctx.editText(hit.id);
       return;
     }

@@ -26,6 +26,8 @@ export interface BoardPointer {
   readonly pointerType: string;
   readonly shiftKey: boolean;
   readonly altKey: boolean;
+  /** Ctrl, or Cmd on a Mac: places a line's or arrow's end free rather than bound. */
+  readonly modKey: boolean;
 }
 
 /** The style new elements get, from the style panel. */

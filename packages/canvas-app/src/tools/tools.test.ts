@@ -1,5 +1,6 @@
 import {
   addElement,
+  BINDING_GAP,
   createBoardDoc,
   type ElementId,
   getElement,
@@ -7,6 +8,7 @@ import {
   listElements,
   type Point,
   pointsFrom,
+  updateElement,
 } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import { SceneIndex } from '../scene/SceneIndex.js';
@@ -49,6 +51,7 @@ function setup() {
     pointerType: 'mouse',
     shiftKey: false,
     altKey: false,
+    modKey: false,
     ...extra,
   });
   const drag = (tool: ToolId, path: Point[], extra: Partial<BoardPointer> = {}) => {
@@ -135,6 +138,43 @@ describe('tools', () => {
     expect(arrow!.z > rect!.z).toBe(true);
   });
 
+  it('arrow: an end dropped on a shape binds to it and is drawn at its outline; Ctrl/Cmd leaves it free', () => {
+    const { doc, drag, scene } = setup();
+    drag('rectangle', [
+      { x: 0, y: 0 },
+      { x: 50, y: 50 },
+    ]);
+    const [rect] = listElements(doc);
+    drag('arrow', [
+      { x: 200, y: 25 },
+      { x: 25, y: 25 },
+    ]);
+    drag(
+      'arrow',
+      [
+        { x: 200, y: 40 },
+        { x: 25, y: 40 },
+      ],
+      { modKey: true },
+    );
+    const [, bound, free] = listElements(doc);
+    expect(bound).toMatchObject({
+      kind: 'arrow',
+      startBinding: null,
+      endBinding: { element: rect!.id, x: 0.5, y: 0.5 },
+    });
+    expect(free).toMatchObject({ kind: 'arrow', startBinding: null, endBinding: null });
+    // Drawn from (200, 25) towards the box's centre, it stops at the right side, the gap short.
+    const drawn = scene.get(bound!.id)!.element;
+    expect(drawn.kind === 'arrow' && Array.from(drawn.points.xy)).toEqual([0, 0, 50 + BINDING_GAP - 200, 0]);
+    // Moving the box moves the drawn end; the stored one stays as drawn by hand.
+    updateElement(doc, rect!.id, 'rectangle', { y: 100 });
+    const moved = scene.get(bound!.id)!.element;
+    expect(moved.kind === 'arrow' && moved.points.xy[3]!).toBeGreaterThan(60);
+    const stored = getElement(doc, bound!.id);
+    expect(stored?.kind === 'arrow' && Array.from(stored.points.xy)).toEqual([0, 0, -175, 0]);
+  });
+
   it('eraser: everything scrubbed over goes, in one transaction, on pointer up', () => {
     const { doc, drag, tools, ctx, hidden } = setup();
     const a = addElement(doc, {
@@ -183,6 +223,7 @@ describe('tools', () => {
         pointerType: 'mouse',
         shiftKey: false,
         altKey: false,
+        modKey: false,
       },
       ctx,
     );

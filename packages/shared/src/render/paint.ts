@@ -4,6 +4,15 @@ import type { BoardElement } from '../schema/element-kinds.js';
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const LINE_HEIGHT = 1.25;
 export const STICKY_PADDING = 12;
+/** Space between a shape's outline and its label. */
+export const LABEL_PADDING = 10;
+/** A line's label is drawn over a halo of the board's background, this wide a font size. */
+export const LABEL_HALO = '#ffffff';
+export const LABEL_HALO_WIDTH = 0.3;
+/** A line's or arrow's label wraps at this width. */
+export const LINE_LABEL_WIDTH = 240;
+/** Fraction of an ellipse's box its label may use (the box of the largest inscribed rectangle). */
+const ELLIPSE_TEXT_AREA = Math.SQRT1_2;
 export const STICKY_FILL = '#ffe066';
 export const STICKY_SHADOW = { opacity: 0.18, blur: 8, offsetY: 3 } as const;
 /** Highlighter ink is see-through on top of the element's own opacity. */
@@ -60,11 +69,71 @@ export interface TextLayout {
   readonly align: 'left' | 'center' | 'right';
   readonly x: number;
   readonly lines: readonly { text: string; y: number }[];
+  /** Drawn over a line: the glyphs get a halo of the board's background first. */
+  readonly halo: boolean;
+  /** Where the lines wrap, and the height they take (the editor sizes itself by them). */
+  readonly width: number;
+  readonly height: number;
 }
 
-/** Lays out a text or sticky element's text; null for other kinds. Sticky notes wrap, text does not. */
+/** The middle of a polyline, by length, in board units. */
+function midpointOf(element: BoardElement & { points: { xy: Float32Array } }): { x: number; y: number } {
+  const { xy } = element.points;
+  let total = 0;
+  for (let i = 2; i < xy.length; i += 2) total += Math.hypot(xy[i]! - xy[i - 2]!, xy[i + 1]! - xy[i - 1]!);
+  let left = total / 2;
+  for (let i = 2; i < xy.length; i += 2) {
+    const length = Math.hypot(xy[i]! - xy[i - 2]!, xy[i + 1]! - xy[i - 1]!);
+    if (left <= length && length > 0) {
+      const t = left / length;
+      return {
+        x: element.x + xy[i - 2]! + (xy[i]! - xy[i - 2]!) * t,
+        y: element.y + xy[i - 1]! + (xy[i + 1]! - xy[i - 1]!) * t,
+      };
+    }
+    left -= length;
+  }
+  return { x: element.x + (xy[0] ?? 0), y: element.y + (xy[1] ?? 0) };
+}
+
+/**
+ * A label's layout: wrapped to `width`, centred on `centre` both ways. Shapes use their inner
+ * box; lines and arrows their middle.
+ */
+function labelLayout(element: BoardElement, measure: MeasureText): TextLayout | null {
+  if (!('text' in element) || element.text === '' || !('fontSize' in element)) return null;
+  const { fontSize } = element;
+  let centre: { x: number; y: number };
+  let width: number;
+  if ('points' in element) {
+    centre = midpointOf(element);
+    width = LINE_LABEL_WIDTH;
+  } else {
+    centre = { x: element.x + element.width / 2, y: element.y + element.height / 2 };
+    const area = element.kind === 'ellipse' ? element.width * ELLIPSE_TEXT_AREA : element.width;
+    width = Math.max(fontSize, area - LABEL_PADDING * 2);
+  }
+  const lines = wrapText(element.text, width, fontSize, measure);
+  const height = lines.length * fontSize * LINE_HEIGHT;
+  const top = centre.y - height / 2;
+  return {
+    fontSize,
+    color: element.strokeColor,
+    align: 'center',
+    x: centre.x,
+    lines: lines.map((text, i) => ({ text, y: top + i * fontSize * LINE_HEIGHT })),
+    halo: 'points' in element,
+    width,
+    height,
+  };
+}
+
+/**
+ * Lays out an element's text: a text element's or a sticky note's (notes wrap, text does not), or
+ * a label (see `labelLayout`); null for none.
+ */
 export function layoutText(element: BoardElement, measure: MeasureText): TextLayout | null {
-  if (element.kind !== 'text' && element.kind !== 'sticky') return null;
+  if (element.kind !== 'text' && element.kind !== 'sticky') return labelLayout(element, measure);
   const inset = element.kind === 'sticky' ? STICKY_PADDING : 0;
   const { fontSize } = element;
   const align = element.kind === 'text' ? element.align : 'left';
@@ -83,5 +152,8 @@ export function layoutText(element: BoardElement, measure: MeasureText): TextLay
     align,
     x,
     lines: lines.map((text, i) => ({ text, y: element.y + inset + i * fontSize * LINE_HEIGHT })),
+    halo: false,
+    width,
+    height: lines.length * fontSize * LINE_HEIGHT,
   };
 }

@@ -81,6 +81,42 @@ describe('renderSvg', () => {
     expect(svg).not.toMatch(/NaN|undefined/);
   });
 
+  it("draws a shape's label centred in it, wrapped to its width, and an arrow's at its middle over a halo", () => {
+    const doc = createBoardDoc();
+    addElement(doc, {
+      kind: 'rectangle',
+      x: 0,
+      y: 0,
+      width: 200,
+      height: 100,
+      text: 'one two three four five six',
+    });
+    addElement(doc, {
+      kind: 'arrow',
+      x: 0,
+      y: 200,
+      points: pointsFrom([
+        [0, 0],
+        [100, 0],
+        [100, 100],
+      ]),
+      text: 'go',
+    });
+    const svg = renderSvg(listElements(doc), { measureText: (text, size) => text.length * size * 0.5 });
+    const box = /data-kind="rectangle".*?<text ([^>]*)>(.*?)<\/text>/.exec(svg)!;
+    const lines = [...box[2]!.matchAll(/<tspan x="([\d.]+)" y="([\d.]+)">([^<]*)</g)];
+    // 180 units of room at 10 a character: two lines, centred on (100, 50).
+    expect(lines.map((line) => line[3])).toEqual(['one two three four', 'five six']);
+    expect(lines.every((line) => line[1] === '100')).toBe(true);
+    expect(Number(lines[0]![2])).toBe(50 - 25);
+    expect(box[1]).toContain('text-anchor="middle"');
+    expect(box[1]).not.toContain('paint-order');
+    const arrow = /data-kind="arrow".*?<text ([^>]*)><tspan x="([\d.]+)" y="([\d.]+)">go</.exec(svg)!;
+    // Half of its 200 units of length: the corner, (100, 200); one line of 25 centred on it.
+    expect([arrow[2], arrow[3]]).toEqual(['100', '187.5']);
+    expect(arrow[1]).toContain('paint-order="stroke"');
+  });
+
   it('frames the elements with padding, and paints a background only when asked', () => {
     const { doc } = board();
     const elements = listElements(doc);

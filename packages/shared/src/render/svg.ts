@@ -1,3 +1,4 @@
+import { resolveBindings } from '../schema/bindings.js';
 import type { BoardElement } from '../schema/element-kinds.js';
 import { type Bounds, elementBounds, union } from './bounds.js';
 import { elementGeometry } from './geometry.js';
@@ -6,6 +7,8 @@ import {
   elementRotation,
   estimateTextWidth,
   FONT_FAMILY,
+  LABEL_HALO,
+  LABEL_HALO_WIDTH,
   layoutText,
   type MeasureText,
   STICKY_FILL,
@@ -17,7 +20,7 @@ import { SvgPath, svgNumber } from './path-sink.js';
  * Bumped whenever the same board would draw differently; caches of drawings (the server's
  * preview ETags) include it, so an upgrade never serves an old drawing as current.
  */
-export const RENDERER_VERSION = 1;
+export const RENDERER_VERSION = 2;
 
 export interface SvgOptions {
   /** A colour to fill the background with; transparent when absent. */
@@ -90,7 +93,7 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
       )
       .join('');
     parts.push(
-      `<text font-size="${svgNumber(text.fontSize)}" fill="${escapeXml(text.color)}" text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
+      `<text font-size="${svgNumber(text.fontSize)}" fill="${escapeXml(text.color)}"${text.halo ? ` stroke="${LABEL_HALO}" stroke-width="${svgNumber(text.fontSize * LABEL_HALO_WIDTH)}" stroke-linejoin="round" paint-order="stroke"` : ''} text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
     );
   }
   const alpha = elementAlpha(element);
@@ -111,7 +114,10 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
  * the closing tag. A server joins them while yielding to its event loop now and then, so a large
  * board never blocks other work for long.
  */
-export function* svgChunks(elements: readonly BoardElement[], options: SvgOptions = {}): Generator<string> {
+export function* svgChunks(given: readonly BoardElement[], options: SvgOptions = {}): Generator<string> {
+  // Bound ends drawn on their targets (those among the elements).
+  const byId = new Map(given.map((element) => [element.id, element]));
+  const elements = given.map((element) => resolveBindings(element, (id) => byId.get(id)));
   const padding = options.padding ?? 16;
   const box = boundsOfElements(elements) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 };
   const x = Math.floor(box.minX - padding);

@@ -5,7 +5,7 @@ import { addElement, listElements } from './elements.js';
 import { pointsFrom } from './points.js';
 
 describe('board files', () => {
-  it('round-trip every kind through JSON text, without ids or order keys', () => {
+  it('round-trip every kind through JSON text, with new ids and without order keys', () => {
     const doc = createBoardDoc();
     addElement(doc, {
       kind: 'stroke',
@@ -29,7 +29,9 @@ describe('board files', () => {
     addElement(doc, { kind: 'text', text: 'hi', align: 'right', fontSize: 32 });
     const before = listElements(doc);
     const inits = elementsFromJSON(JSON.stringify(boardToJSON(before)));
-    expect(inits.every((init) => !('id' in init) && !('z' in init))).toBe(true);
+    expect(inits.every((init) => !('z' in init))).toBe(true);
+    const fileIds = new Set(before.map((element) => element.id as string));
+    expect(inits.every((init) => init.id && !fileIds.has(init.id))).toBe(true);
     const copy = createBoardDoc();
     for (const init of inits) addElement(copy, init);
     const strip = ({ id: _id, z: _z, ...rest }: Record<string, unknown>) => rest;

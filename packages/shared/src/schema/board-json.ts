@@ -1,3 +1,5 @@
+import { newElementId } from '../ids.js';
+import { rebind } from './bindings.js';
 import { type BoardElement, type ElementKind, fieldSpecs, isElementKind } from './element-kinds.js';
 import type { ElementInit } from './elements.js';
 import { SCHEMA_VERSION } from './migrations.js';
@@ -67,11 +69,18 @@ function pointsFromJSON(value: unknown, where: string): PointList {
 }
 
 /**
- * Reads a board file into element inits, without ids or order keys (the importer gives new
- * ones). Throws {@link BoardJSONError} naming the first problem; values are checked again, field by
+ * Reads a board file into element inits with new ids and no order keys (the importer gives
+ * those); ends bound to elements of the file are bound to their new ids, others are left free.
+ * Throws {@link BoardJSONError} naming the first problem; values are checked again, field by
  * field, when the elements are added.
  */
 export function elementsFromJSON(input: unknown): ElementInit<ElementKind>[] {
+  const inits = readElements(input);
+  const ids = new Map(inits.map(({ fileId, init }) => [fileId, init.id!]));
+  return inits.map(({ init }) => rebind(init, ids));
+}
+
+function readElements(input: unknown): { fileId: string; init: ElementInit<ElementKind> }[] {
   const data = typeof input === 'string' ? parseText(input) : input;
   const board = data as Partial<BoardJSON> | null;
   if (typeof board !== 'object' || board === null || board.type !== BOARD_JSON_TYPE)
@@ -87,7 +96,8 @@ export function elementsFromJSON(input: unknown): ElementInit<ElementKind>[] {
     const { kind } = raw as { kind?: unknown };
     if (!isElementKind(kind)) throw new BoardJSONError(`${where}: unknown kind ${String(kind)}`);
     const specs = fieldSpecs(kind);
-    const init: Record<string, unknown> = { kind };
+    const { id: fileId } = raw as { id?: unknown };
+    const init: Record<string, unknown> = { kind, id: newElementId() };
     for (const [name, value] of Object.entries(raw)) {
       if (name === 'id' || name === 'kind' || name === 'z') continue;
       const spec = specs.get(name);
@@ -99,7 +109,7 @@ export function elementsFromJSON(input: unknown): ElementInit<ElementKind>[] {
         throw new BoardJSONError(`${where}.${name}: ${(error as Error).message}`);
       }
     }
-    return init as ElementInit<ElementKind>;
+    return { fileId: typeof fileId === 'string' ? fileId : '', init: init as ElementInit<ElementKind> };
   });
 }
 

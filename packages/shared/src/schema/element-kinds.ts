@@ -1,5 +1,6 @@
 import type { ElementId } from '../ids.js';
 import {
+  bindingField,
   booleanField,
   colorField,
   enumField,
@@ -51,24 +52,34 @@ export const COMMON_FIELDS = {
 
 const points = pointsField();
 const text = textField();
+const fontSize = numberField(20, { min: 1, max: 2000 });
 
 /** Fields particular to each kind; a kind's field overrides a common one of the same name. */
 export const KIND_FIELDS = {
   /** Freehand ink; `points` relative to x/y, with pressure when the device reports it. */
   stroke: { points, brush: enumField(['pen', 'highlighter'], 'pen') },
-  rectangle: { cornerRadius: numberField(0, { min: 0, max: MAX_COORDINATE }) },
-  ellipse: {},
-  /** Two or more points relative to x/y. */
-  line: { points },
-  arrow: { points, arrowStart: booleanField(false), arrowEnd: booleanField(true) },
+  /** Shapes, lines and arrows carry a label (`text`): centred in the shape, at a line's middle. */
+  rectangle: { cornerRadius: numberField(0, { min: 0, max: MAX_COORDINATE }), text, fontSize },
+  ellipse: { text, fontSize },
+  /** Two or more points relative to x/y; either end may be bound to a shape (see bindings.ts). */
+  line: { points, startBinding: bindingField(), endBinding: bindingField(), text, fontSize },
+  arrow: {
+    points,
+    arrowStart: booleanField(false),
+    arrowEnd: booleanField(true),
+    startBinding: bindingField(),
+    endBinding: bindingField(),
+    text,
+    fontSize,
+  },
   text: {
     text,
-    fontSize: numberField(20, { min: 1, max: 2000 }),
+    fontSize,
     align: enumField(['left', 'center', 'right'], 'left'),
   },
   sticky: {
     text,
-    fontSize: numberField(20, { min: 1, max: 2000 }),
+    fontSize,
     fill: colorField('#ffe066', true),
   },
 } as const satisfies Record<ElementKind, Record<string, FieldSpec<unknown>>>;
@@ -114,7 +125,12 @@ export function hasPoints(kind: ElementKind): kind is 'stroke' | 'line' | 'arrow
   return kind === 'stroke' || kind === 'line' || kind === 'arrow';
 }
 
-/** True when elements of this kind carry `text`. */
+/** True when elements of this kind carry a label: `text` drawn inside a shape or on a line. */
+export function hasLabel(kind: ElementKind): kind is 'rectangle' | 'ellipse' | 'line' | 'arrow' {
+  return kind === 'rectangle' || kind === 'ellipse' || kind === 'line' || kind === 'arrow';
+}
+
+/** True when elements of this kind are text: a text element or a sticky note. */
 export function hasText(kind: ElementKind): kind is 'text' | 'sticky' {
   return kind === 'text' || kind === 'sticky';
 }

@@ -123,7 +123,7 @@ describe('board schema', () => {
     expect(() => addElement(doc, { kind: 'rectangle', strokeColor: 'red' })).toThrow(TypeError);
     expect(() => addElement(doc, { kind: 'rectangle', opacity: 2 })).toThrow(TypeError);
     // @ts-expect-error a field of another kind is a compile error, and a runtime one
-    expect(() => addElement(doc, { kind: 'rectangle', text: 'x' })).toThrow(TypeError);
+    expect(() => addElement(doc, { kind: 'rectangle', align: 'left' })).toThrow(TypeError);
     const id = addElement(doc, { kind: 'rectangle' });
     // @ts-expect-error wrong value type for the field
     expect(() => setElementField(doc, id, 'x', '12')).toThrow(TypeError);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { asElementId, type ElementId, newElementId } from '../ids.js';
+import { resolveBindings } from './bindings.js';
 import { type ElementMap, elementsMap } from './board-doc.js';
 import {
   type BoardElement,
@@ -240,12 +241,43 @@ export function replaceText(text: Y.Text, value: string): void {
   if (inserted.length > 0) text.insert(start, inserted);
 }
 
-/** Removes elements; ids that are already gone are ignored. */
+/**
+ * Removes elements; ids that are already gone are ignored. Lines and arrows bound to a removed
+ * element keep that end where it was drawn, free.
+ */
 export function deleteElements(doc: Y.Doc, ids: Iterable<ElementId>, origin?: unknown): void {
   const elements = elementsMap(doc);
+  const doomed = new Set(ids);
   doc.transact(() => {
-    for (const id of ids) elements.delete(id);
+    freeEndsBoundTo(doc, doomed);
+    for (const id of doomed) elements.delete(id);
   }, origin);
+}
+
+/** Fixes in place, free, the ends of lines and arrows bound to any of `doomed` (in a transaction). */
+function freeEndsBoundTo(doc: Y.Doc, doomed: ReadonlySet<ElementId>): void {
+  const boundTo = (map: ElementMap, init: InitRecord | null, key: string) => {
+    const value = storedValue(map, init, key) as { element?: unknown } | null | undefined;
+    return typeof value?.element === 'string' && doomed.has(asElementId(value.element));
+  };
+  elementsMap(doc).forEach((map, key) => {
+    if (!(map instanceof Y.Map)) return;
+    const init = initRecord(map);
+    const start = boundTo(map, init, 'startBinding');
+    const end = boundTo(map, init, 'endBinding');
+    if (!start && !end) return;
+    const id = asElementId(key);
+    const element = readElement(id, map);
+    if (element?.kind !== 'line' && element?.kind !== 'arrow') return;
+    const drawn = resolveBindings(element, (target) => getElement(doc, target) ?? undefined);
+    if (drawn.kind !== element.kind) return;
+    patchFields(map, element.kind, {
+      points: drawn.points,
+      rotation: drawn.rotation,
+      ...(start ? { startBinding: null } : {}),
+      ...(end ? { endBinding: null } : {}),
+    });
+  });
 }
 
 /** Narrows an element to a kind. */

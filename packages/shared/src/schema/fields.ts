@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { asElementId } from '../ids.js';
+import type { Binding } from './bindings.js';
 import { isOrderKey } from './order.js';
 import { decodePoints, EMPTY_POINTS, encodePoints, type PointList } from './points.js';
 
@@ -8,7 +10,17 @@ import { decodePoints, EMPTY_POINTS, encodePoints, type PointList } from './poin
  * (a wrong value from our own code is a bug and throws).
  */
 export interface FieldSpec<T> {
-  readonly type: 'number' | 'string' | 'boolean' | 'enum' | 'color' | 'points' | 'text' | 'order' | 'ids';
+  readonly type:
+    | 'number'
+    | 'string'
+    | 'boolean'
+    | 'enum'
+    | 'color'
+    | 'points'
+    | 'text'
+    | 'order'
+    | 'ids'
+    | 'binding';
   readonly defaultValue: T;
   /** The stored value as T, or undefined when it is missing or malformed. */
   read(stored: unknown): T | undefined;
@@ -132,4 +144,28 @@ export function idListField(maxItems = 32, maxLength = 64) {
     read: (stored) => (fits(stored) ? [...stored] : undefined),
     write: (value) => (fits(value) ? [...value] : invalid('id list', value)),
   } satisfies FieldSpec<readonly string[]>;
+}
+
+/** Where a line's or arrow's end is attached (see bindings.ts), stored as one plain object; null: free. */
+export function bindingField() {
+  const fraction = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+  const fits = (v: unknown): v is Binding => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return false;
+    const { element, x, y } = v as Record<string, unknown>;
+    return (
+      typeof element === 'string' && element.length > 0 && element.length <= 64 && fraction(x) && fraction(y)
+    );
+  };
+  return {
+    type: 'binding',
+    defaultValue: null as Binding | null,
+    read: (stored) =>
+      fits(stored) ? { element: asElementId(stored.element), x: stored.x, y: stored.y } : undefined,
+    write: (value) =>
+      value === null
+        ? null
+        : fits(value)
+          ? { element: value.element, x: value.x, y: value.y }
+          : invalid('binding', value),
+  } satisfies FieldSpec<Binding | null>;
 }

@@ -74,6 +74,29 @@ describe('schema migrations', () => {
     expect(transactions).toBe(1);
   });
 
+  it('version 4 gives shapes, lines and arrows made before it an empty label to type into, once', () => {
+    const doc = createBoardDoc();
+    const box = addElement(doc, { kind: 'rectangle', width: 10, height: 10 });
+    const note = addElement(doc, { kind: 'sticky', text: 'keep' });
+    // As a version 3 board held it: no Y.Text for the box.
+    elementsMap(doc).get(box)!.delete('text');
+    metaMap(doc).set(SCHEMA_VERSION_KEY, 3);
+    expect(migrateBoard(doc)).toBe(1);
+    const label = elementsMap(doc).get(box)!.get('text');
+    expect(label).toBeInstanceOf(Y.Text);
+    expect(getElement(doc, note)).toMatchObject({ text: 'keep' });
+    // A second peer typing into it types into the same text.
+    const other = createBoardDoc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    (label as Y.Text).insert(0, 'A');
+    (elementsMap(other).get(box)!.get('text') as Y.Text).insert(0, 'B');
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    const read = getElement(doc, box);
+    expect(read?.kind === 'rectangle' && read.text.length).toBe(2);
+    expect(getElement(other, box)).toEqual(read);
+  });
+
   it('stamp a fresh board with the current version', () => {
     const doc = createBoardDoc();
     expect(migrateBoard(doc)).toBe(SCHEMA_VERSION - 1);

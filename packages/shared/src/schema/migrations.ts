@@ -3,7 +3,10 @@ import { elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
 import { rawElement, writeRawElement } from './elements.js';
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** Kinds that gained a label in version 4. */
+const LABELLED = new Set(['rectangle', 'ellipse', 'line', 'arrow']);
 
 /** An element's stored fields as a plain object, the unit migrations work on. */
 export type RawElement = Readonly<Record<string, unknown>>;
@@ -39,6 +42,19 @@ export const MIGRATIONS: readonly Migration[] = [
       'is rewritten, and the stamp keeps an older Inkroom, which would move locked elements and split groups, ' +
       'from editing the board',
     up: (element) => element,
+  },
+  {
+    version: 4,
+    description:
+      'lines and arrows gain `startBinding` and `endBinding` (the element an end is attached to, and where); ' +
+      'a board made before has none, so every end stays where it was drawn. Rectangles, ellipses, lines and ' +
+      'arrows gain a label (`text`, `fontSize`): those made before get their empty Y.Text now, as new ones ' +
+      'get it at creation, so that two people labelling one at once type into the same text. The stamp ' +
+      'keeps an older Inkroom, which would leave bound ends behind and not show labels, from editing the board',
+    up: (element) =>
+      LABELLED.has(element.kind as string) && !(element.text instanceof Y.Text)
+        ? { ...element, text: new Y.Text() }
+        : element,
   },
 ];
 

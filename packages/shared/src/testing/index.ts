@@ -1,7 +1,8 @@
 import * as prng from 'lib0/prng';
 import type * as Y from 'yjs';
 import type { ElementId } from '../ids.js';
-import { ELEMENT_KINDS } from '../schema/element-kinds.js';
+import { isBindable } from '../schema/bindings.js';
+import { ELEMENT_KINDS, hasLabel } from '../schema/element-kinds.js';
 import {
   addElement,
   deleteElements,
@@ -21,12 +22,12 @@ const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2'];
 
 /**
  * One random edit of a board, as a person might make it: add, move, restyle, type, group, lock,
- * reorder or delete, chosen by `gen` (lib0's seeded generator) so that a seed replays it.
+ * bind an arrow's end, label a shape, reorder or delete, chosen by `gen` (lib0's seeded generator) so that a seed replays it.
  */
 export function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
   const elements = listElements(doc);
   const target = elements.length > 0 ? prng.oneOf(gen, elements) : null;
-  const op = prng.uint32(gen, 0, 11);
+  const op = prng.uint32(gen, 0, 12);
   if (!target || op <= 2) {
     const kind = prng.oneOf(gen, [...ELEMENT_KINDS]);
     const z = keysAt(
@@ -89,6 +90,21 @@ export function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
     case 9:
       setElementField(doc, target.id, 'locked', !target.locked);
       break;
+    case 10: {
+      // Bind a line's or arrow's end to a shape, or free it; type into a shape's label.
+      if (target.kind === 'line' || target.kind === 'arrow') {
+        const shapes = elements.filter((e) => isBindable(e));
+        const end = prng.bool(gen) ? 'startBinding' : 'endBinding';
+        const binding =
+          shapes.length > 0 && prng.bool(gen)
+            ? { element: prng.oneOf(gen, shapes).id, x: prng.real53(gen), y: prng.real53(gen) }
+            : null;
+        updateElement(doc, target.id, target.kind, { [end]: binding });
+      } else if (hasLabel(target.kind) && 'text' in target) {
+        updateElement(doc, target.id, target.kind, { text: target.text + prng.word(gen, 1, 4) });
+      }
+      break;
+    }
     default:
       deleteElements(doc, [target.id as ElementId]);
   }
