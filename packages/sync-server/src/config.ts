@@ -17,6 +17,10 @@ export interface ServerConfig {
   staticDir: string | null;
   /** Largest WebSocket frame accepted; a larger one closes the socket with 1009. Default 16 MiB. */
   maxMessageBytes: number;
+  /** Largest image a board may add (`PUT /api/rooms/<room>/assets/<sha256>`, 413 beyond). Default 10 MiB. */
+  maxImageBytes: number;
+  /** Bytes of images one room may hold, each image counted once (413 beyond). Default 256 MiB. */
+  maxRoomImageBytes: number;
   /** Largest awareness update accepted; a larger one closes the socket with 4413. Default 64 KiB. */
   maxAwarenessBytes: number;
   /** Awareness client ids one socket may speak for (a y-websocket client uses one). Default 8. */
@@ -157,6 +161,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   dataDir: './data',
   staticDir: null,
   maxMessageBytes: 16 * MiB,
+  maxImageBytes: 10 * MiB,
+  maxRoomImageBytes: 256 * MiB,
   maxAwarenessBytes: 64 * 1024,
   maxAwarenessClientsPerConnection: 8,
   maxPendingUpdateBytes: MiB,

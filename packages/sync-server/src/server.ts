@@ -12,7 +12,9 @@ import { SyncCore } from './core/SyncCore.js';
 import { createAdminRequestHandler, createRequestHandler, type RouteOptions } from './http/routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { PromTelemetry } from './metrics/PromTelemetry.js';
+import type { AssetStore } from './storage/AssetStore.js';
 import type { AuthStore } from './storage/AuthStore.js';
+import { LevelAssetStore } from './storage/LevelAssetStore.js';
 import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
 import type { RoomStore } from './storage/RoomStore.js';
@@ -24,6 +26,8 @@ export interface InkroomServerOptions extends Partial<ServerConfig> {
   store?: RoomStore;
   /** Where links and revocations are kept; by default the LevelDB in `dataDir`. */
   authStore?: AuthStore;
+  /** Where images are kept; by default the room store's LevelDB database. */
+  assetStore?: AssetStore;
 }
 
 export interface InkroomServer {
@@ -112,7 +116,13 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * new WebsocketProvider(server.url.replace('http', 'ws'), 'my-room', new Y.Doc());
  */
 export async function startInkroomServer(options: InkroomServerOptions = {}): Promise<InkroomServer> {
-  const { logger: givenLogger, store: givenStore, authStore: givenAuthStore, ...overrides } = options;
+  const {
+    logger: givenLogger,
+    store: givenStore,
+    authStore: givenAuthStore,
+    assetStore: givenAssetStore,
+    ...overrides
+  } = options;
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
     staticDir: defaultStaticDir(),
@@ -122,6 +132,8 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   };
   const logger = givenLogger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const store = givenStore ?? (await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites }));
+  const assets = givenAssetStore ?? (store instanceof LevelRoomStore ? new LevelAssetStore(store.db) : null);
+  if (!assets) throw new Error('a custom store needs an assetStore too');
   let authority: Authority;
   try {
     // Share links need a signing key: without one given, links mode keeps its own in the data folder.
@@ -166,6 +178,8 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     takeNewRoom: (address, room) => core.takeNewRoom(address, room as RoomId | null),
     clientAddress: (req) => clientAddress(req, config.trustProxy),
     previewLimits: config,
+    assets,
+    imageLimits: config,
     metrics,
     notReady: async () => {
       if (draining) return 'shutting down';

@@ -244,6 +244,22 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Limits',
   },
   {
+    key: 'maxImageBytes',
+    flag: 'max-image-bytes',
+    env: env('MAX_IMAGE_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'largest image a board may add (413 beyond; the board downscales larger ones first)',
+    group: 'Limits',
+  },
+  {
+    key: 'maxRoomImageBytes',
+    flag: 'max-room-image-bytes',
+    env: env('MAX_ROOM_IMAGE_BYTES'),
+    kind: { type: 'bytes' },
+    help: 'bytes of images one room may hold, each counted once (413 beyond)',
+    group: 'Limits',
+  },
+  {
     key: 'maxAwarenessBytes',
     flag: 'max-awareness-bytes',
     env: env('MAX_AWARENESS_BYTES'),

@@ -7,8 +7,10 @@ import { isRefusal } from '../core/Session.js';
 import { RoomDeletedError, type SyncStats } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
 import type { PromTelemetry } from '../metrics/PromTelemetry.js';
+import type { AssetStore } from '../storage/AssetStore.js';
 import { createAccessRoutes, refusalStatus, requestToken } from './access-routes.js';
 import { type AdminRouteOptions, createAdminRoutes } from './admin-routes.js';
+import { createAssetRoutes, type ImageLimits } from './asset-routes.js';
 import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
 
@@ -26,6 +28,9 @@ export interface RouteOptions {
   /** The client address of a request (the socket's, or X-Forwarded-For's with --trust-proxy). */
   clientAddress: (req: IncomingMessage) => string;
   previewLimits: PreviewLimits;
+  /** Where a board's images are kept, and how large they may be. */
+  assets: AssetStore;
+  imageLimits: ImageLimits;
   metrics: PromTelemetry;
   /** Null when ready to serve; otherwise why not (draining, storage not writable). */
   notReady: () => Promise<string | null>;
@@ -125,6 +130,7 @@ function routeOf(path: string): string {
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
   if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) return 'preview';
   if (path.startsWith('/api/admin/')) return 'admin';
+  if (path.startsWith(SVG_PREFIX) && path.includes('/assets/')) return 'asset';
   if (path.startsWith('/api/')) return 'api';
   return 'app';
 }
@@ -217,6 +223,12 @@ export function createRequestHandler(
     options.takeNewRoom(options.clientAddress(req), room),
   );
   const operator = operatorRoutes(options);
+  const assetApi = createAssetRoutes({
+    assets: options.assets,
+    authority: options.authority,
+    limits: options.imageLimits,
+    logger: options.logger,
+  });
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.once('finish', () => options.metrics.request(routeOf(path), res.statusCode));
@@ -241,16 +253,18 @@ export function createRequestHandler(
       return;
     }
     if (path.startsWith('/api/')) {
-      accessApi(req, res, path).then(
-        (handled) => {
-          if (!handled) sendJson(res, 404, { error: 'not found' });
-        },
-        (error: unknown) => {
-          options.logger.error({ err: error, path }, 'http.error');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.destroy();
-        },
-      );
+      assetApi(req, res, path)
+        .then((handled) => handled || accessApi(req, res, path))
+        .then(
+          (handled) => {
+            if (!handled) sendJson(res, 404, { error: 'not found' });
+          },
+          (error: unknown) => {
+            options.logger.error({ err: error, path }, 'http.error');
+            if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+            else res.destroy();
+          },
+        );
       return;
     }
     if (serveApp) return serveApp(req, res, () => sendJson(res, 404, { error: 'not found' }));

@@ -1,0 +1,24 @@
+import type { RoomId } from '@inkroom/shared';
+
+/** The image types a board takes, told from their first bytes (never from what the sender says). */
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/** A stored image: its bytes and type. */
+export interface Asset {
+  readonly bytes: Uint8Array;
+  readonly type: ImageType;
+}
+
+/**
+ * Images, stored once each under their SHA-256 (hex), whichever rooms use them; each room
+ * counts the bytes of the images uploaded to it (its limit).
+ */
+export interface AssetStore {
+  get(hash: string): Promise<Asset | null>;
+  /** Stores an image for a room; returns the room's image bytes afterwards. Idempotent. */
+  put(room: RoomId, hash: string, asset: Asset): Promise<number>;
+  /** Bytes of the images uploaded to a room, each counted once. */
+  roomBytes(room: RoomId): Promise<number>;
+  /** Whether the room already counts this image. */
+  roomHas(room: RoomId, hash: string): Promise<boolean>;
+}
