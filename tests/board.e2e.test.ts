@@ -172,14 +172,15 @@ describe('the board in two browser pages', () => {
     expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('[role="dialog"]'))).toBeNull();
     await a.keyboard.press('m');
     expect(await onBoard(a, (board) => (board as unknown as { tool: string }).tool)).toBe('highlighter');
-    // Every tool button shows an icon, named for screen readers by its label.
+    // Every tool button, and the image button, shows an icon, named for screen readers by its label.
     const buttons = await onBoard(a, (board) =>
       [...board.shadowRoot!.querySelectorAll('.toolbar button')].map((b) => ({
         label: b.getAttribute('aria-label'),
         svg: b.querySelector('svg') !== null,
       })),
     );
-    expect(buttons.length).toBe(10);
+    expect(buttons.length).toBe(11);
+    expect(buttons.at(-1)?.label).toMatch(/image/);
     expect(buttons.every((b) => b.svg && b.label)).toBe(true);
     await a.keyboard.press('v');
   });

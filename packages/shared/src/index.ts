@@ -21,6 +21,7 @@ export {
   type RoomId,
   randomId,
 } from './ids.js';
+export { IMAGE_TYPES, type ImageType, sniffImageType } from './image-type.js';
 export {
   type Brush,
   followLiveStroke,
@@ -79,6 +80,7 @@ export {
   estimateTextWidth,
   FONT_FAMILY,
   HIGHLIGHTER_ALPHA,
+  IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
   LINE_HEIGHT,

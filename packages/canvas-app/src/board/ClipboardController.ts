@@ -13,13 +13,15 @@ export interface ClipboardParts {
   editing(): boolean;
   /** Where a paste lands, in board units: the pointer if it is over the board, else the view's centre. */
   pastePoint(): Point;
+  /** Adds pasted image files (a screenshot) at a point. */
+  addImages(files: readonly Blob[], at: Point): void;
 }
 
 /**
  * Copy, cut and paste through the system clipboard: Ctrl/Cmd+C, X and V reach the focused board
  * as the browser's clipboard events, whose data it reads and writes without asking for a
  * permission. The selection travels as a board file in plain text, so it pastes into any
- * Inkroom board, on any origin; plain text pastes as a text element.
+ * Inkroom board, on any origin; plain text pastes as a text element, an image as an image.
  */
 export class ClipboardController implements ReactiveController {
   constructor(
@@ -60,6 +62,13 @@ export class ClipboardController implements ReactiveController {
   private readonly onPaste = (event: ClipboardEvent) => {
     const session = this.parts.session();
     if (!session || this.parts.editing() || !this.host.canEdit || !event.clipboardData) return;
+    // An image (a screenshot, a copied picture) pastes as an image.
+    const images = [...event.clipboardData.files].filter((file) => file.type.startsWith('image/'));
+    if (images.length > 0) {
+      event.preventDefault();
+      this.parts.addImages(images, this.parts.pastePoint());
+      return;
+    }
     const text = event.clipboardData.getData('text/plain');
     if (!text) return;
     event.preventDefault();

@@ -10,6 +10,7 @@ import {
   AlignVerticalSpaceBetween,
   Group,
   type IconNode,
+  Image as ImageIcon,
   Keyboard,
   Lock,
   LockOpen,
@@ -29,7 +30,12 @@ export const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#
 export const FILLS = ['none', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99'];
 export const WIDTHS = [1, 2, 4, 8];
 
-export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: boolean): TemplateResult {
+export function toolbar(
+  active: ToolId,
+  choose: (id: ToolId) => void,
+  minimal: boolean,
+  addImage: () => void,
+): TemplateResult {
   const shown = minimal ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky'].includes(t.id)) : TOOLS;
   return html`<div class="toolbar" role="toolbar" aria-label="Tools" part="toolbar">
     ${shown.map(
@@ -44,6 +50,19 @@ export function toolbar(active: ToolId, choose: (id: ToolId) => void, minimal: b
         ${icon(tool.icon)}
       </button>`,
     )}
+    ${
+      minimal
+        ? nothing
+        : html`<button
+            type="button"
+            data-action="add-image"
+            aria-label="Add an image (or paste or drop one)"
+            title="Add an image — or paste or drop one"
+            @click=${addImage}
+          >
+            ${icon(ImageIcon)}
+          </button>`
+    }
   </div>`;
 }
 
@@ -231,6 +250,8 @@ export interface ChromeState {
   savedLocally: boolean;
   refusal: string | null;
   setTool(id: ToolId): void;
+  /** Opens the file chooser for images. */
+  addImage(): void;
   setStyle(patch: Partial<DrawingStyle>): void;
   act(action: ArrangeAction): void;
   zoomBy(factor: number): void;
@@ -253,7 +274,7 @@ export interface ChromeState {
 export function boardChrome(state: ChromeState): TemplateResult {
   const chrome = state.toolbar !== 'none';
   return html`
-    ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal') : nothing}
+    ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal', state.addImage) : nothing}
     ${
       chrome && state.canEdit && state.toolbar === 'full' && state.style
         ? state.compact && !state.panelOpen

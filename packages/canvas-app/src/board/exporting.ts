@@ -64,7 +64,10 @@ function exportedElements(ctx: ToolContext, options: ExportOptions): BoardElemen
 
 /** The board (or the selection) as an SVG document. */
 export function exportSvg(ctx: ToolContext, options: ExportOptions = {}): string {
+  const images = ctx.images;
   return renderSvg(exportedElements(ctx, options), {
+    // Images by their address on the server (an SVG links its pictures; it does not hold them).
+    ...(images ? { assetUrl: (hash: string) => images.urlOf(hash) ?? '' } : {}),
     background: options.background ?? null,
     padding: options.padding ?? 16,
     measureText,
@@ -110,7 +113,8 @@ export function exportPng(ctx: ToolContext, options: PngExportOptions = {}): Pro
   const offsetX = (width - contentWidth * scale) / 2 + (padding - box.minX) * scale;
   const offsetY = (height - contentHeight * scale) / 2 + (padding - box.minY) * scale;
   g.setTransform(scale, 0, 0, scale, offsetX, offsetY);
-  for (const element of elements) drawElement(g, element, elementGeometry(element, newPath));
+  for (const element of elements)
+    drawElement(g, element, elementGeometry(element, newPath), ctx.images ?? null);
   return new Promise((resolve, reject) =>
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'),
   );

@@ -21,6 +21,7 @@ import {
   type PngExportOptions,
 } from './exporting.js';
 import { GRID_SPACING, placeGrid } from './grid.js';
+import { ImageInputController } from './ImageInputController.js';
 import { arrangeSelection, arrangeState, panelStyle } from './selection-panel.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
@@ -67,6 +68,7 @@ export class InkroomBoard extends LitElement {
     toolbar: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     grid: { type: Boolean, reflect: true },
+    maxImageSize: { type: Number, attribute: 'max-image-size' },
     tool: { state: true, attribute: false },
     helpOpen: { state: true, attribute: false },
     panelOpen: { state: true, attribute: false },
@@ -100,6 +102,8 @@ export class InkroomBoard extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Shows a dot grid behind the elements. */
   declare grid: boolean;
+  /** Images larger than this many pixels on their longer side are drawn smaller before they are added (2048). */
+  declare maxImageSize: number;
   /**
    * The active tool (see setTool).
    * @internal
@@ -133,7 +137,11 @@ export class InkroomBoard extends LitElement {
       const server = this.server || serverOfScript(import.meta.url);
       return server && this.room ? { server, room: this.room } : null;
     },
-    statusChanged: (status, reason) => emit(this, 'inkroom-status', reason ? { status, reason } : { status }),
+    statusChanged: (status, reason) => {
+      // Back in touch with the server: images added meanwhile go up now.
+      if (status === 'synced') void this.sessions.current?.images.upload();
+      emit(this, 'inkroom-status', reason ? { status, reason } : { status });
+    },
     mayWrite: () => !this.readonly,
     tokenSource: () => ({ token: this.token || null, provider: this.tokenProvider }),
   });
@@ -159,6 +167,16 @@ export class InkroomBoard extends LitElement {
     editing: () => this.editor.editing !== null,
     pastePoint: () =>
       this.pointer ?? this.viewport.toBoard({ x: this.viewport.width / 2, y: this.viewport.height / 2 }),
+    addImages: (files, at) => void this.imageInput.add(files, at),
+  });
+  private readonly imageInput = new ImageInputController(this, {
+    session: () => this.sessions.current,
+    toBoard: (clientX, clientY) => {
+      const stage = this.renderRoot.querySelector<HTMLElement>('.stage')!.getBoundingClientRect();
+      return this.viewport.toBoard({ x: clientX - stage.left, y: clientY - stage.top });
+    },
+    centre: () => this.viewport.toBoard({ x: this.viewport.width / 2, y: this.viewport.height / 2 }),
+    report: (message) => console.error(`inkroom-board: no image added: ${message}`),
   });
   private readonly inputs = new BoardInputController(this, {
     stage: () => this.renderRoot.querySelector<HTMLElement>('.stage'),
@@ -209,6 +227,7 @@ export class InkroomBoard extends LitElement {
     this.toolbar = 'full';
     this.theme = 'light';
     this.grid = false;
+    this.maxImageSize = 2048;
     this.tool = 'pen';
     this.helpOpen = false;
     this.panelOpen = false;
@@ -228,6 +247,14 @@ export class InkroomBoard extends LitElement {
   /** Elements on the board (for tests and embedders). */
   get elementCount(): number {
     return this.sessions.current?.scene.size ?? 0;
+  }
+
+  /**
+   * Adds image files (PNG, JPEG, GIF, WebP) to the board, at `at` (board units) or the view's
+   * centre, as one undo step; resolves with their ids (none for a file the board does not take).
+   */
+  addImages(files: readonly Blob[], at?: Point): Promise<ElementId[]> {
+    return this.imageInput.add(files, at);
   }
 
   /** A plain summary of what the board holds and who is here (for tests and debugging). */
@@ -393,6 +420,7 @@ export class InkroomBoard extends LitElement {
         return board.grid ? GRID_SPACING : null;
       },
       selectionChanged: () => this.selectionChanged(),
+      assetEndpoint: () => this.connection.assetEndpoint(),
       editText: (id) => this.editor.open(id),
       setTool: (id) => this.setTool(id),
       paintTool: (ctx, toolContext) => {
@@ -479,6 +507,7 @@ export class InkroomBoard extends LitElement {
         savedLocally: this.connection.localLoaded,
         refusal: this.connection.refusal,
         setTool: (id) => this.setTool(id),
+        addImage: () => this.imageInput.pick(),
         setStyle: (patch) => this.changeStyle(patch),
         zoomBy: (factor) =>
           this.viewport.zoomAt({ x: this.viewport.width / 2, y: this.viewport.height / 2 }, factor),

@@ -44,6 +44,11 @@ export class AccessToken {
     private readonly changed: (problem: string | null) => void,
   ) {}
 
+  /** The token in use, or null (none, or not fetched yet). */
+  get token(): string | null {
+    return this.current;
+  }
+
   /** The scope the token grants; null without a token (an open server decides). */
   get scope(): AccessScope | null {
     return this.claimsOf?.scope ?? null;

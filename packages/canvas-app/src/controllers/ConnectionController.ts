@@ -10,6 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import type { AssetEndpoint } from '../images/BoardImages.js';
 import { AccessToken, type TokenSource } from './AccessToken.js';
 import { RecentEdits } from './RecentEdits.js';
 
@@ -38,6 +39,11 @@ export function serverOfScript(scriptUrl: string): string {
   } catch {
     return '';
   }
+}
+
+/** The HTTP base of a sync server's WebSocket URL (ws → http, wss → https, any path kept). */
+export function httpBaseOf(server: string): string {
+  return server.replace(/^ws(s?):/, 'http$1:').replace(/\/+$/, '');
 }
 
 /** Why a target cannot be connected to, or null when it can. */
@@ -198,6 +204,14 @@ export class ConnectionController implements ReactiveController {
     globalThis.addEventListener?.('offline', this.onOffline);
     globalThis.addEventListener?.('online', this.onOnline);
     void access.start(provider);
+  }
+
+  /** Where the room's images are (`<server>/api/rooms/<room>/assets/<hash>`), with the current token. */
+  assetEndpoint(): AssetEndpoint | null {
+    const target = this.target;
+    if (!target) return null;
+    const base = `${httpBaseOf(target.server)}/api/rooms/${encodeURIComponent(target.room)}/assets/`;
+    return { url: (hash) => `${base}${hash}`, token: this.access?.token ?? null };
   }
 
   /** The token's scope is `read`: the server drops this board's changes, so it offers none. */

@@ -45,7 +45,11 @@ export function hitElement(element: BoardElement, p: Point, tolerance: number): 
   if ('points' in element) return distanceToPolyline(element, p) <= reach;
   const { x, y, width, height } = element;
   const q = unrotate(element, p, x + width / 2, y + height / 2);
-  const filled = element.fill !== 'none' || element.kind === 'text' || element.kind === 'sticky';
+  const filled =
+    element.fill !== 'none' ||
+    element.kind === 'text' ||
+    element.kind === 'sticky' ||
+    element.kind === 'image';
   if (element.kind === 'ellipse') {
     const rx = width / 2;
     const ry = height / 2;

@@ -3,6 +3,11 @@ import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 import { drawElement, type ElementPaths, newPath } from './draw-element.js';
 
+/** Decoded image files by asset hash; null while one loads or when it cannot be had. */
+export interface ImageSource {
+  bitmap(hash: string): CanvasImageSource | null;
+}
+
 /** Draws on the overlay layer, in board coordinates. */
 export type OverlayPainter = (ctx: CanvasRenderingContext2D, viewport: Viewport) => void;
 
@@ -34,6 +39,8 @@ export class Renderer {
     private readonly viewport: Viewport,
     private readonly sceneCanvas: HTMLCanvasElement,
     private readonly overlayCanvas: HTMLCanvasElement,
+    /** Images' decoded files, by asset hash (null: not ready, a placeholder is drawn). */
+    private readonly images: ImageSource | null = null,
   ) {}
 
   start(): void {
@@ -167,7 +174,7 @@ export class Renderer {
       }
       const { element } = entry;
       const drawn = entry.id === this.unlabelled && 'text' in element ? { ...element, text: '' } : element;
-      drawElement(ctx, drawn, cached.paths);
+      drawElement(ctx, drawn, cached.paths, this.images);
     }
   }
 

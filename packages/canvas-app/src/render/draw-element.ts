@@ -4,12 +4,14 @@ import {
   elementAlpha,
   elementRotation,
   FONT_FAMILY,
+  IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
   layoutText,
   STICKY_FILL,
   STICKY_SHADOW,
 } from '@inkroom/shared';
+import type { ImageSource } from './Renderer.js';
 
 /** An element's geometry as canvas paths, built once per element version. */
 export type ElementPaths = ElementGeometry<Path2D>;
@@ -34,11 +36,35 @@ function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
   for (const line of layout.lines) ctx.fillText(line.text, layout.x, line.y);
 }
 
+/** A small picture mark (a frame, a sun, a hill) in the middle of an image's placeholder. */
+function drawPictureMark(ctx: CanvasRenderingContext2D, element: BoardElement): void {
+  const size = Math.min(48, element.width / 2, element.height / 2);
+  if (size < 8) return;
+  const x = element.x + element.width / 2 - size / 2;
+  const y = element.y + element.height / 2 - size / 2;
+  ctx.strokeStyle = '#adb5bd';
+  ctx.lineWidth = Math.max(1, size / 16);
+  ctx.strokeRect(x, y, size, size);
+  ctx.beginPath();
+  ctx.arc(x + size * 0.68, y + size * 0.32, size * 0.1, 0, Math.PI * 2);
+  ctx.moveTo(x, y + size * 0.85);
+  ctx.lineTo(x + size * 0.35, y + size * 0.5);
+  ctx.lineTo(x + size * 0.6, y + size * 0.75);
+  ctx.lineTo(x + size * 0.75, y + size * 0.6);
+  ctx.lineTo(x + size, y + size * 0.85);
+  ctx.stroke();
+}
+
 /**
  * Paints one element in board coordinates (the context is already set to the viewport), with
  * the paint rules SVG export shares (packages/shared render/paint.ts).
  */
-export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement, paths: ElementPaths): void {
+export function drawElement(
+  ctx: CanvasRenderingContext2D,
+  element: BoardElement,
+  paths: ElementPaths,
+  images: ImageSource | null = null,
+): void {
   ctx.save();
   ctx.globalAlpha = elementAlpha(element);
   const rotation = elementRotation(element);
@@ -87,6 +113,17 @@ export function drawElement(ctx: CanvasRenderingContext2D, element: BoardElement
     case 'text':
       drawText(ctx, element);
       break;
+    case 'image': {
+      const bitmap = element.asset ? (images?.bitmap(element.asset) ?? null) : null;
+      if (bitmap) ctx.drawImage(bitmap, element.x, element.y, element.width, element.height);
+      else {
+        // Loading, or not to be had: a placeholder, never a broken board.
+        ctx.fillStyle = IMAGE_PLACEHOLDER;
+        if (paths.body) ctx.fill(paths.body);
+        drawPictureMark(ctx, element);
+      }
+      break;
+    }
   }
   ctx.restore();
 }

@@ -1,6 +1,7 @@
 import type { ElementId, PresenceUser } from '@inkroom/shared';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { type AssetEndpoint, BoardImages } from '../images/BoardImages.js';
 import { Presence } from '../presence/Presence.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
@@ -25,6 +26,8 @@ export interface SessionBoard {
   paintTool(ctx: CanvasRenderingContext2D, toolContext: ToolContext): void;
   /** Elements were added, changed or removed, by anyone. */
   elementsChanged(ids: ReadonlySet<ElementId>): void;
+  /** Where the room's images are, and the token for them; null without a room. */
+  assetEndpoint(): AssetEndpoint | null;
   /** Someone joined, left, moved or renamed themselves. */
   peopleChanged(): void;
   /** Undo or redo became possible or not. */
@@ -50,6 +53,7 @@ export class BoardSession {
   readonly renderer: Renderer;
   readonly history: History;
   readonly presence: Presence;
+  readonly images: BoardImages;
   readonly context: ToolContext;
   private readonly cleanups: (() => void)[] = [];
 
@@ -60,7 +64,17 @@ export class BoardSession {
     const { doc, awareness } = parts;
     this.doc = doc;
     this.scene = new SceneIndex(doc);
-    this.renderer = new Renderer(this.scene, board.viewport, parts.sceneCanvas, parts.overlayCanvas);
+    this.images = new BoardImages(
+      () => board.assetEndpoint(),
+      () => this.renderer.requestScene(),
+    );
+    this.renderer = new Renderer(
+      this.scene,
+      board.viewport,
+      parts.sceneCanvas,
+      parts.overlayCanvas,
+      this.images,
+    );
     this.history = new History(doc, () => board.historyChanged());
     this.presence = new Presence(awareness, board.user, () => {
       this.renderer.requestOverlay();
@@ -123,6 +137,7 @@ export class BoardSession {
       requestOverlay: () => renderer.requestOverlay(),
       editText: (id) => board.editText(id),
       shareLiveStroke: (stroke, done) => presence.setLive(stroke, done),
+      images: this.images,
       hide: (ids) => renderer.setHidden('tool', ids),
       setTool: (id) => board.setTool(id),
     };

@@ -1,5 +1,6 @@
 import type { Color, ElementId, LiveStroke, Point } from '@inkroom/shared';
 import type * as Y from 'yjs';
+import type { BoardImages } from '../images/BoardImages.js';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 
@@ -54,6 +55,8 @@ export interface ToolContext {
   requestOverlay(): void;
   /** Opens the in-place text editor on a text or sticky element. */
   editText(id: ElementId): void;
+  /** The board's images (decoded for drawing, and added to its room); absent where there are none. */
+  readonly images?: BoardImages;
   /** Shares the stroke being drawn; `done` at pen-up (it is being committed), null if abandoned. */
   shareLiveStroke(stroke: LiveStroke | null, done?: boolean): void;
   /** Leaves these elements off the scene until told otherwise (an empty set shows them again). */

@@ -381,6 +381,40 @@ describe('tools', () => {
     expect(getElement(doc, rect)?.rotation).toBeCloseTo(Math.PI / 2 + Math.atan2(3, 74), 3);
   });
 
+  it('select: an image keeps its proportions when resized, unless Shift is held; a click inside picks it', () => {
+    const { doc, drag, ctx } = setup();
+    const image = addElement(doc, {
+      kind: 'image',
+      x: 100,
+      y: 100,
+      width: 200,
+      height: 100,
+      asset: 'a'.repeat(64),
+      naturalWidth: 400,
+      naturalHeight: 200,
+    });
+    drag('select', [
+      { x: 150, y: 150 },
+      { x: 150, y: 150 },
+    ]);
+    expect([...ctx.selection]).toEqual([image]);
+    // Dragged to twice the width and the same height: the height follows.
+    drag('select', [
+      { x: 300, y: 200 },
+      { x: 500, y: 200 },
+    ]);
+    expect(getElement(doc, image)).toMatchObject({ x: 100, y: 100, width: 400, height: 200 });
+    drag(
+      'select',
+      [
+        { x: 500, y: 300 },
+        { x: 300, y: 300 },
+      ],
+      { shiftKey: true },
+    );
+    expect(getElement(doc, image)).toMatchObject({ width: 200, height: 200 });
+  });
+
   it('sticky: a click places a note and opens its editor; a click on it edits it', () => {
     const { doc, drag, edited } = setup();
     drag('sticky', [{ x: 300, y: 300 }]);

@@ -60,6 +60,8 @@ function scalePoints(points: PointList, sx: number, sy: number): PointList {
 export class Resize {
   private readonly anchor: Point;
   private readonly handle: Point;
+  /** Images keep their proportions unless Shift is held (the other way round from shapes). */
+  private readonly imagesInside: boolean;
 
   constructor(
     private readonly originals: ReadonlyMap<ElementId, BoardElement>,
@@ -68,6 +70,7 @@ export class Resize {
   ) {
     this.anchor = cornerPoint(box, opposite(corner));
     this.handle = cornerPoint(box, corner);
+    this.imagesInside = [...originals.values()].some((element) => element.kind === 'image');
   }
 
   apply(to: Point, keepAspect: boolean, ctx: ToolContext): void {
@@ -75,7 +78,7 @@ export class Resize {
     const h = this.handle.y - this.anchor.y || 1;
     let sx = Math.max(0.02, (to.x - this.anchor.x) / w);
     let sy = Math.max(0.02, (to.y - this.anchor.y) / h);
-    if (keepAspect) sx = sy = Math.max(sx, sy);
+    if (keepAspect !== this.imagesInside) sx = sy = Math.max(sx, sy);
     const ax = this.anchor.x;
     const ay = this.anchor.y;
     ctx.doc.transact(() => {

@@ -130,7 +130,7 @@ function traceRect<P extends PathSink>(
 }
 
 function traceShape<P extends PathSink>(
-  element: ElementOf<'rectangle'> | ElementOf<'ellipse'> | ElementOf<'sticky'>,
+  element: ElementOf<'rectangle'> | ElementOf<'ellipse'> | ElementOf<'sticky'> | ElementOf<'image'>,
   path: P,
 ): P {
   const { x, y, width, height } = element;
@@ -186,6 +186,7 @@ export function elementGeometry<P extends PathSink>(
     case 'ellipse':
       return { body: traceShape(element, newPath()), outline: traceShape(element, newPath()), heads: [] };
     case 'sticky':
+    case 'image':
       return { body: traceShape(element, newPath()), outline: null, heads: [] };
     case 'text':
       return { body: null, outline: null, heads: [] };

@@ -6,6 +6,8 @@ export const LINE_HEIGHT = 1.25;
 export const STICKY_PADDING = 12;
 /** Space between a shape's outline and its label. */
 export const LABEL_PADDING = 10;
+/** What an image is drawn as while its file is loading, or when it cannot be had. */
+export const IMAGE_PLACEHOLDER = '#e9ecef';
 /** A line's label is drawn over a halo of the board's background, this wide a font size. */
 export const LABEL_HALO = '#ffffff';
 export const LABEL_HALO_WIDTH = 0.3;

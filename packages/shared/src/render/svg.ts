@@ -7,6 +7,7 @@ import {
   elementRotation,
   estimateTextWidth,
   FONT_FAMILY,
+  IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
   layoutText,
@@ -29,6 +30,11 @@ export interface SvgOptions {
   padding?: number;
   /** Text widths, for wrapping sticky notes; an estimate when absent (the server has no fonts). */
   measureText?: MeasureText;
+  /**
+   * Where an image's file is, by its asset hash (an `<image href>`); absent, images are drawn as
+   * grey boxes.
+   */
+  assetUrl?: (hash: string) => string;
 }
 
 /** Characters XML 1.0 forbids anywhere (control characters but tab and line breaks, lone surrogates). */
@@ -53,7 +59,11 @@ export function boundsOfElements(elements: readonly BoardElement[]): Bounds | nu
 
 const TEXT_ANCHOR = { left: 'start', center: 'middle', right: 'end' } as const;
 
-function elementSvg(element: BoardElement, measure: MeasureText): string {
+function elementSvg(
+  element: BoardElement,
+  measure: MeasureText,
+  assetUrl?: (hash: string) => string,
+): string {
   const geometry = elementGeometry(element, () => new SvgPath());
   const parts: string[] = [];
   const color = escapeXml(element.strokeColor);
@@ -84,6 +94,13 @@ function elementSvg(element: BoardElement, measure: MeasureText): string {
       break;
     case 'text':
       break;
+    case 'image': {
+      const box = `x="${svgNumber(element.x)}" y="${svgNumber(element.y)}" width="${svgNumber(element.width)}" height="${svgNumber(element.height)}"`;
+      if (element.asset && assetUrl)
+        parts.push(`<image href="${escapeXml(assetUrl(element.asset))}" ${box} preserveAspectRatio="none"/>`);
+      else parts.push(`<rect ${box} fill="${IMAGE_PLACEHOLDER}"/>`);
+      break;
+    }
   }
   const text = layoutText(element, measure);
   if (text) {
@@ -130,7 +147,7 @@ export function* svgChunks(given: readonly BoardElement[], options: SvgOptions =
     : '';
   const shadow = `<filter id="inkroom-shadow" x="-20%" y="-20%" width="140%" height="150%"><feDropShadow dx="0" dy="${STICKY_SHADOW.offsetY}" stdDeviation="${STICKY_SHADOW.blur / 2}" flood-color="#000" flood-opacity="${STICKY_SHADOW.opacity}"/></filter>`;
   yield `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x} ${y} ${width} ${height}" font-family="${escapeXml(FONT_FAMILY)}"><defs>${shadow}</defs>${background}`;
-  for (const element of elements) yield elementSvg(element, measure);
+  for (const element of elements) yield elementSvg(element, measure, options.assetUrl);
   yield '</svg>';
 }
 

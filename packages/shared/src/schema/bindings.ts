@@ -15,7 +15,13 @@ export interface Binding {
 }
 
 /** Kinds an end can be bound to. */
-export const BINDABLE_KINDS: ReadonlySet<ElementKind> = new Set(['rectangle', 'ellipse', 'sticky', 'text']);
+export const BINDABLE_KINDS: ReadonlySet<ElementKind> = new Set([
+  'rectangle',
+  'ellipse',
+  'sticky',
+  'text',
+  'image',
+]);
 
 /** Space left between a bound end and the outline, in board units (an arrowhead must show). */
 export const BINDING_GAP = 6;

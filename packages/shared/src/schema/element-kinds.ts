@@ -16,7 +16,16 @@ import {
 import { MAX_COORDINATE } from './points.js';
 
 /** Every kind of element a board holds. */
-export const ELEMENT_KINDS = ['stroke', 'rectangle', 'ellipse', 'line', 'arrow', 'text', 'sticky'] as const;
+export const ELEMENT_KINDS = [
+  'stroke',
+  'rectangle',
+  'ellipse',
+  'line',
+  'arrow',
+  'text',
+  'sticky',
+  'image',
+] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
 export function isElementKind(value: unknown): value is ElementKind {
@@ -81,6 +90,15 @@ export const KIND_FIELDS = {
     text,
     fontSize,
     fill: colorField('#ffe066', true),
+  },
+  /**
+   * A picture: the SHA-256 (hex) of its file, stored once on the server
+   * (`/api/rooms/<room>/assets/<asset>`), and the file's size in pixels; never its bytes.
+   */
+  image: {
+    asset: stringField('', 64),
+    naturalWidth: numberField(0, { min: 0, max: 100_000 }),
+    naturalHeight: numberField(0, { min: 0, max: 100_000 }),
   },
 } as const satisfies Record<ElementKind, Record<string, FieldSpec<unknown>>>;
 

@@ -50,6 +50,14 @@ describe('board schema', () => {
       }),
       text: addElement(doc, { kind: 'text', text: 'héllo\nworld', fontSize: 32, align: 'center' }),
       sticky: addElement(doc, { kind: 'sticky', text: 'todo', author: 'Ada', strokeWidth: 0 }),
+      image: addElement(doc, {
+        kind: 'image',
+        width: 320,
+        height: 200,
+        asset: 'a'.repeat(64),
+        naturalWidth: 1600,
+        naturalHeight: 1000,
+      }),
     };
     const copy = new Y.Doc();
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));

@@ -49,8 +49,9 @@ export const MIGRATIONS: readonly Migration[] = [
       'lines and arrows gain `startBinding` and `endBinding` (the element an end is attached to, and where); ' +
       'a board made before has none, so every end stays where it was drawn. Rectangles, ellipses, lines and ' +
       'arrows gain a label (`text`, `fontSize`): those made before get their empty Y.Text now, as new ones ' +
-      'get it at creation, so that two people labelling one at once type into the same text. The stamp ' +
-      'keeps an older Inkroom, which would leave bound ends behind and not show labels, from editing the board',
+      'get it at creation, so that two people labelling one at once type into the same text. Images arrive ' +
+      '(`image`: an asset hash and natural size). The stamp keeps an older Inkroom, which would leave bound ' +
+      'ends behind, not show labels and drop images, from editing the board',
     up: (element) =>
       LABELLED.has(element.kind as string) && !(element.text instanceof Y.Text)
         ? { ...element, text: new Y.Text() }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sniffImageType } from '@inkroom/shared';
 import type { Logger } from 'pino';
 import { AccessError } from '../auth/AccessError.js';
 import type { Authority } from '../auth/Authority.js';
 import { isRefusal } from '../core/Session.js';
-import type { AssetStore, ImageType } from '../storage/AssetStore.js';
+import type { AssetStore } from '../storage/AssetStore.js';
 import { refusalStatus, requestToken } from './access-routes.js';
 import { readBody, sendJson } from './json.js';
 
@@ -26,19 +27,6 @@ export interface ImageLimits {
   maxImageBytes: number;
   /** Bytes of images one room may hold, each image counted once (413 beyond). */
   maxRoomImageBytes: number;
-}
-
-/**
- * What an image is, from its first bytes: PNG, JPEG, GIF or WebP; null for anything else. SVG
- * in particular is refused: it can carry scripts, and the board shows only pixels.
- */
-export function sniffImage(bytes: Uint8Array): ImageType | null {
-  const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (at(0, 0x47, 0x49, 0x46, 0x38) && (at(4, 0x37, 0x61) || at(4, 0x39, 0x61))) return 'image/gif';
-  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
-  return null;
 }
 
 /**
@@ -112,7 +100,7 @@ export function createAssetRoutes(options: {
     }
     try {
       const bytes = await readBody(req, limits.maxImageBytes);
-      const type = sniffImage(bytes);
+      const type = sniffImageType(bytes);
       if (!type)
         throw new AccessError(
           415,

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createBoardDoc, isColor, listElements, RENDERER_VERSION, svgChunks } from '@inkroom/shared';
+import {
+  createBoardDoc,
+  isColor,
+  listElements,
+  RENDERER_VERSION,
+  type SvgOptions,
+  svgChunks,
+} from '@inkroom/shared';
 import * as Y from 'yjs';
 import type { PreviewLimits } from '../config.js';
 
@@ -53,15 +60,24 @@ export class RoomPreviews {
       return { status: 400, error: 'padding must be a whole number from 0 to 1000' };
     const update = await this.readRoom(roomName);
     if (!update) return { status: 400, error: 'not a valid room name' };
-    const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}`;
+    // The room's name is in the drawing too: its images are linked by their room's path.
+    const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}\u0000${roomName}`;
+    const assetUrl = (hash: string) => `/api/rooms/${encodeURIComponent(roomName)}/assets/${hash}`;
     const etag = `"${createHash('sha1').update(update).update(options).digest('base64url')}"`;
     return {
       etag,
-      render: () => this.render(etag, update, background === 'transparent' ? null : background, padding),
+      render: () =>
+        this.render(etag, () =>
+          draw(
+            update,
+            { background: background === 'transparent' ? null : background, padding, assetUrl },
+            this.limits,
+          ),
+        ),
     };
   }
 
-  private async render(etag: string, update: Uint8Array, background: string | null, padding: number) {
+  private async render(etag: string, drawNow: () => Promise<string>) {
     const kept = this.cache.get(etag);
     if (kept && 'svg' in kept) return kept.svg;
     if (kept) throw new PreviewTooLargeError(kept.tooLarge);
@@ -71,7 +87,7 @@ export class RoomPreviews {
       if (this.drawing.size >= this.limits.previewConcurrency)
         throw new PreviewBusyError('previews are busy');
       const started = performance.now();
-      drawing = draw(update, background, padding, this.limits);
+      drawing = drawNow();
       this.drawing.set(etag, drawing);
       drawing
         .then(
@@ -107,8 +123,7 @@ export class PreviewTooLargeError extends Error {
 
 async function draw(
   update: Uint8Array,
-  background: string | null,
-  padding: number,
+  options: SvgOptions,
   { previewMaxElements, previewMaxBytes }: PreviewLimits,
 ): Promise<string> {
   const doc = createBoardDoc();
@@ -122,7 +137,7 @@ async function draw(
     const parts: string[] = [];
     let bytes = 0;
     let sliceStart = performance.now();
-    for (const part of svgChunks(elements, { background, padding })) {
+    for (const part of svgChunks(elements, options)) {
       parts.push(part);
       bytes += part.length;
       if (bytes > previewMaxBytes)

@@ -1,7 +1,4 @@
-import type { RoomId } from '@inkroom/shared';
-
-/** The image types a board takes, told from their first bytes (never from what the sender says). */
-export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+import type { ImageType, RoomId } from '@inkroom/shared';
 
 /** A stored image: its bytes and type. */
 export interface Asset {

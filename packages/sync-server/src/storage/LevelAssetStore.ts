@@ -1,6 +1,6 @@
-import type { RoomId } from '@inkroom/shared';
+import type { ImageType, RoomId } from '@inkroom/shared';
 import type { Level } from 'level';
-import type { Asset, AssetStore, ImageType } from './AssetStore.js';
+import type { Asset, AssetStore } from './AssetStore.js';
 
 /*
  * Key layout, beside the rooms' keys in the same database:
