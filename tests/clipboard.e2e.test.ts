@@ -94,7 +94,7 @@ describe('copy and paste between boards', () => {
     await waitOnPage(b, async () => (await elements(b)).length === 0, 'the undone paste');
   });
 
-  it('Ctrl+X cuts, plain text pastes as a text element, and Shift+Alt+C copies the selection as a PNG', async () => {
+  it('Ctrl+X cuts, plain text pastes as a text element, and Shift+Alt+C and Shift+Alt+S copy the selection as PNG and SVG', async () => {
     await a.bringToFront();
     await a.keyboard.press('Control+a');
     await a.keyboard.press('Control+x');
@@ -126,5 +126,14 @@ describe('copy and paste between boards', () => {
     });
     expect(size.width).toBeGreaterThan(100);
     expect(size.height).toBeGreaterThan(50);
+    // Shift+Alt+S: the same selection as SVG text.
+    await a.keyboard.press('Shift+Alt+KeyS');
+    await waitOnPage(
+      a,
+      () => a.evaluate(async () => (await navigator.clipboard.readText()).startsWith('<svg')),
+      'an SVG on the clipboard',
+    );
+    const svg = await a.evaluate(() => navigator.clipboard.readText());
+    expect(svg).toContain('data-kind=');
   });
 });

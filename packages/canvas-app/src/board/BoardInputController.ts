@@ -23,7 +23,7 @@ export interface BoardInputParts {
   undo(): void;
   redo(): void;
   setTool(id: ToolId): void;
-  copyAsPng(): void;
+  copyAs(format: 'png' | 'svg'): void;
   /** The group the select tool has entered, or null. */
   enteredGroup(): string | null;
   showHelp(): void;
@@ -117,7 +117,7 @@ export class BoardInputController implements ReactiveController {
       boundary: () => this.parts.boundary(),
       setTool: (id) => this.parts.setTool(id),
       cancelGesture: (ctx) => this.parts.tool().cancel(ctx),
-      copyAsPng: () => this.parts.copyAsPng(),
+      copyAs: (format) => this.parts.copyAs(format),
       enteredGroup: () => this.parts.enteredGroup(),
       showHelp: () => this.parts.showHelp(),
     });

@@ -7,7 +7,7 @@ import { TOOLS } from './tool-list.js';
 const SHORTCUTS: [keys: string, what: string][] = [
   ['Ctrl/⌘ Z, Shift Ctrl/⌘ Z', 'Undo, redo (your own work)'],
   ['Ctrl/⌘ C, X, V', 'Copy, cut, paste (also between boards)'],
-  ['Shift Alt C', 'Copy as PNG'],
+  ['Shift Alt C, Shift Alt S', 'Copy as PNG, copy as SVG'],
   ['Ctrl/⌘ D', 'Duplicate'],
   ['Ctrl/⌘ A', 'Select all'],
   ['Delete', 'Delete the selection'],

@@ -202,8 +202,8 @@ export class InkroomBoard extends LitElement {
     showHelp: () => {
       this.helpOpen = true;
     },
-    copyAsPng: () => {
-      this.copyAs('png').catch((error: Error) =>
+    copyAs: (format) => {
+      this.copyAs(format).catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
       );
     },
@@ -318,7 +318,7 @@ export class InkroomBoard extends LitElement {
 
   /**
    * Puts the selection (or, with nothing selected, the whole board) on the system clipboard as
-   * a PNG image or as SVG text, to paste into other applications. Shift+Alt+C copies as PNG.
+   * a PNG image or as SVG text, to paste into other applications. Shift+Alt+C copies as PNG, Shift+Alt+S as SVG.
    */
   async copyAs(format: 'png' | 'svg'): Promise<void> {
     const context = this.readyContext();

@@ -14,8 +14,8 @@ export interface KeyTarget {
   boundary(): void;
   setTool(id: ToolId): void;
   cancelGesture(ctx: ToolContext): void;
-  /** Puts the selection on the system clipboard as a PNG image. */
-  copyAsPng(): void;
+  /** Puts the selection (or the board) on the system clipboard as a PNG image or SVG. */
+  copyAs(format: 'png' | 'svg'): void;
   /** The group the select tool has entered (see groups.ts), or null. */
   enteredGroup(): string | null;
   /** Opens the list of shortcuts. */
@@ -25,7 +25,7 @@ export interface KeyTarget {
 /**
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
  * Ctrl/Cmd+A, Ctrl/Cmd+G and Shift+Ctrl/Cmd+G to group and ungroup, Shift+Ctrl/Cmd+L to lock or
- * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C to copy as PNG,
+ * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C and Shift+Alt+S to copy as PNG and SVG,
  * ? for the list of shortcuts, Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
 export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
@@ -77,9 +77,9 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
     reorderSelection(ctx, 'forward');
   } else if (key === '[' && target.canEdit) {
     reorderSelection(ctx, 'backward');
-  } else if (event.shiftKey && event.altKey && event.code === 'KeyC') {
+  } else if (event.shiftKey && event.altKey && (event.code === 'KeyC' || event.code === 'KeyS')) {
     event.preventDefault();
-    target.copyAsPng();
+    target.copyAs(event.code === 'KeyC' ? 'png' : 'svg');
   } else if (event.shiftKey && event.code === 'Digit1') {
     zoomToFit(ctx);
   } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
