@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { addElement, CloseCode, listElements } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -197,6 +198,21 @@ describe('the admin API', () => {
       await expectStored(t, room, i + 1);
       expected.set(room, await stored(t, room));
     }
+    // An image in one room goes with the backup too.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const hash = createHash('sha256').update(png).digest('hex');
+    const r1 = await (
+      await admin(t, 'tokens', { method: 'POST', body: JSON.stringify({ room: 'r1', scope: 'write' }) })
+    ).json();
+    const image = (server: TestServer, init: RequestInit = {}) =>
+      fetch(`${server.httpUrl}/api/rooms/r1/assets/${hash}`, {
+        ...init,
+        headers: { authorization: `Bearer ${r1.token}` },
+      });
+    expect((await image(t, { method: 'PUT', body: png })).status).toBe(201);
     const backup = await (await admin(t, 'backup')).text();
     const lines = backup.trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'inkroom-backup', version: 1 });
@@ -210,6 +226,15 @@ describe('the admin API', () => {
     expect(restored.status).toBe(200);
     expect(await restored.json()).toMatchObject({ rooms: 4 });
     for (const room of rooms) expect(await stored(fresh, room)).toEqual(expected.get(room));
+    const served = await image(fresh);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    // A backup whose image is not what its hash says is refused.
+    const forged = backup.replace(
+      /"data":"[^"]+"/,
+      `"data":"${Buffer.from('not an image').toString('base64')}"`,
+    );
+    expect((await admin(fresh, 'restore', { method: 'POST', body: forged })).status).toBe(400);
     // The link works on the new server: its holder gets a token, and the token opens the room.
     const again = await fetch(`${fresh.httpUrl}/api/rooms/linked/session`, {
       method: 'POST',

@@ -190,7 +190,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
         return 'storage is not writable';
       }
     },
-    admin: { authority, core, store, logger },
+    admin: { authority, core, store, assets, logger },
     adminPortSeparate: config.adminPort !== null,
     logger,
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInterface } from 'node:readline';
 import {
@@ -7,6 +8,7 @@ import {
   listElements,
   parseRoomId,
   type RoomId,
+  sniffImageType,
 } from '@inkroom/shared';
 import * as Y from 'yjs';
 import { AccessError } from '../auth/AccessError.js';
@@ -15,9 +17,13 @@ import { parseDuration } from '../auth/durations.js';
 import { bearerToken } from '../auth/secrets.js';
 import { RoomDeletedError, type SyncCore } from '../core/SyncCore.js';
 import type { Logger } from '../logger.js';
+import type { AssetStore } from '../storage/AssetStore.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { importBoardFile } from './board-import.js';
 import { readBody, readJson, sendJson } from './json.js';
+
+/** An image's name: its SHA-256 in hex. */
+const HASH = /^[0-9a-f]{64}$/;
 
 /** Largest room an import or a restore line may carry. */
 const MAX_IMPORT_BYTES = 256 * 2 ** 20;
@@ -27,6 +33,7 @@ export interface AdminRouteOptions {
   authority: Authority;
   core: SyncCore;
   store: RoomStore;
+  assets: AssetStore;
   logger: Logger;
 }
 
@@ -42,10 +49,10 @@ export interface AdminRouteOptions {
  *   POST   /api/admin/rooms/<room>/import?format=yjs|json   a forward edit, through write-ahead
  *   DELETE /api/admin/rooms/<room>                 a tombstone (4410), then its content goes
  *   POST   /api/admin/rooms/<room>/undelete
- *   GET    /api/admin/backup                       every room, link and revocation, as JSON lines
+ *   GET    /api/admin/backup                       every room, link, revocation and image, as JSON lines
  *   POST   /api/admin/restore                      takes that stream back
  */
-export function createAdminRoutes({ authority, core, store, logger }: AdminRouteOptions) {
+export function createAdminRoutes({ authority, core, store, assets, logger }: AdminRouteOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse, route: string): Promise<void> {
     const method = req.method ?? 'GET';
     if (!authority.hasAdminApi)
@@ -261,9 +268,34 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
       await writeLine(res, record);
       records++;
     }
+    // Images: each file once, then which rooms hold which.
+    for await (const { hash, asset } of assets.files()) {
+      await writeLine(res, {
+        type: 'asset',
+        hash,
+        mime: asset.type,
+        data: Buffer.from(asset.bytes).toString('base64'),
+      });
+      records++;
+    }
+    for await (const { room, hash, bytes } of assets.roomFiles()) {
+      await writeLine(res, { type: 'room-asset', name: room, hash, bytes });
+      records++;
+    }
     await writeLine(res, { type: 'end', rooms, records });
     res.end();
     logger.info({ rooms, records, ms: Math.round(performance.now() - started) }, 'admin.backup');
+  }
+
+  /** An image of a backup: stored when it is what its hash and bytes say. */
+  async function restoreAsset({ hash, data }: { hash?: unknown; data?: unknown }) {
+    if (typeof hash !== 'string' || !HASH.test(hash) || typeof data !== 'string')
+      throw new AccessError(400, 'an asset record of the backup is malformed');
+    const bytes = new Uint8Array(Buffer.from(data, 'base64'));
+    const type = sniffImageType(bytes);
+    if (!type || createHash('sha256').update(bytes).digest('hex') !== hash)
+      throw new AccessError(400, `the backup's image ${hash} is not what its hash says`);
+    await assets.putFile(hash, { bytes, type });
   }
 
   async function restore(req: IncomingMessage, res: ServerResponse) {
@@ -301,6 +333,16 @@ export function createAdminRoutes({ authority, core, store, logger }: AdminRoute
         records++;
       } else if (record.type === 'link' || record.type === 'revocation') {
         await authority.restore(record as BackupRecord);
+        records++;
+      } else if (record.type === 'asset') {
+        await restoreAsset(record as { hash?: unknown; data?: unknown });
+        records++;
+      } else if (record.type === 'room-asset') {
+        const { name, hash, bytes } = record as { name?: unknown; hash?: unknown; bytes?: unknown };
+        const room = parseRoomId(String(name ?? ''));
+        if (!room || typeof hash !== 'string' || !HASH.test(hash) || typeof bytes !== 'number')
+          throw new AccessError(400, 'a room-asset record of the backup is malformed');
+        await assets.addToRoom(room, hash, bytes);
         records++;
       } else if (record.type === 'end') {
         end = { rooms: record.rooms ?? -1, records: record.records ?? -1 };

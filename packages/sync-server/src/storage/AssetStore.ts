@@ -18,4 +18,12 @@ export interface AssetStore {
   roomBytes(room: RoomId): Promise<number>;
   /** Whether the room already counts this image. */
   roomHas(room: RoomId, hash: string): Promise<boolean>;
+  /** Every stored image (backups). */
+  files(): AsyncIterable<{ hash: string; asset: Asset }>;
+  /** Which rooms count which images, and their sizes (backups). */
+  roomFiles(): AsyncIterable<{ room: RoomId; hash: string; bytes: number }>;
+  /** Stores an image without counting it for a room (a restore). */
+  putFile(hash: string, asset: Asset): Promise<void>;
+  /** Counts a stored image for a room (a restore). */
+  addToRoom(room: RoomId, hash: string, bytes: number): Promise<void>;
 }
