@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
   boardElements,
+  dragOn,
   launchBrowser,
   onBoard,
   openSyncedPage,
@@ -87,6 +88,24 @@ describe('images', () => {
       'the image drawn in page B',
     );
     await b.screenshot({ path: join(ARTIFACTS, 'images-pasted.png') });
+    // Page A crops it: a double-click, then its top-left corner dragged in by 100 × 50.
+    const [before] = await boardElements(b);
+    await onBoard(a, (board) => (board as unknown as { setTool(id: string): void }).setTool('select'));
+    await a.mouse.dblclick(600, 400);
+    await dragOn(a, [440, 300], [540, 350]);
+    await waitOnPage(
+      b,
+      async () => {
+        const [after] = await boardElements(b);
+        return Math.abs(after!.x - before!.x - 100) < 1 && Math.abs(after!.y - before!.y - 50) < 1;
+      },
+      'the crop in page B',
+    );
+    const [r, g] = await sceneColor(b, 560, 370);
+    expect(r > 200 && g < 80).toBe(true);
+    // Outside the crop, nothing is painted any more (the canvas is clear there).
+    expect((await sceneColor(b, 460, 320))[0]).toBeLessThan(100);
+    await b.screenshot({ path: join(ARTIFACTS, 'images-cropped.png') });
     const svg = await (await fetch(`${t.httpUrl}/api/rooms/${room}.svg`)).text();
     const href = /<image href="([^"]+)"/.exec(svg)?.[1];
     expect(href).toMatch(new RegExp(`^/api/rooms/${room}/assets/[0-9a-f]{64}$`));

@@ -148,7 +148,7 @@ export {
   setElementField,
   updateElement,
 } from './schema/elements.js';
-export { type Color, type FieldSpec, isColor, type OrderKey } from './schema/fields.js';
+export { type Color, type Crop, type FieldSpec, isColor, type OrderKey } from './schema/fields.js';
 export {
   assertMigrationSequence,
   boardSchemaVersion,

@@ -17,7 +17,7 @@ const SHORTCUTS: [keys: string, what: string][] = [
   ['Shift 1', 'Zoom to fit'],
   ['Space + drag', 'Pan'],
   ['Alt while moving', 'Move without snapping'],
-  ['Double-click', 'Edit a text, a note, or the label of a shape or arrow'],
+  ['Double-click', 'Edit a text, a note, or the label of a shape or arrow; crop an image'],
   ['Ctrl/⌘ while drawing an arrow', 'Leave its end free (not attached to the shape)'],
   ['Paste or drop a file', 'Add an image (PNG, JPEG, GIF, WebP)'],
   ['Shift while resizing an image', 'Change its proportions'],

@@ -115,7 +115,22 @@ export function drawElement(
       break;
     case 'image': {
       const bitmap = element.asset ? (images?.bitmap(element.asset) ?? null) : null;
-      if (bitmap) ctx.drawImage(bitmap, element.x, element.y, element.width, element.height);
+      if (bitmap && element.crop) {
+        const { crop } = element;
+        const w = 'width' in bitmap ? Number(bitmap.width) : element.naturalWidth;
+        const h = 'height' in bitmap ? Number(bitmap.height) : element.naturalHeight;
+        ctx.drawImage(
+          bitmap,
+          crop.x * w,
+          crop.y * h,
+          crop.width * w,
+          crop.height * h,
+          element.x,
+          element.y,
+          element.width,
+          element.height,
+        );
+      } else if (bitmap) ctx.drawImage(bitmap, element.x, element.y, element.width, element.height);
       else {
         // Loading, or not to be had: a placeholder, never a broken board.
         ctx.fillStyle = IMAGE_PLACEHOLDER;

@@ -13,11 +13,21 @@ import {
 import { groupToEnter, pickedIds } from '../model/groups.js';
 import { type Guide, paintGuides, SNAP_PX, SnapTargets } from '../model/snapping.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
-import { CORNERS, type Corner, cornerPoint, geometryBox, Resize, Rotate, rotateHandle } from './transform.js';
+import {
+  CORNERS,
+  type Corner,
+  Crop,
+  cornerPoint,
+  geometryBox,
+  pictureFrame,
+  Resize,
+  Rotate,
+  rotateHandle,
+} from './transform.js';
 
 type State =
   | { kind: 'idle' }
-  | { kind: 'resizing'; resize: Resize; targets: SnapTargets; guides: Guide[] }
+  | { kind: 'resizing'; resize: Resize | Crop; targets: SnapTargets; guides: Guide[] }
   | { kind: 'rotating'; rotate: Rotate }
   | {
       kind: 'moving';
@@ -50,12 +60,16 @@ function snapTargets(ctx: ToolContext): SnapTargets {
   return new SnapTargets(ctx.scene, ctx.viewport.visibleBounds(), ctx.selection, ctx.snapGrid ?? null);
 }
 
+/** The corners of an image being cropped. */
+const CROP_HANDLE = '#f08c00';
+
 /** Two clicks on one element within this long make a double-click (it enters a group). */
 const DOUBLE_CLICK_MS = 400;
 
 /**
  * Select and move. Click picks the front-most element, or its whole group (shift adds or removes
- * it); a double-click enters the group, so the next click picks inside it. Dragging a selected
+ * it); a double-click enters the group, so the next click picks inside it; on an image, it crops
+ * (its corners then move over the picture, until a click elsewhere, Escape or another tool). Dragging a selected
  * element moves the whole selection, dragging on empty board draws a marquee that selects what it
  * fully contains. Locked elements are never picked or moved.
  */
@@ -66,6 +80,8 @@ export class SelectTool implements Tool {
   /** The group double-clicked into: clicks pick inside it. */
   private enteredGroup: string | null = null;
   private lastClick: { id: ElementId; at: number } | null = null;
+  /** The image being cropped, or null. */
+  private cropping: ElementId | null = null;
 
   /** The group the person has entered (group and ungroup act inside it), or null. */
   get entered(): string | null {
@@ -75,6 +91,7 @@ export class SelectTool implements Tool {
   down(pointer: BoardPointer, ctx: ToolContext): void {
     if (this.grabHandle(pointer, ctx)) return;
     const hit = ctx.scene.pickAt(pointer.board, 6 / ctx.viewport.zoom);
+    if (this.cropping && hit?.id !== this.cropping) this.stopCropping(ctx);
     if (hit) {
       if (this.enteredGroup !== null && !hit.element.groups.includes(this.enteredGroup))
         this.enteredGroup = null;
@@ -188,8 +205,9 @@ export class SelectTool implements Tool {
       this.lastClick = { id: state.clicked, at: now };
       if (last?.id === state.clicked && now - last.at < DOUBLE_CLICK_MS) {
         this.lastClick = null;
-        // Into its group first; on an element alone, its text or label is edited.
-        if (!this.enterGroupOf(state.clicked, ctx)) this.editTextOf(state.clicked, ctx);
+        // Into its group first; on an element alone, its text or label is edited, an image cropped.
+        if (!this.enterGroupOf(state.clicked, ctx) && !this.startCropping(state.clicked, ctx))
+          this.editTextOf(state.clicked, ctx);
       }
     }
     ctx.requestOverlay();
@@ -207,6 +225,30 @@ export class SelectTool implements Tool {
     return true;
   }
 
+  /** Starts cropping `id` when it is an image that can be (unlocked, unturned); false otherwise. */
+  private startCropping(id: ElementId, ctx: ToolContext): boolean {
+    const element = ctx.scene.get(id)?.element;
+    if (element?.kind !== 'image' || element.locked || element.rotation !== 0) return false;
+    this.cropping = id;
+    ctx.selection.clear();
+    ctx.selection.add(id);
+    ctx.selectionChanged();
+    ctx.requestOverlay();
+    return true;
+  }
+
+  private stopCropping(ctx: ToolContext): void {
+    this.cropping = null;
+    ctx.requestOverlay();
+  }
+
+  /** The image being cropped, while it is the selection. */
+  private croppedImage(ctx: ToolContext) {
+    if (!this.cropping || ctx.selection.size !== 1 || !ctx.selection.has(this.cropping)) return null;
+    const element = ctx.scene.get(this.cropping)?.element;
+    return element?.kind === 'image' && !element.locked ? element : null;
+  }
+
   /** Opens the editor on a text element's or note's text, or a shape's, line's or arrow's label. */
   private editTextOf(id: ElementId, ctx: ToolContext): void {
     const element = ctx.scene.get(id)?.element;
@@ -215,6 +257,7 @@ export class SelectTool implements Tool {
 
   cancel(ctx: ToolContext): void {
     this.state = { kind: 'idle' };
+    this.cropping = null;
     // Escape, another tool, select all or another room: out of the entered group.
     this.enteredGroup = null;
     this.lastClick = null;
@@ -239,6 +282,21 @@ export class SelectTool implements Tool {
         all.maxY - all.minY + 8 / zoom,
       );
       canvas.setLineDash([]);
+    }
+    const cropped = this.croppedImage(ctx);
+    if (cropped) {
+      // The whole picture, dashed, and the shown part's corners in orange: they crop.
+      const frame = pictureFrame(cropped);
+      canvas.setLineDash([4 / zoom, 4 / zoom]);
+      canvas.strokeRect(frame.minX, frame.minY, frame.maxX - frame.minX, frame.maxY - frame.minY);
+      canvas.setLineDash([]);
+      canvas.fillStyle = CROP_HANDLE;
+      const size = 10 / zoom;
+      for (const corner of CORNERS) {
+        const p = cornerPoint(geometryBox(cropped), corner);
+        canvas.fillRect(p.x - size / 2, p.y - size / 2, size, size);
+      }
+      return;
     }
     const handles = this.handles(ctx);
     if (handles) {
@@ -298,6 +356,22 @@ export class SelectTool implements Tool {
   }
 
   private grabHandle(pointer: BoardPointer, ctx: ToolContext): boolean {
+    const cropped = this.croppedImage(ctx);
+    if (cropped) {
+      const reach = 7 / ctx.viewport.zoom;
+      const corner = CORNERS.find((c: Corner) => {
+        const p = cornerPoint(geometryBox(cropped), c);
+        return Math.abs(p.x - pointer.board.x) <= reach && Math.abs(p.y - pointer.board.y) <= reach;
+      });
+      if (!corner) return false;
+      this.state = {
+        kind: 'resizing',
+        resize: new Crop(cropped, corner),
+        targets: snapTargets(ctx),
+        guides: [],
+      };
+      return true;
+    }
     const handles = this.handles(ctx);
     if (!handles) return false;
     const reach = 7 / ctx.viewport.zoom;

@@ -415,6 +415,57 @@ describe('tools', () => {
     expect(getElement(doc, image)).toMatchObject({ width: 200, height: 200 });
   });
 
+  it('select: a double-click on an image crops it: its corners move over the picture, which stays put', () => {
+    const { doc, drag, ctx } = setup();
+    const image = addElement(doc, {
+      kind: 'image',
+      x: 100,
+      y: 100,
+      width: 200,
+      height: 100,
+      asset: 'a'.repeat(64),
+      naturalWidth: 400,
+      naturalHeight: 200,
+    });
+    for (let i = 0; i < 2; i++)
+      drag('select', [
+        { x: 200, y: 150 },
+        { x: 200, y: 150 },
+      ]);
+    // The top-left corner dragged in: the box shrinks, the crop shows the rest of the picture.
+    drag('select', [
+      { x: 100, y: 100 },
+      { x: 150, y: 120 },
+    ]);
+    expect(getElement(doc, image)).toMatchObject({
+      x: 150,
+      y: 120,
+      width: 150,
+      height: 80,
+      crop: { x: 0.25, y: 0.2, width: 0.75, height: 0.8 },
+    });
+    // Dragged out past the picture: it stops at the picture's edge.
+    drag('select', [
+      { x: 150, y: 120 },
+      { x: 20, y: 20 },
+    ]);
+    expect(getElement(doc, image)).toMatchObject({ x: 100, y: 100, width: 200, height: 100 });
+    const crop =
+      getElement(doc, image)?.kind === 'image' ? (getElement(doc, image) as { crop: unknown }).crop : null;
+    expect(crop).toEqual({ x: 0, y: 0, width: 1, height: 1 });
+    // A click on empty board ends the crop: a corner resizes again (keeping proportions).
+    drag('select', [
+      { x: 600, y: 500 },
+      { x: 600, y: 500 },
+    ]);
+    ctx.selection.add(image);
+    drag('select', [
+      { x: 300, y: 200 },
+      { x: 500, y: 200 },
+    ]);
+    expect(getElement(doc, image)).toMatchObject({ width: 400, height: 200 });
+  });
+
   it('sticky: a click places a note and opens its editor; a click on it edits it', () => {
     const { doc, drag, edited } = setup();
     drag('sticky', [{ x: 300, y: 300 }]);

@@ -157,3 +157,70 @@ export class Rotate {
     setElementField(ctx.doc, this.id, 'rotation', angle, ctx.origin);
   }
 }
+
+type ImageElement = Extract<BoardElement, { kind: 'image' }>;
+
+/** The whole picture of an image, on the board: where its crop is a part of (unrotated). */
+export function pictureFrame(image: ImageElement): Bounds {
+  const crop = image.crop ?? { x: 0, y: 0, width: 1, height: 1 };
+  const width = image.width / crop.width;
+  const height = image.height / crop.height;
+  const minX = image.x - crop.x * width;
+  const minY = image.y - crop.y * height;
+  return { minX, minY, maxX: minX + width, maxY: minY + height };
+}
+
+/**
+ * A crop in progress: the dragged corner of an image's box moves over its picture, which stays
+ * where it is; the box never leaves the picture.
+ */
+export class Crop {
+  private readonly frame: Bounds;
+  private readonly anchor: Point;
+
+  constructor(
+    private readonly image: ImageElement,
+    corner: Corner,
+  ) {
+    this.frame = pictureFrame(image);
+    this.anchor = cornerPoint(geometryBox(image), opposite(corner));
+  }
+
+  apply(to: Point, _keepAspect: boolean, ctx: ToolContext): void {
+    const { frame, anchor } = this;
+    const min = 4 / ctx.viewport.zoom;
+    const clamp = (v: number, low: number, high: number) => Math.min(high, Math.max(low, v));
+    const x = clamp(to.x, frame.minX, frame.maxX);
+    const y = clamp(to.y, frame.minY, frame.maxY);
+    const box = {
+      minX: Math.min(x, anchor.x),
+      minY: Math.min(y, anchor.y),
+      maxX: Math.max(Math.max(x, anchor.x), Math.min(x, anchor.x) + min),
+      maxY: Math.max(Math.max(y, anchor.y), Math.min(y, anchor.y) + min),
+    };
+    const width = frame.maxX - frame.minX;
+    const height = frame.maxY - frame.minY;
+    const fraction = (v: number) => clamp(v, 0, 1);
+    const crop = {
+      x: fraction((box.minX - frame.minX) / width),
+      y: fraction((box.minY - frame.minY) / height),
+      width: 0,
+      height: 0,
+    };
+    crop.width = clamp((box.maxX - box.minX) / width, 1e-6, 1 - crop.x);
+    crop.height = clamp((box.maxY - box.minY) / height, 1e-6, 1 - crop.y);
+    updateElement(
+      ctx.doc,
+      this.image.id,
+      'image',
+      {
+        x: frame.minX + crop.x * width,
+        y: frame.minY + crop.y * height,
+        width: crop.width * width,
+        height: crop.height * height,
+        crop,
+      },
+      ctx.origin,
+    );
+  }
+}

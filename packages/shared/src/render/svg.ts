@@ -96,8 +96,15 @@ function elementSvg(
       break;
     case 'image': {
       const box = `x="${svgNumber(element.x)}" y="${svgNumber(element.y)}" width="${svgNumber(element.width)}" height="${svgNumber(element.height)}"`;
-      if (element.asset && assetUrl)
-        parts.push(`<image href="${escapeXml(assetUrl(element.asset))}" ${box} preserveAspectRatio="none"/>`);
+      const { crop, naturalWidth: w, naturalHeight: h } = element;
+      const href = element.asset && assetUrl ? escapeXml(assetUrl(element.asset)) : null;
+      if (href && crop && w > 0 && h > 0) {
+        // The shown part of the picture, stretched over the box.
+        const view = [crop.x * w, crop.y * h, crop.width * w, crop.height * h].map(svgNumber).join(' ');
+        parts.push(
+          `<svg ${box} viewBox="${view}" preserveAspectRatio="none"><image href="${href}" width="${svgNumber(w)}" height="${svgNumber(h)}"/></svg>`,
+        );
+      } else if (href) parts.push(`<image href="${href}" ${box} preserveAspectRatio="none"/>`);
       else parts.push(`<rect ${box} fill="${IMAGE_PLACEHOLDER}"/>`);
       break;
     }

@@ -3,6 +3,7 @@ import {
   bindingField,
   booleanField,
   colorField,
+  cropField,
   enumField,
   type FieldSpec,
   type FieldValue,
@@ -99,6 +100,8 @@ export const KIND_FIELDS = {
     asset: stringField('', 64),
     naturalWidth: numberField(0, { min: 0, max: 100_000 }),
     naturalHeight: numberField(0, { min: 0, max: 100_000 }),
+    /** The part of the picture shown, stretched over the element's box; null: all of it. */
+    crop: cropField(),
   },
 } as const satisfies Record<ElementKind, Record<string, FieldSpec<unknown>>>;
 

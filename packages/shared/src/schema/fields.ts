@@ -20,7 +20,8 @@ export interface FieldSpec<T> {
     | 'text'
     | 'order'
     | 'ids'
-    | 'binding';
+    | 'binding'
+    | 'crop';
   readonly defaultValue: T;
   /** The stored value as T, or undefined when it is missing or malformed. */
   read(stored: unknown): T | undefined;
@@ -168,4 +169,43 @@ export function bindingField() {
           ? { element: value.element, x: value.x, y: value.y }
           : invalid('binding', value),
   } satisfies FieldSpec<Binding | null>;
+}
+
+/** The part of an image shown: fractions of its width and height (see the `image` kind). */
+export interface Crop {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An image's crop, stored as one plain object; null shows the whole picture. */
+export function cropField() {
+  const fraction = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+  const fits = (v: unknown): v is Crop => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return false;
+    const { x, y, width, height } = v as Record<string, unknown>;
+    return (
+      fraction(x) &&
+      fraction(y) &&
+      fraction(width) &&
+      fraction(height) &&
+      width > 0 &&
+      height > 0 &&
+      x + width <= 1 + 1e-9 &&
+      y + height <= 1 + 1e-9
+    );
+  };
+  return {
+    type: 'crop',
+    defaultValue: null as Crop | null,
+    read: (stored) =>
+      fits(stored) ? { x: stored.x, y: stored.y, width: stored.width, height: stored.height } : undefined,
+    write: (value) =>
+      value === null
+        ? null
+        : fits(value)
+          ? { x: value.x, y: value.y, width: value.width, height: value.height }
+          : invalid('crop', value),
+  } satisfies FieldSpec<Crop | null>;
 }
