@@ -19,10 +19,13 @@ interface Pending {
 type Entry =
   | { state: 'loading' }
   | { state: 'ready'; bitmap: ImageBitmap }
-  | { state: 'missing'; retryAt: number };
+  | { state: 'missing'; retryAt: number; tries: number };
 
-/** How long a missing image waits before it is asked for again. */
-const RETRY_MS = 10_000;
+/**
+ * How long a missing image waits before it is asked for again: soon at first (a peer's image
+ * arrives in the document a moment before its file reaches the server), then up to 10 s.
+ */
+const retryMs = (tries: number) => Math.min(10_000, 250 * 2 ** tries);
 
 let pendingStore: UseStore | null = null;
 /** One IndexedDB store for every board of the page: uploads waiting, by their URL. */
@@ -119,6 +122,8 @@ export class BoardImages {
   }
 
   private async load(hash: string): Promise<void> {
+    const before = this.entries.get(hash);
+    const tries = before?.state === 'missing' ? before.tries + 1 : 0;
     this.entries.set(hash, { state: 'loading' });
     try {
       const blob = await this.fileOf(hash);
@@ -126,7 +131,10 @@ export class BoardImages {
       this.entries.set(hash, { state: 'ready', bitmap });
       this.changed();
     } catch {
-      this.entries.set(hash, { state: 'missing', retryAt: performance.now() + RETRY_MS });
+      const wait = retryMs(tries);
+      this.entries.set(hash, { state: 'missing', retryAt: performance.now() + wait, tries });
+      // A repaint then asks for it again (if it is still on the board).
+      setTimeout(() => this.changed(), wait + 10);
     }
   }
 
