@@ -1,17 +1,22 @@
 import {
   type BoardElement,
   type Bounds,
+  bindingAt,
   boxFrom,
   contains,
   type ElementId,
+  getElement,
   hasLabel,
   hasText,
   type Point,
+  pointCount,
   setElementField,
   union,
+  updateElement,
 } from '@inkroom/shared';
 import { groupToEnter, pickedIds } from '../model/groups.js';
 import { type Guide, paintGuides, SNAP_PX, SnapTargets } from '../model/snapping.js';
+import type { SceneEntry } from '../scene/SceneIndex.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 import {
   CORNERS,
@@ -40,7 +45,9 @@ type State =
       targets: SnapTargets | null;
       guides: Guide[];
     }
-  | { kind: 'marquee'; from: Point; to: Point; additive: boolean; before: Set<ElementId> };
+  | { kind: 'marquee'; from: Point; to: Point; additive: boolean; before: Set<ElementId> }
+  /** A line's or arrow's end dragged: where to, and the shape it would bind to there. */
+  | { kind: 'endpoint'; id: ElementId; end: 'start' | 'end'; target: SceneEntry | null };
 
 /** The box around the selected elements, or null. */
 export function selectionBounds(ctx: ToolContext): Bounds | null {
@@ -69,7 +76,8 @@ const DOUBLE_CLICK_MS = 400;
 /**
  * Select and move. Click picks the front-most element, or its whole group (shift adds or removes
  * it); a double-click enters the group, so the next click picks inside it; on an image, it crops
- * (its corners then move over the picture, until a click elsewhere, Escape or another tool). Dragging a selected
+ * (its corners then move over the picture, until a click elsewhere, Escape or another tool). A
+ * lone line or arrow of two points has its ends as handles: one dropped on a shape binds to it. Dragging a selected
  * element moves the whole selection, dragging on empty board draws a marquee that selects what it
  * fully contains. Locked elements are never picked or moved.
  */
@@ -149,7 +157,9 @@ export class SelectTool implements Tool {
 
   move(pointer: BoardPointer, ctx: ToolContext): void {
     const state = this.state;
-    if (state.kind === 'resizing') {
+    if (state.kind === 'endpoint') {
+      this.moveEndpoint(state, pointer, ctx);
+    } else if (state.kind === 'resizing') {
       // Alt held: no snapping.
       const snapped = pointer.altKey
         ? null
@@ -195,9 +205,23 @@ export class SelectTool implements Tool {
     }
   }
 
-  up(_pointer: BoardPointer, ctx: ToolContext): void {
+  up(pointer: BoardPointer, ctx: ToolContext): void {
     const state = this.state;
     this.state = { kind: 'idle' };
+    if (state.kind === 'endpoint') {
+      // Dropped on a shape: bound to it there (Ctrl/Cmd: free).
+      const element = getElement(ctx.doc, state.id);
+      if (state.target && (element?.kind === 'line' || element?.kind === 'arrow'))
+        updateElement(
+          ctx.doc,
+          state.id,
+          element.kind,
+          { [`${state.end}Binding`]: bindingAt(state.target.element, pointer.board) },
+          ctx.origin,
+        );
+      ctx.requestOverlay();
+      return;
+    }
     // A second click (no drag) on one element soon after the first is a double-click.
     if (state.kind === 'moving' && !state.moved) {
       const now = performance.now();
@@ -298,6 +322,30 @@ export class SelectTool implements Tool {
       }
       return;
     }
+    const ends = this.endpoints(ctx);
+    if (ends) {
+      // A line's ends are its handles: dragged onto a shape, an end binds to it.
+      canvas.fillStyle = '#ffffff';
+      for (const p of [ends.start, ends.end]) {
+        canvas.beginPath();
+        canvas.arc(p.x, p.y, 5 / zoom, 0, Math.PI * 2);
+        canvas.fill();
+        canvas.stroke();
+      }
+      const target = this.state.kind === 'endpoint' ? this.state.target : null;
+      if (target) {
+        canvas.setLineDash([6 / zoom, 4 / zoom]);
+        const pad = 4 / zoom;
+        canvas.strokeRect(
+          target.minX - pad,
+          target.minY - pad,
+          target.maxX - target.minX + pad * 2,
+          target.maxY - target.minY + pad * 2,
+        );
+        canvas.setLineDash([]);
+      }
+      return;
+    }
     const handles = this.handles(ctx);
     if (handles) {
       canvas.fillStyle = '#ffffff';
@@ -325,6 +373,47 @@ export class SelectTool implements Tool {
       canvas.fillRect(box.minX, box.minY, box.maxX - box.minX, box.maxY - box.minY);
       canvas.strokeRect(box.minX, box.minY, box.maxX - box.minX, box.maxY - box.minY);
     }
+  }
+
+  /** The ends of the one line or arrow selected (of two points, unturned, unlocked), as drawn. */
+  private endpoints(ctx: ToolContext): { id: ElementId; start: Point; end: Point } | null {
+    if (ctx.selection.size !== 1) return null;
+    const [id] = ctx.selection;
+    const drawn = ctx.scene.get(id!)?.element;
+    const stored = getElement(ctx.doc, id!);
+    if (!drawn || !stored || (drawn.kind !== 'line' && drawn.kind !== 'arrow') || drawn.locked) return null;
+    if (stored.rotation !== 0 || !('points' in stored) || pointCount(stored.points) !== 2) return null;
+    const { xy } = drawn.points;
+    return {
+      id: drawn.id,
+      start: { x: drawn.x + xy[0]!, y: drawn.y + xy[1]! },
+      end: { x: drawn.x + xy[2]!, y: drawn.y + xy[3]! },
+    };
+  }
+
+  /** Moves the dragged end to the pointer, free meanwhile; notes the shape it would bind to. */
+  private moveEndpoint(
+    state: Extract<State, { kind: 'endpoint' }>,
+    pointer: BoardPointer,
+    ctx: ToolContext,
+  ): void {
+    const stored = getElement(ctx.doc, state.id);
+    if (stored?.kind !== 'line' && stored?.kind !== 'arrow') return;
+    const xy = Float32Array.from(stored.points.xy);
+    const at = state.end === 'start' ? 0 : xy.length - 2;
+    xy[at] = pointer.board.x - stored.x;
+    xy[at + 1] = pointer.board.y - stored.y;
+    state.target = pointer.modKey
+      ? null
+      : ctx.scene.bindTargetAt(pointer.board, 8 / ctx.viewport.zoom, state.id);
+    updateElement(
+      ctx.doc,
+      state.id,
+      stored.kind,
+      { points: { ...stored.points, xy }, [`${state.end}Binding`]: null },
+      ctx.origin,
+    );
+    ctx.requestOverlay();
   }
 
   /** The selection's resize box and whether it can rotate (one shape without points). */
@@ -356,6 +445,15 @@ export class SelectTool implements Tool {
   }
 
   private grabHandle(pointer: BoardPointer, ctx: ToolContext): boolean {
+    const ends = this.endpoints(ctx);
+    if (ends) {
+      const reach = 7 / ctx.viewport.zoom;
+      const near = (p: Point) => Math.hypot(p.x - pointer.board.x, p.y - pointer.board.y) <= reach;
+      const end = near(ends.end) ? 'end' : near(ends.start) ? 'start' : null;
+      if (!end) return false;
+      this.state = { kind: 'endpoint', id: ends.id, end, target: null };
+      return true;
+    }
     const cropped = this.croppedImage(ctx);
     if (cropped) {
       const reach = 7 / ctx.viewport.zoom;

@@ -175,6 +175,47 @@ describe('tools', () => {
     expect(stored?.kind === 'arrow' && Array.from(stored.points.xy)).toEqual([0, 0, -175, 0]);
   });
 
+  it("select: a line's end dragged onto a shape binds to it, dragged off frees it; Ctrl/Cmd drops it free", () => {
+    const { doc, drag, ctx } = setup();
+    const box = addElement(doc, { kind: 'rectangle', x: 300, y: 0, width: 100, height: 100 });
+    const arrow = addElement(doc, {
+      kind: 'arrow',
+      x: 0,
+      y: 50,
+      points: pointsFrom([
+        [0, 0],
+        [100, 0],
+      ]),
+    });
+    ctx.selection.add(arrow);
+    drag('select', [
+      { x: 100, y: 50 },
+      { x: 250, y: 50 },
+      { x: 350, y: 40 },
+    ]);
+    expect(getElement(doc, arrow)).toMatchObject({ endBinding: { element: box, x: 0.5, y: 0.4 } });
+    // Drawn at the box's edge; the end handle is there now.
+    const drawn = ctx.scene.get(arrow)!.element;
+    const endX = drawn.kind === 'arrow' ? drawn.x + drawn.points.xy[2]! : 0;
+    expect(endX).toBeCloseTo(300 - BINDING_GAP, 0);
+    drag('select', [
+      { x: endX, y: 50 - 10 * (endX / 350) },
+      { x: 200, y: 200 },
+    ]);
+    expect(getElement(doc, arrow)).toMatchObject({ endBinding: null });
+    const moved = getElement(doc, arrow);
+    expect(moved?.kind === 'arrow' && Array.from(moved.points.xy)).toEqual([0, 0, 200, 150]);
+    drag(
+      'select',
+      [
+        { x: 200, y: 200 },
+        { x: 350, y: 50 },
+      ],
+      { modKey: true },
+    );
+    expect(getElement(doc, arrow)).toMatchObject({ endBinding: null });
+  });
+
   it('eraser: everything scrubbed over goes, in one transaction, on pointer up', () => {
     const { doc, drag, tools, ctx, hidden } = setup();
     const a = addElement(doc, {
