@@ -155,7 +155,7 @@ describe('images', () => {
     await page.context().close();
   });
 
-  it('an SVG file is refused, with nothing added; an image whose file is missing shows a placeholder', async () => {
+  it('an SVG file is refused, with nothing added; a large picture is drawn smaller first; an image whose file is missing shows a placeholder', async () => {
     const room = `svg-${Date.now()}`;
     const page = await openSyncedPage(browser, `${t.httpUrl}/r/${room}`);
     const errors: string[] = [];
@@ -179,6 +179,25 @@ describe('images', () => {
     });
     expect(added).toEqual([]);
     expect(await boardElements(page)).toEqual([]);
+    // A picture larger than max-image-size is drawn smaller before it is added.
+    const natural = await page.evaluate(async () => {
+      const board = document
+        .querySelector('inkroom-app')!
+        .shadowRoot!.querySelector('inkroom-board') as unknown as {
+        maxImageSize: number;
+        addImages(files: Blob[]): Promise<string[]>;
+        exportJSON(): { elements: { naturalWidth?: number; naturalHeight?: number }[] };
+      };
+      board.maxImageSize = 100;
+      const canvas = new OffscreenCanvas(400, 200);
+      canvas.getContext('2d')!.fillRect(0, 0, 400, 200);
+      await board.addImages([await canvas.convertToBlob({ type: 'image/png' })]);
+      const [image] = board.exportJSON().elements;
+      return [image?.naturalWidth, image?.naturalHeight];
+    });
+    expect(natural).toEqual([100, 50]);
+    await onBoard(page, (board) => (board as unknown as { undo(): void }).undo());
+    await waitOnPage(page, async () => (await boardElements(page)).length === 0, 'the image undone');
     expect(errors.join('\n')).toMatch(/SVG images are not taken/);
     // An image whose file the server does not have (a board file from elsewhere): a placeholder.
     await onBoard(page, (board) =>
