@@ -7,6 +7,7 @@ import {
   IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
+  LINE_HEIGHT,
   layoutText,
   STICKY_FILL,
   STICKY_SHADOW,
@@ -28,10 +29,14 @@ function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
   ctx.fillStyle = layout.color;
   ctx.textAlign = layout.align;
   if (layout.halo) {
-    ctx.strokeStyle = LABEL_HALO;
-    ctx.lineWidth = layout.fontSize * LABEL_HALO_WIDTH;
-    ctx.lineJoin = 'round';
-    for (const line of layout.lines) ctx.strokeText(line.text, layout.x, line.y);
+    // The line under a label is covered, spaces between words included.
+    ctx.fillStyle = LABEL_HALO;
+    const pad = layout.fontSize * LABEL_HALO_WIDTH;
+    for (const line of layout.lines) {
+      const width = ctx.measureText(line.text).width;
+      ctx.fillRect(layout.x - width / 2 - pad, line.y, width + pad * 2, layout.fontSize * LINE_HEIGHT);
+    }
+    ctx.fillStyle = layout.color;
   }
   for (const line of layout.lines) ctx.fillText(line.text, layout.x, line.y);
 }

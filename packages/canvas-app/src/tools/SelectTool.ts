@@ -403,9 +403,12 @@ export class SelectTool implements Tool {
     const at = state.end === 'start' ? 0 : xy.length - 2;
     xy[at] = pointer.board.x - stored.x;
     xy[at + 1] = pointer.board.y - stored.y;
-    state.target = pointer.modKey
+    // Not onto the shape the other end holds: the arrow would shrink inside it.
+    const other = (state.end === 'start' ? stored.endBinding : stored.startBinding)?.element;
+    const target = pointer.modKey
       ? null
       : ctx.scene.bindTargetAt(pointer.board, 8 / ctx.viewport.zoom, state.id);
+    state.target = target && target.id !== other ? target : null;
     updateElement(
       ctx.doc,
       state.id,

@@ -214,6 +214,15 @@ describe('tools', () => {
       { modKey: true },
     );
     expect(getElement(doc, arrow)).toMatchObject({ endBinding: null });
+    // Not both ends on one shape: with the start bound to the box, the end dropped on it stays free.
+    updateElement(doc, arrow, 'arrow', { startBinding: { element: box, x: 0.5, y: 0.5 } });
+    const drawnNow = ctx.scene.get(arrow)!.element;
+    const end =
+      drawnNow.kind === 'arrow'
+        ? { x: drawnNow.x + drawnNow.points.xy[2]!, y: drawnNow.y + drawnNow.points.xy[3]! }
+        : null;
+    drag('select', [end!, { x: 360, y: 60 }]);
+    expect(getElement(doc, arrow)).toMatchObject({ startBinding: { element: box }, endBinding: null });
   });
 
   it('eraser: everything scrubbed over goes, in one transaction, on pointer up', () => {

@@ -110,11 +110,14 @@ describe('renderSvg', () => {
     expect(lines.every((line) => line[1] === '100')).toBe(true);
     expect(Number(lines[0]![2])).toBe(50 - 25);
     expect(box[1]).toContain('text-anchor="middle"');
-    expect(box[1]).not.toContain('paint-order');
-    const arrow = /data-kind="arrow".*?<text ([^>]*)><tspan x="([\d.]+)" y="([\d.]+)">go</.exec(svg)!;
-    // Half of its 200 units of length: the corner, (100, 200); one line of 25 centred on it.
-    expect([arrow[2], arrow[3]]).toEqual(['100', '187.5']);
-    expect(arrow[1]).toContain('paint-order="stroke"');
+    expect(svg.split('data-kind="rectangle"')[1]!.split('</g>')[0]).not.toContain('<rect');
+    const arrow = /data-kind="arrow".*?(<rect [^>]*>)<text ([^>]*)><tspan x="([\d.]+)" y="([\d.]+)">go</.exec(
+      svg,
+    )!;
+    // Half of its 200 units of length: the corner, (100, 200); one line of 25 centred on it, over
+    // a background box as wide as the text (20) and its padding (6 each side).
+    expect([arrow[3], arrow[4]]).toEqual(['100', '187.5']);
+    expect(arrow[1]).toBe('<rect x="84" y="187.5" width="32" height="25" fill="#ffffff"/>');
   });
 
   it('frames the elements with padding, and paints a background only when asked', () => {

@@ -10,6 +10,7 @@ import {
   IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
+  LINE_HEIGHT,
   layoutText,
   type MeasureText,
   STICKY_FILL,
@@ -116,8 +117,18 @@ function elementSvg(
         (line) => `<tspan x="${svgNumber(text.x)}" y="${svgNumber(line.y)}">${escapeXml(line.text)}</tspan>`,
       )
       .join('');
+    if (text.halo) {
+      // The line under a label is covered, spaces between words included.
+      const pad = text.fontSize * LABEL_HALO_WIDTH;
+      for (const line of text.lines) {
+        const width = measure(line.text, text.fontSize);
+        parts.push(
+          `<rect x="${svgNumber(text.x - width / 2 - pad)}" y="${svgNumber(line.y)}" width="${svgNumber(width + pad * 2)}" height="${svgNumber(text.fontSize * LINE_HEIGHT)}" fill="${LABEL_HALO}"/>`,
+        );
+      }
+    }
     parts.push(
-      `<text font-size="${svgNumber(text.fontSize)}" fill="${escapeXml(text.color)}"${text.halo ? ` stroke="${LABEL_HALO}" stroke-width="${svgNumber(text.fontSize * LABEL_HALO_WIDTH)}" stroke-linejoin="round" paint-order="stroke"` : ''} text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
+      `<text font-size="${svgNumber(text.fontSize)}" fill="${escapeXml(text.color)}" text-anchor="${TEXT_ANCHOR[text.align]}" dominant-baseline="text-before-edge" xml:space="preserve">${lines}</text>`,
     );
   }
   const alpha = elementAlpha(element);
