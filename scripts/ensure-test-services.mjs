@@ -1,6 +1,7 @@
-// The browser and proxy tests drive real programs: headless Chromium and nginx. Before the tests
-// run, make sure both are here: CHROMIUM_PATH (or Debian's `chromium`) and Debian's `nginx`,
-// installed when we may (root with apt-get), with one `apt-get update` for both.
+// The browser, proxy and scale-out tests drive real programs: headless Chromium, nginx and Redis.
+// Before the tests run, make sure they are here: CHROMIUM_PATH (or Debian's `chromium`), Debian's
+// `nginx` and `redis-server` (or REDIS_SERVER_PATH), installed when we may (root with apt-get),
+// with one `apt-get update` for all.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -16,6 +17,11 @@ const NEEDS = [
     ],
   },
   { name: 'nginx', package: 'nginx', paths: [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'] },
+  {
+    name: 'Redis',
+    package: 'redis-server',
+    paths: [process.env.REDIS_SERVER_PATH, '/usr/bin/redis-server', '/usr/local/bin/redis-server'],
+  },
 ];
 
 const found = (need) => need.paths.find((path) => path && existsSync(path));
@@ -29,7 +35,7 @@ if (missing.length > 0) {
         .map((need) => need.package)
         .join(
           ' ',
-        )} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH.\n`,
+        )} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH / REDIS_SERVER_PATH.\n`,
     );
     process.exit(1);
   }
@@ -37,7 +43,8 @@ if (missing.length > 0) {
   process.stdout.write(`Installing ${packages.join(' and ')} for the tests (apt-get install)...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  // Packages must not start services (nginx's would take port 80): the tests start their own.
+  // Packages must not start services (nginx's would take port 80, Redis's 6379): the tests start
+  // their own.
   const policy = '/usr/sbin/policy-rc.d';
   const ownPolicy = !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { addElement, createBoardDoc, encodeUpdate, pointsFrom } from '@inkroom/shared';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { runCli } from './helpers/cli.js';
+import { freePort } from './helpers/ports.js';
 
 const MiB = 2 ** 20;
 /** The bounds: a busy room within 1.5× the reference, bad input leaving at most 32 MiB. */
@@ -38,17 +38,6 @@ function note(figures: Record<string, number>): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Process {
   readonly pid: number;

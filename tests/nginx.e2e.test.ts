@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,23 +9,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
 import { connectClient, waitFor } from './helpers/clients.js';
+import { freePort } from './helpers/ports.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
 const DOCUMENTED = fileURLToPath(new URL('../docs/deploy/nginx.conf', import.meta.url));
 const DEPLOY_DOC = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
 const NGINX = [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => p && existsSync(p));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The documented server block, run as it is but for its ports: nginx listens on a free port of

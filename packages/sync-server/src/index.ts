@@ -38,3 +38,4 @@ export type { AuthStore, LinkRecord, Revocation } from './storage/AuthStore.js';
 export { LevelAuthStore } from './storage/LevelAuthStore.js';
 export { LevelRoomStore, type LevelRoomStoreOptions } from './storage/LevelRoomStore.js';
 export type { RoomStore, StoredRoom } from './storage/RoomStore.js';
+export { DURABLE_REDIS, durabilityProblems } from './storage/redis/durability.js';
