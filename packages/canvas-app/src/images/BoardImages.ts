@@ -52,12 +52,27 @@ export class BoardImages {
   /** Files added on this page, by hash, until the server has them. */
   private readonly local = new Map<string, Pending>();
   private uploading = false;
+  /** Retries waiting to be asked for again (cleared by `destroy`). */
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  private destroyed = false;
 
   constructor(
     private readonly endpoint: () => AssetEndpoint | null,
     /** An image became ready to draw. */
     private readonly changed: () => void,
   ) {}
+
+  /**
+   * Lets go of the decoded images and stops asking for missing ones (the board left the room).
+   * Files waiting to be uploaded stay in IndexedDB for the next board of the room.
+   */
+  destroy(): void {
+    this.destroyed = true;
+    for (const retry of this.retries) clearTimeout(retry);
+    this.retries.clear();
+    for (const entry of this.entries.values()) if (entry.state === 'ready') entry.bitmap.close();
+    this.entries.clear();
+  }
 
   /** An image's address on the server; null without a room. */
   urlOf(hash: string): string | null {
@@ -68,6 +83,7 @@ export class BoardImages {
   bitmap(hash: string): ImageBitmap | null {
     const entry = this.entries.get(hash);
     if (entry?.state === 'ready') return entry.bitmap;
+    if (this.destroyed) return null;
     if (!entry || (entry.state === 'missing' && performance.now() > entry.retryAt)) void this.load(hash);
     return null;
   }
@@ -128,13 +144,22 @@ export class BoardImages {
     try {
       const blob = await this.fileOf(hash);
       const bitmap = await createImageBitmap(blob);
+      if (this.destroyed) {
+        bitmap.close();
+        return;
+      }
       this.entries.set(hash, { state: 'ready', bitmap });
       this.changed();
     } catch {
+      if (this.destroyed) return;
       const wait = retryMs(tries);
       this.entries.set(hash, { state: 'missing', retryAt: performance.now() + wait, tries });
       // A repaint then asks for it again (if it is still on the board).
-      setTimeout(() => this.changed(), wait + 10);
+      const retry = setTimeout(() => {
+        this.retries.delete(retry);
+        this.changed();
+      }, wait + 10);
+      this.retries.add(retry);
     }
   }
 

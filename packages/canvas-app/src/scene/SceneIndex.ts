@@ -138,14 +138,18 @@ export class SceneIndex {
 
   /**
    * What a line's or arrow's end dropped at `p` binds to: the front-most shape, note or text that
-   * `p` is on or inside (within `tolerance`), `exclude` aside; locked ones too (binding does not
-   * change them).
+   * `p` is on or inside (within `tolerance`), those in `exclude` aside; locked ones too (binding
+   * does not change them).
    */
-  bindTargetAt(p: Point, tolerance: number, exclude?: ElementId): SceneEntry | null {
+  bindTargetAt(
+    p: Point,
+    tolerance: number,
+    exclude: readonly (ElementId | null | undefined)[] = [],
+  ): SceneEntry | null {
     const near = this.near(p, tolerance);
     for (let i = near.length - 1; i >= 0; i--) {
       const { element } = near[i]!;
-      if (element.id === exclude || !isBindable(element)) continue;
+      if (exclude.includes(element.id) || !isBindable(element)) continue;
       if (insideShape(element, p) || hitElement(element, p, tolerance)) return near[i]!;
     }
     return null;

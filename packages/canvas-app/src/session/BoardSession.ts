@@ -104,6 +104,7 @@ export class BoardSession {
     this.scene.stop();
     this.history.destroy();
     this.presence.destroy();
+    this.images.destroy();
   }
 
   private elementsChanged(changed: ReadonlySet<ElementId>): void {

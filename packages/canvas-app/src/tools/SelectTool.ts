@@ -17,6 +17,7 @@ import {
 import { groupToEnter, pickedIds } from '../model/groups.js';
 import { type Guide, paintGuides, SNAP_PX, SnapTargets } from '../model/snapping.js';
 import type { SceneEntry } from '../scene/SceneIndex.js';
+import { bindTargetFor, paintBindTargets } from './bind-target.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 import {
   CORNERS,
@@ -332,18 +333,7 @@ export class SelectTool implements Tool {
         canvas.fill();
         canvas.stroke();
       }
-      const target = this.state.kind === 'endpoint' ? this.state.target : null;
-      if (target) {
-        canvas.setLineDash([6 / zoom, 4 / zoom]);
-        const pad = 4 / zoom;
-        canvas.strokeRect(
-          target.minX - pad,
-          target.minY - pad,
-          target.maxX - target.minX + pad * 2,
-          target.maxY - target.minY + pad * 2,
-        );
-        canvas.setLineDash([]);
-      }
+      if (this.state.kind === 'endpoint') paintBindTargets(canvas, [this.state.target], zoom);
       return;
     }
     const handles = this.handles(ctx);
@@ -403,12 +393,8 @@ export class SelectTool implements Tool {
     const at = state.end === 'start' ? 0 : xy.length - 2;
     xy[at] = pointer.board.x - stored.x;
     xy[at + 1] = pointer.board.y - stored.y;
-    // Not onto the shape the other end holds: the arrow would shrink inside it.
     const other = (state.end === 'start' ? stored.endBinding : stored.startBinding)?.element;
-    const target = pointer.modKey
-      ? null
-      : ctx.scene.bindTargetAt(pointer.board, 8 / ctx.viewport.zoom, state.id);
-    state.target = target && target.id !== other ? target : null;
+    state.target = bindTargetFor(ctx, pointer.board, pointer.modKey, [state.id, other]);
     updateElement(
       ctx.doc,
       state.id,

@@ -9,14 +9,11 @@ import {
   pointsFrom,
 } from '@inkroom/shared';
 import type { SceneEntry } from '../scene/SceneIndex.js';
+import { bindTargetFor, paintBindTargets } from './bind-target.js';
 import { topKey } from './order.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
 type ShapeKind = 'rectangle' | 'ellipse' | 'line' | 'arrow';
-
-/** How near, in screen pixels, an end must be to a shape to bind to it. */
-const BIND_REACH_PX = 8;
-const BIND_HIGHLIGHT = '#4263eb';
 
 /**
  * Rectangles, ellipses, lines and arrows: press, drag, release. Shift keeps squares and circles
@@ -50,9 +47,8 @@ export class ShapeTool implements Tool {
 
   /** The shape an end at `p` binds to; none for shapes, or with Ctrl/Cmd held. */
   private targetAt(p: Point, pointer: BoardPointer, ctx: ToolContext, other?: ElementId): SceneEntry | null {
-    if ((this.id !== 'line' && this.id !== 'arrow') || pointer.modKey) return null;
-    // Both ends on one shape would draw nothing: the second stays free.
-    return ctx.scene.bindTargetAt(p, BIND_REACH_PX / ctx.viewport.zoom, other);
+    if (this.id !== 'line' && this.id !== 'arrow') return null;
+    return bindTargetFor(ctx, p, pointer.modKey, [other]);
   }
 
   up(pointer: BoardPointer, ctx: ToolContext): void {
@@ -120,7 +116,7 @@ export class ShapeTool implements Tool {
 
   paint(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
     if (!this.start || !this.end) return;
-    this.paintTargets(canvas, ctx);
+    paintBindTargets(canvas, this.targets, ctx.viewport.zoom);
     canvas.strokeStyle = ctx.style.strokeColor;
     canvas.lineWidth = ctx.style.strokeWidth;
     canvas.globalAlpha = ctx.style.opacity;
@@ -148,26 +144,6 @@ export class ShapeTool implements Tool {
       canvas.fill();
     }
     canvas.stroke();
-  }
-
-  /** Outlines the shapes the ends will bind to. */
-  private paintTargets(canvas: CanvasRenderingContext2D, ctx: ToolContext): void {
-    const zoom = ctx.viewport.zoom;
-    canvas.save();
-    canvas.strokeStyle = BIND_HIGHLIGHT;
-    canvas.lineWidth = 2 / zoom;
-    canvas.setLineDash([6 / zoom, 4 / zoom]);
-    for (const target of this.targets) {
-      if (!target) continue;
-      const pad = 4 / zoom;
-      canvas.strokeRect(
-        target.minX - pad,
-        target.minY - pad,
-        target.maxX - target.minX + pad * 2,
-        target.maxY - target.minY + pad * 2,
-      );
-    }
-    canvas.restore();
   }
 
   private constrain(p: Point, shift: boolean): Point {

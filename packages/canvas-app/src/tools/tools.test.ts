@@ -64,6 +64,20 @@ function setup() {
   return { doc, scene, viewport, ctx, tools, drag, shared, edited, hidden: () => hidden };
 }
 
+/** A 400×200 picture shown at half size, its box (100,100)-(300,200). */
+function addImage(doc: ReturnType<typeof createBoardDoc>) {
+  return addElement(doc, {
+    kind: 'image',
+    x: 100,
+    y: 100,
+    width: 200,
+    height: 100,
+    asset: 'a'.repeat(64),
+    naturalWidth: 400,
+    naturalHeight: 200,
+  });
+}
+
 describe('tools', () => {
   it('pen: one stroke per gesture, committed on pointer up, shared live while drawing', () => {
     const { doc, drag, shared } = setup();
@@ -433,16 +447,7 @@ describe('tools', () => {
 
   it('select: an image keeps its proportions when resized, unless Shift is held; a click inside picks it', () => {
     const { doc, drag, ctx } = setup();
-    const image = addElement(doc, {
-      kind: 'image',
-      x: 100,
-      y: 100,
-      width: 200,
-      height: 100,
-      asset: 'a'.repeat(64),
-      naturalWidth: 400,
-      naturalHeight: 200,
-    });
+    const image = addImage(doc);
     drag('select', [
       { x: 150, y: 150 },
       { x: 150, y: 150 },
@@ -467,16 +472,7 @@ describe('tools', () => {
 
   it('select: a double-click on an image crops it: its corners move over the picture, which stays put', () => {
     const { doc, drag, ctx } = setup();
-    const image = addElement(doc, {
-      kind: 'image',
-      x: 100,
-      y: 100,
-      width: 200,
-      height: 100,
-      asset: 'a'.repeat(64),
-      naturalWidth: 400,
-      naturalHeight: 200,
-    });
+    const image = addImage(doc);
     for (let i = 0; i < 2; i++)
       drag('select', [
         { x: 200, y: 150 },
