@@ -1,23 +1,19 @@
 // A large stored board's first write, its newcomer's sync and a preview's read, timed against a
-// bystander room, in a file of its own (a fresh process).
+// bystander room, in a file of its own (a fresh process: the board's 300 MB of heap is not
+// collected while another file's case is timed).
 //
-// The bound here is not yet the 200 ms the other cases meet. Building the 100,000-element board's
-// live doc (about 300 MB of heap) brings major garbage collections of 230-340 ms (--trace-gc), and
-// in about one run in three one lands while the bystander waits: 320-550 ms, against 36-75 ms
-// otherwise. The pieces themselves are bounded; the collections of a process that holds such a
-// board are not, and keeping them from other rooms (rooms' documents in worker threads of their
-// own) is still to do. The bound still fails a first write made live at once (about 1 s).
+// The bound fails a first write made live at once (about 1 s), and a member's greeting that reads
+// the stored board's state vector on the event loop (about 800 ms: every run, once the bystander
+// also watches the loop's own delay).
 import { encodeSyncStep1, encodeUpdate, listElements, parseRoomId } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Bystander, board, note, stepTwo } from './helpers/bystander.js';
+import { Bystander, board, note, OTHER_ROOM_MS, stepTwo } from './helpers/bystander.js';
 import { type RawClient, rawClient, waitFor } from './helpers/clients.js';
 import { startTestServer } from './helpers/server.js';
 
 /** Elements of the stored board whose first write is timed: made live at once, it held other rooms for about 1 s. */
 const STORED_BOARD = 100_000;
-/** Worst delay of another room meanwhile (see above: collections of the built doc included). */
-const STORED_OTHER_ROOM_MS = 700;
 
 describe('a large stored board', () => {
   it('the first write to a large stored board makes it a live doc in pieces; the newcomer sync and the read for a preview are built off the loop: other rooms keep going', async () => {
@@ -61,7 +57,7 @@ describe('a large stored board', () => {
       Y.applyUpdate(doc, (await stored.server.core.readRoom('big'))!);
       expect(doc.getMap('meta').get('touched')).toBe('first-write-mark');
       expect(listElements(doc)).toHaveLength(STORED_BOARD);
-      expect(stall).toBeLessThan(STORED_OTHER_ROOM_MS);
+      expect(stall).toBeLessThan(OTHER_ROOM_MS);
     } finally {
       watch.destroy();
       await stored.cleanup();

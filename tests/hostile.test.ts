@@ -105,7 +105,7 @@ describe('one hostile client does not freeze the others', () => {
     const stall = await elsewhere.watch(async () => {
       sameRoomStall = await sameRoom.watch(async () => {
         closed = await attack('quadratic', update, false);
-      });
+      }, true);
     });
     sameRoom.destroy();
     note({
@@ -115,8 +115,14 @@ describe('one hostile client does not freeze the others', () => {
       sameRoomMs: Math.round(sameRoomStall),
     });
     // Whether it is integrated whole or its sender runs out of time first depends on the machine.
-    if (closed === 0) expect((await stored('quadratic')).getText('t').length).toBe(7000);
-    else expect(closed).toBe(CloseCode.UpdateTooCostly);
+    // Run out, what was integrated stays; the close may reach the socket after the read, so the
+    // server's log tells.
+    const refused = t.logs.find((line) => line.msg === 'update.refused' && line.room === 'quadratic');
+    if (refused) expect(refused.code).toBe(CloseCode.UpdateTooCostly);
+    else {
+      expect(closed).toBe(0);
+      expect((await stored('quadratic')).getText('t').length).toBe(7000);
+    }
     expect(stall).toBeLessThan(OTHER_ROOM_MS);
     expect(sameRoomStall).toBeLessThan(SAME_ROOM_MS);
   });
@@ -158,7 +164,7 @@ describe('one hostile client does not freeze the others', () => {
     const stall = await elsewhere.watch(async () => {
       sameRoomStall = await sameRoom.watch(async () => {
         closed = await attack('paste', paste, false);
-      });
+      }, true);
     });
     sameRoom.destroy();
     note({

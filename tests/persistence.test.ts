@@ -40,6 +40,46 @@ describe('persistence in LevelDB', () => {
     expect(listElements(reader.doc)).toEqual(before);
   });
 
+  it('answers from a large stored board read off the event loop: a returning client gets what it lacks, and its offline edits are kept', async () => {
+    t = await startTestServer();
+    const a = client('large-stored');
+    await a.synced;
+    const words = 'lorem ipsum '.repeat(30);
+    a.doc.transact(() => {
+      for (let i = 0; i < 2500; i++) addElement(a.doc, { kind: 'text', text: `${i} ${words}`, y: i * 30 });
+    });
+    const returning = new Y.Doc();
+    const b = connectClient(t.wsUrl, 'large-stored', { doc: returning });
+    await waitFor(() => listElements(returning).length === 2500, 'b has the board', 10_000);
+    b.destroy();
+    // While b is away: a adds to the board, b edits its copy offline.
+    addElement(a.doc, { kind: 'sticky', text: 'added while b was away' });
+    addElement(returning, { kind: 'sticky', text: 'written offline' });
+    const witness = client('large-stored');
+    await waitFor(
+      () => listElements(witness.doc).length === 2501,
+      'the sticky added while b was away',
+      10_000,
+    );
+    for (const c of clients.splice(0)) c.destroy();
+    t = await t.restart();
+    expect(Y.encodeStateAsUpdate(returning).length).toBeGreaterThan(512 * 1024);
+    // b's state vector is not empty: it is answered with a diff, and the server's own sync step 1
+    // (from the stored bytes' state vector) asks it for the offline sticky.
+    const back = client('large-stored');
+    const rejoined = connectClient(t.wsUrl, 'large-stored', { doc: returning });
+    clients.push(rejoined);
+    await rejoined.synced;
+    const stickies = (doc: Y.Doc) =>
+      listElements(doc)
+        .flatMap((e) => (e.kind === 'sticky' ? [e.text] : []))
+        .sort();
+    await waitFor(() => stickies(returning).length === 2, 'b has the sticky added while away', 10_000);
+    await waitFor(() => stickies(back.doc).length === 2, 'the offline sticky reached the room', 10_000);
+    expect(stickies(back.doc)).toEqual(['added while b was away', 'written offline']);
+    expect(listElements(back.doc)).toHaveLength(2502);
+  });
+
   it('unloads a room after its last client leaves, then reloads it intact', async () => {
     t = await startTestServer();
     const a = client('unload-me');

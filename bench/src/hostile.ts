@@ -5,7 +5,8 @@
  *
  *   pnpm --filter @inkroom/bench hostile [--runs 3] [--servers inkroom,inkroom-plain,reference+leveldb]
  *     [--before <another checkout, built>]   adds `inkroom-before`: that build, as `node dist/cli.js`
- *     [--only <words>]   only the crafted updates whose names hold one of these words (memory still runs)
+ *     [--only <words>]   only the crafted updates whose names hold one of these words, and the
+ *                        stored board with `stored` (memory still runs)
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -170,6 +171,74 @@ async function stallOf(
   return { ms, closed };
 }
 
+/** Resolves true once a socket has received `bytes` of document content (sync step 2 and updates). */
+function contentOf(ws: WebSocket, bytes: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const onMessage = (data: Buffer) => {
+      if (data[0] === 0 && data[1] !== 0) received += data.length;
+      if (received >= bytes) done(true);
+    };
+    const done = (found: boolean) => {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      resolve(found);
+    };
+    ws.on('message', onMessage);
+  });
+}
+
+/**
+ * Worst bystander delay while people come back to a stored board of `count` strokes (stored by a
+ * paste, then the server restarted): one opens it and asks for all of it, as a stock client does,
+ * and one makes the first write, which the first sees relayed.
+ */
+async function storedBoardStall(spec: ServerSpec, count: number): Promise<number> {
+  const board = paste(count);
+  let server = await startServer(spec);
+  const watcher = await open(`${server.url}/stored`);
+  const relayed = contentOf(watcher, board.length * 0.9, 60_000);
+  const filler = await open(`${server.url}/stored`);
+  filler.send(updateFrame(board));
+  // Stored once relayed (Inkroom relays what is durable); then time for the reference's
+  // persistence to write.
+  if (!(await relayed)) throw new Error(`${spec.name}: the ${count}-stroke board was not stored`);
+  watcher.close();
+  await sleep(1000);
+  filler.close();
+  await sleep(1000);
+  server = await server.restart();
+  const watch = await bystander(server);
+  await sleep(300);
+  watch.reset();
+  const reader = await open(`${server.url}/stored`);
+  const whole = contentOf(reader, board.length * 0.9, 30_000);
+  const marked = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 30_000);
+    reader.on('message', (data: Buffer) => {
+      if (data.includes('first-write-mark')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+  });
+  reader.send(frame(0, 0, new Uint8Array([0])));
+  const writer = await open(`${server.url}/stored`);
+  const doc = new Y.Doc();
+  doc.getMap('meta').set('touched', 'first-write-mark');
+  writer.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+  const [gotAll, gotWrite] = await Promise.all([whole, marked]);
+  await sleep(300);
+  const ms = watch.worst();
+  watch.stop();
+  reader.close();
+  writer.close();
+  await server.dispose();
+  if (!gotAll || !gotWrite) throw new Error(`${spec.name}: the stored board or its write did not come`);
+  return ms;
+}
+
 /** RSS growth while one room takes 200 updates of ~1 KB a second for 20 s, four senders, four receivers. */
 async function busyRoom(server: RunningServer): Promise<number> {
   const scripts = [1, 2, 3, 4].map((i) => senderScript(7000 + i, 1000, 300));
@@ -261,6 +330,11 @@ async function main(): Promise<void> {
         add(`stall: ${name} (ms)`, spec.name, ms);
         process.stderr.write(`${spec.name} ${name}: ${Math.round(ms)} ms, close ${closed}\n`);
         await server.dispose();
+      }
+      if (!only || only.some((word) => 'stored'.includes(word))) {
+        const ms = await storedBoardStall(spec, 50_000);
+        add('stall: a stored 50,000-element board opened, then first written (ms)', spec.name, ms);
+        process.stderr.write(`${spec.name} stored board: ${Math.round(ms)} ms\n`);
       }
       const busy = await startServer(spec);
       add('busy room: RSS growth (MiB)', spec.name, await busyRoom(busy));

@@ -2,43 +2,50 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The worker's code: applies a room's log (snapshot and tail, all integrated updates) to a fresh
- * Y.Doc and encodes it, which drops deleted content as a live doc's snapshot would; or, given a
- * state vector, what the log holds beyond it. Inline, so it
- * runs the same from the TypeScript sources and from the build; it loads the Yjs the server uses.
+ * The worker's code. Given a room's stored updates (snapshot first): `snapshot` applies them to a
+ * fresh Y.Doc and encodes it, which drops deleted content as a live doc's snapshot would; `diff`,
+ * what they hold beyond a state vector; `merge`, them as one update; `stateVector`, theirs.
+ * Inline, so it runs the same from the TypeScript sources and from the build; it loads the Yjs
+ * the server uses.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjs);
-parentPort.on('message', ({ id, updates, stateVector }) => {
+const merged = (updates) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+parentPort.on('message', ({ id, op, updates, stateVector }) => {
   try {
-    let snapshot;
-    if (stateVector) {
-      snapshot = Y.diffUpdate(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), stateVector);
-    } else {
+    let result;
+    if (op === 'diff') result = Y.diffUpdate(merged(updates), stateVector);
+    else if (op === 'merge') result = merged(updates);
+    else if (op === 'stateVector') result = Y.encodeStateVectorFromUpdate(merged(updates));
+    else {
       const doc = new Y.Doc();
       for (const update of updates) Y.applyUpdate(doc, update);
-      snapshot = Y.encodeStateAsUpdate(doc);
+      result = Y.encodeStateAsUpdate(doc);
       doc.destroy();
     }
-    parentPort.postMessage({ id, snapshot }, [snapshot.buffer]);
+    parentPort.postMessage({ id, result }, [result.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
   }
 });
 `;
 
+/** What the worker is asked to do with a room's stored updates (see WORKER_SOURCE). */
+type Op = 'snapshot' | 'diff' | 'merge' | 'stateVector';
+
 /** A worker with nothing to do for this long is stopped. */
 const IDLE_MS = 30_000;
 
 interface Job {
-  resolve: (snapshot: Uint8Array) => void;
+  resolve: (result: Uint8Array) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Builds large rooms' snapshots off the event loop: encoding a 50,000-element board takes about
- * 150 ms, and the room's log is all it needs, not its live doc. One worker thread for the server,
+ * Reads large rooms' stored updates off the event loop: encoding a 50,000-element board takes about
+ * 150 ms, reading a 100,000-element one's state vector about 800 ms, and the room's log is all
+ * they need, not its live doc. One worker thread for the server,
  * started when a large room needs it and stopped after 30 s without work; it never keeps the
  * process alive.
  */
@@ -51,21 +58,32 @@ export class Compactor {
   /** The snapshot of a log (snapshot first, then updates, all integrated). */
   snapshot(updates: readonly Uint8Array[]): Promise<Uint8Array> {
     if (updates.length === 1) return Promise.resolve(updates[0]!);
-    return this.run(updates, null);
+    return this.run('snapshot', updates);
   }
 
   /** What a log holds beyond `stateVector` (a sync step 2 for a peer at that state). */
   diff(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<Uint8Array> {
-    return this.run(updates, stateVector);
+    return this.run('diff', updates, stateVector);
   }
 
-  private run(updates: readonly Uint8Array[], stateVector: Uint8Array | null): Promise<Uint8Array> {
+  /** A log's updates merged into one (as `Y.mergeUpdates`). */
+  merge(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+    if (updates.length === 1) return Promise.resolve(updates[0]!);
+    return this.run('merge', updates);
+  }
+
+  /** A log's state vector (as `Y.encodeStateVectorFromUpdate`). */
+  stateVector(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+    return this.run('stateVector', updates);
+  }
+
+  private run(op: Op, updates: readonly Uint8Array[], stateVector?: Uint8Array): Promise<Uint8Array> {
     const worker = this.start();
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, updates, stateVector });
+      worker.postMessage({ id, op, updates, stateVector });
     });
   }
 
@@ -97,7 +115,7 @@ export class Compactor {
       // The same small young generation as the server's own thread (see cli.ts).
       resourceLimits: { maxYoungGenerationSizeMb: 6 },
     });
-    worker.on('message', ({ id, snapshot, error }: { id: number; snapshot?: Uint8Array; error?: string }) => {
+    worker.on('message', ({ id, result, error }: { id: number; result?: Uint8Array; error?: string }) => {
       const job = this.jobs.get(id);
       this.jobs.delete(id);
       if (this.jobs.size === 0) {
@@ -105,8 +123,8 @@ export class Compactor {
         this.idleTimer = setTimeout(() => void this.stopIdle(worker), IDLE_MS).unref();
       }
       if (!job) return;
-      if (snapshot) job.resolve(snapshot);
-      else job.reject(new Error(`compaction failed: ${error}`));
+      if (result) job.resolve(result);
+      else job.reject(new Error(`the worker failed: ${error}`));
     });
     worker.on('error', (error) => {
       this.worker = null;

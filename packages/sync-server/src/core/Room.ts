@@ -134,15 +134,16 @@ export class Room {
   private constructor(
     readonly id: RoomId,
     stored: StoredRoom,
+    content: RoomContent,
     private readonly context: RoomContext,
   ) {
+    this.content = content;
     ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
     this.storedBytes = stored.updates.reduce((sum, update) => sum + update.length, 0);
     this.tailCount = stored.tailCount;
     this.tailBytes = stored.tailBytes;
     this.deleted = stored.deleted;
     this.retired = stored.retired ? Y.decodeStateVector(stored.retired) : null;
-    this.content = RoomContent.fromStored(stored.updates, (update, origin) => this.enqueue(update, origin));
     this.integrator = new Integrator<RoomMember>({
       sliceMs: this.limits.integrateSliceMs,
       msPerSecond: this.limits.integrateMsPerSecond,
@@ -168,7 +169,13 @@ export class Room {
     const started = performance.now();
     const stored = await context.store.load(id);
     try {
-      const room = new Room(id, stored, context);
+      let room: Room | null = null;
+      const content = await RoomContent.fromStored(
+        stored.updates,
+        (update, origin) => room!.enqueue(update, origin),
+        context.compactor,
+      );
+      room = new Room(id, stored, content, context);
       const ms = performance.now() - started;
       context.telemetry.roomLoaded(ms / 1000);
       context.logger.debug({ room: id, updates: stored.updates.length, ms }, 'room.load');
@@ -214,7 +221,7 @@ export class Room {
   }
 
   /** The room's state vector (to retire its content when it is deleted). */
-  stateVector(): Uint8Array {
+  stateVector(): Promise<Uint8Array> {
     return this.content.stateVector();
   }
 
@@ -237,14 +244,12 @@ export class Room {
    */
   greet(member: RoomMember): void {
     if (this.failed) return;
-    let stateVector: Uint8Array;
-    try {
-      stateVector = this.content.stateVector();
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    member.send(encodeSyncStep1(stateVector));
+    this.content.stateVector().then(
+      (stateVector) => {
+        if (!this.failed && this.members.has(member)) member.send(encodeSyncStep1(stateVector));
+      },
+      (error: unknown) => this.fail(error),
+    );
   }
 
   leave(member: RoomMember): void {
@@ -354,18 +359,26 @@ export class Room {
     this.answerFromDoc(stateVector, to);
   }
 
+  /**
+   * Answers from the content: at once from a live doc or small stored bytes, off the event loop
+   * from large stored bytes (durable already). Throws ProtocolError for a bad state vector.
+   */
   private answerFromDoc(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed || this.deleted) return;
-    let diff: Uint8Array;
-    try {
-      diff = this.content.diff(stateVector);
-    } catch (error) {
-      if (!(error instanceof CorruptRoomError)) throw error;
-      this.fail(error);
-      return;
-    }
-    const reply = encodeSyncStep2(diff);
-    this.afterDurable(() => to.send(reply));
+    this.content.diff(stateVector).then(
+      (diff) => {
+        if (this.failed || this.deleted) return;
+        const reply = encodeSyncStep2(diff);
+        this.afterDurable(() => to.send(reply));
+      },
+      (error: unknown) => {
+        if (error instanceof CorruptRoomError) this.fail(error);
+        else {
+          this.logger.error({ err: error, room: this.id }, 'room.diff_error');
+          to.close(CloseCode.InternalError);
+        }
+      },
+    );
   }
 
   /**

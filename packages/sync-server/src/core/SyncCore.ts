@@ -273,7 +273,7 @@ export class SyncCore {
         // What it held is retired: a copy of it (an offline board) is refused even after an undelete.
         await this.store.setRetired(
           room,
-          mergeStateVectors(await this.store.retired(room), loaded.stateVector()),
+          mergeStateVectors(await this.store.retired(room), await loaded.stateVector()),
         );
         loaded.markDeleted();
       });
