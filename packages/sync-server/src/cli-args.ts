@@ -23,6 +23,7 @@ const PLACEHOLDERS: Partial<Record<string, string>> = {
   seconds: '<duration>',
   millis: '<duration>',
   secret: '<file>',
+  url: '<url>',
 };
 
 function optionLine(setting: Setting): string {

@@ -117,6 +117,16 @@ export interface ServerConfig {
    */
   trustProxy: boolean;
   /**
+   * Keep rooms in this Redis (redis://host:port) instead of LevelDB; null: LevelDB. Access
+   * control and images stay in the data folder's LevelDB.
+   */
+  redis: string | null;
+  /**
+   * `strict` (default): refuse to start on a Redis whose settings could lose an acknowledged
+   * write (see DURABLE_REDIS); `relaxed`: start anyway, with a warning.
+   */
+  redisDurability: 'strict' | 'relaxed';
+  /**
    * fsync every LevelDB write. Off by default: a write is then in the OS page cache when it
    * resolves, which survives the server process being killed but not the machine losing power.
    */
@@ -191,6 +201,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   awarenessPerSecond: 30,
   roomAwarenessPerSecond: 300,
   trustProxy: false,
+  redis: null,
+  redisDurability: 'strict',
   syncWrites: false,
   closeGraceMs: 1000,
   drainMs: 0,

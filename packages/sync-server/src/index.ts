@@ -39,3 +39,4 @@ export { LevelAuthStore } from './storage/LevelAuthStore.js';
 export { LevelRoomStore, type LevelRoomStoreOptions } from './storage/LevelRoomStore.js';
 export type { RoomStore, StoredRoom } from './storage/RoomStore.js';
 export { DURABLE_REDIS, durabilityProblems } from './storage/redis/durability.js';
+export { RedisRoomStore, type RedisRoomStoreOptions } from './storage/redis/RedisRoomStore.js';

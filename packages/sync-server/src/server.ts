@@ -17,6 +17,7 @@ import type { AuthStore } from './storage/AuthStore.js';
 import { LevelAssetStore } from './storage/LevelAssetStore.js';
 import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
+import { openStores, redisAddress } from './storage/open-stores.js';
 import type { RoomStore } from './storage/RoomStore.js';
 import { Heartbeat, wsServerSocket } from './ws-socket.js';
 
@@ -131,9 +132,15 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     ) as Partial<ServerConfig>),
   };
   const logger = givenLogger ?? createLogger(config.logLevel, undefined, config.logFormat);
-  const store = givenStore ?? (await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites }));
-  const assets = givenAssetStore ?? (store instanceof LevelRoomStore ? new LevelAssetStore(store.db) : null);
+  const opened = givenStore ? null : await openStores(config, logger);
+  const store = givenStore ?? opened!.rooms;
+  // A LevelDB store given by a test keeps the rest in its database too.
+  const givenDb = givenStore instanceof LevelRoomStore ? givenStore.db : null;
+  const assets = givenAssetStore ?? opened?.assets ?? (givenDb && new LevelAssetStore(givenDb));
   if (!assets) throw new Error('a custom store needs an assetStore too');
+  const closeStores = async () => {
+    await opened?.close();
+  };
   let authority: Authority;
   try {
     // Share links need a signing key: without one given, links mode keeps its own in the data folder.
@@ -141,8 +148,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       config.authSecret = await dataDirSecret(config.dataDir, true);
       logger.info({ file: 'auth-secret', note: 'the signing key kept in the data folder' }, 'auth.secret');
     }
-    const authStore =
-      givenAuthStore ?? (store instanceof LevelRoomStore ? new LevelAuthStore(store.db) : null);
+    const authStore = givenAuthStore ?? opened?.auth ?? (givenDb && new LevelAuthStore(givenDb));
     if (!authStore) throw new Error('a custom store needs an authStore too');
     authority = await Authority.create(
       config,
@@ -151,7 +157,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       logger,
     );
   } catch (error) {
-    if (!givenStore) await store.close();
+    await closeStores();
     throw error;
   }
   let draining = false;
@@ -223,7 +229,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     if (adminHttp) adminAddress = await listen(adminHttp, config.adminPort!, config.adminHost);
   } catch (error) {
     http.close();
-    if (!givenStore) await store.close();
+    await closeStores();
     throw error;
   }
   heartbeat.start(wss.clients, config.pingIntervalMs);
@@ -235,6 +241,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
       port: address.port,
       adminPort: adminAddress?.port,
       dataDir: config.dataDir,
+      redis: config.redis ? redisAddress(config.redis) : undefined,
       auth: config.auth,
     },
     'server.listening',
@@ -270,7 +277,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     wss.close();
     http.closeAllConnections();
     await stopped;
-    if (!givenStore) await store.close();
+    await closeStores();
     logger.info('server.stopped');
   };
   return {

@@ -75,6 +75,8 @@ function describe(kind: SettingKind): string {
       return `one of ${kind.values.join(', ')}`;
     case 'switch':
       return 'true or false';
+    case 'url':
+      return `a URL starting with ${kind.schemes.map((scheme) => `${scheme}//`).join(' or ')}`;
     default:
       return 'a non-empty text';
   }
@@ -123,6 +125,16 @@ export function parseSetting(setting: Setting, raw: unknown, source: string): un
       if (kind.optional && (raw === null || text === 'auto')) return null;
       if (text === null || !kind.values.includes(text)) return fail();
       return text;
+    case 'url': {
+      if (raw === null || text === 'none') return null;
+      let url: URL | null = null;
+      try {
+        url = text === null ? null : new URL(text);
+      } catch {
+        return fail();
+      }
+      return url && kind.schemes.includes(url.protocol) ? text : fail();
+    }
     default:
       if (text === null || text.trim().length === 0) return fail();
       return text;
@@ -143,6 +155,7 @@ export function formatDefault(setting: Setting): string {
     case 'secret':
       return 'none';
     case 'port':
+    case 'url':
       return value === null ? 'none' : String(value);
     case 'choice':
       return value === null ? 'auto' : String(value);

@@ -20,6 +20,8 @@ export type SettingKind =
   | { type: 'millis'; allowZero?: boolean; min?: number }
   | { type: 'choice'; values: readonly string[]; optional?: boolean }
   | { type: 'switch' }
+  /** A URL with one of these schemes, or none (null). */
+  | { type: 'url'; schemes: readonly string[] }
   /** A secret: the flag and the file's `<key>File` name a file holding it; the variable holds it. */
   | { type: 'secret' };
 
@@ -57,6 +59,22 @@ export const SETTINGS: readonly Setting[] = [
     env: 'DATA_DIR',
     kind: { type: 'text' },
     help: 'LevelDB data folder',
+    group: 'Server',
+  },
+  {
+    key: 'redis',
+    flag: 'redis',
+    env: 'REDIS_URL',
+    kind: { type: 'url', schemes: ['redis:', 'rediss:'] },
+    help: 'keep rooms in this Redis (redis://host:port) instead of LevelDB',
+    group: 'Server',
+  },
+  {
+    key: 'redisDurability',
+    flag: 'redis-durability',
+    env: env('REDIS_DURABILITY'),
+    kind: { type: 'choice', values: ['strict', 'relaxed'] },
+    help: 'strict: refuse a Redis that could lose acknowledged writes; relaxed: warn and go on',
     group: 'Server',
   },
   {

@@ -1,0 +1,67 @@
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { AssetStore } from './AssetStore.js';
+import type { AuthStore } from './AuthStore.js';
+import { LevelAssetStore } from './LevelAssetStore.js';
+import { LevelAuthStore } from './LevelAuthStore.js';
+import { LevelRoomStore } from './LevelRoomStore.js';
+import type { RoomStore } from './RoomStore.js';
+import { durabilityProblems } from './redis/durability.js';
+import { RedisRoomStore } from './redis/RedisRoomStore.js';
+
+/** The stores a server keeps its rooms, access records and images in. */
+export interface Stores {
+  readonly rooms: RoomStore;
+  readonly auth: AuthStore;
+  readonly assets: AssetStore;
+  close(): Promise<void>;
+}
+
+/** Where a Redis URL points, without its credentials (for messages and logs). */
+export function redisAddress(url: string): string {
+  const { protocol, hostname, port, pathname } = new URL(url);
+  return `${protocol}//${hostname}:${port || 6379}${pathname === '/' ? '' : pathname}`;
+}
+
+/**
+ * Opens the data folder's LevelDB, and with `config.redis` the Redis rooms are kept in instead:
+ * refused (unless `redisDurability` is relaxed) when Redis could lose an acknowledged write.
+ * Access records and images stay in LevelDB.
+ */
+export async function openStores(config: ServerConfig, logger: Logger): Promise<Stores> {
+  const level = await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites });
+  const local = { auth: new LevelAuthStore(level.db), assets: new LevelAssetStore(level.db) };
+  if (!config.redis) return { rooms: level, ...local, close: () => level.close() };
+  const address = redisAddress(config.redis);
+  let redis: RedisRoomStore;
+  try {
+    redis = await RedisRoomStore.open(config.redis);
+  } catch (error) {
+    await level.close();
+    throw new Error(`cannot reach Redis at ${address}: ${(error as Error).message}`);
+  }
+  const problems = await durabilityProblems(redis.redis).catch(async (error: unknown) => {
+    await Promise.all([redis.close(), level.close()]);
+    throw new Error(`cannot read the settings of Redis at ${address}: ${(error as Error).message}`);
+  });
+  if (problems.length > 0) {
+    if (config.redisDurability === 'strict') {
+      await Promise.all([redis.close(), level.close()]);
+      throw new Error(
+        `Redis at ${address} could lose acknowledged writes: ${problems.join('; ')} (set them, or start with --redis-durability relaxed)`,
+      );
+    }
+    logger.warn(
+      { redis: address, problems, note: 'acknowledged writes can be lost if Redis stops' },
+      'redis.not_durable',
+    );
+  }
+  logger.info({ redis: address, node: redis.nodeId }, 'redis.connected');
+  return {
+    rooms: redis,
+    ...local,
+    close: async () => {
+      await Promise.all([redis.close(), level.close()]);
+    },
+  };
+}
