@@ -46,6 +46,73 @@ describe('rooms kept in Redis', () => {
     });
   });
 
+  it('three servers on one Redis: people on each write at once and converge, compactions included; a late joiner on any gets everything', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    // Compacting every few updates: nodes compact the room while others append to it.
+    const nodes = await Promise.all(
+      [1, 2, 3].map(() => startTestServer({ redis: redis.url, compactAfterUpdates: 4 })),
+    );
+    servers.push(...nodes);
+    const people = nodes.flatMap((node) => [client(node, 'together'), client(node, 'together')]);
+    await Promise.all(people.map((person) => person.synced));
+    for (let round = 0; round < 10; round++) {
+      for (const [i, person] of people.entries())
+        addElement(person.doc, { kind: 'text', text: `${i}:${round}`, y: round });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const texts = (c: Client) =>
+      listElements(c.doc)
+        .map((e) => (e.kind === 'text' ? e.text : ''))
+        .sort();
+    await waitFor(
+      () => people.every((person) => listElements(person.doc).length === 60),
+      'everyone has all 60',
+      15_000,
+    );
+    const expected = texts(people[0]!);
+    for (const person of people) expect(texts(person)).toEqual(expected);
+    for (const node of nodes) {
+      const late = client(node, 'together');
+      await late.synced;
+      expect(texts(late)).toEqual(expected);
+    }
+    // What Redis holds, read by a fourth server: the snapshot and the stream's tail are all of it.
+    const fourth = await startTestServer({ redis: redis.url });
+    servers.push(fourth);
+    const reader = client(fourth, 'together');
+    await reader.synced;
+    expect(texts(reader)).toEqual(expected);
+    expect(await redis.client.exists('inkroom:room:{together}:snap')).toBe(1);
+    expect(await redis.client.xlen('inkroom:room:{together}:log')).toBeLessThan(60);
+  });
+
+  it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const [one, two] = await Promise.all([1, 2].map(() => startTestServer({ redis: redis.url })));
+    servers.push(one!, two!);
+    const sender = client(one!, 'held');
+    const neighbour = client(one!, 'held');
+    const elsewhere = client(two!, 'held');
+    await Promise.all([sender.synced, neighbour.synced, elsewhere.synced]);
+    // Both servers follow the room once it has loaded on each: a first update shows it.
+    addElement(sender.doc, { kind: 'sticky', text: 'first' });
+    await waitFor(() => listElements(elsewhere.doc).length === 1, 'the first sticky everywhere');
+    await redis.client.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    const pausedAt = Date.now();
+    addElement(sender.doc, { kind: 'sticky', text: 'held' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(listElements(neighbour.doc)).toHaveLength(1);
+    expect(listElements(elsewhere.doc)).toHaveLength(1);
+    await waitFor(
+      () => listElements(neighbour.doc).length === 2 && listElements(elsewhere.doc).length === 2,
+      'the held sticky, once written',
+      10_000,
+    );
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(1400);
+  });
+
   it('a Redis that could lose acknowledged writes is refused, naming each setting, unless relaxed', async () => {
     const redis = await startRedis({ durable: false });
     redises.push(redis);

@@ -30,6 +30,9 @@ import {
 /** The room's own stored content, as the sender of its pieces while a write makes it a live doc. */
 const STORED: RoomMember = { send() {}, close() {} };
 
+/** Another server process sharing the store, as the sender of what it appended (see applyRemote). */
+const REMOTE: RoomMember = { send() {}, close() {} };
+
 /** Stored content past this size becomes a live doc in pieces rather than at once. */
 const LOAD_IN_PIECES_BYTES = 64 * 1024;
 
@@ -176,6 +179,8 @@ export class Room {
         context.compactor,
       );
       room = new Room(id, stored, content, context);
+      const loaded = room;
+      context.store.follow?.(id, (update) => loaded.applyRemote(update));
       const ms = performance.now() - started;
       context.telemetry.roomLoaded(ms / 1000);
       context.logger.debug({ room: id, updates: stored.updates.length, ms }, 'room.load');
@@ -460,7 +465,23 @@ export class Room {
     this.logger.debug({ room: this.id }, 'room.unload');
   }
 
+  /**
+   * An update another server process appended to the room's log: durable already, so it is
+   * integrated (trusted: that process checked it) and relayed, never appended again.
+   */
+  applyRemote(update: Uint8Array): void {
+    if (this.failed || this.deleted) return;
+    this.tailCount++;
+    this.tailBytes += update.length;
+    this.storedBytes += update.length;
+    this.applyUpdate(update, REMOTE, true);
+  }
+
   private enqueue(update: Uint8Array, origin: unknown): void {
+    if (origin === REMOTE) {
+      this.broadcast(encodeUpdate(update), null);
+      return;
+    }
     if (this.batch.length === 0) this.batchStartedAt = performance.now();
     this.batch.push(update);
     this.batchOrigins.push(origin);
@@ -538,6 +559,16 @@ export class Room {
    */
   private async compact(): Promise<void> {
     const started = performance.now();
+    if (this.store.compactFromLog) {
+      // A shared store: from what it holds, which this process's doc may not all have yet.
+      const done = await this.store.compactFromLog(this.id, (log) => this.context.compactor.snapshot(log));
+      if (!done) return;
+      this.tailCount = Math.max(0, this.tailCount - done.updates);
+      this.tailBytes = Math.max(0, this.tailBytes - done.bytes);
+      this.storedBytes = done.snapshot + this.tailBytes;
+      this.telemetry.compacted((performance.now() - started) / 1000);
+      return;
+    }
     const end = this.store.logEnd(this.id);
     const replaced = { count: this.tailCount, bytes: this.tailBytes, stored: this.storedBytes };
     const snapshot =

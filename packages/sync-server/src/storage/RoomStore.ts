@@ -76,6 +76,22 @@ export interface RoomStore {
   deletedRooms(): AsyncIterable<{ room: RoomId; deletedAt: number }>;
   /** Resolves when the store takes a write now (readiness checks); rejects otherwise. */
   checkWritable(): Promise<void>;
+  /**
+   * A store several server processes share (Redis): calls `listener` with each update another
+   * process appends to a loaded room, in log order, from where the room's load read up to, until
+   * the room is released. Absent: this process is the only writer.
+   */
+  follow?(room: RoomId, listener: (update: Uint8Array) => void): void;
+  /**
+   * A shared store compacts from what it holds, not from one process's doc (which may lack what
+   * another appended): reads the snapshot and log, has `build` make one snapshot of them, and
+   * replaces what was read with it, unless another process compacted meanwhile (then nothing is
+   * written). Resolves with what was replaced, or null.
+   */
+  compactFromLog?(
+    room: RoomId,
+    build: (updates: Uint8Array[]) => Promise<Uint8Array>,
+  ): Promise<{ updates: number; bytes: number; snapshot: number } | null>;
   /** Forgets per-room bookkeeping once a room has left memory. */
   release(room: RoomId): void;
   close(): Promise<void>;

@@ -19,13 +19,21 @@ import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '..
 
 /** A loaded room's log as this store knows it: bytes, entries, and the ids of its own appends. */
 interface Tail {
+  readonly room: RoomId;
   /** Local sequence number of the next append through this store. */
   next: number;
   count: number;
   bytes: number;
   /** The stream id each of this store's appends got, by sequence number, until compacted. */
   ids: Map<number, string>;
+  /** The last log entry read (by the load or the reader): other processes' appends come after. */
+  read: string;
+  /** Who gets other processes' appends (see follow). */
+  listener: ((update: Uint8Array) => void) | null;
 }
+
+/** How long the reader's XREAD blocks before it reads again (rooms followed since are woken for). */
+const READ_BLOCK_MS = 5000;
 
 export interface RedisRoomStoreOptions {
   /** Key prefix, so that several deployments can share one Redis. */
@@ -33,6 +41,23 @@ export interface RedisRoomStoreOptions {
   /** This process's name in the log (entries it reads back are its own). */
   nodeId?: string;
 }
+
+/**
+ * Replaces a room's snapshot and trims its log up to an entry, unless its snapshot changed since
+ * it was read (another process compacted: its version moved on). KEYS: snap, log, meta. ARGV:
+ * the version read, the snapshot, the first entry id kept, the change in bytes, the time.
+ * Returns the entries trimmed, or -1 when refused.
+ */
+const COMPACT_SCRIPT = `
+local version = redis.call('HGET', KEYS[3], 'version') or '0'
+if version ~= ARGV[1] then return -1 end
+redis.call('SET', KEYS[1], ARGV[2])
+local trimmed = redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
+redis.call('HINCRBY', KEYS[3], 'version', 1)
+redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[4])
+redis.call('HSET', KEYS[3], 'updatedAt', ARGV[5])
+return trimmed
+`;
 
 /** The stream id right after `id` (`<ms>-<seq>`): XTRIM MINID keeps entries from it on. */
 function nextId(id: string): string {
@@ -51,6 +76,14 @@ export class RedisRoomStore implements RoomStore {
   private readonly tails = new Map<RoomId, Tail>();
   private readonly prefix: string;
   readonly nodeId: string;
+  /** The connection the reader blocks on, made when a room is first followed. */
+  private reader: Redis | null = null;
+  private readerId: number | null = null;
+  private reading: Promise<void> | null = null;
+  private blocked = false;
+  private closed = false;
+  /** Wakes the reader waiting for a room to follow. */
+  private wake: (() => void) | null = null;
 
   private constructor(
     /** The connection, which other parts of the server (the fan-out) may share. */
@@ -117,10 +150,13 @@ export class RedisRoomStore implements RoomStore {
     const { snapshot, entries } = await this.readStored(room);
     const tailBytes = entries.reduce((sum, [, update]) => sum + update.length, 0);
     this.tails.set(room, {
+      room,
       next: 0,
       count: entries.length,
       bytes: tailBytes + (snapshot?.length ?? 0),
       ids: new Map(),
+      read: entries.at(-1)?.[0] ?? '0-0',
+      listener: null,
     });
     const [deletedAt, retired] = await Promise.all([this.deletedAt(room), this.retired(room)]);
     return {
@@ -143,10 +179,10 @@ export class RedisRoomStore implements RoomStore {
     const seq = tail.next++;
     tail.count++;
     tail.bytes += update.length;
-    const bytes = tail.bytes;
     const appended = this.redis.xadd(this.key(room, 'log'), '*', 'u', Buffer.from(update), 'n', this.nodeId);
     // The listing's bookkeeping rides in the same pipeline; the append alone makes the update durable.
-    void this.redis.hset(this.key(room, 'meta'), 'bytes', bytes, 'updatedAt', Date.now()).catch(() => {});
+    void this.redis.hincrby(this.key(room, 'meta'), 'bytes', update.length).catch(() => {});
+    void this.redis.hset(this.key(room, 'meta'), 'updatedAt', Date.now()).catch(() => {});
     void this.redis.zadd(this.roomsKey, 0, encodeURIComponent(room)).catch(() => {});
     return appended.then((id) => {
       tail.ids.set(seq, id!);
@@ -168,16 +204,59 @@ export class RedisRoomStore implements RoomStore {
     const transaction = this.redis
       .multi()
       .set(this.key(room, 'snap'), Buffer.from(snapshot))
-      .hset(this.key(room, 'meta'), 'bytes', bytes, 'updatedAt', Date.now())
+      .hincrby(this.key(room, 'meta'), 'bytes', snapshot.length - end.bytes)
+      .hincrby(this.key(room, 'meta'), 'version', 1)
       .zadd(this.roomsKey, 0, encodeURIComponent(room));
     if (last !== null) transaction.xtrim(this.key(room, 'log'), 'MINID', nextId(last));
     const results = await transaction.exec();
     if (!results) throw new Error(`the compaction of room ${room} was aborted`);
     for (const [error] of results) if (error) throw error;
-    const trimmed = last === null ? 0 : Number(results[3]![1]);
+    const trimmed = last === null ? 0 : Number(results[4]![1]);
     tail.count -= trimmed;
     tail.bytes = bytes;
     for (const seq of tail.ids.keys()) if (seq < end.next) tail.ids.delete(seq);
+  }
+
+  async compactFromLog(
+    room: RoomId,
+    build: (updates: Uint8Array[]) => Promise<Uint8Array>,
+  ): Promise<{ updates: number; bytes: number; snapshot: number } | null> {
+    const read = await this.redis
+      .multi()
+      .getBuffer(this.key(room, 'snap'))
+      .xrangeBuffer(this.key(room, 'log'), '-', '+')
+      .hget(this.key(room, 'meta'), 'version')
+      .exec();
+    if (!read) return null;
+    for (const [error] of read) if (error) throw error;
+    const old = read[0]![1] as Buffer | null;
+    const entries = (read[1]![1] as [Buffer, Buffer[]][]).map(([id, fields]) => ({
+      id: id.toString(),
+      update: fields[fields.findIndex((field, i) => i % 2 === 0 && field.toString() === 'u') + 1]!,
+    }));
+    if (entries.length === 0) return null;
+    const version = (read[2]![1] as string | null) ?? '0';
+    const snapshot = await build([...(old ? [old] : []), ...entries.map((entry) => entry.update)]);
+    const replaced = entries.reduce((sum, entry) => sum + entry.update.length, old?.length ?? 0);
+    const written = (await this.redis.eval(
+      COMPACT_SCRIPT,
+      3,
+      this.key(room, 'snap'),
+      this.key(room, 'log'),
+      this.key(room, 'meta'),
+      version,
+      Buffer.from(snapshot),
+      nextId(entries.at(-1)!.id),
+      snapshot.length - replaced,
+      Date.now(),
+    )) as number;
+    if (written < 0) return null;
+    const tail = this.tails.get(room);
+    if (tail) {
+      tail.count -= entries.length;
+      tail.bytes += snapshot.length - replaced;
+    }
+    return { updates: entries.length, bytes: replaced - (old?.length ?? 0), snapshot: snapshot.length };
   }
 
   async delete(room: RoomId): Promise<void> {
@@ -257,10 +336,87 @@ export class RedisRoomStore implements RoomStore {
   }
 
   release(room: RoomId): void {
+    if (this.tails.get(room)?.listener) this.wakeReader();
     this.tails.delete(room);
   }
 
+  follow(room: RoomId, listener: (update: Uint8Array) => void): void {
+    this.tailOf(room).listener = listener;
+    this.reading ??= this.read();
+    this.wakeReader();
+  }
+
+  /**
+   * One reader for all followed rooms: XREAD blocks on their streams from where each was read up
+   * to, and hands other processes' entries to the rooms' listeners. When the rooms followed
+   * change, the blocked read is ended (CLIENT UNBLOCK) and made again with them.
+   */
+  private async read(): Promise<void> {
+    const reader = this.redis.duplicate({ enableAutoPipelining: false, enableOfflineQueue: true });
+    reader.on('error', () => {});
+    this.reader = reader;
+    while (!this.closed) {
+      const followed = [...this.tails].filter(([, tail]) => tail.listener);
+      if (followed.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        continue;
+      }
+      try {
+        this.readerId ??= Number(await reader.client('ID'));
+        this.blocked = true;
+        const found = await reader.xreadBuffer(
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          ...followed.map(([room]) => this.key(room, 'log')),
+          ...followed.map(([, tail]) => tail.read),
+        );
+        this.blocked = false;
+        const byKey = new Map(followed.map(([room, tail]) => [this.key(room, 'log'), tail]));
+        for (const [key, entries] of found ?? []) {
+          const tail = byKey.get(key.toString());
+          // A room released while the read was out is not handed anything.
+          this.deliver(tail && this.tails.get(tail.room) === tail ? tail : undefined, entries);
+        }
+      } catch {
+        this.blocked = false;
+        this.readerId = null;
+        // Redis unreachable or the read was ended: read again shortly.
+        if (!this.closed) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  /** Hands other processes' entries of one stream to its room, and notes how far it was read. */
+  private deliver(tail: Tail | undefined, entries: [Buffer, Buffer[]][]): void {
+    for (const [id, fields] of entries) {
+      let update: Buffer | null = null;
+      let node = '';
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const name = fields[i]!.toString();
+        if (name === 'u') update = fields[i + 1]!;
+        else if (name === 'n') node = fields[i + 1]!.toString();
+      }
+      if (!tail) return;
+      tail.read = id.toString();
+      if (update && node !== this.nodeId) tail.listener?.(update);
+    }
+  }
+
+  private wakeReader(): void {
+    this.wake?.();
+    this.wake = null;
+    if (this.blocked && this.readerId !== null)
+      void this.redis.client('UNBLOCK', this.readerId).catch(() => {});
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    this.wakeReader();
+    this.reader?.disconnect();
+    await this.reading?.catch(() => {});
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
