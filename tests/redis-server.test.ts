@@ -138,5 +138,6 @@ describe('rooms kept in Redis', () => {
     relaxed.child.kill('SIGTERM');
     expect((await relaxed.exited).code).toBe(0);
     expect(relaxed.stderr() + relaxed.stdout()).toContain('redis.not_durable');
+    expect(relaxed.stderr()).toContain(`(rooms in ${redis.url}, data in ${redis.dir})`);
   });
 });

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { parseCli, printableConfig, type ResolvedConfig, type TokenSettings, USAGE } from './cli-args.js';
 import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.js';
 import { ConfigError } from './settings.js';
+import { redisAddress } from './storage/redis/address.js';
 
 /**
  * The server runs in a worker thread whose young generation is capped at 6 MiB (2 MiB
@@ -73,7 +74,8 @@ async function serve(config: ResolvedConfig): Promise<void> {
     worker.once('message', (message: FromWorker) => {
       // Only now say we are ready: a supervisor may signal us as soon as it reads this line. On
       // stderr, so stdout holds nothing but log lines (JSON lines a collector can parse whole).
-      process.stderr.write(`Inkroom listening on ${message.url} (data in ${config.dataDir})\n`);
+      const rooms = config.redis ? `rooms in ${redisAddress(config.redis)}, ` : '';
+      process.stderr.write(`Inkroom listening on ${message.url} (${rooms}data in ${config.dataDir})\n`);
       resolve();
     });
     worker.once('error', reject);

@@ -17,8 +17,9 @@ import type { AuthStore } from './storage/AuthStore.js';
 import { LevelAssetStore } from './storage/LevelAssetStore.js';
 import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
-import { openStores, redisAddress } from './storage/open-stores.js';
+import { openStores } from './storage/open-stores.js';
 import type { RoomStore } from './storage/RoomStore.js';
+import { redisAddress } from './storage/redis/address.js';
 import { Heartbeat, wsServerSocket } from './ws-socket.js';
 
 export interface InkroomServerOptions extends Partial<ServerConfig> {

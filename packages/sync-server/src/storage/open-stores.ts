@@ -6,6 +6,7 @@ import { LevelAssetStore } from './LevelAssetStore.js';
 import { LevelAuthStore } from './LevelAuthStore.js';
 import { LevelRoomStore } from './LevelRoomStore.js';
 import type { RoomStore } from './RoomStore.js';
+import { redisAddress } from './redis/address.js';
 import { durabilityProblems } from './redis/durability.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
 
@@ -15,12 +16,6 @@ export interface Stores {
   readonly auth: AuthStore;
   readonly assets: AssetStore;
   close(): Promise<void>;
-}
-
-/** Where a Redis URL points, without its credentials (for messages and logs). */
-export function redisAddress(url: string): string {
-  const { protocol, hostname, port, pathname } = new URL(url);
-  return `${protocol}//${hostname}:${port || 6379}${pathname === '/' ? '' : pathname}`;
 }
 
 /**
