@@ -113,6 +113,38 @@ describe('rooms kept in Redis', () => {
     expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(1400);
   });
 
+  it('Redis stopped (SIGSTOP): nothing is relayed, rooms close with 4500, /readyz answers 503; once it goes on, everyone converges', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const [one, two] = await Promise.all(
+      [1, 2].map(() => startTestServer({ redis: redis.url, redisTimeoutMs: 1000 })),
+    );
+    servers.push(one!, two!);
+    const writer = client(one!, 'frozen');
+    const other = client(two!, 'frozen');
+    await Promise.all([writer.synced, other.synced]);
+    addElement(writer.doc, { kind: 'sticky', text: 'before' });
+    await waitFor(() => listElements(other.doc).length === 1, 'the first sticky everywhere');
+    const codes: number[] = [];
+    writer.provider.on(
+      'connection-close',
+      (event: { code: number } | null) => event && codes.push(event.code),
+    );
+    redis.freeze();
+    addElement(writer.doc, { kind: 'sticky', text: 'while Redis is stopped' });
+    await waitFor(() => codes.includes(4500), "the writer's room closed with 4500", 10_000);
+    expect((await fetch(`${one!.httpUrl}/readyz`)).status).toBe(503);
+    expect((await fetch(`${two!.httpUrl}/readyz`)).status).toBe(503);
+    expect(listElements(other.doc)).toHaveLength(1);
+    redis.thaw();
+    await waitFor(() => listElements(other.doc).length === 2, 'the sticky, once Redis goes on', 20_000);
+    const deadline = Date.now() + 10_000;
+    while ((await fetch(`${one!.httpUrl}/readyz`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error('/readyz never answered 200 again');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   it('a Redis that could lose acknowledged writes is refused, naming each setting, unless relaxed', async () => {
     const redis = await startRedis({ durable: false });
     redises.push(redis);

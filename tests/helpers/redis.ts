@@ -18,6 +18,9 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again on the same folder and port. */
   restart(): Promise<void>;
+  /** `kill -STOP` (it stops answering, its connections stay open) and `kill -CONT`. */
+  freeze(): void;
+  thaw(): void;
   cleanup(): Promise<void>;
 }
 
@@ -95,8 +98,11 @@ export async function startRedis({ durable = true }: { durable?: boolean } = {})
     dir,
     client,
     kill: () => stop('SIGKILL'),
+    freeze: () => (child as ChildProcess | null)?.kill('SIGSTOP'),
+    thaw: () => (child as ChildProcess | null)?.kill('SIGCONT'),
     restart: launch,
     cleanup: async () => {
+      (child as ChildProcess | null)?.kill('SIGCONT');
       client.disconnect();
       await stop('SIGTERM');
       await rm(dir, { recursive: true, force: true });

@@ -127,6 +127,11 @@ export interface ServerConfig {
    */
   redisDurability: 'strict' | 'relaxed';
   /**
+   * A Redis command not answered within this fails (Redis stopped or unreachable): the room's
+   * sockets are closed with 4500 and /readyz answers 503 until Redis answers again. Default 5 s.
+   */
+  redisTimeoutMs: number;
+  /**
    * fsync every LevelDB write. Off by default: a write is then in the OS page cache when it
    * resolves, which survives the server process being killed but not the machine losing power.
    */
@@ -203,6 +208,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   trustProxy: false,
   redis: null,
   redisDurability: 'strict',
+  redisTimeoutMs: 5000,
   syncWrites: false,
   closeGraceMs: 1000,
   drainMs: 0,

@@ -78,6 +78,14 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Server',
   },
   {
+    key: 'redisTimeoutMs',
+    flag: 'redis-timeout',
+    env: env('REDIS_TIMEOUT'),
+    kind: { type: 'millis', min: 100 },
+    help: 'a Redis command not answered by then fails: rooms close with 4500, /readyz answers 503',
+    group: 'Server',
+  },
+  {
     key: 'syncWrites',
     flag: 'sync-writes',
     env: env('SYNC_WRITES'),

@@ -30,7 +30,7 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
   const address = redisAddress(config.redis);
   let redis: RedisRoomStore;
   try {
-    redis = await RedisRoomStore.open(config.redis);
+    redis = await RedisRoomStore.open(config.redis, { timeoutMs: config.redisTimeoutMs });
   } catch (error) {
     await level.close();
     throw new Error(`cannot reach Redis at ${address}: ${(error as Error).message}`);

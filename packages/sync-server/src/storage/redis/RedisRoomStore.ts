@@ -33,13 +33,15 @@ interface Tail {
 }
 
 /** How long the reader's XREAD blocks before it reads again (rooms followed since are woken for). */
-const READ_BLOCK_MS = 5000;
+const READ_BLOCK_MS = 2000;
 
 export interface RedisRoomStoreOptions {
   /** Key prefix, so that several deployments can share one Redis. */
   prefix?: string;
   /** This process's name in the log (entries it reads back are its own). */
   nodeId?: string;
+  /** A command not answered within this fails (default 5 s): Redis stopped or unreachable. */
+  timeoutMs?: number;
 }
 
 /**
@@ -104,6 +106,7 @@ export class RedisRoomStore implements RoomStore {
       enableAutoPipelining: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      commandTimeout: options.timeoutMs ?? 5000,
     });
     // Connection errors are reported through failed commands (and readiness checks).
     redis.on('error', () => {});
@@ -352,7 +355,13 @@ export class RedisRoomStore implements RoomStore {
    * change, the blocked read is ended (CLIENT UNBLOCK) and made again with them.
    */
   private async read(): Promise<void> {
-    const reader = this.redis.duplicate({ enableAutoPipelining: false, enableOfflineQueue: true });
+    // Its blocking read waits READ_BLOCK_MS for entries, and then as long as any command.
+    const timeout = (this.redis.options.commandTimeout ?? 5000) + READ_BLOCK_MS;
+    const reader = this.redis.duplicate({
+      enableAutoPipelining: false,
+      enableOfflineQueue: true,
+      commandTimeout: timeout,
+    });
     reader.on('error', () => {});
     this.reader = reader;
     while (!this.closed) {
