@@ -114,7 +114,3 @@ export function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
 export function comparableElements(doc: Y.Doc) {
   return listElements(doc).map((e) => ('points' in e ? { ...e, points: Array.from(e.points.xy) } : e));
 }
-
-function comparable(doc: Y.Doc) {
-  return listElements(doc).map((e) => ('points' in e ? { ...e, points: Array.from(e.points.xy) } : e));
-}

@@ -19,11 +19,15 @@ describe('RoomContent', () => {
   /** The worker, counting what it is asked. */
   function counting(): StoredReader & { calls: string[] } {
     const calls: string[] = [];
+    const noted = <T>(call: string, result: T): T => {
+      calls.push(call);
+      return result;
+    };
     return {
       calls,
-      merge: (updates) => (calls.push('merge'), worker.merge(updates)),
-      stateVector: (updates) => (calls.push('stateVector'), worker.stateVector(updates)),
-      diff: (updates, stateVector) => (calls.push('diff'), worker.diff(updates, stateVector)),
+      merge: (updates) => noted('merge', worker.merge(updates)),
+      stateVector: (updates) => noted('stateVector', worker.stateVector(updates)),
+      diff: (updates, stateVector) => noted('diff', worker.diff(updates, stateVector)),
     };
   }
 
