@@ -113,6 +113,48 @@ describe('rooms kept in Redis', () => {
     expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(1400);
   });
 
+  it('idle rooms leave every server, and what Redis holds of a room stays a few keys and a short stream', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const nodes = await Promise.all([1, 2, 3].map(() => startTestServer({ redis: redis.url })));
+    servers.push(...nodes);
+    for (const room of ['idle-a', 'idle-b']) {
+      const people = nodes.map((node) => client(node, room));
+      await Promise.all(people.map((person) => person.synced));
+      for (let round = 0; round < 40; round++)
+        for (const person of people) addElement(person.doc, { kind: 'text', text: `${round}` });
+      await waitFor(
+        () => people.every((person) => listElements(person.doc).length === 120),
+        `${room} converged`,
+        15_000,
+      );
+      for (const person of people) {
+        person.destroy();
+        clients.splice(clients.indexOf(person), 1);
+      }
+    }
+    await waitFor(
+      () => nodes.every((node) => node.server.core.stats().rooms === 0),
+      'rooms to leave every server',
+      10_000,
+    );
+    const keys = (await redis.client.keys('inkroom:*')).sort();
+    expect(keys.filter((key) => key.startsWith('inkroom:room:'))).toEqual([
+      'inkroom:room:{idle-a}:log',
+      'inkroom:room:{idle-a}:meta',
+      'inkroom:room:{idle-a}:snap',
+      'inkroom:room:{idle-b}:log',
+      'inkroom:room:{idle-b}:meta',
+      'inkroom:room:{idle-b}:snap',
+    ]);
+    // 120 updates a room, compacted as each server let the room go.
+    for (const room of ['idle-a', 'idle-b'])
+      expect(await redis.client.xlen(`inkroom:room:{${room}}:log`)).toBeLessThan(10);
+    const reader = client(nodes[1]!, 'idle-b');
+    await reader.synced;
+    expect(listElements(reader.doc)).toHaveLength(120);
+  });
+
   it('Redis stopped (SIGSTOP): nothing is relayed, rooms close with 4500, /readyz answers 503; once it goes on, everyone converges', async () => {
     const redis = await startRedis();
     redises.push(redis);
