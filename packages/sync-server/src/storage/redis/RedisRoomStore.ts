@@ -22,7 +22,6 @@ interface Tail {
   readonly room: RoomId;
   /** Local sequence number of the next append through this store. */
   next: number;
-  count: number;
   bytes: number;
   /** The stream id each of this store's appends got, by sequence number, until compacted. */
   ids: Map<number, string>;
@@ -60,6 +59,28 @@ redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[4])
 redis.call('HSET', KEYS[3], 'updatedAt', ARGV[5])
 return trimmed
 `;
+
+/** What `readStored` reads of a room. */
+interface StoredLog {
+  snapshot: Buffer | null;
+  entries: { id: string; update: Buffer; node: string }[];
+  /** The snapshot, then the entries' updates. */
+  updates: Buffer[];
+  /** The compaction version (see COMPACT_SCRIPT). */
+  version: string;
+}
+
+/** A log entry's fields: its update (u) and the node that appended it (n). */
+function readEntry(fields: Buffer[]): { update: Buffer; node: string } {
+  let update: Buffer = Buffer.alloc(0);
+  let node = '';
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i]!.toString();
+    if (name === 'u') update = fields[i + 1]!;
+    else if (name === 'n') node = fields[i + 1]!.toString();
+  }
+  return { update, node };
+}
 
 /** The stream id right after `id` (`<ms>-<seq>`): XTRIM MINID keeps entries from it on. */
 function nextId(id: string): string {
@@ -126,44 +147,52 @@ export class RedisRoomStore implements RoomStore {
     return `${this.prefix}:deleted`;
   }
 
-  /** The snapshot and the log's entries, read in one transaction (a compaction is seen whole or not at all). */
-  private async readStored(room: RoomId): Promise<{ snapshot: Buffer | null; entries: [string, Buffer][] }> {
+  /**
+   * The snapshot, the log's entries and the compaction version, read in one transaction (a
+   * compaction is seen whole or not at all).
+   */
+  private async readStored(room: RoomId): Promise<StoredLog> {
     const results = await this.redis
       .multi()
       .getBuffer(this.key(room, 'snap'))
       .xrangeBuffer(this.key(room, 'log'), '-', '+')
+      .hget(this.key(room, 'meta'), 'version')
       .exec();
     if (!results) throw new Error(`the read of room ${room} was aborted`);
     for (const [error] of results) if (error) throw error;
-    const snapshot = results[0]![1] as Buffer | null;
-    const raw = results[1]![1] as [Buffer, Buffer[]][];
-    const entries = raw.map(([id, fields]): [string, Buffer] => {
-      const at = fields.findIndex((field, i) => i % 2 === 0 && field.toString() === 'u');
-      return [id.toString(), fields[at + 1]!];
-    });
-    return { snapshot, entries };
+    const entries = (results[1]![1] as [Buffer, Buffer[]][]).map(([id, fields]) => ({
+      id: id.toString(),
+      ...readEntry(fields),
+    }));
+    return {
+      snapshot: results[0]![1] as Buffer | null,
+      entries,
+      updates: [
+        ...(results[0]![1] ? [results[0]![1] as Buffer] : []),
+        ...entries.map((entry) => entry.update),
+      ],
+      version: (results[2]![1] as string | null) ?? '0',
+    };
   }
 
   async readLog(room: RoomId): Promise<Uint8Array[]> {
-    const { snapshot, entries } = await this.readStored(room);
-    return [...(snapshot ? [snapshot] : []), ...entries.map(([, update]) => update)];
+    return (await this.readStored(room)).updates;
   }
 
   async load(room: RoomId): Promise<StoredRoom> {
-    const { snapshot, entries } = await this.readStored(room);
-    const tailBytes = entries.reduce((sum, [, update]) => sum + update.length, 0);
+    const { snapshot, entries, updates } = await this.readStored(room);
+    const tailBytes = entries.reduce((sum, entry) => sum + entry.update.length, 0);
     this.tails.set(room, {
       room,
       next: 0,
-      count: entries.length,
       bytes: tailBytes + (snapshot?.length ?? 0),
       ids: new Map(),
-      read: entries.at(-1)?.[0] ?? '0-0',
+      read: entries.at(-1)?.id ?? '0-0',
       listener: null,
     });
     const [deletedAt, retired] = await Promise.all([this.deletedAt(room), this.retired(room)]);
     return {
-      updates: [...(snapshot ? [snapshot] : []), ...entries.map(([, update]) => update)],
+      updates,
       tailCount: entries.length,
       tailBytes,
       deleted: deletedAt !== null,
@@ -180,13 +209,13 @@ export class RedisRoomStore implements RoomStore {
     // Writing a room that was not loaded would leave this store's numbering wrong.
     if (!tail) return Promise.reject(new Error(`room ${room} must be loaded before it is written`));
     const seq = tail.next++;
-    tail.count++;
     tail.bytes += update.length;
     const appended = this.redis.xadd(this.key(room, 'log'), '*', 'u', Buffer.from(update), 'n', this.nodeId);
     // The listing's bookkeeping rides in the same pipeline; the append alone makes the update durable.
     void this.redis.hincrby(this.key(room, 'meta'), 'bytes', update.length).catch(() => {});
     void this.redis.hset(this.key(room, 'meta'), 'updatedAt', Date.now()).catch(() => {});
-    void this.redis.zadd(this.roomsKey, 0, encodeURIComponent(room)).catch(() => {});
+    // Listed once per load: a room deleted since is listed again by its next first write.
+    if (seq === 0) void this.redis.zadd(this.roomsKey, 0, encodeURIComponent(room)).catch(() => {});
     return appended.then((id) => {
       tail.ids.set(seq, id!);
     });
@@ -214,8 +243,6 @@ export class RedisRoomStore implements RoomStore {
     const results = await transaction.exec();
     if (!results) throw new Error(`the compaction of room ${room} was aborted`);
     for (const [error] of results) if (error) throw error;
-    const trimmed = last === null ? 0 : Number(results[4]![1]);
-    tail.count -= trimmed;
     tail.bytes = bytes;
     for (const seq of tail.ids.keys()) if (seq < end.next) tail.ids.delete(seq);
   }
@@ -224,22 +251,9 @@ export class RedisRoomStore implements RoomStore {
     room: RoomId,
     build: (updates: Uint8Array[]) => Promise<Uint8Array>,
   ): Promise<{ updates: number; bytes: number; snapshot: number } | null> {
-    const read = await this.redis
-      .multi()
-      .getBuffer(this.key(room, 'snap'))
-      .xrangeBuffer(this.key(room, 'log'), '-', '+')
-      .hget(this.key(room, 'meta'), 'version')
-      .exec();
-    if (!read) return null;
-    for (const [error] of read) if (error) throw error;
-    const old = read[0]![1] as Buffer | null;
-    const entries = (read[1]![1] as [Buffer, Buffer[]][]).map(([id, fields]) => ({
-      id: id.toString(),
-      update: fields[fields.findIndex((field, i) => i % 2 === 0 && field.toString() === 'u') + 1]!,
-    }));
+    const { snapshot: old, entries, updates, version } = await this.readStored(room);
     if (entries.length === 0) return null;
-    const version = (read[2]![1] as string | null) ?? '0';
-    const snapshot = await build([...(old ? [old] : []), ...entries.map((entry) => entry.update)]);
+    const snapshot = await build(updates);
     const replaced = entries.reduce((sum, entry) => sum + entry.update.length, old?.length ?? 0);
     const written = (await this.redis.eval(
       COMPACT_SCRIPT,
@@ -256,8 +270,9 @@ export class RedisRoomStore implements RoomStore {
     if (written < 0) return null;
     const tail = this.tails.get(room);
     if (tail) {
-      tail.count -= entries.length;
       tail.bytes += snapshot.length - replaced;
+      // The ids of earlier appends are only for `compact` (a trim point); kept no longer.
+      tail.ids.clear();
     }
     return { updates: entries.length, bytes: replaced - (old?.length ?? 0), snapshot: snapshot.length };
   }
@@ -400,17 +415,11 @@ export class RedisRoomStore implements RoomStore {
 
   /** Hands other processes' entries of one stream to its room, and notes how far it was read. */
   private deliver(tail: Tail | undefined, entries: [Buffer, Buffer[]][]): void {
+    if (!tail) return;
     for (const [id, fields] of entries) {
-      let update: Buffer | null = null;
-      let node = '';
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        const name = fields[i]!.toString();
-        if (name === 'u') update = fields[i + 1]!;
-        else if (name === 'n') node = fields[i + 1]!.toString();
-      }
-      if (!tail) return;
+      const { update, node } = readEntry(fields);
       tail.read = id.toString();
-      if (update && node !== this.nodeId) tail.listener?.(update);
+      if (node !== this.nodeId) tail.listener?.(update);
     }
   }
 
