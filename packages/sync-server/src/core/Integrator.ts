@@ -76,6 +76,8 @@ export class Integrator<S extends object> {
   private first: Job<S> | null = null;
   private sliceUnits = FIRST_SLICE_UNITS;
   private scheduled = false;
+  /** Counts `clear` calls: a queue taken out for a step is not put back past one. */
+  private clears = 0;
 
   constructor(private readonly options: IntegratorOptions<S>) {}
 
@@ -124,6 +126,7 @@ export class Integrator<S extends object> {
   clear(): void {
     this.queues.clear();
     this.first = null;
+    this.clears++;
   }
 
   private schedule(): void {
@@ -140,11 +143,13 @@ export class Integrator<S extends object> {
     const { now, sliceMs } = this.options;
     const started = now();
     while (this.first && now() - started < sliceMs) this.stepFirst(this.first);
-    outer: while (!this.first && this.queues.size > 0) {
-      for (const [sender, queue] of this.queues) {
-        this.step(sender, queue);
-        if (now() - started >= sliceMs) break outer;
-      }
+    // Each step takes the sender at the head and puts it back at the tail, so a sender whose
+    // pieces use up whole turns still lets every other sender have one piece between two of its own.
+    while (!this.first && this.queues.size > 0) {
+      const [sender, queue] = this.queues.entries().next().value!;
+      this.queues.delete(sender);
+      this.step(sender, queue);
+      if (now() - started >= sliceMs) break;
     }
     if (this.busy) this.schedule();
     else this.options.idle();
@@ -167,32 +172,27 @@ export class Integrator<S extends object> {
     }
   }
 
+  /** One step of the sender's first job, its queue taken out of `queues`: put back if jobs remain. */
   private step(sender: S, queue: Job<S>[]): void {
     const job = queue[0]!;
+    const clears = this.clears;
     if (!job.trusted && this.remaining(sender) < 0) {
-      this.queues.delete(sender);
       this.options.refuse(sender, this.refusal());
       return;
     }
-    if (job.reading) {
-      try {
-        this.read(job);
-      } catch (error) {
-        this.queues.delete(sender);
-        this.options.refuse(sender, error);
+    try {
+      if (job.reading) this.read(job);
+      else {
+        const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
+        const piece = job.slicer!.next(units);
+        if (job.slicer!.done) queue.shift();
+        this.timed(sender, units, job.trusted, () => this.options.apply(piece, sender), job);
       }
+    } catch (error) {
+      this.options.refuse(sender, error);
       return;
     }
-    const units = job.whole ? Number.POSITIVE_INFINITY : this.sliceUnits;
-    const piece = job.slicer!.next(units);
-    if (job.slicer!.done) queue.shift();
-    if (queue.length === 0) this.queues.delete(sender);
-    try {
-      this.timed(sender, units, job.trusted, () => this.options.apply(piece, sender), job);
-    } catch (error) {
-      this.queues.delete(sender);
-      this.options.refuse(sender, error);
-    }
+    if (queue.length > 0 && clears === this.clears) this.queues.set(sender, queue);
   }
 
   /** Reads a step of a job's update; once it is read, `accept` checks it and its pieces may start. */
