@@ -1,8 +1,13 @@
 // The server with its rooms in Redis (--redis): a stock y-websocket client against a real redis-server.
-import { addElement, listElements } from '@inkroom/shared';
+import { join } from 'node:path';
+import { addElement, encodeAwareness, listElements } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { HEARTBEAT_MS, NODE_TTL_MS } from '../packages/sync-server/src/storage/redis/RedisCluster.js';
+import { startBalancer } from './helpers/balancer.js';
 import { runCli } from './helpers/cli.js';
-import { type Client, connectClient, waitFor } from './helpers/clients.js';
+import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { noteSecret } from './helpers/secret-scan.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -85,6 +90,93 @@ describe('rooms kept in Redis', () => {
     expect(texts(reader)).toEqual(expected);
     expect(await redis.client.exists('inkroom:room:{together}:snap')).toBe(1);
     expect(await redis.client.xlen('inkroom:room:{together}:log')).toBeLessThan(60);
+  });
+
+  it('a node killed (kill -9): its people move to another through the balancer and lose nothing; the presence of those who do not come back leaves the other nodes within the heartbeat timeout', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const killed = runCli([
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--redis',
+      redis.url,
+      '--data',
+      join(redis.dir, 'a'),
+    ]);
+    const killedUrl = new URL(await killed.url);
+    try {
+      const [b, c] = await Promise.all([1, 2].map(() => startTestServer({ redis: redis.url })));
+      servers.push(b!, c!);
+      const balancer = await startBalancer(Number(killedUrl.port));
+      try {
+        const mover = connectClient(balancer.wsUrl, 'moving');
+        clients.push(mover);
+        const onB = client(b!, 'moving');
+        const onC = client(c!, 'moving');
+        await Promise.all([mover.synced, onB.synced, onC.synced]);
+        // Someone on the first node who will not come back: a bare socket with a cursor.
+        const leaver = rawClient(`ws://127.0.0.1:${killedUrl.port}`, 'moving');
+        await leaver.opened;
+        const leaverDoc = new Y.Doc();
+        const leaverPresence = new Awareness(leaverDoc);
+        leaverPresence.setLocalState({ user: { name: 'leaver' }, cursor: { x: 1, y: 2 } });
+        leaver.ws.send(encodeAwareness(encodeAwarenessUpdate(leaverPresence, [leaverDoc.clientID])));
+        leaverPresence.destroy();
+        mover.awareness.setLocalStateField('user', { name: 'mover' });
+        onB.awareness.setLocalStateField('user', { name: 'b' });
+        const seen = (by: Client, id: number) => by.awareness.getStates().has(id);
+        await waitFor(
+          () =>
+            [onB, onC].every((by) => seen(by, mover.doc.clientID) && seen(by, leaverDoc.clientID)) &&
+            seen(mover, onB.doc.clientID),
+          'presence across the three nodes',
+        );
+        addElement(mover.doc, { kind: 'sticky', text: 'seen on every node' });
+        await waitFor(
+          () => [onB, onC].every((by) => listElements(by.doc).length === 1),
+          'the sticky on every node',
+        );
+
+        balancer.target(Number(new URL(b!.httpUrl).port));
+        killed.child.kill('SIGKILL');
+        await killed.exited;
+        const killedAt = Date.now();
+        // Drawn while the mover's socket is down or moving: it comes with the mover.
+        addElement(mover.doc, { kind: 'sticky', text: 'drawn while moving' });
+        await waitFor(
+          () => [mover, onB, onC].every((by) => listElements(by.doc).length === 2),
+          "the mover's sticky, from its new node",
+          15_000,
+        );
+        await waitFor(
+          () => [onB, onC].every((by) => !seen(by, leaverDoc.clientID)),
+          "the leaver's cursor to leave the other nodes",
+          NODE_TTL_MS + 5 * HEARTBEAT_MS,
+        );
+        const goneAfter = Date.now() - killedAt;
+        // The heartbeat, not the awareness timeout of 30 s, took it away.
+        expect(goneAfter).toBeLessThan(NODE_TTL_MS + 3 * HEARTBEAT_MS);
+        // The mover's cursor stayed: it moved with its person.
+        for (const by of [onB, onC]) expect(seen(by, mover.doc.clientID)).toBe(true);
+        // And it sees the others' cursors as they move (the stock client ignores states it had
+        // before its socket closed until they change).
+        onB.awareness.setLocalStateField('cursor', { x: 5, y: 5 });
+        await waitFor(() => seen(mover, onB.doc.clientID), "b's cursor, seen by the mover");
+        const late = client(c!, 'moving');
+        await late.synced;
+        expect(
+          listElements(late.doc)
+            .map((e) => (e.kind === 'sticky' ? e.text : ''))
+            .sort(),
+        ).toEqual(['drawn while moving', 'seen on every node']);
+      } finally {
+        await balancer.close();
+      }
+    } finally {
+      killed.child.kill('SIGKILL');
+    }
   });
 
   it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {

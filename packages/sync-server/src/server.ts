@@ -170,6 +170,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     logger,
     authorize: authority.authorize,
     telemetry: metrics,
+    cluster: opened?.cluster,
   });
   authority.onSessionsEnd((matches, code) => {
     metrics.revoked();

@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
+import type { Cluster, RoomPeers } from './Cluster.js';
 import type { Compactor } from './Compactor.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
@@ -77,6 +78,8 @@ export interface RoomContext {
   readonly scheduler: TickScheduler;
   readonly compactor: Compactor;
   readonly telemetry: Telemetry;
+  /** The other processes serving the same rooms, if any (presence is shared with them). */
+  readonly cluster?: Cluster | undefined;
 }
 
 /** A member of a room: what the room needs of a connection. */
@@ -126,6 +129,8 @@ export class Room {
   private readonly content: RoomContent;
   /** Presence has a small doc of its own: y-protocols' Awareness only needs one for its client id. */
   private readonly presenceDoc = new Y.Doc();
+  /** The other processes serving the room (see Cluster). */
+  private readonly peers: RoomPeers | null;
 
   private readonly store: RoomStore;
   private readonly limits: RoomLimits;
@@ -159,9 +164,22 @@ export class Room {
       now: () => performance.now(),
       defer: (task) => setImmediate(task),
     });
-    this.presence = new RoomAwareness(this.presenceDoc, this.limits, (update) =>
-      this.broadcast(encodeAwareness(update), null),
+    const { cluster } = context;
+    this.presence = new RoomAwareness(
+      this.presenceDoc,
+      this.limits,
+      (update) => this.broadcast(encodeAwareness(update), null),
+      cluster ? (update) => this.peers?.publish(update) : null,
     );
+    this.peers =
+      cluster?.join(id, {
+        presence: (update, node) => this.presence.applyRemote(update, node),
+        asked: () => {
+          const states = this.presence.encodeLocal();
+          if (states) this.peers?.publish(states);
+        },
+        gone: (node) => this.presence.removeNode(node),
+      }) ?? null;
   }
 
   /**
@@ -457,6 +475,7 @@ export class Room {
         this.logger.error({ err: error, room: this.id }, 'room.compact_error');
       }
     }
+    this.peers?.leave();
     this.presence.destroy();
     this.presenceDoc.destroy();
     this.content.destroy();

@@ -13,6 +13,11 @@ import type { RoomLimits } from '../config.js';
 /** Who may speak for an awareness client id: the socket that first announced it. */
 export type AwarenessOwner = object;
 
+/** Another server process serving the room, as the owner of its sockets' client ids. */
+class RemoteNode {
+  constructor(readonly id: string) {}
+}
+
 /** What one socket's presence may hold, from its session. */
 export interface PresencePolicy {
   /** Client ids it may speak for. */
@@ -101,6 +106,10 @@ export function mergeAwarenessFrames(older: Uint8Array, newer: Uint8Array): Uint
  * another socket are dropped (the stock client echoes every state it receives, so these are
  * normal and must not close the socket; a forged one just has no effect), and a socket may own
  * only a few ids, so one client can neither erase another's cursor nor flood the room.
+ *
+ * With other server processes serving the room (`share`), what this process's sockets change is
+ * shared with them, and what theirs change comes in through `applyRemote`, owned by their
+ * process. A socket here takes over a client id a process there owned (a client that moved).
  */
 export class RoomAwareness {
   readonly awareness: Awareness;
@@ -108,6 +117,11 @@ export class RoomAwareness {
   private readonly owned = new Map<AwarenessOwner, Set<number>>();
   /** Client ids changed while the room's relay budget was spent, sent together when it refills. */
   private readonly dirty = new Set<number>();
+  /** Client ids this process's sockets changed, shared with the other processes at the next relay. */
+  private readonly outgoing = new Set<number>();
+  private readonly nodes = new Map<string, RemoteNode>();
+  /** Sockets that sent presence already. */
+  private readonly spoken = new WeakSet<AwarenessOwner>();
   private tokens: number;
   private refilledAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
@@ -116,6 +130,7 @@ export class RoomAwareness {
     doc: Y.Doc,
     private readonly limits: RoomLimits,
     private readonly broadcast: (update: Uint8Array) => void,
+    private readonly share: ((update: Uint8Array) => void) | null = null,
   ) {
     this.tokens = limits.roomAwarenessPerSecond;
     this.awareness = new Awareness(doc);
@@ -126,6 +141,9 @@ export class RoomAwareness {
       for (const id of removed ?? []) this.disown(id);
       if (origin && typeof origin === 'object') {
         for (const id of [...(added ?? []), ...(updated ?? [])]) this.own(id, origin);
+        // A socket's own change, or its states removed as it left ('timeout' removals are each
+        // process's own).
+        if (this.share && !(origin instanceof RemoteNode)) for (const id of changed) this.outgoing.add(id);
       }
       if (changed.length > 0) this.relay(changed);
     });
@@ -142,14 +160,19 @@ export class RoomAwareness {
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness update');
     }
+    const owned = this.owned.get(from);
+    // A client that moved here from another process (which stopped) says who it is first, alone
+    // (the stock client sends its own state as its socket opens): its id is taken over from that
+    // process. The stock client echoes every state it hears, so no later message takes any over.
+    const moving = !this.spoken.has(from) && entries.length === 1;
+    this.spoken.add(from);
     let allowed = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
-      return owner === undefined || owner === from;
+      return owner === undefined || owner === from || (moving && owner instanceof RemoteNode);
     });
     if (allowed.length === 0) return;
     // Counted before applying: ids past the limit must not reach anyone, even for a moment.
     const limit = Math.min(policy.maxClients, this.limits.maxAwarenessClientsPerConnection);
-    const owned = this.owned.get(from);
     const added = new Set(
       allowed.filter((e) => e.state !== 'null' && !owned?.has(e.clientId)).map((e) => e.clientId),
     );
@@ -163,6 +186,7 @@ export class RoomAwareness {
     const restricted = policy.fields !== null || policy.name !== null;
     if (restricted)
       allowed = allowed.map((entry) => ({ ...entry, state: restrictState(entry.state, policy) }));
+    const moved = moving ? this.movedFrom(allowed, from) : [];
     try {
       applyAwarenessUpdate(
         this.awareness,
@@ -172,11 +196,86 @@ export class RoomAwareness {
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'undecodable awareness state');
     }
+    const taken = this.takeOver(moved, from);
+    // The other processes switch owners too, before the one it left is found gone.
+    if (taken.length > 0) this.share?.(encodeAwarenessUpdate(this.awareness, taken));
+  }
+
+  /** Client ids of `entries` with a state, owned by another process than `to`'s. */
+  private movedFrom(entries: readonly AwarenessEntry[], to: AwarenessOwner): number[] {
+    return entries
+      .filter((entry) => {
+        const owner = this.owners.get(entry.clientId);
+        return entry.state !== 'null' && owner instanceof RemoteNode && owner !== to;
+      })
+      .map((entry) => entry.clientId);
+  }
+
+  /**
+   * A client that moved here from another process (which stopped) sends the state it had there,
+   * its clock unchanged: y-protocols keeps the state it has and tells nobody, so the client id is
+   * taken over here, by hand. Returns the ids taken over that way.
+   */
+  private takeOver(ids: readonly number[], to: AwarenessOwner): number[] {
+    const taken = ids.filter((id) => this.owners.get(id) !== to && this.awareness.getStates().has(id));
+    for (const id of taken) this.own(id, to);
+    return taken;
+  }
+
+  /**
+   * Applies another process's presence change (checked by that process) for its sockets' client
+   * ids; entries for ids a socket of this process owns are dropped.
+   */
+  applyRemote(update: Uint8Array, node: string): void {
+    let owner = this.nodes.get(node);
+    if (!owner) {
+      owner = new RemoteNode(node);
+      this.nodes.set(node, owner);
+    }
+    let entries: AwarenessEntry[];
+    try {
+      entries = decodeEntries(update);
+    } catch {
+      return;
+    }
+    const allowed = entries.filter((entry) => {
+      const current = this.owners.get(entry.clientId);
+      return current === undefined || current instanceof RemoteNode;
+    });
+    if (allowed.length === 0) return;
+    const moved = this.movedFrom(allowed, owner);
+    try {
+      applyAwarenessUpdate(
+        this.awareness,
+        allowed.length === entries.length ? update : encodeEntries(allowed),
+        owner,
+      );
+    } catch {
+      // What another process sent was checked there; a state that does not apply is dropped.
+    }
+    this.takeOver(moved, owner);
+  }
+
+  /** Removes the states of another process's sockets (it stopped), telling the sockets here. */
+  removeNode(node: string): void {
+    const owner = this.nodes.get(node);
+    if (!owner) return;
+    this.nodes.delete(node);
+    this.removeOwner(owner);
   }
 
   /** Every current state, as one awareness update; null when nobody has presence. */
   encodeAll(): Uint8Array | null {
     const ids = [...this.awareness.getStates().keys()];
+    return ids.length > 0 ? encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** The states of this process's sockets, as one awareness update; null when they have none. */
+  encodeLocal(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()].filter((id) => {
+      const owner = this.owners.get(id);
+      return owner !== undefined && !(owner instanceof RemoteNode);
+    });
     return ids.length > 0 ? encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
@@ -186,7 +285,7 @@ export class RoomAwareness {
    */
   removeOwner(owner: AwarenessOwner): void {
     const ids = this.owned.get(owner);
-    if (ids && ids.size > 0) removeAwarenessStates(this.awareness, [...ids], null);
+    if (ids && ids.size > 0) removeAwarenessStates(this.awareness, [...ids], owner);
     this.owned.delete(owner);
   }
 
@@ -209,6 +308,10 @@ export class RoomAwareness {
     if (this.dirty.size === 0 && this.tokens >= 1) {
       this.tokens--;
       this.broadcast(encodeAwarenessUpdate(this.awareness, [...changed]));
+      if (this.outgoing.size > 0) {
+        this.share?.(encodeAwarenessUpdate(this.awareness, [...this.outgoing]));
+        this.outgoing.clear();
+      }
       return;
     }
     for (const id of changed) this.dirty.add(id);
@@ -224,7 +327,10 @@ export class RoomAwareness {
   }
 
   private own(id: number, owner: AwarenessOwner): void {
-    if (this.owners.get(id) === owner) return;
+    const previous = this.owners.get(id);
+    if (previous === owner) return;
+    // Taken over from another process (the client moved here, or between two others).
+    if (previous !== undefined) this.owned.get(previous)?.delete(id);
     this.owners.set(id, owner);
     let ids = this.owned.get(owner);
     if (!ids) {

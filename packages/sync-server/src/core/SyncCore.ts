@@ -5,6 +5,7 @@ import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
 import { Admission } from './Admission.js';
+import type { Cluster } from './Cluster.js';
 import { Connection, type ConnectionHooks } from './Connection.js';
 import { FixedWindowLimiter } from './FixedWindowLimiter.js';
 import { KeyedLock } from './KeyedLock.js';
@@ -70,6 +71,8 @@ export interface SyncCoreOptions {
   /** Who may do what; by default every socket may write. */
   authorize?: Authorize;
   telemetry?: Telemetry;
+  /** The other processes serving the same rooms, when several share a store. */
+  cluster?: Cluster;
 }
 
 /**
@@ -106,6 +109,7 @@ export class SyncCore {
       limits: options.limits,
       logger: options.logger,
       telemetry: this.telemetry,
+      cluster: options.cluster,
     });
     this.admission = new Admission(options.limits, options.store, this.registry);
     this.hooks = {

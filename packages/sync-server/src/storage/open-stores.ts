@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config.js';
+import type { Cluster } from '../core/Cluster.js';
 import type { Logger } from '../logger.js';
 import type { AssetStore } from './AssetStore.js';
 import type { AuthStore } from './AuthStore.js';
@@ -8,6 +9,7 @@ import { LevelRoomStore } from './LevelRoomStore.js';
 import type { RoomStore } from './RoomStore.js';
 import { redisAddress } from './redis/address.js';
 import { durabilityProblems } from './redis/durability.js';
+import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
 
 /** The stores a server keeps its rooms, access records and images in. */
@@ -15,6 +17,8 @@ export interface Stores {
   readonly rooms: RoomStore;
   readonly auth: AuthStore;
   readonly assets: AssetStore;
+  /** The other processes sharing the rooms (with Redis). */
+  readonly cluster?: Cluster;
   close(): Promise<void>;
 }
 
@@ -51,11 +55,20 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
       'redis.not_durable',
     );
   }
+  let cluster: RedisCluster;
+  try {
+    cluster = await RedisCluster.start(redis.redis, redis.nodeId);
+  } catch (error) {
+    await Promise.all([redis.close(), level.close()]);
+    throw new Error(`cannot reach Redis at ${address}: ${(error as Error).message}`);
+  }
   logger.info({ redis: address, node: redis.nodeId }, 'redis.connected');
   return {
     rooms: redis,
     ...local,
+    cluster,
     close: async () => {
+      await cluster.close();
       await Promise.all([redis.close(), level.close()]);
     },
   };
