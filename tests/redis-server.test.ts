@@ -179,6 +179,113 @@ describe('rooms kept in Redis', () => {
     }
   });
 
+  it('access is shared by the nodes: a link made on one works on another, and revoking a link or a person, or deleting the room, on one closes the sockets on the other within a second', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const admin = 'redis-suite-admin-token-0123456789';
+    noteSecret(admin);
+    const [one, two] = await Promise.all(
+      [1, 2].map(() => startTestServer({ redis: redis.url, auth: 'links', adminToken: admin })),
+    );
+    servers.push(one!, two!);
+    const api = async (
+      t: TestServer,
+      path: string,
+      init: { method?: string; body?: unknown; token?: string } = {},
+    ) => {
+      const res = await fetch(`${t.httpUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          'content-type': 'application/json',
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+      const text = await res.text();
+      const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+      for (const secret of [body.token, body.secret, (body.link as { secret?: unknown } | undefined)?.secret])
+        if (typeof secret === 'string') noteSecret(secret);
+      return { status: res.status, body };
+    };
+    const exchange = async (t: TestServer, room: string, key: string) => {
+      const res = await api(t, `/api/rooms/${room}/session`, { method: 'POST', body: { key } });
+      expect(res.status).toBe(200);
+      return res.body.token as string;
+    };
+    const closedWith = (c: Client) =>
+      new Promise<number>((resolve) =>
+        c.provider.on('connection-close', (event: { code: number } | null) => event && resolve(event.code)),
+      );
+    const timed = async (closing: Promise<number>, act: () => Promise<unknown>) => {
+      const started = Date.now();
+      await act();
+      const code = await closing;
+      return { code, ms: Date.now() - started };
+    };
+
+    // A room made on one node; its owner works there, an edit link made there is used on the other.
+    const created = await api(one!, '/api/rooms', { method: 'POST' });
+    expect(created.status).toBe(201);
+    const room = created.body.room as string;
+    const ownerToken = await exchange(one!, room, (created.body.link as { secret: string }).secret);
+    const edit = await api(one!, `/api/rooms/${room}/links`, {
+      method: 'POST',
+      token: ownerToken,
+      body: { scope: 'write' },
+    });
+    expect(edit.status).toBe(201);
+    const editor = connectClient(two!.wsUrl, room, {
+      params: { token: await exchange(two!, room, edit.body.secret as string) },
+    });
+    clients.push(editor);
+    await editor.synced;
+    addElement(editor.doc, { kind: 'sticky', text: 'through a link made on the other node' });
+
+    const revokedLink = await timed(closedWith(editor), () =>
+      api(one!, `/api/rooms/${room}/links/${edit.body.id}`, { method: 'DELETE', token: ownerToken }),
+    );
+    expect(revokedLink.code).toBe(4403);
+    expect(revokedLink.ms).toBeLessThan(1000);
+
+    // A person's token minted on one node, used on the other, revoked on the first.
+    const minted = await api(one!, '/api/admin/tokens', {
+      method: 'POST',
+      token: admin,
+      body: { room, scope: 'write', ttl: '1h', sub: 'kim' },
+    });
+    expect(minted.status).toBe(201);
+    const kim = connectClient(two!.wsUrl, room, { params: { token: minted.body.token as string } });
+    clients.push(kim);
+    await kim.synced;
+    expect(listElements(kim.doc)).toHaveLength(1);
+    const revokedPerson = await timed(closedWith(kim), () =>
+      api(one!, '/api/admin/revoke', { method: 'POST', token: admin, body: { sub: 'kim' } }),
+    );
+    expect(revokedPerson.code).toBe(4403);
+    expect(revokedPerson.ms).toBeLessThan(1000);
+    // The other node refuses the revoked token from now on too.
+    kim.destroy();
+    const again = connectClient(two!.wsUrl, room, { params: { token: minted.body.token as string } });
+    clients.push(again);
+    expect(await closedWith(again)).toBe(4403);
+    again.destroy();
+
+    // The room deleted on one node: its sockets on the other close with 4410, and it is gone.
+    const owner = connectClient(two!.wsUrl, room, { params: { token: ownerToken } });
+    clients.push(owner);
+    await owner.synced;
+    const deleted = await timed(closedWith(owner), () =>
+      api(one!, `/api/admin/rooms/${room}`, { method: 'DELETE', token: admin }),
+    );
+    expect(deleted.code).toBe(4410);
+    expect(deleted.ms).toBeLessThan(1000);
+    owner.destroy();
+    await waitFor(() => two!.server.core.stats().rooms === 0, 'the room to leave the other node');
+    // Its content is gone; what it held stays retired, so an offline copy cannot bring it back.
+    expect(await redis.client.keys(`inkroom:room:{${room}}:*`)).toEqual([`inkroom:room:{${room}}:retired`]);
+    expect(await redis.client.hexists('inkroom:deleted', room)).toBe(1);
+  });
+
   it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {
     const redis = await startRedis();
     redises.push(redis);

@@ -153,3 +153,29 @@ for (const backend of [levelBackend(), redis]) {
     });
   });
 }
+
+describe('RedisRoomStore shared by processes', () => {
+  it('refuses appends and compactions to a room another process deleted (its content is removed next: nothing may be written back)', async () => {
+    await redis.setUp();
+    const prefix = 'shared-delete';
+    const [writer, deleter] = await Promise.all([
+      RedisRoomStore.open(redis.redis().url, { prefix }),
+      RedisRoomStore.open(redis.redis().url, { prefix }),
+    ]);
+    try {
+      await writer.load(room('doomed'));
+      await writer.append(room('doomed'), new Uint8Array([1]));
+      await deleter.setDeleted(room('doomed'), Date.now());
+      await expect(writer.append(room('doomed'), new Uint8Array([2]))).rejects.toThrow(/was deleted/);
+      expect(await writer.compactFromLog(room('doomed'), async () => new Uint8Array([9]))).toBeNull();
+      await deleter.delete(room('doomed'));
+      expect(await deleter.has(room('doomed'))).toBe(false);
+      // Undeleted, it takes writes again.
+      await deleter.setDeleted(room('doomed'), null);
+      await writer.append(room('doomed'), new Uint8Array([3]));
+      expect(plain(await deleter.readLog(room('doomed')))).toEqual([bytes(3)]);
+    } finally {
+      await Promise.all([writer.close(), deleter.close()]);
+    }
+  });
+});

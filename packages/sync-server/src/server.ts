@@ -146,15 +146,20 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   try {
     // Share links need a signing key: without one given, links mode keeps its own in the data folder.
     if (config.auth === 'links' && !config.authSecret) {
-      config.authSecret = await dataDirSecret(config.dataDir, true);
-      logger.info({ file: 'auth-secret', note: 'the signing key kept in the data folder' }, 'auth.secret');
+      if (opened?.sharedSecret) {
+        config.authSecret = await opened.sharedSecret();
+        logger.info({ key: 'inkroom:auth:secret', note: 'the signing key kept in Redis' }, 'auth.secret');
+      } else {
+        config.authSecret = await dataDirSecret(config.dataDir, true);
+        logger.info({ file: 'auth-secret', note: 'the signing key kept in the data folder' }, 'auth.secret');
+      }
     }
     const authStore = givenAuthStore ?? opened?.auth ?? (givenDb && new LevelAuthStore(givenDb));
     if (!authStore) throw new Error('a custom store needs an authStore too');
     authority = await Authority.create(
       config,
       authStore,
-      { roomHasContent: (room) => store.has(room) },
+      { roomHasContent: (room) => store.has(room), cluster: opened?.cluster },
       logger,
     );
   } catch (error) {

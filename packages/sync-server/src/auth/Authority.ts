@@ -7,12 +7,15 @@ import {
   roomMatches,
 } from '@inkroom/shared';
 import type { AuthMode, AuthSettings, RoomCreators } from '../config.js';
+import type { Cluster } from '../core/Cluster.js';
 import {
   type Authorize,
   type ConnectionRequest,
   openSession,
   type Refusal,
   type Session,
+  type SessionMatch,
+  sessionMatches,
 } from '../core/Session.js';
 import type { Logger } from '../logger.js';
 import type { AuthStore, LinkRecord, Revocation } from '../storage/AuthStore.js';
@@ -40,6 +43,8 @@ const MAX_CHECKS = 5;
 export interface AuthorityOptions {
   /** Whether the room store holds anything for a room (a named room is created only if not). */
   roomHasContent: (room: RoomId) => Promise<boolean>;
+  /** Other processes sharing the store: told what to close, and telling this one. */
+  cluster?: Cluster | undefined;
 }
 
 /**
@@ -64,7 +69,11 @@ export class Authority {
     private readonly revocations: Revocations,
     options: AuthorityOptions,
     private readonly logger: Logger,
+    private readonly cluster: Cluster | null,
   ) {
+    cluster?.onEvent((event) => {
+      if (event.type === 'sessions-end') this.endSessionsHere(event.match, event.code);
+    });
     this.links = new ShareLinks({
       store,
       settings,
@@ -73,7 +82,7 @@ export class Authority {
       check: (room, token) => this.checkSettled(room, token),
       isAdmin: (bearer) => this.isAdmin(bearer),
       revokeLink: (id) => this.revoke({ link: id }),
-      endSessions: (matches, code) => this.endSessions(matches, code),
+      endSessions: (match, code) => this.endSessions(match, code),
     });
   }
 
@@ -92,7 +101,7 @@ export class Authority {
     if (settings.auth === 'links' && !keys?.signing)
       throw new Error('--auth links needs an HS256 secret to sign tokens with, not only public keys');
     const revocations = await Revocations.load(store, settings);
-    return new Authority(settings, keys, store, revocations, options, logger);
+    return new Authority(settings, keys, store, revocations, options, logger, options.cluster ?? null);
   }
 
   get mode(): AuthMode {
@@ -156,13 +165,11 @@ export class Authority {
       const link = await this.store.getLink(target.link);
       if (!link) throw new AccessError(404, 'no such link');
       await this.store.deleteLink(link);
-      return this.endSessions((session) => session.linkId === link.id, CloseCode.Forbidden);
+      return this.endSessions({ linkId: link.id }, CloseCode.Forbidden);
     }
     await this.revocations.revoke(target);
     return this.endSessions(
-      'jti' in target
-        ? (session) => session.tokenId === target.jti
-        : (session) => session.subject === target.sub,
+      'jti' in target ? { tokenId: target.jti } : { subject: target.sub },
       CloseCode.Forbidden,
     );
   }
@@ -217,6 +224,8 @@ export class Authority {
     if (isTokenRefusal(verified)) return { refused: verified.code, reason: verified.reason };
     if (!roomMatches(verified.room, room))
       return { refused: CloseCode.Forbidden, reason: 'token is for another room' };
+    // Revoked by another process sharing the store: read from it, not only from this one's memory.
+    await this.revocations.refresh(verified);
     const revoked = this.revocations.refusalOf(verified);
     if (revoked) return { refused: CloseCode.Forbidden, reason: revoked };
     let scope = verified.scope;
@@ -239,10 +248,17 @@ export class Authority {
     };
   }
 
-  private endSessions(matches: (session: Session) => boolean, code: CloseCode): number {
+  /** Closes the matching sockets here and on every other process sharing the store. */
+  private endSessions(match: SessionMatch, code: CloseCode): number {
+    this.cluster?.announce({ type: 'sessions-end', match, code });
+    return this.endSessionsHere(match, code);
+  }
+
+  private endSessionsHere(match: SessionMatch, code: CloseCode): number {
     // In the same turn as the sockets close: checks in flight run again (see checkSettled).
     this.epoch++;
     let closed = 0;
+    const matches = (session: Session) => sessionMatches(match, session);
     for (const listener of this.endListeners) closed += listener(matches, code);
     this.logger.info(
       { code, sockets: closed },

@@ -54,6 +54,15 @@ export class Revocations {
     this.remember(revocation);
   }
 
+  /**
+   * With a store other processes write too, reads the token's and its person's revocations from
+   * it (what another process revoked), before `refusalOf`. Nothing to do with a store of its own.
+   */
+  async refresh(token: VerifiedToken): Promise<void> {
+    if (!this.store.revocationsOf) return;
+    for (const revocation of await this.store.revocationsOf(token.jti, token.sub)) this.remember(revocation);
+  }
+
   /** Why a verified token is revoked, or null. */
   refusalOf(token: VerifiedToken): string | null {
     if (token.jti !== null && this.tokens.has(token.jti)) return 'token revoked';

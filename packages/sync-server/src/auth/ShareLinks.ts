@@ -10,7 +10,7 @@ import {
 } from '@inkroom/shared';
 import type { AuthSettings } from '../config.js';
 import { KeyedLock } from '../core/KeyedLock.js';
-import type { Refusal, Session } from '../core/Session.js';
+import type { Refusal, Session, SessionMatch } from '../core/Session.js';
 import type { AuthStore, LinkRecord } from '../storage/AuthStore.js';
 import { AccessError } from './AccessError.js';
 import type { KeyRing } from './keys.js';
@@ -37,8 +37,8 @@ export interface ShareLinksDeps {
   isAdmin: (bearer: string | null) => boolean;
   /** Revokes a link and closes its sockets (4403). */
   revokeLink: (id: string) => Promise<number>;
-  /** Closes the open sockets whose sessions match. */
-  endSessions: (matches: (session: Session) => boolean, code: CloseCode) => number;
+  /** Closes the open sockets whose sessions match (on every process sharing the store). */
+  endSessions: (match: SessionMatch, code: CloseCode) => number;
 }
 
 /**
@@ -105,8 +105,7 @@ export class ShareLinks {
     if (link.owner) throw new AccessError(400, "an owner link's scope cannot change");
     const updated = { ...link, scope: change.scope };
     await this.deps.store.putLink(updated);
-    if (updated.scope !== link.scope)
-      this.deps.endSessions((session) => session.linkId === id, CloseCode.PermissionsChanged);
+    if (updated.scope !== link.scope) this.deps.endSessions({ linkId: id }, CloseCode.PermissionsChanged);
     return this.view(updated);
   }
 

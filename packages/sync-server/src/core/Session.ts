@@ -19,6 +19,24 @@ export interface Session {
   linkId: string | null;
 }
 
+/**
+ * Which open sessions something applies to (a revoked token, link or person, a kicked room), as
+ * data: other server processes sharing the rooms are told it too.
+ */
+export type SessionMatch =
+  | { readonly tokenId: string }
+  | { readonly linkId: string }
+  | { readonly subject: string }
+  | { readonly room: RoomId };
+
+/** Whether `session` is one `match` names. */
+export function sessionMatches(match: SessionMatch, session: Session): boolean {
+  if ('tokenId' in match) return session.tokenId === match.tokenId;
+  if ('linkId' in match) return session.linkId === match.linkId;
+  if ('subject' in match) return session.subject === match.subject;
+  return session.room === match.room;
+}
+
 /** What the server knows of a socket before it is let in. */
 export interface ConnectionRequest {
   /** The URL path after `/`, percent-decoded. */

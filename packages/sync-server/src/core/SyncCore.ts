@@ -97,9 +97,16 @@ export class SyncCore {
   private dropped = 0;
 
   private readonly store: RoomStore;
+  private readonly cluster: Cluster | null;
 
   constructor(options: SyncCoreOptions) {
     this.store = options.store;
+    this.cluster = options.cluster ?? null;
+    this.cluster?.onEvent((event) => {
+      if (event.type === 'room-deleted') this.registry.loadedRoom(event.room)?.markDeleted();
+      else if (event.type === 'room-kicked')
+        this.closeSessions((s) => s.room === event.room, CloseCode.Kicked);
+    });
     this.limits = options.limits;
     this.logger = options.logger;
     this.authorizeRequest = options.authorize ?? allowAll;
@@ -260,6 +267,7 @@ export class SyncCore {
 
   /** Closes a room's open sockets (4409: they may connect again). Returns how many. */
   kick(room: RoomId): number {
+    this.cluster?.announce({ type: 'room-kicked', room });
     const closed = this.closeSessions((session) => session.room === room, CloseCode.Kicked);
     this.logger.info({ room, sockets: closed }, 'room.kick');
     return closed;
@@ -272,6 +280,8 @@ export class SyncCore {
   async deleteRoom(room: RoomId): Promise<void> {
     await this.roomOps.run(room, async () => {
       await this.store.setDeleted(room, Date.now());
+      // Other processes serving it close its sockets; the tombstone refuses their writes meanwhile.
+      this.cluster?.announce({ type: 'room-deleted', room });
       // Through a lease, so a room still loading is marked too (a room not in memory loads marked).
       await this.withRoom(room, async (loaded) => {
         // What it held is retired: a copy of it (an offline board) is refused even after an undelete.

@@ -44,4 +44,9 @@ export interface AuthStore {
   putRevocation(revocation: Revocation): Promise<void>;
   listRevocations(): Promise<Revocation[]>;
   deleteRevocation(revocation: Revocation): Promise<void>;
+  /**
+   * A store several processes share (Redis): the revocations of a token id and a person, as
+   * stored now. Absent: this process wrote every revocation it holds, and keeps them in memory.
+   */
+  revocationsOf?(jti: string | null, sub: string | null): Promise<Revocation[]>;
 }

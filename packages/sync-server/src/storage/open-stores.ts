@@ -9,6 +9,7 @@ import { LevelRoomStore } from './LevelRoomStore.js';
 import type { RoomStore } from './RoomStore.js';
 import { redisAddress } from './redis/address.js';
 import { durabilityProblems } from './redis/durability.js';
+import { RedisAuthStore } from './redis/RedisAuthStore.js';
 import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
 
@@ -19,13 +20,15 @@ export interface Stores {
   readonly assets: AssetStore;
   /** The other processes sharing the rooms (with Redis). */
   readonly cluster?: Cluster;
+  /** The signing secret `--auth links` makes when none is given, shared by every process (Redis). */
+  readonly sharedSecret?: () => Promise<string>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the data folder's LevelDB, and with `config.redis` the Redis rooms are kept in instead:
- * refused (unless `redisDurability` is relaxed) when Redis could lose an acknowledged write.
- * Access records and images stay in LevelDB.
+ * Opens the data folder's LevelDB, and with `config.redis` the Redis rooms and access records
+ * are kept in instead: refused (unless `redisDurability` is relaxed) when Redis could lose an
+ * acknowledged write. Images stay in LevelDB.
  */
 export async function openStores(config: ServerConfig, logger: Logger): Promise<Stores> {
   const level = await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites });
@@ -63,10 +66,13 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
     throw new Error(`cannot reach Redis at ${address}: ${(error as Error).message}`);
   }
   logger.info({ redis: address, node: redis.nodeId }, 'redis.connected');
+  const auth = new RedisAuthStore(redis.redis);
   return {
     rooms: redis,
-    ...local,
+    assets: local.assets,
+    auth,
     cluster,
+    sharedSecret: () => auth.sharedSecret(),
     close: async () => {
       await cluster.close();
       await Promise.all([redis.close(), level.close()]);

@@ -2,12 +2,13 @@ import type { RoomId } from '@inkroom/shared';
 import type { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Cluster, PeerListener, RoomPeers } from '../../core/Cluster.js';
+import type { Cluster, ClusterEvent, PeerListener, RoomPeers } from '../../core/Cluster.js';
 
 /*
  * Keys and channels, under the store's prefix:
  *   <p>:node:<node id>                a process's heartbeat: set every HEARTBEAT_MS, expires after NODE_TTL_MS
  *   <p>:presence:{<enc room>}         a room's presence channel (pub/sub): messages of MessageKind
+ *   <p>:events                        every process's channel: ClusterEvents (MessageKind.Event)
  */
 
 /** How often a process renews its heartbeat key, and looks at the others'. */
@@ -20,6 +21,8 @@ enum MessageKind {
   Presence = 0,
   /** The sender started serving the room: everyone answers with their sockets' presence. */
   Ask = 1,
+  /** A ClusterEvent, as JSON. */
+  Event = 2,
 }
 
 interface Joined {
@@ -40,6 +43,7 @@ export class RedisCluster implements Cluster {
   private readonly peers = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private checking = false;
+  private readonly eventListeners: ((event: ClusterEvent) => void)[] = [];
 
   private constructor(
     private readonly redis: Redis,
@@ -58,8 +62,20 @@ export class RedisCluster implements Cluster {
     const subscriber = redis.duplicate({ enableOfflineQueue: true, enableAutoPipelining: false });
     subscriber.on('error', () => {});
     const cluster = new RedisCluster(redis, subscriber, nodeId, prefix);
-    await cluster.beat();
+    await Promise.all([cluster.beat(), subscriber.subscribe(cluster.eventsChannel)]);
     return cluster;
+  }
+
+  private get eventsChannel(): string {
+    return `${this.prefix}:events`;
+  }
+
+  announce(event: ClusterEvent): void {
+    this.send(this.eventsChannel, MessageKind.Event, new TextEncoder().encode(JSON.stringify(event)));
+  }
+
+  onEvent(listener: (event: ClusterEvent) => void): void {
+    this.eventListeners.push(listener);
   }
 
   join(room: RoomId, listener: PeerListener): RoomPeers {
@@ -101,8 +117,9 @@ export class RedisCluster implements Cluster {
   }
 
   private heard(channel: Buffer, message: Buffer): void {
-    const joined = this.rooms.get(channel.toString());
-    if (!joined) return;
+    const name = channel.toString();
+    const joined = this.rooms.get(name);
+    if (!joined && name !== this.eventsChannel) return;
     let kind: number;
     let node: string;
     let payload: Uint8Array;
@@ -116,9 +133,23 @@ export class RedisCluster implements Cluster {
     }
     // Every subscriber gets what it published too.
     if (node === this.nodeId) return;
+    if (!joined) {
+      if (kind === MessageKind.Event) this.dispatch(payload);
+      return;
+    }
     this.peers.add(node);
     if (kind === MessageKind.Presence) joined.listener.presence(payload, node);
     else if (kind === MessageKind.Ask) joined.listener.asked();
+  }
+
+  private dispatch(payload: Uint8Array): void {
+    let event: ClusterEvent;
+    try {
+      event = JSON.parse(new TextDecoder().decode(payload)) as ClusterEvent;
+    } catch {
+      return;
+    }
+    for (const listener of this.eventListeners) listener(event);
   }
 
   private beat(): Promise<unknown> {

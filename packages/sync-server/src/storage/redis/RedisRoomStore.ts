@@ -44,12 +44,23 @@ export interface RedisRoomStoreOptions {
 }
 
 /**
+ * Appends an update to a room's log, unless the room was deleted (by another process, which
+ * removes its content next: nothing may be written back). KEYS: log, the tombstones. ARGV: the
+ * encoded room, the update, the node. Returns the entry's id, or nil when refused.
+ */
+const APPEND_SCRIPT = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return false end
+return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2], 'n', ARGV[3])
+`;
+
+/**
  * Replaces a room's snapshot and trims its log up to an entry, unless its snapshot changed since
- * it was read (another process compacted: its version moved on). KEYS: snap, log, meta. ARGV:
- * the version read, the snapshot, the first entry id kept, the change in bytes, the time.
- * Returns the entries trimmed, or -1 when refused.
+ * it was read (another process compacted: its version moved on) or it was deleted. KEYS: snap,
+ * log, meta, the tombstones. ARGV: the version read, the snapshot, the first entry id kept, the
+ * change in bytes, the time, the encoded room. Returns the entries trimmed, or -1 when refused.
  */
 const COMPACT_SCRIPT = `
+if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then return -1 end
 local version = redis.call('HGET', KEYS[3], 'version') or '0'
 if version ~= ARGV[1] then return -1 end
 redis.call('SET', KEYS[1], ARGV[2])
@@ -210,14 +221,23 @@ export class RedisRoomStore implements RoomStore {
     if (!tail) return Promise.reject(new Error(`room ${room} must be loaded before it is written`));
     const seq = tail.next++;
     tail.bytes += update.length;
-    const appended = this.redis.xadd(this.key(room, 'log'), '*', 'u', Buffer.from(update), 'n', this.nodeId);
+    const appended = this.redis.eval(
+      APPEND_SCRIPT,
+      2,
+      this.key(room, 'log'),
+      this.deletedKey,
+      encodeURIComponent(room),
+      Buffer.from(update),
+      this.nodeId,
+    ) as Promise<string | null>;
     // The listing's bookkeeping rides in the same pipeline; the append alone makes the update durable.
     void this.redis.hincrby(this.key(room, 'meta'), 'bytes', update.length).catch(() => {});
     void this.redis.hset(this.key(room, 'meta'), 'updatedAt', Date.now()).catch(() => {});
     // Listed once per load: a room deleted since is listed again by its next first write.
     if (seq === 0) void this.redis.zadd(this.roomsKey, 0, encodeURIComponent(room)).catch(() => {});
     return appended.then((id) => {
-      tail.ids.set(seq, id!);
+      if (id === null) throw new Error(`room ${room} was deleted: the update is not written`);
+      tail.ids.set(seq, id);
     });
   }
 
@@ -257,15 +277,17 @@ export class RedisRoomStore implements RoomStore {
     const replaced = entries.reduce((sum, entry) => sum + entry.update.length, old?.length ?? 0);
     const written = (await this.redis.eval(
       COMPACT_SCRIPT,
-      3,
+      4,
       this.key(room, 'snap'),
       this.key(room, 'log'),
       this.key(room, 'meta'),
+      this.deletedKey,
       version,
       Buffer.from(snapshot),
       nextId(entries.at(-1)!.id),
       snapshot.length - replaced,
       Date.now(),
+      encodeURIComponent(room),
     )) as number;
     if (written < 0) return null;
     const tail = this.tails.get(room);
