@@ -354,7 +354,7 @@ describe('rooms kept in Redis', () => {
     expect(listElements(reader.doc)).toHaveLength(120);
   });
 
-  it('Redis stopped (SIGSTOP): nothing is relayed, rooms close with 4500, /readyz answers 503; once it goes on, everyone converges', async () => {
+  it('Redis stopped (SIGSTOP): nothing is relayed, every room closes with 4500, /readyz answers 503; once it goes on, everyone converges', async () => {
     const redis = await startRedis();
     redises.push(redis);
     const [one, two] = await Promise.all(
@@ -363,7 +363,14 @@ describe('rooms kept in Redis', () => {
     servers.push(one!, two!);
     const writer = client(one!, 'frozen');
     const other = client(two!, 'frozen');
-    await Promise.all([writer.synced, other.synced]);
+    // A room nobody writes to while Redis is stopped.
+    const quiet = client(two!, 'quiet');
+    await Promise.all([writer.synced, other.synced, quiet.synced]);
+    const quietCodes: number[] = [];
+    quiet.provider.on(
+      'connection-close',
+      (event: { code: number } | null) => event && quietCodes.push(event.code),
+    );
     addElement(writer.doc, { kind: 'sticky', text: 'before' });
     await waitFor(() => listElements(other.doc).length === 1, 'the first sticky everywhere');
     const codes: number[] = [];
@@ -374,6 +381,8 @@ describe('rooms kept in Redis', () => {
     redis.freeze();
     addElement(writer.doc, { kind: 'sticky', text: 'while Redis is stopped' });
     await waitFor(() => codes.includes(4500), "the writer's room closed with 4500", 10_000);
+    // Every room goes once the heartbeat is not answered (within --redis-timeout).
+    await waitFor(() => quietCodes.includes(4500), 'the quiet room closed with 4500', 10_000);
     expect((await fetch(`${one!.httpUrl}/readyz`)).status).toBe(503);
     expect((await fetch(`${two!.httpUrl}/readyz`)).status).toBe(503);
     expect(listElements(other.doc)).toHaveLength(1);

@@ -39,4 +39,9 @@ export interface Cluster {
   announce(event: ClusterEvent): void;
   /** Calls `listener` with each event another process announces. */
   onEvent(listener: (event: ClusterEvent) => void): void;
+  /**
+   * Calls `listener` when the shared store stops answering: nothing can be relayed, so every
+   * room's sockets are closed (4500; clients retry until it answers again).
+   */
+  onUnavailable(listener: () => void): void;
 }

@@ -107,6 +107,11 @@ export class SyncCore {
       else if (event.type === 'room-kicked')
         this.closeSessions((s) => s.room === event.room, CloseCode.Kicked);
     });
+    // Nothing can be relayed: every socket goes, and its client retries until Redis answers.
+    this.cluster?.onUnavailable(() => {
+      const closed = this.closeSessions(() => true, CloseCode.RoomUnavailable);
+      this.logger.error({ sockets: closed }, 'store.unavailable');
+    });
     this.limits = options.limits;
     this.logger = options.logger;
     this.authorizeRequest = options.authorize ?? allowAll;

@@ -44,6 +44,9 @@ export class RedisCluster implements Cluster {
   private readonly timer: NodeJS.Timeout;
   private checking = false;
   private readonly eventListeners: ((event: ClusterEvent) => void)[] = [];
+  private readonly unavailableListeners: (() => void)[] = [];
+  /** Whether the last heartbeat was answered. */
+  private available = true;
 
   private constructor(
     private readonly redis: Redis,
@@ -76,6 +79,10 @@ export class RedisCluster implements Cluster {
 
   onEvent(listener: (event: ClusterEvent) => void): void {
     this.eventListeners.push(listener);
+  }
+
+  onUnavailable(listener: () => void): void {
+    this.unavailableListeners.push(listener);
   }
 
   join(room: RoomId, listener: PeerListener): RoomPeers {
@@ -156,16 +163,27 @@ export class RedisCluster implements Cluster {
     return this.redis.set(this.nodeKey(this.nodeId), '1', 'PX', NODE_TTL_MS);
   }
 
-  /** Renews this process's heartbeat, and removes the presence of processes whose heartbeat expired. */
+  /**
+   * Renews this process's heartbeat, and removes the presence of processes whose heartbeat
+   * expired. A heartbeat not answered (within the command timeout) means Redis is unavailable:
+   * told once, until one is answered again.
+   */
   private async tick(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
       const peers = [...this.peers];
       const [, ...alive] = await Promise.all([
-        this.beat(),
+        this.beat().catch((error: unknown) => {
+          if (this.available) {
+            this.available = false;
+            for (const listener of this.unavailableListeners) listener();
+          }
+          throw error;
+        }),
         ...peers.map((node) => this.redis.exists(this.nodeKey(node))),
       ]);
+      this.available = true;
       for (const [i, node] of peers.entries()) {
         if (alive[i] !== 0) continue;
         this.peers.delete(node);
