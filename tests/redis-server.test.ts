@@ -1,6 +1,6 @@
 // The server with its rooms in Redis (--redis): a stock y-websocket client against a real redis-server.
 import { join } from 'node:path';
-import { addElement, encodeAwareness, listElements } from '@inkroom/shared';
+import { addElement, createBoardDoc, encodeAwareness, listElements, pointsFrom } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -11,6 +11,28 @@ import { type Client, connectClient, rawClient, waitFor } from './helpers/client
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { noteSecret } from './helpers/secret-scan.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+
+/** The ids of the elements in what Redis holds of a room now (snapshot and log, read at once). */
+async function storedIds(redis: TestRedis, room: string): Promise<Set<string>> {
+  const results = await redis.client
+    .multi()
+    .getBuffer(`inkroom:room:{${room}}:snap`)
+    .xrangeBuffer(`inkroom:room:{${room}}:log`, '-', '+')
+    .exec();
+  const doc = createBoardDoc();
+  const snapshot = results![0]![1] as Buffer | null;
+  if (snapshot) Y.applyUpdate(doc, snapshot);
+  for (const [, fields] of results![1]![1] as [Buffer, Buffer[]][])
+    Y.applyUpdate(doc, fields[fields.findIndex((field) => field.toString() === 'u') + 1]!);
+  const ids = new Set(listElements(doc).map((element) => element.id));
+  doc.destroy();
+  return ids;
+}
+
+/** Every id of `seen` that `stored` lacks. */
+function missing(seen: Iterable<string>, stored: Set<string>): string[] {
+  return [...seen].filter((id) => !stored.has(id));
+}
 
 describe('rooms kept in Redis', () => {
   const redises: TestRedis[] = [];
@@ -284,6 +306,117 @@ describe('rooms kept in Redis', () => {
     // Its content is gone; what it held stays retired, so an offline copy cannot bring it back.
     expect(await redis.client.keys(`inkroom:room:{${room}}:*`)).toEqual([`inkroom:room:{${room}}:retired`]);
     expect(await redis.client.hexists('inkroom:deleted', room)).toBe(1);
+  });
+
+  it('two nodes compacting one room while both write: at every point, snapshot plus log holds everything anyone was sent', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const [one, two] = await Promise.all(
+      [1, 2].map(() => startTestServer({ redis: redis.url, compactAfterUpdates: 2 })),
+    );
+    servers.push(one!, two!);
+    const writers = [client(one!, 'race'), client(two!, 'race')];
+    const observer = client(one!, 'race');
+    await Promise.all([...writers, observer].map((c) => c.synced));
+    let writing = true;
+    const written = (async () => {
+      for (let round = 0; writing; round++) {
+        for (const [i, writer] of writers.entries())
+          addElement(writer.doc, { kind: 'text', text: `${i}:${round}` });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    let samples = 0;
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      // What the observer was sent before the read: all of it must be in what the read finds.
+      const seen = listElements(observer.doc).map((element) => element.id);
+      expect(missing(seen, await storedIds(redis, 'race'))).toEqual([]);
+      samples++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    writing = false;
+    await written;
+    const count = () => listElements(observer.doc).length;
+    await waitFor(() => writers.every((w) => listElements(w.doc).length === count()), 'the writers converge');
+    const version = Number(await redis.client.hget('inkroom:room:{race}:meta', 'version'));
+    expect(samples).toBeGreaterThan(20);
+    // Compacted many times over (by whichever node held the lease) while both appended.
+    expect(version).toBeGreaterThan(10);
+    expect(
+      missing(
+        listElements(observer.doc).map((e) => e.id),
+        await storedIds(redis, 'race'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('a node killed (kill -9) while it compacts a large board: what Redis holds is still everything anyone was sent', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const other = await startTestServer({ redis: redis.url, compactAfterUpdates: 2 });
+    servers.push(other);
+    let killedCompacting = 0;
+    for (const [round, delay] of [150, 400, 800].entries()) {
+      const room = `killed-${round}`;
+      const node = runCli([
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--redis',
+        redis.url,
+        '--data',
+        join(redis.dir, room),
+        '--compact-after-updates',
+        '1',
+      ]);
+      try {
+        const url = (await node.url).replace('http:', 'ws:');
+        const writer = connectClient(url, room);
+        clients.push(writer);
+        const observer = client(other, room);
+        await Promise.all([writer.synced, observer.synced]);
+        // A board of 4,000 strokes: each compaction of it takes a while in the node's worker.
+        writer.doc.transact(() => {
+          for (let i = 0; i < 4000; i++)
+            addElement(writer.doc, {
+              kind: 'stroke',
+              x: i,
+              y: 0,
+              points: pointsFrom(Array.from({ length: 24 }, (_, j) => [j, j, 0.5])),
+            });
+        });
+        await waitFor(
+          () => listElements(observer.doc).length === 4000,
+          'the board, on the other node',
+          15_000,
+        );
+        const started = Date.now();
+        for (let i = 0; Date.now() - started < delay; i++) {
+          addElement(writer.doc, { kind: 'text', text: `${i}` });
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        node.child.kill('SIGKILL');
+        await node.exited;
+        // Let what was in flight to the observer arrive.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const seen = listElements(observer.doc).map((element) => element.id);
+        expect(missing(seen, await storedIds(redis, room))).toEqual([]);
+        // Anyone reading the room later gets all of it.
+        const late = client(other, room);
+        await late.synced;
+        expect(missing(seen, new Set(listElements(late.doc).map((e) => e.id)))).toEqual([]);
+        // A lease the killed node held expires by itself (-2: it held none at that moment).
+        const lease = await redis.client.pttl(`inkroom:room:{${room}}:lease`);
+        expect(lease).toBeLessThanOrEqual(30_000);
+        if (lease > 0) killedCompacting++;
+      } finally {
+        node.child.kill('SIGKILL');
+      }
+    }
+    // Compacting after every update of a board this size, the node is nearly always compacting.
+    expect(killedCompacting).toBeGreaterThan(0);
   });
 
   it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {

@@ -11,6 +11,7 @@ import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '..
  *   <p>:room:{<enc room>}:snap     the snapshot, if the room was compacted
  *   <p>:room:{<enc room>}:meta     a hash: bytes (snapshot and log), updatedAt
  *   <p>:room:{<enc room>}:retired  state vector of deleted, unrestored content
+ *   <p>:room:{<enc room>}:lease    the process compacting the room, while it does (expires)
  *   <p>:rooms                      a sorted set of every stored room's encoded name (listing)
  *   <p>:deleted                    a hash: encoded room name -> deletedAt (tombstones)
  * <enc room> is encodeURIComponent(room), which escapes braces, so one room's tag is never
@@ -53,13 +54,20 @@ if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return false end
 return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2], 'n', ARGV[3])
 `;
 
+/** How long a compaction lease lasts: a compactor slower than this is refused at the end. */
+const LEASE_MS = 30_000;
+
 /**
- * Replaces a room's snapshot and trims its log up to an entry, unless its snapshot changed since
- * it was read (another process compacted: its version moved on) or it was deleted. KEYS: snap,
- * log, meta, the tombstones. ARGV: the version read, the snapshot, the first entry id kept, the
- * change in bytes, the time, the encoded room. Returns the entries trimmed, or -1 when refused.
+ * Replaces a room's snapshot and trims its log up to an entry, unless the compactor's lease
+ * expired (another may hold it now), its snapshot changed since it was read (the version, the
+ * fencing number, moved on) or it was deleted; then lets the lease go. KEYS: snap, log, meta,
+ * the tombstones, lease. ARGV: the version read, the snapshot, the first entry id kept, the
+ * change in bytes, the time, the encoded room, the lease holder. Returns the entries trimmed,
+ * or -1 when refused.
  */
 const COMPACT_SCRIPT = `
+if redis.call('GET', KEYS[5]) ~= ARGV[7] then return -1 end
+redis.call('DEL', KEYS[5])
 if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then return -1 end
 local version = redis.call('HGET', KEYS[3], 'version') or '0'
 if version ~= ARGV[1] then return -1 end
@@ -69,6 +77,12 @@ redis.call('HINCRBY', KEYS[3], 'version', 1)
 redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[4])
 redis.call('HSET', KEYS[3], 'updatedAt', ARGV[5])
 return trimmed
+`;
+
+/** Deletes a lease if it is still the given holder's. KEYS: lease. ARGV: holder. */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 /** What `readStored` reads of a room. */
@@ -146,7 +160,7 @@ export class RedisRoomStore implements RoomStore {
     return new RedisRoomStore(redis, options);
   }
 
-  private key(room: RoomId, part: 'log' | 'snap' | 'meta' | 'retired'): string {
+  private key(room: RoomId, part: 'log' | 'snap' | 'meta' | 'retired' | 'lease'): string {
     return `${this.prefix}:room:{${encodeURIComponent(room)}}:${part}`;
   }
 
@@ -267,27 +281,49 @@ export class RedisRoomStore implements RoomStore {
     for (const seq of tail.ids.keys()) if (seq < end.next) tail.ids.delete(seq);
   }
 
+  /**
+   * One process compacts a room at a time: it takes the room's lease (or leaves the compaction to
+   * whoever holds it), reads, builds, and writes only if it still holds the lease and nothing
+   * compacted since its read (see COMPACT_SCRIPT). A process killed half way wrote nothing; its
+   * lease expires.
+   */
   async compactFromLog(
     room: RoomId,
     build: (updates: Uint8Array[]) => Promise<Uint8Array>,
   ): Promise<{ updates: number; bytes: number; snapshot: number } | null> {
-    const { snapshot: old, entries, updates, version } = await this.readStored(room);
-    if (entries.length === 0) return null;
-    const snapshot = await build(updates);
+    const holder = `${this.nodeId}:${randomUUID()}`;
+    const leased = await this.redis.set(this.key(room, 'lease'), holder, 'PX', LEASE_MS, 'NX');
+    if (leased === null) return null;
+    let stored: StoredLog;
+    let snapshot: Uint8Array | null = null;
+    try {
+      stored = await this.readStored(room);
+      if (stored.entries.length > 0) snapshot = await build(stored.updates);
+    } catch (error) {
+      await this.releaseLease(room, holder);
+      throw error;
+    }
+    if (snapshot === null) {
+      await this.releaseLease(room, holder);
+      return null;
+    }
+    const { snapshot: old, entries, version } = stored;
     const replaced = entries.reduce((sum, entry) => sum + entry.update.length, old?.length ?? 0);
     const written = (await this.redis.eval(
       COMPACT_SCRIPT,
-      4,
+      5,
       this.key(room, 'snap'),
       this.key(room, 'log'),
       this.key(room, 'meta'),
       this.deletedKey,
+      this.key(room, 'lease'),
       version,
       Buffer.from(snapshot),
       nextId(entries.at(-1)!.id),
       snapshot.length - replaced,
       Date.now(),
       encodeURIComponent(room),
+      holder,
     )) as number;
     if (written < 0) return null;
     const tail = this.tails.get(room);
@@ -297,6 +333,13 @@ export class RedisRoomStore implements RoomStore {
       tail.ids.clear();
     }
     return { updates: entries.length, bytes: replaced - (old?.length ?? 0), snapshot: snapshot.length };
+  }
+
+  /** Lets a lease go, if it is still this holder's. */
+  private async releaseLease(room: RoomId, holder: string): Promise<void> {
+    await this.redis.eval(RELEASE_SCRIPT, 1, this.key(room, 'lease'), holder).catch(() => {
+      // Unreleased, it expires.
+    });
   }
 
   async delete(room: RoomId): Promise<void> {
