@@ -43,6 +43,16 @@ describe('rooms kept in Redis', () => {
     for (const t of servers.splice(0)) await t.cleanup();
     for (const r of redises.splice(0)) await r.cleanup();
   });
+  /** A Redis of its own and `count` servers on it, all stopped after the test. */
+  async function onRedis(count: number, options: Parameters<typeof startTestServer>[0] = {}) {
+    const redis = await startRedis();
+    redises.push(redis);
+    const nodes = await Promise.all(
+      Array.from({ length: count }, () => startTestServer({ redis: redis.url, ...options })),
+    );
+    servers.push(...nodes);
+    return { redis, nodes };
+  }
   const client = (t: TestServer, room: string) => {
     const c = connectClient(t.wsUrl, room);
     clients.push(c);
@@ -74,13 +84,8 @@ describe('rooms kept in Redis', () => {
   });
 
   it('three servers on one Redis: people on each write at once and converge, compactions included; a late joiner on any gets everything', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
     // Compacting every few updates: nodes compact the room while others append to it.
-    const nodes = await Promise.all(
-      [1, 2, 3].map(() => startTestServer({ redis: redis.url, compactAfterUpdates: 4 })),
-    );
-    servers.push(...nodes);
+    const { redis, nodes } = await onRedis(3, { compactAfterUpdates: 4 });
     const people = nodes.flatMap((node) => [client(node, 'together'), client(node, 'together')]);
     await Promise.all(people.map((person) => person.synced));
     for (let round = 0; round < 10; round++) {
@@ -202,14 +207,12 @@ describe('rooms kept in Redis', () => {
   });
 
   it('access is shared by the nodes: a link made on one works on another, and revoking a link or a person, or deleting the room, on one closes the sockets on the other within a second', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
     const admin = 'redis-suite-admin-token-0123456789';
     noteSecret(admin);
-    const [one, two] = await Promise.all(
-      [1, 2].map(() => startTestServer({ redis: redis.url, auth: 'links', adminToken: admin })),
-    );
-    servers.push(one!, two!);
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2, { auth: 'links', adminToken: admin });
     const api = async (
       t: TestServer,
       path: string,
@@ -309,12 +312,10 @@ describe('rooms kept in Redis', () => {
   });
 
   it('two nodes compacting one room while both write: at every point, snapshot plus log holds everything anyone was sent', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const [one, two] = await Promise.all(
-      [1, 2].map(() => startTestServer({ redis: redis.url, compactAfterUpdates: 2 })),
-    );
-    servers.push(one!, two!);
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2, { compactAfterUpdates: 2 });
     const writers = [client(one!, 'race'), client(two!, 'race')];
     const observer = client(one!, 'race');
     await Promise.all([...writers, observer].map((c) => c.synced));
@@ -352,10 +353,10 @@ describe('rooms kept in Redis', () => {
   });
 
   it('a node killed (kill -9) while it compacts a large board: what Redis holds is still everything anyone was sent', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const other = await startTestServer({ redis: redis.url, compactAfterUpdates: 2 });
-    servers.push(other);
+    const {
+      redis,
+      nodes: [other],
+    } = await onRedis(1, { compactAfterUpdates: 2 });
     let killedCompacting = 0;
     for (const [round, delay] of [150, 400, 800].entries()) {
       const room = `killed-${round}`;
@@ -375,7 +376,7 @@ describe('rooms kept in Redis', () => {
         const url = (await node.url).replace('http:', 'ws:');
         const writer = connectClient(url, room);
         clients.push(writer);
-        const observer = client(other, room);
+        const observer = client(other!, room);
         await Promise.all([writer.synced, observer.synced]);
         // A board of 4,000 strokes: each compaction of it takes a while in the node's worker.
         writer.doc.transact(() => {
@@ -404,7 +405,7 @@ describe('rooms kept in Redis', () => {
         const seen = listElements(observer.doc).map((element) => element.id);
         expect(missing(seen, await storedIds(redis, room))).toEqual([]);
         // Anyone reading the room later gets all of it.
-        const late = client(other, room);
+        const late = client(other!, room);
         await late.synced;
         expect(missing(seen, new Set(listElements(late.doc).map((e) => e.id)))).toEqual([]);
         // A lease the killed node held expires by itself (-2: it held none at that moment).
@@ -420,10 +421,10 @@ describe('rooms kept in Redis', () => {
   });
 
   it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const [one, two] = await Promise.all([1, 2].map(() => startTestServer({ redis: redis.url })));
-    servers.push(one!, two!);
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2);
     const sender = client(one!, 'held');
     const neighbour = client(one!, 'held');
     const elsewhere = client(two!, 'held');
@@ -446,10 +447,7 @@ describe('rooms kept in Redis', () => {
   });
 
   it('idle rooms leave every server, and what Redis holds of a room stays a few keys and a short stream', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const nodes = await Promise.all([1, 2, 3].map(() => startTestServer({ redis: redis.url })));
-    servers.push(...nodes);
+    const { redis, nodes } = await onRedis(3);
     for (const room of ['idle-a', 'idle-b']) {
       const people = nodes.map((node) => client(node, room));
       await Promise.all(people.map((person) => person.synced));
@@ -488,12 +486,10 @@ describe('rooms kept in Redis', () => {
   });
 
   it('Redis stopped (SIGSTOP): nothing is relayed, every room closes with 4500, /readyz answers 503; once it goes on, everyone converges', async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const [one, two] = await Promise.all(
-      [1, 2].map(() => startTestServer({ redis: redis.url, redisTimeoutMs: 1000 })),
-    );
-    servers.push(one!, two!);
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2, { redisTimeoutMs: 1000 });
     const writer = client(one!, 'frozen');
     const other = client(two!, 'frozen');
     // A room nobody writes to while Redis is stopped.
