@@ -1,4 +1,5 @@
 // The server with its rooms in Redis (--redis): a stock y-websocket client against a real redis-server.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { addElement, createBoardDoc, encodeAwareness, listElements, pointsFrom } from '@inkroom/shared';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -418,6 +419,32 @@ describe('rooms kept in Redis', () => {
     }
     // Compacting after every update of a board this size, the node is nearly always compacting.
     expect(killedCompacting).toBeGreaterThan(0);
+  });
+
+  it('an image uploaded through one node is served by another, and counted once for its room', async () => {
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const hash = createHash('sha256').update(png).digest('hex');
+    const put = (t: TestServer) =>
+      fetch(`${t.httpUrl}/api/rooms/pics/assets/${hash}`, {
+        method: 'PUT',
+        body: png,
+        headers: { 'content-type': 'image/png' },
+      });
+    expect((await put(one!)).status).toBe(201);
+    const served = await fetch(`${two!.httpUrl}/api/rooms/pics/assets/${hash}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    // The same image again, through the other node: stored once, counted once.
+    expect((await put(two!)).status).toBeLessThan(300);
+    expect(await redis.client.hgetall('inkroom:room-assets:{pics}')).toEqual({ [hash]: String(png.length) });
   });
 
   it("write-ahead across nodes: while Redis holds its answers to writes, nobody gets the update, the sender's neighbours included", async () => {

@@ -9,6 +9,7 @@ import { LevelRoomStore } from './LevelRoomStore.js';
 import type { RoomStore } from './RoomStore.js';
 import { redisAddress } from './redis/address.js';
 import { durabilityProblems } from './redis/durability.js';
+import { RedisAssetStore } from './redis/RedisAssetStore.js';
 import { RedisAuthStore } from './redis/RedisAuthStore.js';
 import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
@@ -26,14 +27,19 @@ export interface Stores {
 }
 
 /**
- * Opens the data folder's LevelDB, and with `config.redis` the Redis rooms and access records
- * are kept in instead: refused (unless `redisDurability` is relaxed) when Redis could lose an
- * acknowledged write. Images stay in LevelDB.
+ * Opens the data folder's LevelDB, and with `config.redis` the Redis rooms, access records and
+ * images are kept in instead: refused (unless `redisDurability` is relaxed) when Redis could lose
+ * an acknowledged write. (The LevelDB stays open: it holds the data folder's lock.)
  */
 export async function openStores(config: ServerConfig, logger: Logger): Promise<Stores> {
   const level = await LevelRoomStore.open(config.dataDir, { syncWrites: config.syncWrites });
-  const local = { auth: new LevelAuthStore(level.db), assets: new LevelAssetStore(level.db) };
-  if (!config.redis) return { rooms: level, ...local, close: () => level.close() };
+  if (!config.redis)
+    return {
+      rooms: level,
+      auth: new LevelAuthStore(level.db),
+      assets: new LevelAssetStore(level.db),
+      close: () => level.close(),
+    };
   const address = redisAddress(config.redis);
   let redis: RedisRoomStore;
   try {
@@ -69,7 +75,7 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
   const auth = new RedisAuthStore(redis.redis);
   return {
     rooms: redis,
-    assets: local.assets,
+    assets: new RedisAssetStore(redis.redis),
     auth,
     cluster,
     sharedSecret: () => auth.sharedSecret(),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RoomId } from '@inkroom/shared';
 import type { Redis } from 'ioredis';
 import type { AuthStore, LinkRecord, Revocation } from '../AuthStore.js';
+import { scanKeys } from './scan.js';
 
 /*
  * Key layout, under the store's prefix (JSON values):
@@ -77,14 +78,10 @@ export class RedisAuthStore implements AuthStore {
   }
 
   async *allLinks(): AsyncIterable<LinkRecord> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.linkKey('*'), 'COUNT', 500);
-      cursor = next;
-      if (keys.length === 0) continue;
-      for (const value of await this.redis.mget(keys))
-        if (value !== null) yield JSON.parse(value) as LinkRecord;
-    } while (cursor !== '0');
+    for await (const key of scanKeys(this.redis, this.linkKey('*'))) {
+      const value = await this.redis.get(key);
+      if (value !== null) yield JSON.parse(value) as LinkRecord;
+    }
   }
 
   async deleteLink(link: LinkRecord): Promise<void> {
