@@ -22,7 +22,10 @@ export interface TrafficResult {
   /** Deliveries after the drain / deliveries expected (every update to every other client). */
   deliveryRatio: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** All the server's processes together (with Redis: every node and Redis). */
   serverCpuPercent: number;
+  /** Each process's CPU, by name. */
+  processCpuPercent: Record<string, number>;
   serverPeakRssMB: number;
   generatorCpuPercent: number;
   generatorEventLoopUtilization: number;
@@ -141,7 +144,8 @@ export async function runTraffic(
         scripts.set(script.clientId, script);
       }
       clients.push({ ws: null as unknown as WebSocket, room, script, seen: new Map(), sent: 0 });
-      urls.push(wire.url(server.url, room));
+      // Over several processes, a room's clients take them in turn.
+      urls.push(wire.url(server.urls[urls.length % server.urls.length]!, room));
     }
   }
   const sockets = await openMany(urls);
@@ -193,7 +197,7 @@ export async function runTraffic(
   });
   events.sort((a, b) => a.at - b.at);
 
-  const cpu = new CpuWindow(server.pid);
+  const cpu = server.processes.map(({ name, pid }) => ({ name, window: new CpuWindow(pid) }));
   const genCpuStart = process.cpuUsage();
   const eluStart = performance.eventLoopUtilization();
   const start = performance.now();
@@ -219,7 +223,8 @@ export async function runTraffic(
   });
   const windowSec = (performance.now() - start) / 1000;
   measuring = false;
-  const serverCpuPercent = cpu.percent();
+  const processCpuPercent = Object.fromEntries(cpu.map(({ name, window }) => [name, window.percent()]));
+  const serverCpuPercent = Object.values(processCpuPercent).reduce((sum, percent) => sum + percent, 0);
   const genCpu = process.cpuUsage(genCpuStart);
   const elu = performance.eventLoopUtilization(eluStart);
   const generatorCpuPercent = ((genCpu.user + genCpu.system) / 1e6 / windowSec) * 100;
@@ -253,7 +258,8 @@ export async function runTraffic(
       max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
     },
     serverCpuPercent,
-    serverPeakRssMB: peakRssBytes(server.pid) / 2 ** 20,
+    processCpuPercent,
+    serverPeakRssMB: server.processes.reduce((sum, { pid }) => sum + peakRssBytes(pid), 0) / 2 ** 20,
     generatorCpuPercent,
     generatorEventLoopUtilization: elu.utilization,
     generatorLimited: elu.utilization > 0.9,

@@ -184,6 +184,7 @@ async function main() {
     for (let run = 0; run < options.runs; run++) {
       for (const spec of options.servers) {
         if (loadKey === '5' && !spec.persistent) continue;
+        if (spec.loads && !spec.loads.includes(loadKey)) continue;
         const server = await startServer(spec);
         let current = server;
         try {
@@ -219,10 +220,23 @@ async function main() {
           `| ${name}${flag} | ${fmt(m.sentPerSec, 0)} | ${fmt(m.deliveredPerSec, 0)} | ${fmt(m.deliveryRatio * 100, 1)} % | ${fmt(m.latencyMs.p50)} | ${fmt(m.latencyMs.p95)} | ${fmt(m.latencyMs.p99)} | ${fmt(m.latencyMs.max)} | ${fmt(m.serverCpuPercent, 0)} | ${fmt(m.serverPeakRssMB, 0)} | ${m.lateJoiner} |`,
         );
       }
+      for (const [name, m] of medians as Map<string, Median<TrafficResult>>) {
+        const processes = Object.entries(m.processCpuPercent);
+        if (processes.length < 2) continue;
+        md.push(
+          '',
+          `${name}: CPU per process ${processes.map(([process, percent]) => `${process} ${fmt(percent, 0)} %`).join(', ')}.${
+            ink
+              ? ` Against one Inkroom process on LevelDB: ${ratioLine('delivered/s', m.deliveredPerSec, (ink as Median<TrafficResult>).deliveredPerSec)}, ${ratioLine('p50', m.latencyMs.p50, (ink as Median<TrafficResult>).latencyMs.p50)}, ${ratioLine('p99', m.latencyMs.p99, (ink as Median<TrafficResult>).latencyMs.p99)}, ${ratioLine('CPU', m.serverCpuPercent, (ink as Median<TrafficResult>).serverCpuPercent)}`
+              : ''
+          }`,
+        );
+      }
       if (ink) {
         const i = ink as Median<TrafficResult>;
         for (const [name, m] of medians as Map<string, Median<TrafficResult>>) {
-          if (name === 'inkroom') continue;
+          if (name === 'inkroom' || (m.processCpuPercent && Object.keys(m.processCpuPercent).length > 1))
+            continue;
           md.push(
             '',
             `Inkroom / ${name}: ${ratioLine('CPU', i.serverCpuPercent, m.serverCpuPercent)}, ${ratioLine('p99', i.latencyMs.p99, m.latencyMs.p99)}, ${ratioLine('peak RSS', i.serverPeakRssMB, m.serverPeakRssMB)}`,

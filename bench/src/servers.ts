@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DURABLE_REDIS } from '../../packages/sync-server/src/storage/redis/durability.js';
 import type { Dialect } from './wire.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -18,7 +19,11 @@ export interface ServerSpec {
   readonly persistent: boolean;
   /** Keeps a Y.Doc (so a late joiner can be checked against what was sent). */
   readonly crdt: boolean;
-  command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
+  /** Several processes on one Redis (started beside them), clients spread over them. */
+  readonly nodes?: number;
+  /** The loads it runs, when not all. */
+  readonly loads?: readonly string[];
+  command(port: number, dataDir: string, redisUrl?: string): { args: string[]; env: Record<string, string> };
 }
 
 /** Node flags a script asks for in its `#!/usr/bin/env -S node <flags>` line. */
@@ -30,30 +35,49 @@ function shebangFlags(script: string): string[] {
 
 const node = (script: string, args: string[] = []) => [...shebangFlags(script), script, ...args];
 
+/** Inkroom's CLI as `pnpm start` and the installed bin run it: with the Node flags of its shebang. */
+function inkroomCommand(port: number, dataDir: string, extra: string[] = []) {
+  return {
+    args: node(join(REPO_DIR, 'packages/sync-server/dist/cli.js'), [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+      // Every load comes from one address, 127.0.0.1: the per-address limits a public server
+      // keeps would stop it long before the load means anything. Per-socket limits stay.
+      '--max-connections-per-ip',
+      '1000000',
+      '--new-rooms-per-minute',
+      '1000000',
+      ...extra,
+    ]),
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+  };
+}
+
+/** Debian's redis-server, or REDIS_SERVER_PATH. */
+const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+
 export const SERVERS: readonly ServerSpec[] = [
   {
     name: 'inkroom',
     dialect: 'y-websocket',
     persistent: true,
     crdt: true,
-    // Run as `pnpm start` and the installed bin run it: with the Node flags of its shebang.
-    command: (port, dataDir) => ({
-      args: node(join(REPO_DIR, 'packages/sync-server/dist/cli.js'), [
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--data',
-        dataDir,
-        // Every load comes from one address, 127.0.0.1: the per-address limits a public server
-        // keeps would stop it long before the load means anything. Per-socket limits stay.
-        '--max-connections-per-ip',
-        '1000000',
-        '--new-rooms-per-minute',
-        '1000000',
-      ]),
-      env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
-    }),
+    command: (port, dataDir) => inkroomCommand(port, dataDir),
+  },
+  {
+    // Three processes on one Redis with the durable settings (fsync on every write), each
+    // client on one of them in turn: a room's clients are spread over all three.
+    name: 'inkroom×3+redis',
+    dialect: 'y-websocket',
+    persistent: true,
+    crdt: true,
+    nodes: 3,
+    loads: ['2', '3a', '3b', '3c'],
+    command: (port, dataDir, redisUrl) => inkroomCommand(port, dataDir, ['--redis', redisUrl!]),
   },
   {
     name: 'reference+leveldb',
@@ -101,6 +125,10 @@ export interface RunningServer {
   readonly spec: ServerSpec;
   readonly pid: number;
   readonly url: string;
+  /** Every process's URL, clients spread over them (one for a single process). */
+  readonly urls: readonly string[];
+  /** Every process whose CPU counts, by name (the server; with Redis, each node and Redis). */
+  readonly processes: readonly { name: string; pid: number }[];
   readonly dataDir: string;
   /** Stops gracefully (SIGTERM, then SIGKILL after 10 s); the data folder is kept. */
   stop(): Promise<void>;
@@ -151,11 +179,97 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** A started process: its pid, and how to stop it. */
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
 /** Starts `spec` on a free port; `dataDir` defaults to a fresh temporary folder. */
 export async function startServer(spec: ServerSpec, dataDir?: string): Promise<RunningServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), `inkroom-bench-${spec.name}-`)));
+  if (spec.nodes) return startCluster(spec, dir);
+  const { child, port } = await startProcess(spec, dir);
+  const stop = () => stopChild(child);
+  const url = `ws://127.0.0.1:${port}`;
+  return {
+    spec,
+    pid: child.pid!,
+    url,
+    urls: [url],
+    processes: [{ name: spec.name, pid: child.pid! }],
+    dataDir: dir,
+    stop,
+    restart: async () => {
+      await stop();
+      return startServer(spec, dir);
+    },
+    dispose: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A redis-server with the settings Inkroom asks for, in `dir`, and `spec.nodes` Inkroom processes on it. */
+async function startCluster(spec: ServerSpec, dir: string): Promise<RunningServer> {
+  const redisPort = await freePort();
+  await mkdir(join(dir, 'redis'), { recursive: true });
+  const redis = spawn(
+    REDIS_SERVER,
+    [
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      join(dir, 'redis'),
+      '--save',
+      '',
+      ...Object.entries(DURABLE_REDIS).flatMap(([name, value]) => [`--${name}`, value]),
+    ],
+    { stdio: 'ignore' },
+  );
+  const nodes: Started[] = [];
+  const stop = async () => {
+    await Promise.all(nodes.map(({ child }) => stopChild(child)));
+    await stopChild(redis);
+  };
+  try {
+    await waitForPort(redisPort, redis);
+    for (let i = 0; i < spec.nodes!; i++)
+      nodes.push(await startProcess(spec, join(dir, `node-${i + 1}`), `redis://127.0.0.1:${redisPort}`));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const urls = nodes.map(({ port }) => `ws://127.0.0.1:${port}`);
+  return {
+    spec,
+    pid: nodes[0]!.child.pid!,
+    url: urls[0]!,
+    urls,
+    processes: [
+      ...nodes.map(({ child }, i) => ({ name: `node ${i + 1}`, pid: child.pid! })),
+      { name: 'redis', pid: redis.pid! },
+    ],
+    dataDir: dir,
+    stop,
+    restart: async () => {
+      throw new Error(`${spec.name} does not restart`);
+    },
+    dispose: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts one process of `spec` on a free port, and waits until it listens. */
+async function startProcess(spec: ServerSpec, dir: string, redisUrl?: string): Promise<Started> {
+  await mkdir(dir, { recursive: true });
   const port = await freePort();
-  const { args, env } = spec.command(port, dir);
+  const { args, env } = spec.command(port, dir, redisUrl);
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of every server process there (node --cpu-prof);
   // BENCH_NODE_ARGS adds Node flags to every server process (e.g. --trace-gc), and
   // BENCH_SERVER_STDOUT=1 shows what the servers print.
@@ -178,20 +292,5 @@ export async function startServer(spec: ServerSpec, dataDir?: string): Promise<R
     child.kill('SIGKILL');
     throw new Error(`${spec.name}: ${(error as Error).message}\n${stderr}`);
   }
-  const stop = () => stopChild(child);
-  return {
-    spec,
-    pid: child.pid!,
-    url: `ws://127.0.0.1:${port}`,
-    dataDir: dir,
-    stop,
-    restart: async () => {
-      await stop();
-      return startServer(spec, dir);
-    },
-    dispose: async () => {
-      await stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { child, port };
 }

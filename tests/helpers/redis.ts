@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DURABLE_REDIS } from '@inkroom/sync-server';
 import { Redis } from 'ioredis';
 import { freePort } from './ports.js';
 
@@ -41,18 +42,7 @@ export async function startRedis({ durable = true }: { durable?: boolean } = {})
     dir,
     '--save',
     '',
-    ...(durable
-      ? [
-          '--appendonly',
-          'yes',
-          '--appendfsync',
-          'always',
-          '--no-appendfsync-on-rewrite',
-          'no',
-          '--maxmemory-policy',
-          'noeviction',
-        ]
-      : []),
+    ...(durable ? Object.entries(DURABLE_REDIS).flatMap(([name, value]) => [`--${name}`, value]) : []),
   ];
   let child: ChildProcess | null = null;
   const launch = async () => {
