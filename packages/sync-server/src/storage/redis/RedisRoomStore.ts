@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RoomId } from '@inkroom/shared';
 import { Redis } from 'ioredis';
 import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '../RoomStore.js';
+import { RedisLogReader, readEntry } from './RedisLogReader.js';
+import { APPEND_SCRIPT, COMPACT_SCRIPT, LEASE_MS, RELEASE_SCRIPT } from './scripts.js';
 
 /*
  * Key layout, under a prefix (`inkroom` by default). A room's keys share one hash tag, its
@@ -26,14 +28,9 @@ interface Tail {
   bytes: number;
   /** The stream id each of this store's appends got, by sequence number, until compacted. */
   ids: Map<number, string>;
-  /** The last log entry read (by the load or the reader): other processes' appends come after. */
-  read: string;
-  /** Who gets other processes' appends (see follow). */
-  listener: ((update: Uint8Array) => void) | null;
+  /** The last log entry the load read: other processes' appends come after (see follow). */
+  readonly loadedUpTo: string;
 }
-
-/** How long the reader's XREAD blocks before it reads again (rooms followed since are woken for). */
-const READ_BLOCK_MS = 2000;
 
 export interface RedisRoomStoreOptions {
   /** Key prefix, so that several deployments can share one Redis. */
@@ -44,49 +41,6 @@ export interface RedisRoomStoreOptions {
   timeoutMs?: number;
 }
 
-/**
- * Appends an update to a room's log and makes the log if there is none, unless the room was
- * deleted (by another process, which removes its content next: nothing may be written back).
- * KEYS: log, the tombstones. ARGV: the encoded room, the update, the node. Returns the entry's
- * id, or nil when refused. Only for a log not made yet: appends to one that exists are a plain
- * XADD NOMKSTREAM (half the cost to Redis), which a deletion's removal of the log refuses.
- */
-const APPEND_SCRIPT = `
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return false end
-return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2], 'n', ARGV[3])
-`;
-
-/** How long a compaction lease lasts: a compactor slower than this is refused at the end. */
-const LEASE_MS = 30_000;
-
-/**
- * Replaces a room's snapshot and trims its log up to an entry, unless the compactor's lease
- * expired (another may hold it now), its snapshot changed since it was read (the version, the
- * fencing number, moved on) or it was deleted; then lets the lease go. KEYS: snap, log, meta,
- * the tombstones, lease. ARGV: the version read, the snapshot, the first entry id kept, the
- * change in bytes, the time, the encoded room, the lease holder. Returns the entries trimmed,
- * or -1 when refused.
- */
-const COMPACT_SCRIPT = `
-if redis.call('GET', KEYS[5]) ~= ARGV[7] then return -1 end
-redis.call('DEL', KEYS[5])
-if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then return -1 end
-local version = redis.call('HGET', KEYS[3], 'version') or '0'
-if version ~= ARGV[1] then return -1 end
-redis.call('SET', KEYS[1], ARGV[2])
-local trimmed = redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
-redis.call('HINCRBY', KEYS[3], 'version', 1)
-redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[4])
-redis.call('HSET', KEYS[3], 'updatedAt', ARGV[5])
-return trimmed
-`;
-
-/** Deletes a lease if it is still the given holder's. KEYS: lease. ARGV: holder. */
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
 /** What `readStored` reads of a room. */
 interface StoredLog {
   snapshot: Buffer | null;
@@ -95,18 +49,6 @@ interface StoredLog {
   updates: Buffer[];
   /** The compaction version (see COMPACT_SCRIPT). */
   version: string;
-}
-
-/** A log entry's fields: its update (u) and the node that appended it (n). */
-function readEntry(fields: Buffer[]): { update: Buffer; node: string } {
-  let update: Buffer = Buffer.alloc(0);
-  let node = '';
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const name = fields[i]!.toString();
-    if (name === 'u') update = fields[i + 1]!;
-    else if (name === 'n') node = fields[i + 1]!.toString();
-  }
-  return { update, node };
 }
 
 /** The stream id right after `id` (`<ms>-<seq>`): XTRIM MINID keeps entries from it on. */
@@ -126,14 +68,8 @@ export class RedisRoomStore implements RoomStore {
   private readonly tails = new Map<RoomId, Tail>();
   private readonly prefix: string;
   readonly nodeId: string;
-  /** The connection the reader blocks on, made when a room is first followed. */
-  private reader: Redis | null = null;
-  private readerId: number | null = null;
-  private reading: Promise<void> | null = null;
-  private blocked = false;
-  private closed = false;
-  /** Wakes the reader waiting for a room to follow. */
-  private wake: (() => void) | null = null;
+  /** Other processes' appends to the rooms followed. */
+  private readonly reader: RedisLogReader;
 
   private constructor(
     /** The connection, which other parts of the server (the fan-out) may share. */
@@ -142,6 +78,7 @@ export class RedisRoomStore implements RoomStore {
   ) {
     this.prefix = options.prefix ?? 'inkroom';
     this.nodeId = options.nodeId ?? randomUUID();
+    this.reader = new RedisLogReader(redis, this.nodeId);
   }
 
   /**
@@ -214,8 +151,7 @@ export class RedisRoomStore implements RoomStore {
       next: 0,
       bytes: tailBytes + (snapshot?.length ?? 0),
       ids: new Map(),
-      read: entries.at(-1)?.id ?? '0-0',
-      listener: null,
+      loadedUpTo: entries.at(-1)?.id ?? '0-0',
     });
     const [deletedAt, retired] = await Promise.all([this.deletedAt(room), this.retired(room)]);
     return {
@@ -429,87 +365,16 @@ export class RedisRoomStore implements RoomStore {
   }
 
   release(room: RoomId): void {
-    if (this.tails.get(room)?.listener) this.wakeReader();
+    this.reader.release(room);
     this.tails.delete(room);
   }
 
   follow(room: RoomId, listener: (update: Uint8Array) => void): void {
-    this.tailOf(room).listener = listener;
-    this.reading ??= this.read();
-    this.wakeReader();
-  }
-
-  /**
-   * One reader for all followed rooms: XREAD blocks on their streams from where each was read up
-   * to, and hands other processes' entries to the rooms' listeners. When the rooms followed
-   * change, the blocked read is ended (CLIENT UNBLOCK) and made again with them.
-   */
-  private async read(): Promise<void> {
-    // Its blocking read waits READ_BLOCK_MS for entries, and then as long as any command.
-    const timeout = (this.redis.options.commandTimeout ?? 5000) + READ_BLOCK_MS;
-    const reader = this.redis.duplicate({
-      enableAutoPipelining: false,
-      enableOfflineQueue: true,
-      commandTimeout: timeout,
-    });
-    reader.on('error', () => {});
-    this.reader = reader;
-    while (!this.closed) {
-      const followed = [...this.tails].filter(([, tail]) => tail.listener);
-      if (followed.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        continue;
-      }
-      try {
-        this.readerId ??= Number(await reader.client('ID'));
-        this.blocked = true;
-        const found = await reader.xreadBuffer(
-          'BLOCK',
-          READ_BLOCK_MS,
-          'STREAMS',
-          ...followed.map(([room]) => this.key(room, 'log')),
-          ...followed.map(([, tail]) => tail.read),
-        );
-        this.blocked = false;
-        const byKey = new Map(followed.map(([room, tail]) => [this.key(room, 'log'), tail]));
-        for (const [key, entries] of found ?? []) {
-          const tail = byKey.get(key.toString());
-          // A room released while the read was out is not handed anything.
-          this.deliver(tail && this.tails.get(tail.room) === tail ? tail : undefined, entries);
-        }
-      } catch {
-        this.blocked = false;
-        this.readerId = null;
-        // Redis unreachable or the read was ended: read again shortly.
-        if (!this.closed) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  }
-
-  /** Hands other processes' entries of one stream to its room, and notes how far it was read. */
-  private deliver(tail: Tail | undefined, entries: [Buffer, Buffer[]][]): void {
-    if (!tail) return;
-    for (const [id, fields] of entries) {
-      const { update, node } = readEntry(fields);
-      tail.read = id.toString();
-      if (node !== this.nodeId) tail.listener?.(update);
-    }
-  }
-
-  private wakeReader(): void {
-    this.wake?.();
-    this.wake = null;
-    if (this.blocked && this.readerId !== null)
-      void this.redis.client('UNBLOCK', this.readerId).catch(() => {});
+    this.reader.follow(room, this.key(room, 'log'), this.tailOf(room).loadedUpTo, listener);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.wakeReader();
-    this.reader?.disconnect();
-    await this.reading?.catch(() => {});
+    await this.reader.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
