@@ -13,10 +13,13 @@ const CLOSE_ANSWER_MS = 1000;
 /** Adapts a `ws` socket to the core's {@link ServerSocket}. */
 export function wsServerSocket(ws: WebSocket, logger: Logger): ServerSocket {
   // ws reports frames over maxPayload, bad UTF-8 in close frames and the like as errors, then
-  // closes the socket itself (1009 for an oversized frame); an error without a listener would
-  // take the process down.
+  // sends its close frame (1009 for an oversized frame); an error without a listener would take
+  // the process down. ws would then read and throw away whatever the peer still sends until the
+  // peer answers (a 64 MB frame is read whole, and the allocator keeps much of it): the socket is
+  // cut once the close frame is written.
   ws.on('error', (error: Error & { code?: string }) => {
     logger.warn({ code: error.code, reason: error.message }, 'conn.error');
+    setImmediate(() => ws.terminate());
   });
   return {
     send(data) {
