@@ -30,6 +30,21 @@ async function storedIds(redis: TestRedis, room: string): Promise<Set<string>> {
   return ids;
 }
 
+/** The built server in a process of its own (so a test can `kill -9` it), on `redis`. */
+function nodeProcess(redis: TestRedis, name: string, extra: string[] = []) {
+  return runCli([
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--redis',
+    redis.url,
+    '--data',
+    join(redis.dir, name),
+    ...extra,
+  ]);
+}
+
 /** Every id of `seen` that `stored` lacks. */
 function missing(seen: Iterable<string>, stored: Set<string>): string[] {
   return [...seen].filter((id) => !stored.has(id));
@@ -123,16 +138,7 @@ describe('rooms kept in Redis', () => {
   it('a node killed (kill -9): its people move to another through the balancer and lose nothing; the presence of those who do not come back leaves the other nodes within the heartbeat timeout', async () => {
     const redis = await startRedis();
     redises.push(redis);
-    const killed = runCli([
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--redis',
-      redis.url,
-      '--data',
-      join(redis.dir, 'a'),
-    ]);
+    const killed = nodeProcess(redis, 'a');
     const killedUrl = new URL(await killed.url);
     try {
       const [b, c] = await Promise.all([1, 2].map(() => startTestServer({ redis: redis.url })));
@@ -361,18 +367,7 @@ describe('rooms kept in Redis', () => {
     let killedCompacting = 0;
     for (const [round, delay] of [150, 400, 800].entries()) {
       const room = `killed-${round}`;
-      const node = runCli([
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--redis',
-        redis.url,
-        '--data',
-        join(redis.dir, room),
-        '--compact-after-updates',
-        '1',
-      ]);
+      const node = nodeProcess(redis, room, ['--compact-after-updates', '1']);
       try {
         const url = (await node.url).replace('http:', 'ws:');
         const writer = connectClient(url, room);

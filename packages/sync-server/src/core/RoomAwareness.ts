@@ -164,8 +164,9 @@ export class RoomAwareness {
     // A client that moved here from another process (which stopped) says who it is first, alone
     // (the stock client sends its own state as its socket opens): its id is taken over from that
     // process. The stock client echoes every state it hears, so no later message takes any over.
-    const moving = !this.spoken.has(from) && entries.length === 1;
-    this.spoken.add(from);
+    const first = !this.spoken.has(from);
+    if (first) this.spoken.add(from);
+    const moving = first && entries.length === 1;
     let allowed = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
       return owner === undefined || owner === from || (moving && owner instanceof RemoteNode);

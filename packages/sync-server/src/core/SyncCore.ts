@@ -285,7 +285,8 @@ export class SyncCore {
   async deleteRoom(room: RoomId): Promise<void> {
     await this.roomOps.run(room, async () => {
       await this.store.setDeleted(room, Date.now());
-      // Other processes serving it close its sockets; the tombstone refuses their writes meanwhile.
+      // Other processes serving it close its sockets; once its log is removed below, the
+      // tombstone keeps a late append of theirs from making it again.
       this.cluster?.announce({ type: 'room-deleted', room });
       // Through a lease, so a room still loading is marked too (a room not in memory loads marked).
       await this.withRoom(room, async (loaded) => {

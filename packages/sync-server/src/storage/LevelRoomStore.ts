@@ -1,6 +1,6 @@
 import type { RoomId } from '@inkroom/shared';
 import { Level } from 'level';
-import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStore.js';
+import type { ListOptions, LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from './RoomStore.js';
 
 /*
  * Key layout (UTF-8 keys, binary values), one key range per room:
@@ -182,15 +182,7 @@ export class LevelRoomStore implements RoomStore {
     // A room loaded meanwhile (refused, as deleted) keeps its numbering; it is never written.
   }
 
-  async list({
-    prefix,
-    after,
-    limit,
-  }: {
-    prefix: string;
-    after: RoomId | null;
-    limit: number;
-  }): Promise<RoomPage> {
+  async list({ prefix, after, limit }: ListOptions): Promise<RoomPage> {
     const start = after === null ? `${ROOMS}${encodeURIComponent(prefix)}` : `${roomPrefix(after)}\uffff`;
     const names: RoomId[] = [];
     const keys = this.db.keys({ gte: start, lt: `${ROOMS}${encodeURIComponent(prefix)}\uffff` });

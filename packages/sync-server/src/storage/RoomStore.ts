@@ -17,6 +17,13 @@ export interface LogEnd {
   readonly bytes: number;
 }
 
+/** Which page of stored rooms `RoomStore.list` reads. */
+export interface ListOptions {
+  readonly prefix: string;
+  readonly after: RoomId | null;
+  readonly limit: number;
+}
+
 /** A page of stored rooms, and where the next page starts (null: that was the last). */
 export interface RoomPage {
   readonly rooms: StoredRoomInfo[];
@@ -63,7 +70,7 @@ export interface RoomStore {
   /** Removes the room's content (not its tombstone). */
   delete(room: RoomId): Promise<void>;
   /** Rooms in name order, from after `after`, whose names start with `prefix`. */
-  list(options: { prefix: string; after: RoomId | null; limit: number }): Promise<RoomPage>;
+  list(options: ListOptions): Promise<RoomPage>;
   info(room: RoomId): Promise<StoredRoomInfo | null>;
   /** Marks a room deleted (`deletedAt`), or lifts the mark (null). */
   setDeleted(room: RoomId, deletedAt: number | null): Promise<void>;

@@ -65,7 +65,13 @@ export class RedisCluster implements Cluster {
     const subscriber = redis.duplicate({ enableOfflineQueue: true, enableAutoPipelining: false });
     subscriber.on('error', () => {});
     const cluster = new RedisCluster(redis, subscriber, nodeId, prefix);
-    await Promise.all([cluster.beat(), subscriber.subscribe(cluster.eventsChannel)]);
+    try {
+      await Promise.all([cluster.beat(), subscriber.subscribe(cluster.eventsChannel)]);
+    } catch (error) {
+      // Its timer and subscriber go with it.
+      await cluster.close();
+      throw error;
+    }
     return cluster;
   }
 

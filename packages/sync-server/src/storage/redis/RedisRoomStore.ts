@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomId } from '@inkroom/shared';
 import { Redis } from 'ioredis';
-import type { LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '../RoomStore.js';
+import type { ListOptions, LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '../RoomStore.js';
 import { RedisLogReader, readEntry } from './RedisLogReader.js';
 import { APPEND_SCRIPT, COMPACT_SCRIPT, LEASE_MS, RELEASE_SCRIPT } from './scripts.js';
 
@@ -296,15 +296,7 @@ export class RedisRoomStore implements RoomStore {
       .exec();
   }
 
-  async list({
-    prefix,
-    after,
-    limit,
-  }: {
-    prefix: string;
-    after: RoomId | null;
-    limit: number;
-  }): Promise<RoomPage> {
+  async list({ prefix, after, limit }: ListOptions): Promise<RoomPage> {
     const encodedPrefix = encodeURIComponent(prefix);
     const start = after === null ? `[${encodedPrefix}` : `(${encodeURIComponent(after)}`;
     const found = await this.redis.zrangebylex(
