@@ -1,9 +1,10 @@
-// The browser, proxy and scale-out tests drive real programs: headless Chromium, nginx and Redis.
-// Before the tests run, make sure they are here: CHROMIUM_PATH (or Debian's `chromium`), Debian's
-// `nginx` and `redis-server` (or REDIS_SERVER_PATH), installed when we may (root with apt-get),
-// with one `apt-get update` for all.
+// The browser, proxy and scale-out tests drive real programs: headless Chromium, nginx, Redis and
+// Valkey. Before the tests run, make sure they are here: CHROMIUM_PATH (or Debian's `chromium`),
+// Debian's `nginx`, `redis-server` (or REDIS_SERVER_PATH) and `valkey-server` (or
+// VALKEY_SERVER_PATH: Redis 7.2's commands, which Debian 12's Redis 7.0 lacks), installed when we
+// may (root with apt-get), with one `apt-get update` for all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const NEEDS = [
   {
@@ -22,7 +23,36 @@ const NEEDS = [
     package: 'redis-server',
     paths: [process.env.REDIS_SERVER_PATH, '/usr/bin/redis-server', '/usr/local/bin/redis-server'],
   },
+  {
+    name: 'Valkey',
+    package: 'valkey-server',
+    // Debian 12 has it in its backports only; later releases in main.
+    backports: 'bookworm',
+    paths: [process.env.VALKEY_SERVER_PATH, '/usr/bin/valkey-server', '/usr/local/bin/valkey-server'],
+  },
 ];
+
+/** The Debian release this machine runs (VERSION_CODENAME), or null. */
+function codename() {
+  try {
+    return /^VERSION_CODENAME=(\w+)/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Debian's backports for `release`, as an apt source: a backport is installed only when asked
+ * for by name (`package/release-backports`), so nothing else on the machine changes.
+ */
+function addBackports(release) {
+  const sources = `/etc/apt/sources.list.d/${release}-backports.sources`;
+  if (existsSync(sources)) return;
+  writeFileSync(
+    sources,
+    `Types: deb\nURIs: http://deb.debian.org/debian\nSuites: ${release}-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
+  );
+}
 
 const found = (need) => need.paths.find((path) => path && existsSync(path));
 const missing = NEEDS.filter((need) => !found(need));
@@ -35,13 +65,17 @@ if (missing.length > 0) {
         .map((need) => need.package)
         .join(
           ' ',
-        )} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH / REDIS_SERVER_PATH.\n`,
+        )} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((need) => need.package).join(' ')}), or set CHROMIUM_PATH / NGINX_PATH / REDIS_SERVER_PATH / VALKEY_SERVER_PATH.\n`,
     );
     process.exit(1);
   }
-  const packages = missing.map((need) => need.package);
+  const release = codename();
+  const packages = missing.map((need) =>
+    need.backports === release ? `${need.package}/${release}-backports` : need.package,
+  );
   process.stdout.write(`Installing ${packages.join(' and ')} for the tests (apt-get install)...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const need of missing) if (need.backports === release) addBackports(release);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   // Packages must not start services (nginx's would take port 80, Redis's 6379): the tests start
   // their own.

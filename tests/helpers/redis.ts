@@ -8,6 +8,11 @@ import { freePort } from './ports.js';
 
 /** Debian's redis-server (installed by the test command), or REDIS_SERVER_PATH. */
 const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+/**
+ * Debian's valkey-server (installed by the test command), or VALKEY_SERVER_PATH: the Redis 7.2
+ * commands (WAITAOF) that Debian's Redis 7.0 lacks.
+ */
+const VALKEY_SERVER = process.env.VALKEY_SERVER_PATH ?? '/usr/bin/valkey-server';
 
 export interface TestRedis {
   readonly url: string;
@@ -25,12 +30,25 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
+export interface RedisOptions {
+  /** Inkroom's durable settings (default), or Redis's defaults, as an operator might leave them. */
+  durable?: boolean;
+  /** Debian's Redis 7.0 (default), or Valkey 8 (Redis 7.2's commands). */
+  server?: 'redis' | 'valkey';
+  /** A replica of the one on this port. */
+  replicaOf?: number;
+}
+
 /**
  * A real redis-server on a free loopback port, in a temp folder, with the durable settings
  * Inkroom asks for (append-only file, fsync on every write, no eviction) unless `durable` is
- * false (Redis's defaults, as an operator might leave them).
+ * false.
  */
-export async function startRedis({ durable = true }: { durable?: boolean } = {}): Promise<TestRedis> {
+export async function startRedis({
+  durable = true,
+  server = 'redis',
+  replicaOf,
+}: RedisOptions = {}): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'inkroom-redis-'));
   const port = await freePort();
   const args = [
@@ -43,10 +61,11 @@ export async function startRedis({ durable = true }: { durable?: boolean } = {})
     '--save',
     '',
     ...(durable ? Object.entries(DURABLE_REDIS).flatMap(([name, value]) => [`--${name}`, value]) : []),
+    ...(replicaOf === undefined ? [] : ['--replicaof', '127.0.0.1', String(replicaOf)]),
   ];
   let child: ChildProcess | null = null;
   const launch = async () => {
-    child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
+    child = spawn(server === 'valkey' ? VALKEY_SERVER : REDIS_SERVER, args, { stdio: 'ignore' });
     const probe = new Redis({
       port,
       host: '127.0.0.1',
@@ -98,4 +117,15 @@ export async function startRedis({ durable = true }: { durable?: boolean } = {})
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once `primary` has `count` replicas in sync (a replica's first sync takes a moment). */
+export async function replicasOnline(primary: TestRedis, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const info = await primary.client.info('replication');
+    if ((info.match(/^slave\d+:.*state=online/gm) ?? []).length >= count) return;
+    if (Date.now() > deadline) throw new Error(`no ${count} replicas in sync after 20 s:\n${info}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -117,8 +117,8 @@ export interface ServerConfig {
    */
   trustProxy: boolean;
   /**
-   * Keep rooms in this Redis (redis://host:port) instead of LevelDB; null: LevelDB. Access
-   * control and images stay in the data folder's LevelDB.
+   * Keep rooms, access records (share links, revocations, claimed rooms) and images in this Redis
+   * (redis://host:port) instead of LevelDB, shared by every process on it; null: LevelDB.
    */
   redis: string | null;
   /**
@@ -131,6 +131,11 @@ export interface ServerConfig {
    * sockets are closed with 4500 and /readyz answers 503 until Redis answers again. Default 5 s.
    */
   redisTimeoutMs: number;
+  /**
+   * Replicas of Redis that must have an update in their append-only file on disk before it is
+   * relayed to anyone or served to a joiner (WAITAOF: Redis 7.2 or later). Default 0.
+   */
+  redisReplicas: number;
   /**
    * fsync every LevelDB write. Off by default: a write is then in the OS page cache when it
    * resolves, which survives the server process being killed but not the machine losing power.
@@ -209,6 +214,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   redis: null,
   redisDurability: 'strict',
   redisTimeoutMs: 5000,
+  redisReplicas: 0,
   syncWrites: false,
   closeGraceMs: 1000,
   drainMs: 0,

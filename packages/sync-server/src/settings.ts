@@ -78,6 +78,14 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Server',
   },
   {
+    key: 'redisReplicas',
+    flag: 'redis-replicas',
+    env: env('REDIS_REPLICAS'),
+    kind: { type: 'count', min: 0 },
+    help: 'relay an update only once this many Redis replicas have it on disk (WAITAOF, Redis 7.2+)',
+    group: 'Server',
+  },
+  {
     key: 'redisTimeoutMs',
     flag: 'redis-timeout',
     env: env('REDIS_TIMEOUT'),

@@ -13,6 +13,7 @@ import { RedisAssetStore } from './redis/RedisAssetStore.js';
 import { RedisAuthStore } from './redis/RedisAuthStore.js';
 import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
+import { replicaWaitProblem } from './redis/replicas.js';
 
 /** The stores a server keeps its rooms, access records and images in. */
 export interface Stores {
@@ -43,10 +44,20 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
   const address = redisAddress(config.redis);
   let redis: RedisRoomStore;
   try {
-    redis = await RedisRoomStore.open(config.redis, { timeoutMs: config.redisTimeoutMs });
+    redis = await RedisRoomStore.open(config.redis, {
+      timeoutMs: config.redisTimeoutMs,
+      replicas: config.redisReplicas,
+    });
   } catch (error) {
     await level.close();
     throw new Error(`cannot reach Redis at ${address}: ${(error as Error).message}`);
+  }
+  const replicaProblem = await replicaWaitProblem(redis.redis, config.redisReplicas).catch(
+    (error: unknown) => `cannot read its version: ${(error as Error).message}`,
+  );
+  if (replicaProblem) {
+    await Promise.all([redis.close(), level.close()]);
+    throw new Error(`Redis at ${address}: ${replicaProblem}`);
   }
   const problems = await durabilityProblems(redis.redis).catch(async (error: unknown) => {
     await Promise.all([redis.close(), level.close()]);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type ReplicaDurability, ReplicaWait } from './replicas.js';
 
 /** How long the blocking XREAD waits before it reads again (rooms followed since are woken for). */
 const READ_BLOCK_MS = 2000;
@@ -30,6 +31,8 @@ interface Followed {
  * on their logs from where each was read up to, handing other processes' entries to each room's
  * listener in log order. When the rooms followed change, the blocked read is ended (CLIENT
  * UNBLOCK) and made again with them. While Redis does not answer, it reads again every 100 ms.
+ * With replicas to wait for, what it read is handed on only once they have it on disk; until then
+ * it is read again.
  */
 export class RedisLogReader {
   private readonly rooms = new Map<string, Followed>();
@@ -46,6 +49,12 @@ export class RedisLogReader {
     private readonly redis: Redis,
     /** This process's name in log entries: its own entries are not handed back. */
     private readonly nodeId: string,
+    private readonly options: {
+      /** Replicas to wait for (see ReplicaWait), null: none. */
+      durability: ReplicaDurability | null;
+      /** The key its fence writes go to. */
+      fenceKey: string;
+    },
   ) {}
 
   /** Follows `room`'s log (`key`) from entry `after` on. */
@@ -77,6 +86,8 @@ export class RedisLogReader {
     });
     connection.on('error', () => {});
     this.connection = connection;
+    const { durability, fenceKey } = this.options;
+    const replicaWait = durability ? new ReplicaWait(connection, durability, fenceKey) : null;
     while (!this.closed) {
       const followed = [...this.rooms.values()];
       if (followed.length === 0) {
@@ -96,6 +107,7 @@ export class RedisLogReader {
           ...followed.map((room) => room.read),
         );
         this.blocked = false;
+        if (found) await replicaWait?.afterReads();
         const byKey = new Map(followed.map((room) => [room.key, room]));
         for (const [key, entries] of found ?? []) this.deliver(byKey.get(key.toString()), entries);
       } catch {

@@ -3,6 +3,7 @@ import type { RoomId } from '@inkroom/shared';
 import { Redis } from 'ioredis';
 import type { ListOptions, LogEnd, RoomPage, RoomStore, StoredRoom, StoredRoomInfo } from '../RoomStore.js';
 import { RedisLogReader, readEntry } from './RedisLogReader.js';
+import { ReplicaWait } from './replicas.js';
 import { APPEND_SCRIPT, COMPACT_SCRIPT, LEASE_MS, RELEASE_SCRIPT } from './scripts.js';
 
 /*
@@ -39,6 +40,11 @@ export interface RedisRoomStoreOptions {
   nodeId?: string;
   /** A command not answered within this fails (default 5 s): Redis stopped or unreachable. */
   timeoutMs?: number;
+  /**
+   * Replicas that must have an update in their append-only file on disk before anyone is sent it
+   * (WAITAOF, Redis 7.2 or later). Default 0: Redis's own answer is enough.
+   */
+  replicas?: number;
 }
 
 /** What `readStored` reads of a room. */
@@ -70,15 +76,37 @@ export class RedisRoomStore implements RoomStore {
   readonly nodeId: string;
   /** Other processes' appends to the rooms followed. */
   private readonly reader: RedisLogReader;
+  /**
+   * With replicas to wait for: appends go through a connection of their own, which waits for
+   * them (WAITAOF blocks its connection, and the rest of the server's commands must not queue
+   * behind it).
+   */
+  private readonly replicaWait: ReplicaWait | null;
 
   private constructor(
     /** The connection, which other parts of the server (the fan-out) may share. */
     readonly redis: Redis,
+    /** The connection appends go through: `redis`, unless replicas are waited for. */
+    private readonly appender: Redis,
     options: RedisRoomStoreOptions,
+    /** The primary keeps an append-only file: WAITAOF waits for its fsync too. */
+    primaryAof = true,
   ) {
     this.prefix = options.prefix ?? 'inkroom';
     this.nodeId = options.nodeId ?? randomUUID();
-    this.reader = new RedisLogReader(redis, this.nodeId);
+    const replicas = options.replicas ?? 0;
+    const durability = {
+      replicas,
+      local: primaryAof,
+      // Answered before the command times out, so that the failure says why.
+      timeoutMs: Math.max(50, Math.floor((options.timeoutMs ?? 5000) * 0.8)),
+    };
+    this.replicaWait =
+      replicas > 0 ? new ReplicaWait(appender, durability, `${this.prefix}:fence:${this.nodeId}`) : null;
+    this.reader = new RedisLogReader(redis, this.nodeId, {
+      durability: replicas > 0 ? durability : null,
+      fenceKey: `${this.prefix}:fence:${this.nodeId}:reader`,
+    });
   }
 
   /**
@@ -96,7 +124,19 @@ export class RedisRoomStore implements RoomStore {
     // Connection errors are reported through failed commands (and readiness checks).
     redis.on('error', () => {});
     await redis.connect();
-    return new RedisRoomStore(redis, options);
+    if (!options.replicas) return new RedisRoomStore(redis, redis, options);
+    const appender = redis.duplicate();
+    appender.on('error', () => {});
+    try {
+      await appender.connect();
+      // WAITAOF refuses to wait for the fsync of a primary that keeps no append-only file.
+      const [, appendOnly] = (await redis.config('GET', 'appendonly')) as [string, string];
+      return new RedisRoomStore(redis, appender, options, appendOnly === 'yes');
+    } catch (error) {
+      redis.disconnect();
+      appender.disconnect();
+      throw error;
+    }
   }
 
   private key(room: RoomId, part: 'log' | 'snap' | 'meta' | 'retired' | 'lease'): string {
@@ -145,6 +185,9 @@ export class RedisRoomStore implements RoomStore {
 
   async load(room: RoomId): Promise<StoredRoom> {
     const { snapshot, entries, updates } = await this.readStored(room);
+    // What it read may be another process's append still waiting for the replicas: sent to no
+    // one before they have it.
+    await this.replicaWait?.afterReads();
     const tailBytes = entries.reduce((sum, entry) => sum + entry.update.length, 0);
     this.tails.set(room, {
       room,
@@ -175,12 +218,12 @@ export class RedisRoomStore implements RoomStore {
     tail.bytes += update.length;
     const log = this.key(room, 'log');
     const bytes = Buffer.from(update);
-    const appended = this.redis
+    const appended = this.appender
       .xadd(log, 'NOMKSTREAM', '*', 'u', bytes, 'n', this.nodeId)
       .then(
         (id) =>
           id ??
-          (this.redis.eval(
+          (this.appender.eval(
             APPEND_SCRIPT,
             2,
             log,
@@ -195,9 +238,10 @@ export class RedisRoomStore implements RoomStore {
     void this.redis.hset(this.key(room, 'meta'), 'updatedAt', Date.now()).catch(() => {});
     // Listed once per load: a room deleted since is listed again by its next first write.
     if (seq === 0) void this.redis.zadd(this.roomsKey, 0, encodeURIComponent(room)).catch(() => {});
-    return appended.then((id) => {
+    return appended.then(async (id) => {
       if (id === null) throw new Error(`room ${room} was deleted: the update is not written`);
       tail.ids.set(seq, id);
+      await this.replicaWait?.afterWrites();
     });
   }
 
@@ -354,6 +398,8 @@ export class RedisRoomStore implements RoomStore {
 
   async checkWritable(): Promise<void> {
     await this.redis.set(`${this.prefix}:health`, this.nodeId, 'PX', 10_000);
+    // Not ready while the replicas an append waits for are missing.
+    await this.replicaWait?.afterReads();
   }
 
   release(room: RoomId): void {
@@ -367,6 +413,7 @@ export class RedisRoomStore implements RoomStore {
 
   async close(): Promise<void> {
     await this.reader.close();
+    if (this.appender !== this.redis) await this.appender.quit().catch(() => this.appender.disconnect());
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
