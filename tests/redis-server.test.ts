@@ -351,6 +351,11 @@ describe('rooms kept in Redis', () => {
     expect(samples).toBeGreaterThan(20);
     // Compacted many times over (by whichever node held the lease) while both appended.
     expect(version).toBeGreaterThan(10);
+    const compactions = [one!, two!].map(
+      (node) => node.logs.lines.filter((line) => line.msg === 'room.compact' && line.room === 'race').length,
+    );
+    // Each logged, as a compaction by one process is.
+    expect(compactions[0]! + compactions[1]!).toBeGreaterThan(10);
     expect(
       missing(
         listElements(observer.doc).map((e) => e.id),

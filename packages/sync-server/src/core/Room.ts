@@ -585,7 +585,9 @@ export class Room {
       this.tailCount = Math.max(0, this.tailCount - done.updates);
       this.tailBytes = Math.max(0, this.tailBytes - done.bytes);
       this.storedBytes = done.snapshot + this.tailBytes;
-      this.telemetry.compacted((performance.now() - started) / 1000);
+      const ms = performance.now() - started;
+      this.telemetry.compacted(ms / 1000);
+      this.logger.debug({ room: this.id, updates: done.updates, bytes: done.snapshot, ms }, 'room.compact');
       return;
     }
     const end = this.store.logEnd(this.id);
