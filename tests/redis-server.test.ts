@@ -318,6 +318,40 @@ describe('rooms kept in Redis', () => {
     expect(await redis.client.hexists('inkroom:deleted', room)).toBe(1);
   });
 
+  it('a room deleted on one node while people on another write: everything anyone was sent is retired, appends it never read included', async () => {
+    const admin = 'redis-suite-admin-token-0123456789';
+    noteSecret(admin);
+    const {
+      redis,
+      nodes: [one, two],
+    } = await onRedis(2, { adminToken: admin });
+    const writers = [client(two!, 'doomed'), client(two!, 'doomed')];
+    const observer = client(two!, 'doomed');
+    const here = client(one!, 'doomed');
+    await Promise.all([...writers, observer, here].map((c) => c.synced));
+    let writing = true;
+    const written = (async () => {
+      for (let round = 0; writing; round++) {
+        for (const [i, writer] of writers.entries())
+          addElement(writer.doc, { kind: 'text', text: `${i}:${round}` });
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await waitFor(() => listElements(here.doc).length > 50, 'writes reaching the deleting node');
+    const res = await fetch(`${one!.httpUrl}/api/admin/rooms/doomed`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.status).toBeLessThan(300);
+    writing = false;
+    await written;
+    const retired = Y.decodeStateVector((await redis.client.getBuffer('inkroom:room:{doomed}:retired'))!);
+    const sent = Y.decodeStateVector(Y.encodeStateVector(observer.doc));
+    const uncovered = [...sent].filter(([id, clock]) => (retired.get(id) ?? 0) < clock);
+    expect(uncovered).toEqual([]);
+    expect(await redis.client.exists('inkroom:room:{doomed}:log')).toBe(0);
+  });
+
   it('two nodes compacting one room while both write: at every point, snapshot plus log holds everything anyone was sent', async () => {
     const {
       redis,

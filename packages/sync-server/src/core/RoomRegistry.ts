@@ -40,6 +40,11 @@ export class RoomRegistry {
     return this.context.compactor.close();
   }
 
+  /** The state vector of a stored log, read off the event loop (the compaction worker). */
+  stateVectorOf(log: readonly Uint8Array[]): Promise<Uint8Array> {
+    return this.context.compactor.stateVector(log);
+  }
+
   private get logger(): Logger {
     return this.context.logger;
   }

@@ -298,7 +298,14 @@ export class SyncCore {
         loaded.markDeleted();
       });
       await this.registry.whenUnloaded(room);
-      await this.store.delete(room);
+      if (!this.store.takeContent) return this.store.delete(room);
+      // Other processes may have appended what this one never read: retired too.
+      const taken = await this.store.takeContent(room);
+      if (taken.length > 0)
+        await this.store.setRetired(
+          room,
+          mergeStateVectors(await this.store.retired(room), await this.registry.stateVectorOf(taken)),
+        );
     });
     this.logger.info({ room }, 'room.delete');
   }

@@ -69,6 +69,12 @@ export interface RoomStore {
   compact(room: RoomId, snapshot: Uint8Array, end: LogEnd): Promise<void>;
   /** Removes the room's content (not its tombstone). */
   delete(room: RoomId): Promise<void>;
+  /**
+   * A store other processes write too: removes the room's content (not its tombstone) in one
+   * step, so that no process appends to it after, and returns what it held (snapshot and log),
+   * which may include appends this process never read.
+   */
+  takeContent?(room: RoomId): Promise<Uint8Array[]>;
   /** Rooms in name order, from after `after`, whose names start with `prefix`. */
   list(options: ListOptions): Promise<RoomPage>;
   info(room: RoomId): Promise<StoredRoomInfo | null>;

@@ -340,6 +340,21 @@ export class RedisRoomStore implements RoomStore {
       .exec();
   }
 
+  async takeContent(room: RoomId): Promise<Uint8Array[]> {
+    const results = await this.redis
+      .multi()
+      .getBuffer(this.key(room, 'snap'))
+      .xrangeBuffer(this.key(room, 'log'), '-', '+')
+      .del(this.key(room, 'log'), this.key(room, 'snap'), this.key(room, 'meta'))
+      .zrem(this.roomsKey, encodeURIComponent(room))
+      .exec();
+    if (!results) throw new Error(`the deletion of room ${room} was aborted`);
+    for (const [error] of results) if (error) throw error;
+    const snapshot = results[0]![1] as Buffer | null;
+    const entries = results[1]![1] as [Buffer, Buffer[]][];
+    return [...(snapshot ? [snapshot] : []), ...entries.map(([, fields]) => readEntry(fields).update)];
+  }
+
   async list({ prefix, after, limit }: ListOptions): Promise<RoomPage> {
     const encodedPrefix = encodeURIComponent(prefix);
     const start = after === null ? `[${encodedPrefix}` : `(${encodeURIComponent(after)}`;
