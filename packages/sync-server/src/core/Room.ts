@@ -13,13 +13,12 @@ import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
 import type { Cluster, RoomPeers } from './Cluster.js';
-import type { Compactor } from './Compactor.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
+import { RoomLog, type RoomLogContext } from './RoomLog.js';
 import type { Session } from './Session.js';
 import type { Telemetry } from './Telemetry.js';
-import type { TickScheduler } from './TickScheduler.js';
 import {
   firstClocks,
   inspectUpdate,
@@ -37,17 +36,8 @@ const REMOTE: RoomMember = { send() {}, close() {} };
 /** Stored content past this size becomes a live doc in pieces rather than at once. */
 const LOAD_IN_PIECES_BYTES = 64 * 1024;
 
-/**
- * A live board whose stored log is this large is compacted, and answers sync step 1, from the log
- * in the `Compactor`'s worker, off the event loop; a smaller one from its doc, at once.
- */
-const LARGE_LOG_BYTES = 4 * 1024 * 1024;
-
 /** Updates up to this size are read (`inspectUpdate`) at once; larger ones in steps, in turns. */
 const READ_AT_ONCE_BYTES = 256 * 1024;
-
-/** Bytes of updates merged into one record at most (merging costs about 50 ms a MiB). */
-const MAX_MERGE_BYTES = 256 * 1024;
 
 /** What the operator's own imports may hold: no limit but the frame's (they are still cut in pieces). */
 const TRUSTED: UpdateLimits = {
@@ -71,13 +61,7 @@ export class RoomDeletedError extends Error {
 }
 
 /** What every room of a server shares: storage, limits, logger, the drain scheduler, telemetry. */
-export interface RoomContext {
-  readonly store: RoomStore;
-  readonly limits: RoomLimits;
-  readonly logger: Logger;
-  readonly scheduler: TickScheduler;
-  readonly compactor: Compactor;
-  readonly telemetry: Telemetry;
+export interface RoomContext extends RoomLogContext {
   /** The other processes serving the same rooms, if any (presence is shared with them). */
   readonly cluster?: Cluster | undefined;
 }
@@ -89,7 +73,8 @@ export interface RoomMember {
 }
 
 /**
- * One board in memory: its content, its presence, its members, and the write-ahead pipeline.
+ * One board in memory: its content, its presence, its members, and its log (the write-ahead
+ * pipeline, see RoomLog).
  *
  * Write-ahead: a client's update is applied to the doc at once (which validates it), but nothing
  * derived from it leaves the server until it is in the store. Updates applied in one turn of the
@@ -100,25 +85,11 @@ export interface RoomMember {
 export class Room {
   private readonly members = new Set<RoomMember>();
   private readonly presence: RoomAwareness;
-  private batch: Uint8Array[] = [];
-  /** The origin of each update in `batch`. */
-  private batchOrigins: unknown[] = [];
-  /** Updates applied so far, and how many of them are durable. */
-  private appliedSeq = 0;
-  private durableSeq = 0;
-  private readonly durableWaiters: { seq: number; run: () => void; abandon?: () => void }[] = [];
-  private drainScheduled = false;
-  private draining = false;
-  /** The compaction running, if any (see compact). */
-  private compaction: Promise<void> | null = null;
+  private readonly log: RoomLog;
   private readonly idleWaiters: (() => void)[] = [];
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
   private readonly integrator: Integrator<RoomMember>;
-  /** Bytes the store holds of the room (snapshot and tail). */
-  private storedBytes: number;
-  private tailCount: number;
-  private tailBytes: number;
   private failed = false;
   private deleted: boolean;
   /** Clocks per client of content deleted with the room and not restored (see StoredRoom.retired). */
@@ -136,8 +107,6 @@ export class Room {
   private readonly limits: RoomLimits;
   private readonly logger: Logger;
   private readonly telemetry: Telemetry;
-  /** When the first update of the batch being gathered was received (performance.now()). */
-  private batchStartedAt = 0;
 
   private constructor(
     readonly id: RoomId,
@@ -147,9 +116,14 @@ export class Room {
   ) {
     this.content = content;
     ({ store: this.store, limits: this.limits, logger: this.logger, telemetry: this.telemetry } = context);
-    this.storedBytes = stored.updates.reduce((sum, update) => sum + update.length, 0);
-    this.tailCount = stored.tailCount;
-    this.tailBytes = stored.tailBytes;
+    this.log = new RoomLog(id, stored, context, {
+      snapshot: () => this.content.snapshot(),
+      relay: (update, except) => this.broadcast(encodeUpdate(update), except),
+      fail: (error) => this.fail(error),
+      idle: () => {
+        if (!this.integrator.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      },
+    });
     this.deleted = stored.deleted;
     this.retired = stored.retired ? Y.decodeStateVector(stored.retired) : null;
     this.integrator = new Integrator<RoomMember>({
@@ -225,11 +199,10 @@ export class Room {
    */
   markDeleted(): void {
     this.deleted = true;
-    this.batch = [];
-    this.batchOrigins = [];
+    this.log.drop();
     this.integrator.clear();
     for (const waiter of this.integratedWaiters.splice(0)) waiter.abandon();
-    for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
+    this.log.abandonWaiters();
     for (const member of [...this.members]) member.close(CloseCode.RoomDeleted);
   }
 
@@ -345,7 +318,7 @@ export class Room {
 
   private integrated(): void {
     for (const waiter of this.integratedWaiters.splice(0)) waiter.run();
-    if (!this.draining && !this.drainScheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (!this.log.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Runs `run` once every submitted update is integrated; `abandon` if the room fails or is deleted first. */
@@ -362,7 +335,7 @@ export class Room {
    */
   answerSyncStep1(stateVector: Uint8Array, to: RoomMember): void {
     if (this.failed) return;
-    if (this.content.isLive && this.storedBytes >= LARGE_LOG_BYTES) {
+    if (this.content.isLive && this.log.isLarge) {
       checkStateVector(stateVector);
       const empty = stateVector.length === 1 && stateVector[0] === 0;
       // Read now: whatever is appended after reaches the asker, a member, as a relay.
@@ -392,7 +365,7 @@ export class Room {
       (diff) => {
         if (this.failed || this.deleted) return;
         const reply = encodeSyncStep2(diff);
-        this.afterDurable(() => to.send(reply));
+        this.log.afterDurable(() => to.send(reply));
       },
       (error: unknown) => {
         if (error instanceof CorruptRoomError) this.fail(error);
@@ -413,13 +386,13 @@ export class Room {
       if (this.failed || this.deleted) return reject(this.unusable());
       const abandon = () => reject(this.unusable());
       this.afterIntegrated(() => {
-        if (this.storedBytes < LARGE_LOG_BYTES) {
+        if (!this.log.isLarge) {
           const snapshot = this.content.snapshot();
-          this.afterDurable(() => resolve(snapshot), abandon);
+          this.log.afterDurable(() => resolve(snapshot), abandon);
           return;
         }
         // A large board: once durable, the stored log is the whole of it, built off the loop.
-        this.afterDurable(() => {
+        this.log.afterDurable(() => {
           this.store
             .readLog(this.id)
             .then((log) => this.context.compactor.snapshot(log))
@@ -434,7 +407,7 @@ export class Room {
     return new Promise((resolve, reject) => {
       if (this.failed || this.deleted) return reject(this.unusable());
       const abandon = () => reject(this.unusable());
-      this.afterIntegrated(() => this.afterDurable(resolve, abandon), abandon);
+      this.afterIntegrated(() => this.log.afterDurable(resolve, abandon), abandon);
     });
   }
 
@@ -460,17 +433,17 @@ export class Room {
 
   /** Resolves when every update applied so far has been written (or the room failed). */
   whenIdle(): Promise<void> {
-    if (!this.draining && !this.drainScheduled && !this.integrator.busy) return Promise.resolve();
+    if (!this.log.busy && !this.integrator.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Flushes, compacts when worthwhile, and frees the doc. The room is unusable afterwards. */
   async unload(): Promise<void> {
     await this.whenIdle();
-    await this.compaction;
-    if (!this.failed && !this.deleted && this.tailCount >= this.limits.compactOnUnloadAfterUpdates) {
+    await this.log.compaction;
+    if (!this.failed && !this.deleted && this.log.compactsOnUnload) {
       try {
-        await this.compact();
+        await this.log.compact();
       } catch (error) {
         this.logger.error({ err: error, room: this.id }, 'room.compact_error');
       }
@@ -490,131 +463,17 @@ export class Room {
    */
   applyRemote(update: Uint8Array): void {
     if (this.failed || this.deleted) return;
-    this.tailCount++;
-    this.tailBytes += update.length;
-    this.storedBytes += update.length;
+    this.log.countAppended(update.length);
     this.applyUpdate(update, REMOTE, true);
   }
 
+  /** What the doc integrated: written ahead, or relayed at once if another process wrote it. */
   private enqueue(update: Uint8Array, origin: unknown): void {
     if (origin === REMOTE) {
       this.broadcast(encodeUpdate(update), null);
       return;
     }
-    if (this.batch.length === 0) this.batchStartedAt = performance.now();
-    this.batch.push(update);
-    this.batchOrigins.push(origin);
-    this.appliedSeq++;
-    if (this.drainScheduled || this.draining) return;
-    this.drainScheduled = true;
-    // The next check phase rather than a microtask: every frame read in this I/O phase joins the
-    // batch, and every room drains in the same callback, so the store writes them together.
-    this.context.scheduler.queue(this.drainTask);
-  }
-
-  private readonly drainTask = () => {
-    this.drainScheduled = false;
-    void this.drain();
-  };
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.batch.length > 0 && !this.failed) {
-        // At most MAX_MERGE_BYTES merged at once (what piled up during a long write stays cheap
-        // to merge); the rest is the next record.
-        let take = 1;
-        let bytes = this.batch[0]!.length;
-        while (take < this.batch.length && bytes + this.batch[take]!.length <= MAX_MERGE_BYTES)
-          bytes += this.batch[take++]!.length;
-        const updates = this.batch.splice(0, take);
-        const origins = new Set(this.batchOrigins.splice(0, take));
-        const seq = this.appliedSeq - this.batch.length;
-        const receivedAt = this.batchStartedAt;
-        if (this.batch.length > 0) this.batchStartedAt = performance.now();
-        const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-        await this.store.append(this.id, merged);
-        this.telemetry.durable((performance.now() - receivedAt) / 1000);
-        this.storedBytes += merged.length;
-        this.tailCount++;
-        this.tailBytes += merged.length;
-        this.durableSeq = seq;
-        // A sole sender already has its update; several senders each lack the others'.
-        this.broadcast(encodeUpdate(merged), origins.size === 1 ? origins.values().next().value : null);
-        this.telemetry.relayed((performance.now() - receivedAt) / 1000);
-        this.runDurableWaiters();
-        if (
-          !this.compaction &&
-          (this.tailCount >= this.limits.compactAfterUpdates ||
-            this.tailBytes >= this.limits.compactAfterBytes)
-        ) {
-          // Appends go on while it runs: a large board's takes most of a second.
-          this.compaction = this.compact().then(
-            () => {
-              this.compaction = null;
-            },
-            (error: unknown) => {
-              this.compaction = null;
-              this.fail(error);
-            },
-          );
-        }
-      }
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.draining = false;
-      if (!this.drainScheduled && !this.integrator.busy)
-        for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  /**
-   * Replaces the stored log, as it is when called, with one snapshot. Started between two writes
-   * of the room (every update appended so far is durable); later appends go on meanwhile and stay
-   * after the snapshot. A board up to LARGE_LOG_BYTES is encoded from its doc at once (which holds
-   * at least what the log does; an update it holds twice is harmless); a larger one is built
-   * from its stored log, off the event loop (the `Compactor`).
-   */
-  private async compact(): Promise<void> {
-    const started = performance.now();
-    if (this.store.compactFromLog) {
-      // A shared store: from what it holds, which this process's doc may not all have yet.
-      const done = await this.store.compactFromLog(this.id, (log) => this.context.compactor.snapshot(log));
-      if (!done) return;
-      this.tailCount = Math.max(0, this.tailCount - done.updates);
-      this.tailBytes = Math.max(0, this.tailBytes - done.bytes);
-      this.storedBytes = done.snapshot + this.tailBytes;
-      const ms = performance.now() - started;
-      this.telemetry.compacted(ms / 1000);
-      this.logger.debug({ room: this.id, updates: done.updates, bytes: done.snapshot, ms }, 'room.compact');
-      return;
-    }
-    const end = this.store.logEnd(this.id);
-    const replaced = { count: this.tailCount, bytes: this.tailBytes, stored: this.storedBytes };
-    const snapshot =
-      this.storedBytes >= LARGE_LOG_BYTES
-        ? await this.context.compactor.snapshot(await this.store.readLog(this.id))
-        : this.content.snapshot();
-    await this.store.compact(this.id, snapshot, end);
-    this.storedBytes = snapshot.length + this.storedBytes - replaced.stored;
-    this.tailCount -= replaced.count;
-    this.tailBytes -= replaced.bytes;
-    const ms = performance.now() - started;
-    this.telemetry.compacted(ms / 1000);
-    this.logger.debug({ room: this.id, updates: replaced.count, bytes: snapshot.length, ms }, 'room.compact');
-  }
-
-  /** Runs `run` once everything applied so far is durable; `abandon` instead if the room fails first. */
-  private afterDurable(run: () => void, abandon?: () => void): void {
-    if (this.durableSeq >= this.appliedSeq) run();
-    else this.durableWaiters.push({ seq: this.appliedSeq, run, abandon });
-  }
-
-  private runDurableWaiters(): void {
-    while (this.durableWaiters.length > 0 && this.durableWaiters[0]!.seq <= this.durableSeq) {
-      this.durableWaiters.shift()!.run();
-    }
+    this.log.write(update, origin);
   }
 
   private broadcast(message: Uint8Array, except: unknown): void {
@@ -626,9 +485,7 @@ export class Room {
     this.failed = true;
     this.telemetry.persistFailed();
     this.logger.error({ err: error, room: this.id }, 'persist.error');
-    for (const waiter of this.durableWaiters.splice(0)) waiter.abandon?.();
-    this.batch = [];
-    this.batchOrigins = [];
+    this.log.stop();
     this.integrator.clear();
     for (const waiter of this.integratedWaiters.splice(0)) waiter.abandon();
     for (const member of [...this.members]) member.close(CloseCode.RoomUnavailable);
