@@ -1,19 +1,37 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { BOARD_SIZE, CAMERA_SOURCE, type SceneStroke, VIEWPORT, walkStrokes } from './board-scene.js';
 import { writeThroughServer } from './scenarios.js';
 import type { RunningServer } from './servers.js';
 import { percentile } from './stats.js';
-import { gridScript } from './updates.js';
+import { gridScript, walkScript } from './updates.js';
 
-export interface BoardSizeResult {
-  strokes: number;
-  /** Navigation start to every stroke loaded and painted once. */
-  firstRenderMs: number;
+/** One view of a board: its zoom, the strokes in view, and frames while panning and zooming. */
+export interface BoardViewResult {
+  zoom: number;
+  /** Strokes whose bounds meet the view at the camera's first position. */
+  inView: number;
   /** Time between animation frames while panning and zooming (p50, p95). */
   frameMs: { p50: number; p95: number };
   /** Time the scene layer's repaint took in those frames (p50, p95). */
   paintMs: { p50: number; p95: number };
+}
+
+export interface BoardSizeResult {
+  strokes: number;
+  /** 'walk': the scene of board-scene.ts; 'grid': short strokes on a sparse grid (an extra row). */
+  scene: 'walk' | 'grid';
+  /** Navigation start to every stroke loaded and painted once. */
+  firstRenderMs: number;
+  /** The page's JS heap once loaded, after a garbage collection, in MiB. */
+  heapMB: number;
+  views: BoardViewResult[];
+  /**
+   * Drawing on this board, at the first view's zoom: pointer move to the ink's frame (p50, p95),
+   * and how many moves were not inked in the next frame.
+   */
+  ink: { p50: number; p95: number; late: number; moves: number };
 }
 
 export interface BoardResult {
@@ -26,7 +44,7 @@ const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chro
   (path) => path && existsSync(path),
 );
 
-async function launch(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!CHROMIUM)
     throw new Error('the board benchmark needs Chromium (apt-get install chromium, or CHROMIUM_PATH)');
   return chromium.launch({
@@ -57,7 +75,7 @@ async function until(
   page: Page,
   check: () => Promise<boolean>,
   what: string,
-  timeoutMs = 120_000,
+  timeoutMs = 180_000,
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
@@ -66,25 +84,56 @@ async function until(
   }
 }
 
-/** Pans and zooms for `frames` animation frames, recording frame intervals and paint times. */
-function panAndZoom(frames: number): string {
+/**
+ * Moves the camera along CAMERA_SOURCE around `zoom` for `frames` animation frames, recording
+ * frame intervals and scene paint times.
+ */
+function panAndZoom(zoom: number, frames: number): string {
   return `new Promise((resolve) => {
     const board = ${BOARD};
     const v = board.viewport;
+    const camera = ${CAMERA_SOURCE};
     const intervals = [];
     const paints = [];
     let last = performance.now();
     let frame = 0;
+    const place = () => {
+      const c = camera(frame, ${zoom});
+      v.centerOn({ x: c.centerX, y: c.centerY }, c.zoom);
+    };
     const tick = (now) => {
       intervals.push(now - last);
       paints.push(board.renderStats().lastPaintMs);
       last = now;
-      if (frame % 120 < 60) v.panBy(-14, -9); else v.panBy(10, 6);
-      if (frame % 90 === 45) v.zoomAt({ x: v.width / 2, y: v.height / 2 }, frame % 180 < 90 ? 0.6 : 1 / 0.6);
-      if (++frame < ${frames}) requestAnimationFrame(tick); else resolve({ intervals: intervals.slice(2), paints: paints.slice(2) });
+      frame++;
+      place();
+      if (frame < ${frames}) requestAnimationFrame(tick); else resolve({ intervals: intervals.slice(2), paints: paints.slice(2) });
     };
-    requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
+    place();
+    requestAnimationFrame(() => requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); }));
   })`;
+}
+
+/** The strokes of the scene whose bounds meet the view at the camera's first position at `zoom`. */
+function strokesInView(strokes: SceneStroke[], zoom: number): number {
+  const halfW = VIEWPORT.width / 2 / zoom;
+  const halfH = VIEWPORT.height / 2 / zoom;
+  const center = BOARD_SIZE / 2;
+  return strokes.filter((stroke) => {
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const [dx, dy] of stroke.points) {
+      minX = Math.min(minX, stroke.x + dx);
+      maxX = Math.max(maxX, stroke.x + dx);
+      minY = Math.min(minY, stroke.y + dy);
+      maxY = Math.max(maxY, stroke.y + dy);
+    }
+    return (
+      maxX >= center - halfW && minX <= center + halfW && maxY >= center - halfH && minY <= center + halfH
+    );
+  }).length;
 }
 
 function summary(values: number[]): { p50: number; p95: number } {
@@ -92,38 +141,113 @@ function summary(values: number[]): { p50: number; p95: number } {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
 }
 
-/** The board benchmark: boards of each size, then stroke latency between two pages. */
+/** The page's JS heap after a full garbage collection, in MiB. */
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  await cdp.detach();
+  return (metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+}
+
+/**
+ * Draws with the pen on the board at `zoom`: for each pointer move, the time from the event to the
+ * first animation frame after it, and whether the overlay (where ink in progress is drawn) was
+ * painted by then.
+ */
+async function inkDelay(page: Page, zoom: number): Promise<BoardSizeResult['ink']> {
+  await page.evaluate(`(() => {
+    const board = ${BOARD};
+    board.viewport.centerOn({ x: ${BOARD_SIZE / 2}, y: ${BOARD_SIZE / 2} }, ${zoom});
+    window.__ink = [];
+    // Bubbling to the window: after the board's own handler asked for its frame.
+    addEventListener('pointermove', (event) => {
+      if (!event.buttons) return;
+      const before = board.renderStats().overlayPaints;
+      requestAnimationFrame(() =>
+        window.__ink.push({ ms: performance.now() - event.timeStamp, inked: board.renderStats().overlayPaints > before }));
+    });
+  })()`);
+  await page.keyboard.press('p');
+  await page.mouse.move(300, 300);
+  await page.mouse.down();
+  for (let i = 1; i <= 60; i++) {
+    await page.mouse.move(300 + i * 8, 300 + Math.sin(i / 5) * 60);
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const moves = (await page.evaluate('window.__ink')) as { ms: number; inked: boolean }[];
+  return {
+    ...summary(moves.map((move) => move.ms)),
+    late: moves.filter((m) => !m.inked).length,
+    moves: moves.length,
+  };
+}
+
+/** Opens `room` and waits for `strokes` strokes painted; returns the page and how long it took. */
+async function openBoard(browser: Browser, http: string, room: string, strokes: number) {
+  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+  const started = performance.now();
+  await page.goto(`${http}/r/${room}`);
+  await until(
+    page,
+    async () => {
+      const d = await describe(page).catch(() => ({ count: 0, paints: 0, status: '' }));
+      return d.count === strokes && d.paints > 0 && (await page.evaluate(`${BOARD}.renderStats().complete`));
+    },
+    `${strokes} strokes on screen`,
+  );
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  return { page, firstRenderMs: performance.now() - started };
+}
+
+export interface BoardCase {
+  strokes: number;
+  scene: 'walk' | 'grid';
+  zooms: number[];
+}
+
+/** The board benchmark: each case's board, viewed at each zoom, then stroke latency between two pages. */
 export async function runBoard(
   server: RunningServer,
-  sizes: number[],
+  cases: BoardCase[],
+  frames: number,
   log: (line: string) => void,
 ): Promise<BoardResult> {
   const http = server.url.replace('ws://', 'http://');
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const results: BoardSizeResult[] = [];
-    for (const [index, strokes] of sizes.entries()) {
-      const room = `board-${strokes}`;
-      await writeThroughServer(server, room, gridScript(7_000_000 + index, strokes));
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-      const started = performance.now();
-      await page.goto(`${http}/r/${room}`);
-      await until(
-        page,
-        async () => {
-          const d = await describe(page).catch(() => ({ count: 0, paints: 0, status: '' }));
-          return d.count === strokes && d.paints > 0;
-        },
-        `${strokes} strokes on screen`,
+    for (const [index, { strokes, scene, zooms }] of cases.entries()) {
+      const room = `board-${scene}-${strokes}`;
+      await writeThroughServer(
+        server,
+        room,
+        scene === 'walk' ? walkScript(7_000_000 + index, strokes) : gridScript(7_000_000 + index, strokes),
       );
-      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-      const firstRenderMs = performance.now() - started;
-      const { intervals, paints } = (await page.evaluate(panAndZoom(240))) as {
-        intervals: number[];
-        paints: number[];
-      };
-      const result = { strokes, firstRenderMs, frameMs: summary(intervals), paintMs: summary(paints) };
-      log(`   board ${strokes}: ${JSON.stringify(result)}`);
+      const { page, firstRenderMs } = await openBoard(browser, http, room, strokes);
+      const heapMB = await heapAfterGc(page);
+      const walk = scene === 'walk' ? walkStrokes(strokes) : null;
+      const views: BoardViewResult[] = [];
+      for (const zoom of zooms) {
+        const { intervals, paints } = (await page.evaluate(panAndZoom(zoom, frames))) as {
+          intervals: number[];
+          paints: number[];
+        };
+        views.push({
+          zoom,
+          inView: walk ? strokesInView(walk, zoom) : -1,
+          frameMs: summary(intervals),
+          paintMs: summary(paints),
+        });
+      }
+      const ink = await inkDelay(page, zooms[0]!);
+      const result: BoardSizeResult = { strokes, scene, firstRenderMs, heapMB, views, ink };
+      log(`   board ${scene} ${strokes}: ${JSON.stringify(result)}`);
       results.push(result);
       await page.context().close();
     }

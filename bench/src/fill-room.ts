@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { writeThroughServer } from './scenarios.js';
 import type { RunningServer } from './servers.js';
-import { gridScript } from './updates.js';
+import { gridScript, walkScript } from './updates.js';
 
-const USAGE = `Usage: pnpm --filter @inkroom/bench fill --server ws://localhost:1234 --room <room> --strokes <n>
-Fills a room with <n> synthetic pen strokes laid out in a grid, written through the server.
+const USAGE = `Usage: pnpm --filter @inkroom/bench fill --server ws://localhost:1234 --room <room> --strokes <n> [--scene walk|grid]
+Fills a room with <n> synthetic pen strokes, written through the server: the board benchmark's
+scene (walk: 50-point strokes over 5000×5000 board px, the default) or short strokes on a grid.
 `;
 
 try {
@@ -13,17 +14,22 @@ try {
       server: { type: 'string', default: 'ws://localhost:1234' },
       room: { type: 'string' },
       strokes: { type: 'string', default: '1000' },
+      scene: { type: 'string', default: 'walk' },
     },
   });
   const strokes = Number(values.strokes);
   if (!values.room || !Number.isInteger(strokes) || strokes < 1)
     throw new Error('--room and a positive --strokes are required');
+  if (values.scene !== 'walk' && values.scene !== 'grid')
+    throw new Error(`--scene is walk or grid, not ${values.scene}`);
   const server = {
     url: values.server.replace(/\/$/, ''),
     spec: { name: 'inkroom', dialect: 'y-websocket' },
   } as RunningServer;
   const started = performance.now();
-  await writeThroughServer(server, values.room, gridScript(Math.floor(Math.random() * 2 ** 30), strokes));
+  const clientId = Math.floor(Math.random() * 2 ** 30);
+  const script = values.scene === 'walk' ? walkScript(clientId, strokes) : gridScript(clientId, strokes);
+  await writeThroughServer(server, values.room, script);
   process.stdout.write(
     `${strokes} strokes written to ${values.room} in ${Math.round(performance.now() - started)} ms\n`,
   );

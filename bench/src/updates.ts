@@ -1,5 +1,6 @@
 import { addElement, createBoardDoc, pointsFrom } from '@inkroom/shared';
 import * as Y from 'yjs';
+import { type SceneStroke, walkStrokes } from './board-scene.js';
 
 /**
  * One sender's updates, made ahead of time from a real board Y.Doc with a fixed client id, so
@@ -76,4 +77,20 @@ export function gridScript(clientId: number, count: number, points = 24): Sender
       points: strokePoints(i, points, { x: 10, y: 10 }),
     }),
   );
+}
+
+/** The board benchmark's scene (see board-scene.ts) as one sender's script, a stroke an update. */
+export function walkScript(clientId: number, count: number): SenderScript {
+  const strokes: SceneStroke[] = walkStrokes(count);
+  return recordScript(clientId, count, (doc, i) => {
+    const stroke = strokes[i]!;
+    addElement(doc, {
+      kind: 'stroke',
+      x: stroke.x,
+      y: stroke.y,
+      strokeColor: stroke.color,
+      strokeWidth: stroke.width,
+      points: pointsFrom(stroke.points),
+    });
+  });
 }

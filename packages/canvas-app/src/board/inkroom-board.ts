@@ -269,10 +269,18 @@ export class InkroomBoard extends LitElement {
     );
   }
 
-  /** The scene layer's last repaint time and repaint count (cheap to call every frame). */
-  renderStats(): { lastPaintMs: number; paints: number } {
+  /**
+   * The scene layer's last repaint time and repaint count, the overlay's repaint count, and
+   * whether the scene shows all that is in view yet (cheap to call every frame).
+   */
+  renderStats(): { lastPaintMs: number; paints: number; overlayPaints: number; complete: boolean } {
     const renderer = this.sessions.current?.renderer;
-    return { lastPaintMs: renderer?.lastSceneMs ?? 0, paints: renderer?.scenePaints ?? 0 };
+    return {
+      lastPaintMs: renderer?.lastSceneMs ?? 0,
+      paints: renderer?.scenePaints ?? 0,
+      overlayPaints: renderer?.overlayPaints ?? 0,
+      complete: renderer?.sceneComplete ?? false,
+    };
   }
 
   undo(): void {

@@ -1,7 +1,18 @@
-import { type ElementId, elementGeometry } from '@inkroom/shared';
-import type { SceneIndex } from '../scene/SceneIndex.js';
+import { type Bounds, type ElementId, elementGeometry } from '@inkroom/shared';
+import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
-import { drawElement, type ElementPaths, newPath } from './draw-element.js';
+import { type Canvas2D, drawElement, type ElementPaths, newPath } from './draw-element.js';
+import { SceneTiles } from './SceneTiles.js';
+
+/** A change to more elements than this repaints every tile rather than the ones each touches. */
+const BULK_CHANGE = 500;
+/** Time a frame may spend painting tiles something else can stand in for meanwhile, in ms. */
+const TILE_BUDGET_MS = 6;
+/** A zoom that stopped this long is painted afresh at its scale (until then, tiles are scaled). */
+const SETTLE_MS = 150;
+/** How far the tiles' scale may be from the view's before they are painted afresh at once. */
+const MAX_UPSCALE = 1.25;
+const MAX_DOWNSCALE = 0.6;
 
 /** Decoded image files by asset hash; null while one loads or when it cannot be had. */
 export interface ImageSource {
@@ -12,9 +23,9 @@ export interface ImageSource {
 export type OverlayPainter = (ctx: CanvasRenderingContext2D, viewport: Viewport) => void;
 
 /**
- * Two canvases: the scene (committed elements, repainted only when they or the viewport change)
- * and the overlay (strokes in progress, selection, cursors: repainted as the pointer moves).
- * Geometry is cached per element version; only elements in view are painted.
+ * Two canvases: the scene (committed elements, drawn from raster tiles, see SceneTiles) and the
+ * overlay (strokes in progress, selection, cursors: repainted as the pointer moves). Geometry is
+ * cached per element version; a tile paints only the elements that meet it.
  */
 export class Renderer {
   private readonly paths = new Map<ElementId, { version: number; paths: ElementPaths }>();
@@ -30,9 +41,22 @@ export class Renderer {
   private overlayDirty = true;
   private frame = 0;
   private readonly cleanups: (() => void)[] = [];
+  private readonly tiles = new SceneTiles((ctx, area) => this.paintArea(ctx, area));
+  /** Each element's entry as last painted: where a change must repaint from. */
+  private readonly painted = new Map<ElementId, SceneEntry>();
+  /** When the viewport last changed, and the timer that paints it afresh once it stops. */
+  private viewChangedAt = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
   /** Time the last scene paint took, in ms, and how many there were (for the board benchmark). */
   lastSceneMs = 0;
   scenePaints = 0;
+  /** How many times the overlay was painted (ink in progress shows with it). */
+  overlayPaints = 0;
+
+  /** Whether the scene shows everything in view (a large board appears tile by tile). */
+  get sceneComplete(): boolean {
+    return this.tiles.complete && !this.sceneDirty;
+  }
 
   constructor(
     private readonly scene: SceneIndex,
@@ -47,17 +71,54 @@ export class Renderer {
     this.cleanups.push(
       this.scene.onChange((changed) => {
         for (const id of changed) if (!this.scene.get(id)) this.paths.delete(id);
+        this.repaintChanged(changed);
         this.requestScene();
         // Selections and handles follow their elements, whoever moved them.
         this.requestOverlay();
       }),
       this.viewport.onChange(() => {
         this.resizeCanvases();
+        this.viewChangedAt = performance.now();
+        if (this.settleTimer) clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => {
+          this.settleTimer = null;
+          this.requestScene();
+        }, SETTLE_MS);
         this.requestScene();
         this.requestOverlay();
       }),
     );
+    for (const entry of this.scene.all()) this.painted.set(entry.id, entry);
     this.resizeCanvases();
+    this.requestScene();
+  }
+
+  /** Marks the tiles what changed was and is now drawn in to be repainted. */
+  private repaintChanged(changed: ReadonlySet<ElementId>): void {
+    if (changed.size > BULK_CHANGE) this.tiles.invalidateAll();
+    for (const id of changed) {
+      const before = this.painted.get(id);
+      const now = this.scene.get(id);
+      if (changed.size <= BULK_CHANGE) {
+        if (before) this.tiles.invalidate(before);
+        if (now && now !== before) this.tiles.invalidate(now);
+      }
+      if (now) this.painted.set(id, now);
+      else this.painted.delete(id);
+    }
+  }
+
+  /** Repaints the tiles showing these elements (hidden or shown, labelled or not). */
+  private repaintElements(ids: Iterable<ElementId>): void {
+    for (const id of ids) {
+      const entry = this.painted.get(id);
+      if (entry) this.tiles.invalidate(entry);
+    }
+  }
+
+  /** Everything is painted afresh (an image arrived: every element showing it changes). */
+  invalidateScene(): void {
+    this.tiles.invalidateAll();
     this.requestScene();
   }
 
@@ -66,6 +127,10 @@ export class Renderer {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    this.tiles.clear();
+    this.painted.clear();
     for (const canvas of [this.sceneCanvas, this.overlayCanvas]) {
       canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
     }
@@ -82,6 +147,8 @@ export class Renderer {
 
   setHidden(owner: string, ids: ReadonlySet<ElementId>): void {
     if (ids.size === 0 && !this.hiddenBy.has(owner)) return;
+    this.repaintElements(this.hiddenBy.get(owner) ?? []);
+    this.repaintElements(ids);
     if (ids.size === 0) this.hiddenBy.delete(owner);
     else this.hiddenBy.set(owner, new Set(ids));
     this.requestScene();
@@ -90,6 +157,7 @@ export class Renderer {
   /** Draws `id` without its label, or every element with theirs again (null). */
   setUnlabelled(id: ElementId | null): void {
     if (this.unlabelled === id) return;
+    this.repaintElements([this.unlabelled, id].filter((one): one is ElementId => one !== null));
     this.unlabelled = id;
     this.requestScene();
   }
@@ -109,31 +177,33 @@ export class Renderer {
     this.schedule();
   }
 
-  /** Paints now, whatever is pending (tests and exports call this). */
+  /** Paints now, whatever is pending, every tile in view included (tests and exports call this). */
   flush(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.paint();
+    this.paint(Number.POSITIVE_INFINITY);
   }
 
   private schedule(): void {
     if (!this.frame)
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.paint();
+        this.paint(TILE_BUDGET_MS);
       });
   }
 
-  private paint(): void {
+  private paint(budgetMs: number): void {
     if (this.sceneDirty) {
       const started = performance.now();
-      this.paintScene();
+      this.sceneDirty = false;
+      // Tiles left to paint at the view's scale: the next frame goes on with them.
+      if (this.paintScene(budgetMs)) this.requestScene();
       this.lastSceneMs = performance.now() - started;
       this.scenePaints++;
-      this.sceneDirty = false;
     }
     if (this.overlayDirty) {
       this.paintOverlay();
+      this.overlayPaints++;
       this.overlayDirty = false;
     }
   }
@@ -162,10 +232,30 @@ export class Renderer {
     return ctx;
   }
 
-  private paintScene(): void {
-    const ctx = this.prepare(this.sceneCanvas);
-    if (!ctx) return;
-    for (const entry of this.scene.search(this.viewport.visibleBounds())) {
+  /** Draws the scene from its tiles; true while some in view are still to be painted at this scale. */
+  private paintScene(budgetMs: number): boolean {
+    const ctx = this.sceneCanvas.getContext('2d');
+    if (!ctx) return false;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.sceneCanvas.width, this.sceneCanvas.height);
+    const dpr = globalThis.devicePixelRatio || 1;
+    const { zoom, x, y } = this.viewport;
+    const scale = zoom * dpr;
+    const current = this.tiles.scale;
+    const ratio = current === null ? 0 : scale / current;
+    const settled = performance.now() - this.viewChangedAt >= SETTLE_MS;
+    if (current === null || ratio > MAX_UPSCALE || ratio < MAX_DOWNSCALE || (settled && ratio !== 1))
+      this.tiles.rescale(scale);
+    return this.tiles.draw(
+      ctx,
+      { x, y, scale, width: this.sceneCanvas.width, height: this.sceneCanvas.height },
+      budgetMs,
+    );
+  }
+
+  /** Paints the committed elements meeting `area`, back to front, on a context set to board units. */
+  private paintArea(ctx: Canvas2D, area: Bounds): void {
+    for (const entry of this.scene.search(area)) {
       if (this.hiddenBy.size > 0 && this.isHidden(entry.id)) continue;
       let cached = this.paths.get(entry.id);
       if (!cached || cached.version !== entry.version) {

@@ -19,7 +19,10 @@ export type ElementPaths = ElementGeometry<Path2D>;
 
 export const newPath = () => new Path2D();
 
-function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
+/** A 2D context on a page's canvas or an offscreen one (the scene's tiles). */
+export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+function drawText(ctx: Canvas2D, element: BoardElement): void {
   if (!('text' in element) || element.text === '') return;
   ctx.font = `${element.fontSize}px ${FONT_FAMILY}`;
   // The font is set once for the element: the measure ignores the size it is given.
@@ -42,7 +45,7 @@ function drawText(ctx: CanvasRenderingContext2D, element: BoardElement): void {
 }
 
 /** A small picture mark (a frame, a sun, a hill) in the middle of an image's placeholder. */
-function drawPictureMark(ctx: CanvasRenderingContext2D, element: BoardElement): void {
+function drawPictureMark(ctx: Canvas2D, element: BoardElement): void {
   const size = Math.min(48, element.width / 2, element.height / 2);
   if (size < 8) return;
   const x = element.x + element.width / 2 - size / 2;
@@ -65,7 +68,7 @@ function drawPictureMark(ctx: CanvasRenderingContext2D, element: BoardElement): 
  * the paint rules SVG export shares (packages/shared render/paint.ts).
  */
 export function drawElement(
-  ctx: CanvasRenderingContext2D,
+  ctx: Canvas2D,
   element: BoardElement,
   paths: ElementPaths,
   images: ImageSource | null = null,

@@ -66,7 +66,7 @@ export class BoardSession {
     this.scene = new SceneIndex(doc);
     this.images = new BoardImages(
       () => board.assetEndpoint(),
-      () => this.renderer.requestScene(),
+      () => this.renderer.invalidateScene(),
     );
     this.renderer = new Renderer(
       this.scene,

@@ -60,6 +60,14 @@ export class Viewport {
     this.changed();
   }
 
+  /** Puts board point `center` in the middle of the screen, at `zoom` (clamped). */
+  centerOn(center: Point, zoom: number): void {
+    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    this.x = center.x - this.width / 2 / this.zoom;
+    this.y = center.y - this.height / 2 / this.zoom;
+    this.changed();
+  }
+
   /** Shows `bounds` whole, with a margin, at no more than 100 % zoom. */
   fit(bounds: Bounds, margin = 40): void {
     const w = Math.max(1, bounds.maxX - bounds.minX);
