@@ -54,6 +54,13 @@ describe('Redis replicas (--redis-replicas)', () => {
     const options = { redis: primary.url, redisReplicas: 1, redisTimeoutMs: 1000 };
     const [one, two] = await Promise.all([startTestServer(options), startTestServer(options)]);
     servers.push(one!, two!);
+    // Started asking for more replicas than Redis has: it says so.
+    const short = await startTestServer({ redis: primary.url, redisReplicas: 2 });
+    servers.push(short);
+    expect(short.logs.find((line) => line.msg === 'redis.replicas_missing')).toMatchObject({
+      replicas: 1,
+      needed: 2,
+    });
     const sender = client(one!, 'replicated');
     const neighbour = client(one!, 'replicated');
     const elsewhere = client(two!, 'replicated');

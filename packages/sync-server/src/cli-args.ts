@@ -243,6 +243,10 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv):
     throw new ConfigError(
       'invalid adminPort: it must differ from port (or leave it unset to serve the admin API on port)',
     );
+  if ((resolved.redisReplicas ?? 0) > 0 && !resolved.redis)
+    throw new ConfigError(
+      'invalid redisReplicas: replicas are waited for only with rooms in Redis (--redis or REDIS_URL)',
+    );
   const { staticDir: _, ...defaults } = DEFAULT_CONFIG;
   return { kind: 'run', config: { ...defaults, ...resolved }, printConfig: values['print-config'] === true };
 }

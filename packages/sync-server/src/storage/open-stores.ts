@@ -13,7 +13,7 @@ import { RedisAssetStore } from './redis/RedisAssetStore.js';
 import { RedisAuthStore } from './redis/RedisAuthStore.js';
 import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
-import { replicaWaitProblem } from './redis/replicas.js';
+import { connectedReplicas, replicaWaitProblem } from './redis/replicas.js';
 
 /** The stores a server keeps its rooms, access records and images in. */
 export interface Stores {
@@ -74,6 +74,14 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
       { redis: address, problems, note: 'acknowledged writes can be lost if Redis stops' },
       'redis.not_durable',
     );
+  }
+  if (config.redisReplicas > 0) {
+    const connected = await connectedReplicas(redis.redis).catch(() => 0);
+    if (connected < config.redisReplicas)
+      logger.warn(
+        { redis: address, replicas: connected, needed: config.redisReplicas },
+        'redis.replicas_missing',
+      );
   }
   let cluster: RedisCluster;
   try {

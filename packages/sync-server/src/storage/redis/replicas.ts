@@ -71,3 +71,8 @@ export async function replicaWaitProblem(redis: Redis, replicas: number): Promis
   if (major > 7 || (major === 7 && minor >= 2)) return null;
   return `--redis-replicas needs Redis 7.2 or later (WAITAOF); this Redis is ${version ? `${major}.${minor}` : 'of an unknown version'}`;
 }
+
+/** How many replicas are connected to `redis` now (INFO replication). */
+export async function connectedReplicas(redis: Redis): Promise<number> {
+  return Number(/^connected_slaves:(\d+)/m.exec(await redis.info('replication'))?.[1] ?? 0);
+}
