@@ -65,6 +65,33 @@ export function walkStrokes(count: number, seed = 1): SceneStroke[] {
   return strokes;
 }
 
+/** How many strokes' point bounds meet the board area the camera shows. */
+export function strokesInView(strokes: SceneStroke[], at: Camera): number {
+  const halfWidth = VIEWPORT.width / 2 / at.zoom;
+  const halfHeight = VIEWPORT.height / 2 / at.zoom;
+  let count = 0;
+  for (const { x, y, points } of strokes) {
+    let minX = 0;
+    let minY = 0;
+    let maxX = 0;
+    let maxY = 0;
+    for (const [dx, dy] of points) {
+      minX = Math.min(minX, dx);
+      minY = Math.min(minY, dy);
+      maxX = Math.max(maxX, dx);
+      maxY = Math.max(maxY, dy);
+    }
+    if (
+      x + maxX >= at.centerX - halfWidth &&
+      x + minX <= at.centerX + halfWidth &&
+      y + maxY >= at.centerY - halfHeight &&
+      y + minY <= at.centerY + halfHeight
+    )
+      count++;
+  }
+  return count;
+}
+
 export interface Camera {
   /** The board point at the middle of the screen. */
   centerX: number;

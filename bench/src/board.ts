@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { BOARD_SIZE, CAMERA_SOURCE, type SceneStroke, VIEWPORT, walkStrokes } from './board-scene.js';
+import { BOARD_SIZE, CAMERA_SOURCE, strokesInView, VIEWPORT, walkStrokes } from './board-scene.js';
 import { writeThroughServer } from './scenarios.js';
 import type { RunningServer } from './servers.js';
 import { percentile } from './stats.js';
-import { gridScript, walkScript } from './updates.js';
+import { gridScript, mergedScript, walkScript } from './updates.js';
 
 /** One view of a board: its zoom, the strokes in view, and frames while panning and zooming. */
 export interface BoardViewResult {
@@ -16,6 +16,12 @@ export interface BoardViewResult {
   frameMs: { p50: number; p95: number };
   /** Time the scene layer's repaint took in those frames (p50, p95). */
   paintMs: { p50: number; p95: number };
+  /**
+   * Share of those frames that showed every tile in view painted and up to date (perhaps scaled
+   * while the zoom moves); the others showed, where a tile was missing, another scale's tiles,
+   * an out-of-date tile, or nothing.
+   */
+  completeFrames: number;
 }
 
 export interface BoardSizeResult {
@@ -95,6 +101,7 @@ function panAndZoom(zoom: number, frames: number): string {
     const camera = ${CAMERA_SOURCE};
     const intervals = [];
     const paints = [];
+    const complete = [];
     let last = performance.now();
     let frame = 0;
     const place = () => {
@@ -103,37 +110,17 @@ function panAndZoom(zoom: number, frames: number): string {
     };
     const tick = (now) => {
       intervals.push(now - last);
-      paints.push(board.renderStats().lastPaintMs);
+      const stats = board.renderStats();
+      paints.push(stats.lastPaintMs);
+      complete.push(stats.complete);
       last = now;
       frame++;
       place();
-      if (frame < ${frames}) requestAnimationFrame(tick); else resolve({ intervals: intervals.slice(2), paints: paints.slice(2) });
+      if (frame < ${frames}) requestAnimationFrame(tick); else resolve({ intervals: intervals.slice(2), paints: paints.slice(2), complete: complete.slice(2) });
     };
     place();
     requestAnimationFrame(() => requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); }));
   })`;
-}
-
-/** The strokes of the scene whose bounds meet the view at the camera's first position at `zoom`. */
-function strokesInView(strokes: SceneStroke[], zoom: number): number {
-  const halfW = VIEWPORT.width / 2 / zoom;
-  const halfH = VIEWPORT.height / 2 / zoom;
-  const center = BOARD_SIZE / 2;
-  return strokes.filter((stroke) => {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const [dx, dy] of stroke.points) {
-      minX = Math.min(minX, stroke.x + dx);
-      maxX = Math.max(maxX, stroke.x + dx);
-      minY = Math.min(minY, stroke.y + dy);
-      maxY = Math.max(maxY, stroke.y + dy);
-    }
-    return (
-      maxX >= center - halfW && minX <= center + halfW && maxY >= center - halfH && minY <= center + halfH
-    );
-  }).length;
 }
 
 function summary(values: number[]): { p50: number; p95: number } {
@@ -171,6 +158,12 @@ async function inkDelay(page: Page, zoom: number): Promise<BoardSizeResult['ink'
         window.__ink.push({ ms: performance.now() - event.timeStamp, inked: board.renderStats().overlayPaints > before }));
     });
   })()`);
+  // Drawn on the board as shown whole, as a person starts drawing once they see it.
+  await until(
+    page,
+    async () => (await page.evaluate(`${BOARD}.renderStats().complete`)) as boolean,
+    'the view painted',
+  );
   await page.keyboard.press('p');
   await page.mouse.move(300, 300);
   await page.mouse.down();
@@ -224,25 +217,25 @@ export async function runBoard(
     const results: BoardSizeResult[] = [];
     for (const [index, { strokes, scene, zooms }] of cases.entries()) {
       const room = `board-${scene}-${strokes}`;
-      await writeThroughServer(
-        server,
-        room,
-        scene === 'walk' ? walkScript(7_000_000 + index, strokes) : gridScript(7_000_000 + index, strokes),
-      );
+      const script =
+        scene === 'walk' ? walkScript(7_000_000 + index, strokes) : gridScript(7_000_000 + index, strokes);
+      await writeThroughServer(server, room, mergedScript(script, 50));
       const { page, firstRenderMs } = await openBoard(browser, http, room, strokes);
       const heapMB = await heapAfterGc(page);
       const walk = scene === 'walk' ? walkStrokes(strokes) : null;
       const views: BoardViewResult[] = [];
       for (const zoom of zooms) {
-        const { intervals, paints } = (await page.evaluate(panAndZoom(zoom, frames))) as {
+        const { intervals, paints, complete } = (await page.evaluate(panAndZoom(zoom, frames))) as {
           intervals: number[];
           paints: number[];
+          complete: boolean[];
         };
         views.push({
           zoom,
-          inView: walk ? strokesInView(walk, zoom) : -1,
+          inView: walk ? strokesInView(walk, { centerX: BOARD_SIZE / 2, centerY: BOARD_SIZE / 2, zoom }) : -1,
           frameMs: summary(intervals),
           paintMs: summary(paints),
+          completeFrames: complete.filter(Boolean).length / complete.length,
         });
       }
       const ink = await inkDelay(page, zooms[0]!);

@@ -2,8 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BoardCase, type BoardResult, runBoard } from './board.js';
+import { type BoardCase, type BoardResult, launchChromium, runBoard } from './board.js';
 import { VIEWPORT } from './board-scene.js';
+import { type ExcalidrawBoardResult, runExcalidrawBoard } from './excalidraw-board.js';
 import { runTraffic, type TrafficLoad, type TrafficResult } from './loadgen.js';
 import { type ColdLoadResult, type IdleResult, runColdLoad, runIdle } from './scenarios.js';
 import { SERVERS, type ServerSpec, startServer } from './servers.js';
@@ -166,20 +167,50 @@ async function main() {
           await server.dispose();
         }
       }
+      // Excalidraw on the same scenes, where it can run (up to 10,000 strokes), in the same run.
+      const peerCases = cases.filter((c) => c.scene === 'walk' && c.strokes <= 10_000);
+      const peerRuns: ExcalidrawBoardResult[][] = [];
+      for (let run = 0; run < options.runs; run++) {
+        const browser = await launchChromium();
+        try {
+          const results: ExcalidrawBoardResult[] = [];
+          for (const c of peerCases) {
+            const result = await runExcalidrawBoard(
+              browser,
+              c.strokes,
+              c.zooms.map((zoom) => ({ zoom })),
+              BOARD_FRAMES,
+            );
+            log(`   excalidraw ${c.strokes}: ${JSON.stringify(result)}`);
+            results.push(result);
+          }
+          peerRuns.push(results);
+        } finally {
+          await browser.close();
+        }
+      }
+      const peerMedians = peerCases.map((_, i) => medianOf(peerRuns.map((r) => r[i]!)));
+      const peerOf = (strokes: number) => peerMedians.find((m) => m.strokes === strokes);
       const sizeMedians = cases.map((_, i) => medianOf(runs.map((r) => r.sizes[i]!)));
       const latency = medianOf(runs.map((r) => r.strokeLatencyMs));
-      results.board = { runs, median: { sizes: sizeMedians, strokeLatencyMs: latency } };
+      results.board = {
+        runs,
+        excalidraw: peerRuns,
+        median: { sizes: sizeMedians, strokeLatencyMs: latency, excalidraw: peerMedians },
+      };
       md.push(
         `**Board in headless Chromium** (${VIEWPORT.width}×${VIEWPORT.height}; pen strokes of 50 points, about 250 px long, widths 2–8, over 5000×5000 board px; the camera moving in a figure eight and zooming ±15 % every frame for ${BOARD_FRAMES} frames; median of ${options.runs}; the grid row is the old sparse scene of short strokes)`,
         '',
-        '| strokes | zoom | in view | frame p50 ms | frame p95 ms | scene paint p50 / p95 ms | first paint ms | JS heap MiB per 10k | ink: move to frame p95 ms, late |',
-        '|---|---|---|---|---|---|---|---|---|',
+        '| strokes | zoom | in view | frame p50 / p95 ms | Excalidraw frame p50 / p95 ms | complete frames | scene paint p50 / p95 ms | first paint ms (Excalidraw) | JS heap MiB per 10k | ink: move to frame p95 ms, late |',
+        '|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const m of sizeMedians) {
+        const peer = m.scene === 'walk' ? peerOf(m.strokes) : undefined;
         for (const [i, view] of m.views.entries()) {
           const first = i === 0;
+          const peerView = peer?.views.find((v) => v.zoom === view.zoom);
           md.push(
-            `| ${m.strokes.toLocaleString('en')}${m.scene === 'grid' ? ' (grid)' : ''} | ${view.zoom * 100} % | ${view.inView >= 0 ? view.inView.toLocaleString('en') : '–'} | ${fmt(view.frameMs.p50)} | ${fmt(view.frameMs.p95)} | ${fmt(view.paintMs.p50)} / ${fmt(view.paintMs.p95)} | ${first ? fmt(m.firstRenderMs, 0) : ''} | ${first ? fmt((m.heapMB * 10_000) / m.strokes, 1) : ''} | ${first ? `${fmt(m.ink.p95)}, ${m.ink.late}/${m.ink.moves}` : ''} |`,
+            `| ${m.strokes.toLocaleString('en')}${m.scene === 'grid' ? ' (grid)' : ''} | ${view.zoom * 100} % | ${view.inView >= 0 ? view.inView.toLocaleString('en') : '–'} | ${fmt(view.frameMs.p50)} / ${fmt(view.frameMs.p95)} | ${peerView ? `${fmt(peerView.frameMs.p50)} / ${fmt(peerView.frameMs.p95)}` : '–'} | ${fmt(view.completeFrames * 100, 0)} % | ${fmt(view.paintMs.p50)} / ${fmt(view.paintMs.p95)} | ${first ? `${fmt(m.firstRenderMs, 0)} (${peer ? fmt(peer.firstPaintMs, 0) : '–'})` : ''} | ${first ? fmt((m.heapMB * 10_000) / m.strokes, 1) : ''} | ${first ? `${fmt(m.ink.p95)}, ${m.ink.late}/${m.ink.moves}` : ''} |`,
           );
         }
       }

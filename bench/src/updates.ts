@@ -94,3 +94,17 @@ export function walkScript(clientId: number, count: number): SenderScript {
     });
   });
 }
+
+/**
+ * `script` with every `size` updates merged into one, as a board filled over a long time is
+ * stored: the per-connection rate limit then lets a large board be written in seconds.
+ */
+export function mergedScript(script: SenderScript, size: number): SenderScript {
+  const updates: Uint8Array[] = [];
+  const startClock: number[] = [];
+  for (let i = 0; i < script.updates.length; i += size) {
+    updates.push(Y.mergeUpdates(script.updates.slice(i, i + size)));
+    startClock.push(script.startClock[i]!);
+  }
+  return { clientId: script.clientId, updates, startClock, endClock: script.endClock };
+}

@@ -1,4 +1,4 @@
-import { type Bounds, type ElementId, elementGeometry } from '@inkroom/shared';
+import { type BoardElement, compareOrder, type ElementId, elementGeometry } from '@inkroom/shared';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 import { type Canvas2D, drawElement, type ElementPaths, newPath } from './draw-element.js';
@@ -6,8 +6,13 @@ import { SceneTiles } from './SceneTiles.js';
 
 /** A change to more elements than this repaints every tile rather than the ones each touches. */
 const BULK_CHANGE = 500;
-/** Time a frame may spend painting tiles something else can stand in for meanwhile, in ms. */
+/** Time a frame may spend painting tiles, in ms: the rest shows what stands in for them. */
 const TILE_BUDGET_MS = 6;
+/**
+ * While part of a still view shows nothing (a board opening, a jump), a frame may paint longer:
+ * the board appears sooner, and no task is long.
+ */
+const BLANK_BUDGET_MS = 40;
 /** A zoom that stopped this long is painted afresh at its scale (until then, tiles are scaled). */
 const SETTLE_MS = 150;
 /** How far the tiles' scale may be from the view's before they are painted afresh at once. */
@@ -41,9 +46,14 @@ export class Renderer {
   private overlayDirty = true;
   private frame = 0;
   private readonly cleanups: (() => void)[] = [];
-  private readonly tiles = new SceneTiles((ctx, area) => this.paintArea(ctx, area));
+  private readonly tiles = new SceneTiles<SceneEntry>({
+    entriesIn: (area) => this.scene.search(area).filter((entry) => !this.isHidden(entry.id)),
+    paintEntry: (ctx, entry) => this.paintEntry(ctx, entry),
+  });
   /** Each element's entry as last painted: where a change must repaint from. */
   private readonly painted = new Map<ElementId, SceneEntry>();
+  /** An element at or in front of every one painted so far (new ones past it go on top). */
+  private front: BoardElement | null = null;
   /** When the viewport last changed, and the timer that paints it afresh once it stops. */
   private viewChangedAt = 0;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -88,23 +98,42 @@ export class Renderer {
         this.requestOverlay();
       }),
     );
-    for (const entry of this.scene.all()) this.painted.set(entry.id, entry);
+    for (const entry of this.scene.all()) {
+      this.painted.set(entry.id, entry);
+      this.front = entry.element;
+    }
     this.resizeCanvases();
     this.requestScene();
   }
 
-  /** Marks the tiles what changed was and is now drawn in to be repainted. */
+  /**
+   * Repaints the tiles what changed was and is now drawn in; new elements in front of everything
+   * painted (a stroke just drawn, here or by someone else) are painted onto their tiles instead.
+   */
   private repaintChanged(changed: ReadonlySet<ElementId>): void {
-    if (changed.size > BULK_CHANGE) this.tiles.invalidateAll();
+    const bulk = changed.size > BULK_CHANGE;
+    if (bulk) this.tiles.invalidateAll();
+    const frontBefore = this.front;
+    const added: SceneEntry[] = [];
     for (const id of changed) {
       const before = this.painted.get(id);
       const now = this.scene.get(id);
-      if (changed.size <= BULK_CHANGE) {
+      if (now && (!this.front || compareOrder(now.element, this.front) > 0)) this.front = now.element;
+      if (now) this.painted.set(id, now);
+      else this.painted.delete(id);
+      if (bulk) continue;
+      if (!before && now) added.push(now);
+      else {
         if (before) this.tiles.invalidate(before);
         if (now && now !== before) this.tiles.invalidate(now);
       }
-      if (now) this.painted.set(id, now);
-      else this.painted.delete(id);
+    }
+    if (added.length === 0) return;
+    added.sort((a, b) => compareOrder(a.element, b.element));
+    const inFront = !frontBefore || compareOrder(added[0]!.element, frontBefore) > 0;
+    for (const entry of added) {
+      if (inFront && !this.isHidden(entry.id)) this.tiles.paintOnTop(entry, entry);
+      else this.tiles.invalidate(entry);
     }
   }
 
@@ -131,6 +160,7 @@ export class Renderer {
     this.settleTimer = null;
     this.tiles.clear();
     this.painted.clear();
+    this.front = null;
     for (const canvas of [this.sceneCanvas, this.overlayCanvas]) {
       canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
     }
@@ -163,6 +193,7 @@ export class Renderer {
   }
 
   private isHidden(id: ElementId): boolean {
+    if (this.hiddenBy.size === 0) return false;
     for (const ids of this.hiddenBy.values()) if (ids.has(id)) return true;
     return false;
   }
@@ -250,22 +281,21 @@ export class Renderer {
       ctx,
       { x, y, scale, width: this.sceneCanvas.width, height: this.sceneCanvas.height },
       budgetMs,
+      // While the view moves, its frames come first: what is not painted yet fills in as it can.
+      settled ? Math.max(budgetMs, BLANK_BUDGET_MS) : budgetMs,
     );
   }
 
-  /** Paints the committed elements meeting `area`, back to front, on a context set to board units. */
-  private paintArea(ctx: Canvas2D, area: Bounds): void {
-    for (const entry of this.scene.search(area)) {
-      if (this.hiddenBy.size > 0 && this.isHidden(entry.id)) continue;
-      let cached = this.paths.get(entry.id);
-      if (!cached || cached.version !== entry.version) {
-        cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
-        this.paths.set(entry.id, cached);
-      }
-      const { element } = entry;
-      const drawn = entry.id === this.unlabelled && 'text' in element ? { ...element, text: '' } : element;
-      drawElement(ctx, drawn, cached.paths, this.images);
+  /** Paints one committed element on a context set to board units. */
+  private paintEntry(ctx: Canvas2D, entry: SceneEntry): void {
+    let cached = this.paths.get(entry.id);
+    if (!cached || cached.version !== entry.version) {
+      cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
+      this.paths.set(entry.id, cached);
     }
+    const { element } = entry;
+    const drawn = entry.id === this.unlabelled && 'text' in element ? { ...element, text: '' } : element;
+    drawElement(ctx, drawn, cached.paths, this.images);
   }
 
   private paintOverlay(): void {

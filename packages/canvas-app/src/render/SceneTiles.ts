@@ -14,11 +14,15 @@ const BLEED = 16;
 const MAX_TILES = 160;
 const SCREENS_KEPT = 3;
 
-/** Paints the committed elements meeting `area` (board units) on a context already set to it. */
-export type TilePainter = (ctx: OffscreenCanvasRenderingContext2D, area: Bounds) => void;
+/** What tiles are painted from: the elements in an area, and how one is painted. */
+export interface TileSource<T> {
+  /** The elements to paint in `area` (board units), back to front. */
+  entriesIn(area: Bounds): T[];
+  /** Paints one element on a context set to board units. */
+  paintEntry(ctx: OffscreenCanvasRenderingContext2D, entry: T): void;
+}
 
 interface Tile {
-  readonly level: Level;
   readonly i: number;
   readonly j: number;
   bitmap: ImageBitmap;
@@ -28,10 +32,19 @@ interface Tile {
   used: number;
 }
 
-/** The tiles painted at one scale (device pixels per board unit). */
-interface Level {
+/** A tile being painted, a few elements a frame: its canvas and what is left to paint on it. */
+interface Job<T> {
+  readonly canvas: OffscreenCanvas;
+  readonly ctx: OffscreenCanvasRenderingContext2D;
+  readonly entries: T[];
+  next: number;
+}
+
+/** The tiles painted at one scale (device pixels per board unit), and those being painted. */
+interface Level<T> {
   readonly scale: number;
   readonly tiles: Map<string, Tile>;
+  readonly jobs: Map<string, Job<T>>;
 }
 
 /** Where the view is: the board point at the canvas's top-left corner and the current scale. */
@@ -45,25 +58,33 @@ export interface View {
   readonly height: number;
 }
 
+interface Range {
+  i0: number;
+  j0: number;
+  i1: number;
+  j1: number;
+}
+
 const key = (i: number, j: number) => `${i},${j}`;
 
 /**
  * The committed scene as raster tiles, per scale: a pan draws the tiles it already has, a zoom
  * draws them scaled (and paints them afresh at the new scale once the zoom settles), a change
- * repaints only the tiles it touches. What a frame costs follows the screen's pixels and what
- * changed, not how many elements are in view.
+ * repaints only the tiles it touches, and a new element on top is painted onto them. Tiles are
+ * painted a few elements at a time within a frame budget, the tiles in view first, then the ring
+ * around them: what a frame costs follows the screen's pixels and the budget, not how many
+ * elements are in view.
  */
-export class SceneTiles {
-  private level: Level | null = null;
+export class SceneTiles<T> {
+  private level: Level<T> | null = null;
   /** The level before a rescale: drawn under tiles not painted yet at the new one. */
-  private previous: Level | null = null;
+  private previous: Level<T> | null = null;
   private count = 0;
   private frame = 0;
-  private readonly scratch = new OffscreenCanvas(TILE, TILE);
-  /** Whether every tile in view was painted at the current scale by the last draw. */
+  /** Whether every tile in view was painted, up to date, at the current scale by the last draw. */
   complete = false;
 
-  constructor(private readonly paint: TilePainter) {}
+  constructor(private readonly source: TileSource<T>) {}
 
   /** The scale tiles are painted at now (null before the first frame). */
   get scale(): number | null {
@@ -73,26 +94,51 @@ export class SceneTiles {
   /** Paints tiles at `scale` from now on; the current ones are drawn under them until then. */
   rescale(scale: number): void {
     if (this.level?.scale === scale) return;
-    if (this.previous && this.previous !== this.level) this.drop(this.previous);
+    if (this.previous) this.drop(this.previous);
     this.previous = this.level;
-    this.level = { scale, tiles: new Map() };
+    this.level = { scale, tiles: new Map(), jobs: new Map() };
+    this.complete = false;
   }
 
-  /** Everything changed (an image arrived, say): every tile is repainted before it is shown again. */
+  /** Everything changed (an image arrived, say): every tile is repainted. */
   invalidateAll(): void {
-    for (const level of this.levels()) for (const tile of level.tiles.values()) tile.stale = true;
+    for (const level of this.levels()) {
+      for (const tile of level.tiles.values()) tile.stale = true;
+      level.jobs.clear();
+    }
+    this.complete = false;
   }
 
   /** What was drawn in `area` (board units) changed: the tiles it meets are repainted. */
   invalidate(area: Bounds): void {
-    for (const level of this.levels()) {
-      const range = this.range(level.scale, area, BLEED);
-      for (let i = range.i0; i <= range.i1; i++)
-        for (let j = range.j0; j <= range.j1; j++) {
-          const tile = level.tiles.get(key(i, j));
-          if (tile) tile.stale = true;
-        }
-    }
+    for (const level of this.levels())
+      this.eachIn(level, area, (k) => {
+        const tile = level.tiles.get(k);
+        if (tile) tile.stale = true;
+        level.jobs.delete(k);
+      });
+    this.complete = false;
+  }
+
+  /**
+   * `entry`, new and in front of everything painted so far, is painted onto the tiles it meets
+   * (and added to those being painted), rather than have them painted again.
+   */
+  paintOnTop(area: Bounds, entry: T): void {
+    for (const level of this.levels())
+      this.eachIn(level, area, (k, i, j) => {
+        level.jobs.get(k)?.entries.push(entry);
+        const tile = level.tiles.get(k);
+        if (!tile || tile.stale) return;
+        const { canvas, ctx } = this.canvas(level.scale, i, j);
+        ctx.save();
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.drawImage(tile.bitmap, 0, 0);
+        ctx.restore();
+        this.source.paintEntry(ctx, entry);
+        tile.bitmap.close();
+        tile.bitmap = canvas.transferToImageBitmap();
+      });
   }
 
   /** Forgets every tile (the board is gone, or the renderer stops). */
@@ -100,54 +146,107 @@ export class SceneTiles {
     for (const level of this.levels()) this.drop(level);
     this.level = null;
     this.previous = null;
+    this.complete = false;
   }
 
   /**
-   * Draws the view on `ctx` (set to device pixels, cleared). Stale tiles in view are painted now:
-   * a change shows in the frame it is drawn in. Tiles missing at the current scale are painted
-   * within `budgetMs` (at least one a frame), those the previous scale cannot stand in for first,
-   * and `true` is returned while some remain (the caller draws another frame): a large board
-   * appears tile by tile rather than in one long task.
+   * Draws the view on `ctx` (set to device pixels, cleared) and paints tiles for at most
+   * `budgetMs` (`blankBudgetMs` while part of the view shows nothing): those in view first (where neither a tile nor the previous scale shows anything,
+   * then those out of date, then those the previous scale stands in for), then the ring around
+   * the view. Returns true while some remain (the caller draws another frame).
    */
-  draw(ctx: CanvasRenderingContext2D, view: View, budgetMs: number): boolean {
+  draw(ctx: CanvasRenderingContext2D, view: View, budgetMs: number, blankBudgetMs = budgetMs): boolean {
     const level = this.level;
     if (!level) return false;
     this.frame++;
-    const started = performance.now();
     const visible = this.range(level.scale, this.viewArea(view), 0);
-    const uncovered: [number, number][] = [];
+    const blank: [number, number][] = [];
+    const stale: [number, number][] = [];
     const covered: [number, number][] = [];
     for (let i = visible.i0; i <= visible.i1; i++)
       for (let j = visible.j0; j <= visible.j1; j++) {
         const tile = level.tiles.get(key(i, j));
-        if (tile?.stale) this.paintTile(level, i, j);
-        else if (!tile) (this.standsIn(level, i, j) ? covered : uncovered).push([i, j]);
+        if (tile?.stale) stale.push([i, j]);
+        else if (!tile) (this.standsIn(level, i, j) ? covered : blank).push([i, j]);
       }
-    let pending = false;
-    for (const [n, [i, j]] of [...uncovered, ...covered].entries()) {
-      if (n === 0 || performance.now() - started < budgetMs) this.paintTile(level, i, j);
-      else pending = true;
-    }
-    const complete = !pending;
+    let missing = 0;
+    const deadline = performance.now() + (blank.length > 0 ? Math.max(budgetMs, blankBudgetMs) : budgetMs);
+    for (const [i, j] of [...blank, ...stale, ...covered])
+      if (!this.work(level, i, j, deadline)) missing++;
+    this.complete = missing === 0;
     // The previous scale under what is still missing at this one.
-    if (pending && this.previous) this.drawLevel(ctx, view, this.previous);
+    if (!this.complete && this.previous) this.drawLevel(ctx, view, this.previous);
     this.drawLevel(ctx, view, level);
-    if (complete && this.previous) {
+    if (this.complete && this.previous) {
       // Everything in view is painted at this scale: the previous one is no longer needed.
       this.drop(this.previous);
       this.previous = null;
     }
-    // With time left, the ring around the view, so that a pan finds its tiles painted.
-    if (complete) pending = this.prefetch(level, visible, started, budgetMs);
-    this.evict(
-      Math.max(MAX_TILES, SCREENS_KEPT * (visible.i1 - visible.i0 + 1) * (visible.j1 - visible.j0 + 1)),
-    );
-    this.complete = complete;
+    let pending = !this.complete;
+    if (this.complete) {
+      // Time left: the ring around the view, so that a pan finds its tiles painted.
+      for (let i = visible.i0 - 1; i <= visible.i1 + 1; i++)
+        for (let j = visible.j0 - 1; j <= visible.j1 + 1; j++) {
+          const tile = level.tiles.get(key(i, j));
+          if (tile && !tile.stale) continue;
+          if (performance.now() >= deadline || !this.work(level, i, j, deadline)) pending = true;
+        }
+    }
+    const inView = (visible.i1 - visible.i0 + 1) * (visible.j1 - visible.j0 + 1);
+    this.evict(Math.max(MAX_TILES, SCREENS_KEPT * inView));
     return pending;
   }
 
+  /**
+   * Paints tile (i, j) of `level` until `deadline` (at least one element); true once it is done.
+   * A tile out of date keeps showing until its new one is.
+   */
+  private work(level: Level<T>, i: number, j: number, deadline: number): boolean {
+    const k = key(i, j);
+    let job = level.jobs.get(k);
+    if (!job) {
+      if (performance.now() >= deadline) return false;
+      const side = TILE / level.scale;
+      const bleed = BLEED / level.scale;
+      const area = {
+        minX: i * side - bleed,
+        minY: j * side - bleed,
+        maxX: (i + 1) * side + bleed,
+        maxY: (j + 1) * side + bleed,
+      };
+      job = { ...this.canvas(level.scale, i, j), entries: this.source.entriesIn(area), next: 0 };
+      level.jobs.set(k, job);
+    }
+    do {
+      if (job.next < job.entries.length) this.source.paintEntry(job.ctx, job.entries[job.next++]!);
+    } while (job.next < job.entries.length && performance.now() < deadline);
+    if (job.next < job.entries.length) return false;
+    level.jobs.delete(k);
+    const bitmap = job.canvas.transferToImageBitmap();
+    const existing = level.tiles.get(k);
+    if (existing) {
+      existing.bitmap.close();
+      existing.bitmap = bitmap;
+      existing.stale = false;
+      existing.used = this.frame;
+    } else {
+      level.tiles.set(k, { i, j, bitmap, stale: false, used: this.frame });
+      this.count++;
+    }
+    return true;
+  }
+
+  /** A clear canvas for tile (i, j) at `scale`, its context set to board units. */
+  private canvas(scale: number, i: number, j: number) {
+    const canvas = new OffscreenCanvas(TILE, TILE);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D context for a scene tile');
+    ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
+    return { canvas, ctx };
+  }
+
   /** Whether the previous scale has every tile over tile (i, j) of `level`. */
-  private standsIn(level: Level, i: number, j: number): boolean {
+  private standsIn(level: Level<T>, i: number, j: number): boolean {
     const previous = this.previous;
     if (!previous) return false;
     const side = TILE / level.scale;
@@ -158,19 +257,7 @@ export class SceneTiles {
     return true;
   }
 
-  /** Paints the tiles around `visible` within the budget; true while some remain. */
-  private prefetch(level: Level, visible: Range, started: number, budgetMs: number): boolean {
-    for (let i = visible.i0 - 1; i <= visible.i1 + 1; i++)
-      for (let j = visible.j0 - 1; j <= visible.j1 + 1; j++) {
-        const tile = level.tiles.get(key(i, j));
-        if (tile && !tile.stale) continue;
-        if (performance.now() - started >= budgetMs) return true;
-        this.paintTile(level, i, j);
-      }
-    return false;
-  }
-
-  private drawLevel(ctx: CanvasRenderingContext2D, view: View, level: Level): void {
+  private drawLevel(ctx: CanvasRenderingContext2D, view: View, level: Level<T>): void {
     const ratio = view.scale / level.scale;
     const range = this.range(level.scale, this.viewArea(view), 0);
     // Tiles at whole-pixel positions, edges rounded so that neighbours meet exactly.
@@ -185,44 +272,17 @@ export class SceneTiles {
         tile.used = this.frame;
         const x0 = Math.round(originX + i * TILE * ratio);
         const y0 = Math.round(originY + j * TILE * ratio);
-        if (exact) {
-          ctx.clearRect(x0, y0, TILE, TILE);
-          ctx.drawImage(tile.bitmap, x0, y0);
-          continue;
-        }
-        const x1 = Math.round(originX + (i + 1) * TILE * ratio);
-        const y1 = Math.round(originY + (j + 1) * TILE * ratio);
+        const x1 = exact ? x0 + TILE : Math.round(originX + (i + 1) * TILE * ratio);
+        const y1 = exact ? y0 + TILE : Math.round(originY + (j + 1) * TILE * ratio);
         ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
         ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
       }
   }
 
-  private paintTile(level: Level, i: number, j: number): void {
-    const ctx = this.scratch.getContext('2d');
-    if (!ctx) return;
-    const { scale } = level;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, TILE, TILE);
-    ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
-    const side = TILE / scale;
-    const bleed = BLEED / scale;
-    this.paint(ctx, {
-      minX: i * side - bleed,
-      minY: j * side - bleed,
-      maxX: (i + 1) * side + bleed,
-      maxY: (j + 1) * side + bleed,
-    });
-    const bitmap = this.scratch.transferToImageBitmap();
-    const existing = level.tiles.get(key(i, j));
-    if (existing) {
-      existing.bitmap.close();
-      existing.bitmap = bitmap;
-      existing.stale = false;
-      existing.used = this.frame;
-      return;
-    }
-    level.tiles.set(key(i, j), { level, i, j, bitmap, stale: false, used: this.frame });
-    this.count++;
+  /** Calls `visit` for each tile position of `level` that `area` (board units) reaches. */
+  private eachIn(level: Level<T>, area: Bounds, visit: (k: string, i: number, j: number) => void): void {
+    const range = this.range(level.scale, area, BLEED);
+    for (let i = range.i0; i <= range.i1; i++) for (let j = range.j0; j <= range.j1; j++) visit(key(i, j), i, j);
   }
 
   /** The board area a view shows. */
@@ -250,30 +310,26 @@ export class SceneTiles {
   /** Lets the least recently shown tiles go, past `max`. */
   private evict(max: number): void {
     if (this.count <= max) return;
-    const all = [...this.levels()].flatMap((level) => [...level.tiles.values()]);
-    all.sort((a, b) => a.used - b.used);
-    for (const tile of all.slice(0, this.count - max)) {
+    const all = [...this.levels()].flatMap((level) =>
+      [...level.tiles.values()].map((tile) => ({ level, tile })),
+    );
+    all.sort((a, b) => a.tile.used - b.tile.used);
+    for (const { level, tile } of all.slice(0, this.count - max)) {
       tile.bitmap.close();
-      tile.level.tiles.delete(key(tile.i, tile.j));
+      level.tiles.delete(key(tile.i, tile.j));
       this.count--;
     }
   }
 
-  private drop(level: Level): void {
+  private drop(level: Level<T>): void {
     for (const tile of level.tiles.values()) tile.bitmap.close();
     this.count -= level.tiles.size;
     level.tiles.clear();
+    level.jobs.clear();
   }
 
-  private *levels(): Iterable<Level> {
+  private *levels(): Iterable<Level<T>> {
     if (this.level) yield this.level;
-    if (this.previous && this.previous !== this.level) yield this.previous;
+    if (this.previous) yield this.previous;
   }
-}
-
-interface Range {
-  i0: number;
-  j0: number;
-  i1: number;
-  j1: number;
 }
