@@ -1,8 +1,10 @@
 import { type BoardElement, compareOrder, type ElementId, elementGeometry } from '@inkroom/shared';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
-import { type Canvas2D, drawElement, type ElementPaths, newPath } from './draw-element.js';
+import { type Canvas2D, drawElement, drawnAsCenterline, type ElementPaths, newPath } from './draw-element.js';
 import { SceneTiles } from './SceneTiles.js';
+
+const NO_PATHS: ElementPaths = { body: null, outline: null, heads: [] };
 
 /** A change to more elements than this repaints every tile rather than the ones each touches. */
 const BULK_CHANGE = 500;
@@ -48,7 +50,7 @@ export class Renderer {
   private readonly cleanups: (() => void)[] = [];
   private readonly tiles = new SceneTiles<SceneEntry>({
     entriesIn: (area) => this.scene.search(area).filter((entry) => !this.isHidden(entry.id)),
-    paintEntry: (ctx, entry) => this.paintEntry(ctx, entry),
+    paintEntry: (ctx, entry, scale) => this.paintEntry(ctx, entry, scale),
   });
   /** Each element's entry as last painted: where a change must repaint from. */
   private readonly painted = new Map<ElementId, SceneEntry>();
@@ -286,8 +288,11 @@ export class Renderer {
     );
   }
 
-  /** Paints one committed element on a context set to board units. */
-  private paintEntry(ctx: Canvas2D, entry: SceneEntry): void {
+  /** Paints one committed element on a context set to board units, `scale` device pixels each. */
+  private paintEntry(ctx: Canvas2D, entry: SceneEntry, scale: number): void {
+    // Zoomed out, a thin pen stroke needs no outline: none is made (a large board's worth).
+    if (drawnAsCenterline(entry.element, scale))
+      return drawElement(ctx, entry.element, NO_PATHS, null, scale);
     let cached = this.paths.get(entry.id);
     if (!cached || cached.version !== entry.version) {
       cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
@@ -295,7 +300,7 @@ export class Renderer {
     }
     const { element } = entry;
     const drawn = entry.id === this.unlabelled && 'text' in element ? { ...element, text: '' } : element;
-    drawElement(ctx, drawn, cached.paths, this.images);
+    drawElement(ctx, drawn, cached.paths, this.images, scale);
   }
 
   private paintOverlay(): void {

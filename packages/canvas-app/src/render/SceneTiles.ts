@@ -18,8 +18,8 @@ const SCREENS_KEPT = 3;
 export interface TileSource<T> {
   /** The elements to paint in `area` (board units), back to front. */
   entriesIn(area: Bounds): T[];
-  /** Paints one element on a context set to board units. */
-  paintEntry(ctx: OffscreenCanvasRenderingContext2D, entry: T): void;
+  /** Paints one element on a context set to board units, `scale` device pixels each. */
+  paintEntry(ctx: OffscreenCanvasRenderingContext2D, entry: T, scale: number): void;
 }
 
 interface Tile {
@@ -135,7 +135,7 @@ export class SceneTiles<T> {
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.drawImage(tile.bitmap, 0, 0);
         ctx.restore();
-        this.source.paintEntry(ctx, entry);
+        this.source.paintEntry(ctx, entry, level.scale);
         tile.bitmap.close();
         tile.bitmap = canvas.transferToImageBitmap();
       });
@@ -171,8 +171,7 @@ export class SceneTiles<T> {
       }
     let missing = 0;
     const deadline = performance.now() + (blank.length > 0 ? Math.max(budgetMs, blankBudgetMs) : budgetMs);
-    for (const [i, j] of [...blank, ...stale, ...covered])
-      if (!this.work(level, i, j, deadline)) missing++;
+    for (const [i, j] of [...blank, ...stale, ...covered]) if (!this.work(level, i, j, deadline)) missing++;
     this.complete = missing === 0;
     // The previous scale under what is still missing at this one.
     if (!this.complete && this.previous) this.drawLevel(ctx, view, this.previous);
@@ -218,7 +217,8 @@ export class SceneTiles<T> {
       level.jobs.set(k, job);
     }
     do {
-      if (job.next < job.entries.length) this.source.paintEntry(job.ctx, job.entries[job.next++]!);
+      if (job.next < job.entries.length)
+        this.source.paintEntry(job.ctx, job.entries[job.next++]!, level.scale);
     } while (job.next < job.entries.length && performance.now() < deadline);
     if (job.next < job.entries.length) return false;
     level.jobs.delete(k);
@@ -282,7 +282,8 @@ export class SceneTiles<T> {
   /** Calls `visit` for each tile position of `level` that `area` (board units) reaches. */
   private eachIn(level: Level<T>, area: Bounds, visit: (k: string, i: number, j: number) => void): void {
     const range = this.range(level.scale, area, BLEED);
-    for (let i = range.i0; i <= range.i1; i++) for (let j = range.j0; j <= range.j1; j++) visit(key(i, j), i, j);
+    for (let i = range.i0; i <= range.i1; i++)
+      for (let j = range.j0; j <= range.j1; j++) visit(key(i, j), i, j);
   }
 
   /** The board area a view shows. */
