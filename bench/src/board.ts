@@ -186,11 +186,16 @@ async function openBoard(browser: Browser, http: string, room: string, strokes: 
   const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
   const started = performance.now();
   await page.goto(`${http}/r/${room}`);
+  // renderStats, not describeBoard: a probe that lists every element would slow the load it times.
   await until(
     page,
     async () => {
-      const d = await describe(page).catch(() => ({ count: 0, paints: 0, status: '' }));
-      return d.count === strokes && d.paints > 0 && (await page.evaluate(`${BOARD}.renderStats().complete`));
+      const stats = (await page.evaluate(`${BOARD}?.renderStats() ?? null`).catch(() => null)) as {
+        elements: number;
+        paints: number;
+        complete: boolean;
+      } | null;
+      return stats !== null && stats.elements === strokes && stats.paints > 0 && stats.complete;
     },
     `${strokes} strokes on screen`,
   );

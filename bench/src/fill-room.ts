@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { writeThroughServer } from './scenarios.js';
 import type { RunningServer } from './servers.js';
-import { gridScript, walkScript } from './updates.js';
+import { gridScript, mergedScript, walkScript } from './updates.js';
 
 const USAGE = `Usage: pnpm --filter @inkroom/bench fill --server ws://localhost:1234 --room <room> --strokes <n> [--scene walk|grid]
 Fills a room with <n> synthetic pen strokes, written through the server: the board benchmark's
@@ -29,7 +29,8 @@ try {
   const started = performance.now();
   const clientId = Math.floor(Math.random() * 2 ** 30);
   const script = values.scene === 'walk' ? walkScript(clientId, strokes) : gridScript(clientId, strokes);
-  await writeThroughServer(server, values.room, script);
+  // Fifty strokes an update: a large board is written in seconds, within the server's rate limits.
+  await writeThroughServer(server, values.room, mergedScript(script, 50));
   process.stdout.write(
     `${strokes} strokes written to ${values.room} in ${Math.round(performance.now() - started)} ms\n`,
   );

@@ -270,16 +270,25 @@ export class InkroomBoard extends LitElement {
   }
 
   /**
-   * The scene layer's last repaint time and repaint count, the overlay's repaint count, and
-   * whether the scene shows all that is in view yet (cheap to call every frame).
+   * The scene layer's last repaint time and repaint count, the overlay's repaint count, whether
+   * the scene shows all that is in view yet, and how many elements the board holds (cheap to call
+   * every frame, unlike describeBoard).
    */
-  renderStats(): { lastPaintMs: number; paints: number; overlayPaints: number; complete: boolean } {
-    const renderer = this.sessions.current?.renderer;
+  renderStats(): {
+    lastPaintMs: number;
+    paints: number;
+    overlayPaints: number;
+    complete: boolean;
+    elements: number;
+  } {
+    const session = this.sessions.current;
+    const renderer = session?.renderer;
     return {
       lastPaintMs: renderer?.lastSceneMs ?? 0,
       paints: renderer?.scenePaints ?? 0,
       overlayPaints: renderer?.overlayPaints ?? 0,
       complete: renderer?.sceneComplete ?? false,
+      elements: session?.scene.size ?? 0,
     };
   }
 
