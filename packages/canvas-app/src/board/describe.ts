@@ -35,7 +35,8 @@ export function describeBoard(
     elements,
     status,
     zoom: viewport.zoom,
-    ...paint,
+    lastPaintMs: paint.lastPaintMs,
+    paints: paint.paints,
     peers: [...peers].map((peer) => ({ name: peer.user.name, color: peer.user.color, cursor: peer.cursor })),
   };
 }

@@ -9,7 +9,7 @@ const NO_PATHS: ElementPaths = { body: null, outline: null, heads: [] };
 /** A change to more elements than this repaints every tile rather than the ones each touches. */
 const BULK_CHANGE = 500;
 /** Time a frame may spend painting tiles, in ms: the rest shows what stands in for them. */
-const TILE_BUDGET_MS = 6;
+const TILE_BUDGET_MS = 10;
 /**
  * While part of a still view shows nothing (a board opening, a jump), a frame may paint longer:
  * the board appears sooner, and no task is long.

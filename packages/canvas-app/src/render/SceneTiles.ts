@@ -13,6 +13,8 @@ const BLEED = 16;
  */
 const MAX_TILES = 160;
 const SCREENS_KEPT = 3;
+/** Elements painted on a tile between two checks of the time (each check rasterises them). */
+const FLUSH_EVERY = 32;
 
 /** What tiles are painted from: the elements in an area, and how one is painted. */
 export interface TileSource<T> {
@@ -217,8 +219,11 @@ export class SceneTiles<T> {
       level.jobs.set(k, job);
     }
     do {
-      if (job.next < job.entries.length)
-        this.source.paintEntry(job.ctx, job.entries[job.next++]!, level.scale);
+      const end = Math.min(job.entries.length, job.next + FLUSH_EVERY);
+      while (job.next < end) this.source.paintEntry(job.ctx, job.entries[job.next++]!, level.scale);
+      // The canvas records what it is told and rasterises later, all at once: made to raster
+      // now, so that the time it takes is counted here, a few elements at a time.
+      job.ctx.getImageData(0, 0, 1, 1);
     } while (job.next < job.entries.length && performance.now() < deadline);
     if (job.next < job.entries.length) return false;
     level.jobs.delete(k);
