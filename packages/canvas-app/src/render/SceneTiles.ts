@@ -15,6 +15,8 @@ const MAX_TILES = 160;
 const SCREENS_KEPT = 3;
 /** Elements painted on a tile between two checks of the time (each check rasterises them). */
 const FLUSH_EVERY = 32;
+/** Blank tile canvases kept for reuse. */
+const MAX_FREE_CANVASES = 8;
 
 /** What tiles are painted from: the elements in an area, and how one is painted. */
 export interface TileSource<T> {
@@ -83,6 +85,8 @@ export class SceneTiles<T> {
   private previous: Level<T> | null = null;
   private count = 0;
   private frame = 0;
+  /** Canvases of finished tiles, blank, for the next ones. */
+  private readonly free: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D }[] = [];
   /** Whether every tile in view was painted, up to date, at the current scale by the last draw. */
   complete = false;
 
@@ -132,14 +136,15 @@ export class SceneTiles<T> {
         level.jobs.get(k)?.entries.push(entry);
         const tile = level.tiles.get(k);
         if (!tile || tile.stale) return;
-        const { canvas, ctx } = this.canvas(level.scale, i, j);
+        const target = this.canvas(level.scale, i, j);
+        const { ctx } = target;
         ctx.save();
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.drawImage(tile.bitmap, 0, 0);
         ctx.restore();
         this.source.paintEntry(ctx, entry, level.scale);
         tile.bitmap.close();
-        tile.bitmap = canvas.transferToImageBitmap();
+        tile.bitmap = this.finish(target);
       });
   }
 
@@ -227,7 +232,7 @@ export class SceneTiles<T> {
     } while (job.next < job.entries.length && performance.now() < deadline);
     if (job.next < job.entries.length) return false;
     level.jobs.delete(k);
-    const bitmap = job.canvas.transferToImageBitmap();
+    const bitmap = this.finish(job);
     const existing = level.tiles.get(k);
     if (existing) {
       existing.bitmap.close();
@@ -241,13 +246,32 @@ export class SceneTiles<T> {
     return true;
   }
 
-  /** A clear canvas for tile (i, j) at `scale`, its context set to board units. */
-  private canvas(scale: number, i: number, j: number) {
-    const canvas = new OffscreenCanvas(TILE, TILE);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D context for a scene tile');
-    ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
-    return { canvas, ctx };
+  /**
+   * A clear canvas for tile (i, j) at `scale`, its context set to board units. Canvases are
+   * reused: handing a tile's bitmap over (transferToImageBitmap) leaves its canvas blank.
+   */
+  private canvas(
+    scale: number,
+    i: number,
+    j: number,
+  ): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
+    let free = this.free.pop();
+    if (!free) {
+      const canvas = new OffscreenCanvas(TILE, TILE);
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2D context for a scene tile');
+      free = { canvas, ctx };
+    }
+    // Blank: new, or its last bitmap handed over (elements restore the state they change).
+    free.ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
+    return free;
+  }
+
+  /** Hands a tile's bitmap over and keeps its canvas for the next tile. */
+  private finish(job: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D }): ImageBitmap {
+    const bitmap = job.canvas.transferToImageBitmap();
+    if (this.free.length < MAX_FREE_CANVASES) this.free.push({ canvas: job.canvas, ctx: job.ctx });
+    return bitmap;
   }
 
   /** Whether the previous scale has every tile over tile (i, j) of `level`. */
