@@ -88,7 +88,9 @@ describe('one config: file, environment, flags', () => {
     expect(await error(['--log-level', 'loud'])).toMatch(/invalid logLevel/);
     expect(await error(['--compact-after-updates', '0'])).toMatch(/invalid compactAfterUpdates/);
     expect(await error(['--ping-interval', '10ms'])).toMatch(/invalid pingIntervalMs.*at least 1000 ms/);
-    expect(await error(['--redis-replicas', '1'])).toMatch(/invalid redisReplicas: .*only with rooms in Redis/);
+    expect(await error(['--redis-replicas', '1'])).toMatch(
+      /invalid redisReplicas: .*only with rooms in Redis/,
+    );
     expect(await error(['--redis-replicas=-1'])).toMatch(/invalid redisReplicas \(--redis-replicas\)/);
     const bad = await file('c.json', { port: 'eighty' });
     expect(await error(['--config', bad])).toMatch(/invalid port \(port in .*c\.json\)/);

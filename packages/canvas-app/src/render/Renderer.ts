@@ -291,8 +291,10 @@ export class Renderer {
   /** Paints one committed element on a context set to board units, `scale` device pixels each. */
   private paintEntry(ctx: Canvas2D, entry: SceneEntry, scale: number): void {
     // Zoomed out, a thin pen stroke needs no outline: none is made (a large board's worth).
-    if (drawnAsCenterline(entry.element, scale))
-      return drawElement(ctx, entry.element, NO_PATHS, null, scale);
+    if (drawnAsCenterline(entry.element, scale)) {
+      drawElement(ctx, entry.element, NO_PATHS, null, scale);
+      return;
+    }
     let cached = this.paths.get(entry.id);
     if (!cached || cached.version !== entry.version) {
       cached = { version: entry.version, paths: elementGeometry(entry.element, newPath) };
