@@ -6,6 +6,8 @@ import { SceneTiles } from './SceneTiles.js';
 
 const NO_PATHS: ElementPaths = { body: null, outline: null, heads: [] };
 
+/** New elements painted onto their tiles at most, per change (more: the tiles are repainted). */
+const MAX_PAINTED_ON_TOP = 20;
 /** A change to more elements than this repaints every tile rather than the ones each touches. */
 const BULK_CHANGE = 500;
 /** Time a frame may spend painting tiles, in ms: the rest shows what stands in for them. */
@@ -132,7 +134,10 @@ export class Renderer {
     }
     if (added.length === 0) return;
     added.sort((a, b) => compareOrder(a.element, b.element));
-    const inFront = !frontBefore || compareOrder(added[0]!.element, frontBefore) > 0;
+    // A few new elements in front are painted onto their tiles; a paste of many repaints them.
+    const inFront =
+      added.length <= MAX_PAINTED_ON_TOP &&
+      (!frontBefore || compareOrder(added[0]!.element, frontBefore) > 0);
     for (const entry of added) {
       if (inFront && !this.isHidden(entry.id)) this.tiles.paintOnTop(entry, entry);
       else this.tiles.invalidate(entry);
@@ -179,8 +184,10 @@ export class Renderer {
 
   setHidden(owner: string, ids: ReadonlySet<ElementId>): void {
     if (ids.size === 0 && !this.hiddenBy.has(owner)) return;
-    this.repaintElements(this.hiddenBy.get(owner) ?? []);
-    this.repaintElements(ids);
+    // Only what is hidden or shown now (the eraser's set grows a stroke at a time).
+    const before = this.hiddenBy.get(owner) ?? new Set<ElementId>();
+    this.repaintElements([...before].filter((id) => !ids.has(id)));
+    this.repaintElements([...ids].filter((id) => !before.has(id)));
     if (ids.size === 0) this.hiddenBy.delete(owner);
     else this.hiddenBy.set(owner, new Set(ids));
     this.requestScene();
@@ -210,7 +217,7 @@ export class Renderer {
     this.schedule();
   }
 
-  /** Paints now, whatever is pending, every tile in view included (tests and exports call this). */
+  /** Paints now, whatever is pending, every tile in view at the view's scale included (for tests). */
   flush(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -276,7 +283,9 @@ export class Renderer {
     const scale = zoom * dpr;
     const current = this.tiles.scale;
     const ratio = current === null ? 0 : scale / current;
-    const settled = performance.now() - this.viewChangedAt >= SETTLE_MS;
+    // A flush (no budget) paints at the view's own scale, never tiles scaled from another.
+    const settled =
+      performance.now() - this.viewChangedAt >= SETTLE_MS || budgetMs === Number.POSITIVE_INFINITY;
     if (current === null || ratio > MAX_UPSCALE || ratio < MAX_DOWNSCALE || (settled && ratio !== 1))
       this.tiles.rescale(scale);
     return this.tiles.draw(

@@ -15,6 +15,8 @@ const MAX_TILES = 160;
 const SCREENS_KEPT = 3;
 /** Elements painted on a tile between two checks of the time (each check rasterises them). */
 const FLUSH_EVERY = 32;
+/** A level this many times finer or coarser than the view's is not drawn in its stead. */
+const MAX_STAND_IN = 4;
 /** Blank tile canvases kept for reuse. */
 const MAX_FREE_CANVASES = 8;
 
@@ -38,10 +40,17 @@ interface Tile {
 
 /** A tile being painted, a few elements a frame: its canvas and what is left to paint on it. */
 interface Job<T> {
+  readonly i: number;
+  readonly j: number;
   readonly canvas: OffscreenCanvas;
   readonly ctx: OffscreenCanvasRenderingContext2D;
   readonly entries: T[];
   next: number;
+  /**
+   * Something in the tile changed since the job started: it still finishes (a tile changed at
+   * every pointer move would otherwise never be painted), and the tile stays out of date.
+   */
+  outdated: boolean;
 }
 
 /** The tiles painted at one scale (device pixels per board unit), and those being painted. */
@@ -100,8 +109,14 @@ export class SceneTiles<T> {
   /** Paints tiles at `scale` from now on; the current ones are drawn under them until then. */
   rescale(scale: number): void {
     if (this.level?.scale === scale) return;
-    if (this.previous) this.drop(this.previous);
-    this.previous = this.level;
+    // The one to stand in is whichever shows the view: the current level once it is whole, the
+    // previous one while the current is still being painted.
+    const keep = this.complete || !this.previous ? this.level : this.previous;
+    for (const level of [...this.levels()]) if (level !== keep) this.drop(level);
+    // One far from the new scale is not drawn in its stead (tiles a few pixels across are slow).
+    const near = keep !== null && keep.scale / scale < MAX_STAND_IN && scale / keep.scale < MAX_STAND_IN;
+    if (keep && !near) this.drop(keep);
+    this.previous = near ? keep : null;
     this.level = { scale, tiles: new Map(), jobs: new Map() };
     this.complete = false;
   }
@@ -110,7 +125,7 @@ export class SceneTiles<T> {
   invalidateAll(): void {
     for (const level of this.levels()) {
       for (const tile of level.tiles.values()) tile.stale = true;
-      level.jobs.clear();
+      for (const job of level.jobs.values()) job.outdated = true;
     }
     this.complete = false;
   }
@@ -121,7 +136,8 @@ export class SceneTiles<T> {
       this.eachIn(level, area, (k) => {
         const tile = level.tiles.get(k);
         if (tile) tile.stale = true;
-        level.jobs.delete(k);
+        const job = level.jobs.get(k);
+        if (job) job.outdated = true;
       });
     this.complete = false;
   }
@@ -176,9 +192,11 @@ export class SceneTiles<T> {
         if (tile?.stale) stale.push([i, j]);
         else if (!tile) (this.standsIn(level, i, j) ? covered : blank).push([i, j]);
       }
+    this.pruneJobs(level, visible);
     let missing = 0;
     const deadline = performance.now() + (blank.length > 0 ? Math.max(budgetMs, blankBudgetMs) : budgetMs);
-    for (const [i, j] of [...blank, ...stale, ...covered]) if (!this.work(level, i, j, deadline)) missing++;
+    for (const [n, [i, j]] of [...blank, ...stale, ...covered].entries())
+      if (!this.work(level, i, j, deadline, n === 0)) missing++;
     this.complete = missing === 0;
     // The previous scale under what is still missing at this one.
     if (!this.complete && this.previous) this.drawLevel(ctx, view, this.previous);
@@ -195,7 +213,7 @@ export class SceneTiles<T> {
         for (let j = visible.j0 - 1; j <= visible.j1 + 1; j++) {
           const tile = level.tiles.get(key(i, j));
           if (tile && !tile.stale) continue;
-          if (performance.now() >= deadline || !this.work(level, i, j, deadline)) pending = true;
+          if (!this.work(level, i, j, deadline, false)) pending = true;
         }
     }
     const inView = (visible.i1 - visible.i0 + 1) * (visible.j1 - visible.j0 + 1);
@@ -204,14 +222,15 @@ export class SceneTiles<T> {
   }
 
   /**
-   * Paints tile (i, j) of `level` until `deadline` (at least one element); true once it is done.
-   * A tile out of date keeps showing until its new one is.
+   * Paints tile (i, j) of `level` until `deadline` (at least a slice when `first`: every frame
+   * makes progress); true once it is done and up to date. An out-of-date tile keeps showing until
+   * its new one is.
    */
-  private work(level: Level<T>, i: number, j: number, deadline: number): boolean {
+  private work(level: Level<T>, i: number, j: number, deadline: number, first: boolean): boolean {
+    if (!first && performance.now() >= deadline) return false;
     const k = key(i, j);
     let job = level.jobs.get(k);
     if (!job) {
-      if (performance.now() >= deadline) return false;
       const side = TILE / level.scale;
       const bleed = BLEED / level.scale;
       const area = {
@@ -220,7 +239,8 @@ export class SceneTiles<T> {
         maxX: (i + 1) * side + bleed,
         maxY: (j + 1) * side + bleed,
       };
-      job = { ...this.canvas(level.scale, i, j), entries: this.source.entriesIn(area), next: 0 };
+      const entries = this.source.entriesIn(area);
+      job = { i, j, ...this.canvas(level.scale, i, j), entries, next: 0, outdated: false };
       level.jobs.set(k, job);
     }
     do {
@@ -237,13 +257,27 @@ export class SceneTiles<T> {
     if (existing) {
       existing.bitmap.close();
       existing.bitmap = bitmap;
-      existing.stale = false;
+      existing.stale = job.outdated;
       existing.used = this.frame;
     } else {
-      level.tiles.set(k, { i, j, bitmap, stale: false, used: this.frame });
+      level.tiles.set(k, { i, j, bitmap, stale: job.outdated, used: this.frame });
       this.count++;
     }
-    return true;
+    return !job.outdated;
+  }
+
+  /** Drops the jobs of tiles that left the view and its ring (a long pan leaves them behind). */
+  private pruneJobs(level: Level<T>, visible: Range): void {
+    for (const [k, job] of level.jobs)
+      if (
+        job.i < visible.i0 - 1 ||
+        job.i > visible.i1 + 1 ||
+        job.j < visible.j0 - 1 ||
+        job.j > visible.j1 + 1
+      ) {
+        level.jobs.delete(k);
+        this.finish(job).close();
+      }
   }
 
   /**
@@ -282,7 +316,10 @@ export class SceneTiles<T> {
     const area = { minX: i * side, minY: j * side, maxX: (i + 1) * side - 1e-6, maxY: (j + 1) * side - 1e-6 };
     const range = this.range(previous.scale, area, 0);
     for (let pi = range.i0; pi <= range.i1; pi++)
-      for (let pj = range.j0; pj <= range.j1; pj++) if (!previous.tiles.has(key(pi, pj))) return false;
+      for (let pj = range.j0; pj <= range.j1; pj++) {
+        const tile = previous.tiles.get(key(pi, pj));
+        if (!tile || tile.stale) return false;
+      }
     return true;
   }
 
@@ -294,23 +331,44 @@ export class SceneTiles<T> {
     const originY = -view.y * view.scale;
     const exact = Math.abs(ratio - 1) < 1e-6;
     ctx.imageSmoothingEnabled = !exact;
+    for (const tile of this.tilesIn(level, range)) {
+      const { i, j } = tile;
+      tile.used = this.frame;
+      const x0 = Math.round(originX + i * TILE * ratio);
+      const y0 = Math.round(originY + j * TILE * ratio);
+      const x1 = exact ? x0 + TILE : Math.round(originX + (i + 1) * TILE * ratio);
+      const y1 = exact ? y0 + TILE : Math.round(originY + (j + 1) * TILE * ratio);
+      ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+      ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
+    }
+  }
+
+  /** The tiles `level` holds in `range`: found by position, or among its tiles when it holds fewer. */
+  private *tilesIn(level: Level<T>, range: Range): Iterable<Tile> {
+    if ((range.i1 - range.i0 + 1) * (range.j1 - range.j0 + 1) > level.tiles.size) {
+      for (const tile of level.tiles.values())
+        if (tile.i >= range.i0 && tile.i <= range.i1 && tile.j >= range.j0 && tile.j <= range.j1) yield tile;
+      return;
+    }
     for (let i = range.i0; i <= range.i1; i++)
       for (let j = range.j0; j <= range.j1; j++) {
         const tile = level.tiles.get(key(i, j));
-        if (!tile) continue;
-        tile.used = this.frame;
-        const x0 = Math.round(originX + i * TILE * ratio);
-        const y0 = Math.round(originY + j * TILE * ratio);
-        const x1 = exact ? x0 + TILE : Math.round(originX + (i + 1) * TILE * ratio);
-        const y1 = exact ? y0 + TILE : Math.round(originY + (j + 1) * TILE * ratio);
-        ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
-        ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
+        if (tile) yield tile;
       }
   }
 
   /** Calls `visit` for each tile position of `level` that `area` (board units) reaches. */
   private eachIn(level: Level<T>, area: Bounds, visit: (k: string, i: number, j: number) => void): void {
     const range = this.range(level.scale, area, BLEED);
+    if ((range.i1 - range.i0 + 1) * (range.j1 - range.j0 + 1) > level.tiles.size + level.jobs.size) {
+      // A large element zoomed in: the tiles and jobs held, not every position it covers.
+      const held = new Set([...level.tiles.keys(), ...level.jobs.keys()]);
+      for (const k of held) {
+        const [i, j] = k.split(',').map(Number) as [number, number];
+        if (i >= range.i0 && i <= range.i1 && j >= range.j0 && j <= range.j1) visit(k, i, j);
+      }
+      return;
+    }
     for (let i = range.i0; i <= range.i1; i++)
       for (let j = range.j0; j <= range.j1; j++) visit(key(i, j), i, j);
   }

@@ -44,24 +44,35 @@ export function drawnAsCenterline(element: BoardElement, scale: number | null): 
 function drawCenterline(ctx: Canvas2D, element: ElementOf<'stroke'>, scale: number): void {
   const across = element.strokeWidth * 2 * scale;
   const { xy } = element.points;
+  if (xy.length < 2) return;
   const step = 2 / scale;
-  let lastX = xy[0]! + element.x;
-  let lastY = xy[1]! + element.y;
+  const firstX = xy[0]! + element.x;
+  const firstY = xy[1]! + element.y;
+  let lastX = firstX;
+  let lastY = firstY;
+  let moved = false;
   ctx.beginPath();
-  ctx.moveTo(lastX, lastY);
+  ctx.moveTo(firstX, firstY);
   for (let i = 2; i < xy.length; i += 2) {
     const x = xy[i]! + element.x;
     const y = xy[i + 1]! + element.y;
     if (i < xy.length - 2 && Math.abs(x - lastX) < step && Math.abs(y - lastY) < step) continue;
     ctx.lineTo(x, y);
+    moved ||= x !== firstX || y !== firstY;
     lastX = x;
     lastY = y;
   }
+  if (across < 1) ctx.globalAlpha *= across;
+  if (!moved) {
+    // A dot (a tap of the pen): a line through one point draws nothing.
+    ctx.beginPath();
+    ctx.arc(firstX, firstY, Math.max(across, 1) / scale / 2, 0, Math.PI * 2);
+    ctx.fillStyle = element.strokeColor;
+    ctx.fill();
+    return;
+  }
   ctx.strokeStyle = element.strokeColor;
-  if (across < 1) {
-    ctx.globalAlpha *= across;
-    ctx.lineWidth = 1 / scale;
-  } else ctx.lineWidth = across / scale;
+  ctx.lineWidth = Math.max(across, 1) / scale;
   ctx.stroke();
 }
 
