@@ -1,7 +1,14 @@
-import { type BoardElement, compareOrder, type ElementId, elementGeometry } from '@inkroom/shared';
+import {
+  type BoardElement,
+  type Bounds,
+  compareOrder,
+  type ElementId,
+  elementGeometry,
+} from '@inkroom/shared';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
 import { type Canvas2D, drawElement, drawnAsCenterline, type ElementPaths, newPath } from './draw-element.js';
+import { labelBox } from './label-box.js';
 import { SceneTiles } from './SceneTiles.js';
 
 const NO_PATHS: ElementPaths = { body: null, outline: null, heads: [] };
@@ -51,11 +58,13 @@ export class Renderer {
   private frame = 0;
   private readonly cleanups: (() => void)[] = [];
   private readonly tiles = new SceneTiles<SceneEntry>({
-    entriesIn: (area) => this.scene.search(area).filter((entry) => !this.isHidden(entry.id)),
+    entriesIn: (area) => this.entriesIn(area),
     paintEntry: (ctx, entry, scale) => this.paintEntry(ctx, entry, scale),
   });
   /** Each element's entry as last painted: where a change must repaint from. */
   private readonly painted = new Map<ElementId, SceneEntry>();
+  /** Where the text of each labelled element is drawn (it may reach past the element's box). */
+  private readonly labels = new Map<ElementId, Bounds>();
   /** An element at or in front of every one painted so far (new ones past it go on top). */
   private front: BoardElement | null = null;
   /** When the viewport last changed, and the timer that paints it afresh once it stops. */
@@ -104,6 +113,7 @@ export class Renderer {
     );
     for (const entry of this.scene.all()) {
       this.painted.set(entry.id, entry);
+      this.noteLabel(entry);
       this.front = entry.element;
     }
     this.resizeCanvases();
@@ -123,14 +133,14 @@ export class Renderer {
       const before = this.painted.get(id);
       const now = this.scene.get(id);
       if (now && (!this.front || compareOrder(now.element, this.front) > 0)) this.front = now.element;
+      if (!bulk && before) this.repaintElements([id]);
       if (now) this.painted.set(id, now);
       else this.painted.delete(id);
+      if (now) this.noteLabel(now);
+      else this.labels.delete(id);
       if (bulk) continue;
       if (!before && now) added.push(now);
-      else {
-        if (before) this.tiles.invalidate(before);
-        if (now && now !== before) this.tiles.invalidate(now);
-      }
+      else if (now && now !== before) this.repaintElements([id]);
     }
     if (added.length === 0) return;
     added.sort((a, b) => compareOrder(a.element, b.element));
@@ -139,16 +149,62 @@ export class Renderer {
       added.length <= MAX_PAINTED_ON_TOP &&
       (!frontBefore || compareOrder(added[0]!.element, frontBefore) > 0);
     for (const entry of added) {
-      if (inFront && !this.isHidden(entry.id)) this.tiles.paintOnTop(entry, entry);
-      else this.tiles.invalidate(entry);
+      if (inFront && !this.isHidden(entry.id)) this.tiles.paintOnTop(this.paintBox(entry), entry);
+      else this.repaintElements([entry.id]);
     }
   }
 
-  /** Repaints the tiles showing these elements (hidden or shown, labelled or not). */
+  /** Notes where an element's text is drawn, when it reaches past the element's box. */
+  private noteLabel(entry: SceneEntry): void {
+    const box = labelBox(entry.element);
+    const inside =
+      !box ||
+      (box.minX >= entry.minX && box.minY >= entry.minY && box.maxX <= entry.maxX && box.maxY <= entry.maxY);
+    if (inside) this.labels.delete(entry.id);
+    else this.labels.set(entry.id, box);
+  }
+
+  /** Where an element is painted: its box, and its text's. */
+  private paintBox(entry: SceneEntry): Bounds {
+    const label = this.labels.get(entry.id);
+    if (!label) return entry;
+    return {
+      minX: Math.min(entry.minX, label.minX),
+      minY: Math.min(entry.minY, label.minY),
+      maxX: Math.max(entry.maxX, label.maxX),
+      maxY: Math.max(entry.maxY, label.maxY),
+    };
+  }
+
+  /** The elements painted in `area`, back to front: those it meets, and those whose text reaches it. */
+  private entriesIn(area: Bounds): SceneEntry[] {
+    const found = this.scene.search(area);
+    const ids = new Set(found.map((entry) => entry.id));
+    let more = false;
+    for (const [id, box] of this.labels) {
+      if (
+        ids.has(id) ||
+        box.maxX < area.minX ||
+        box.minX > area.maxX ||
+        box.maxY < area.minY ||
+        box.minY > area.maxY
+      )
+        continue;
+      const entry = this.scene.get(id);
+      if (entry) {
+        found.push(entry);
+        more = true;
+      }
+    }
+    if (more) found.sort((a, b) => compareOrder(a.element, b.element));
+    return found.filter((entry) => !this.isHidden(entry.id));
+  }
+
+  /** Repaints the tiles showing these elements as last noted (hidden or shown, labelled or not). */
   private repaintElements(ids: Iterable<ElementId>): void {
     for (const id of ids) {
       const entry = this.painted.get(id);
-      if (entry) this.tiles.invalidate(entry);
+      if (entry) this.tiles.invalidate(this.paintBox(entry));
     }
   }
 
@@ -167,6 +223,7 @@ export class Renderer {
     this.settleTimer = null;
     this.tiles.clear();
     this.painted.clear();
+    this.labels.clear();
     this.front = null;
     for (const canvas of [this.sceneCanvas, this.overlayCanvas]) {
       canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);

@@ -1,0 +1,153 @@
+// The board draws its committed scene from raster tiles (render/SceneTiles.ts): these check, on
+// the pixels of the scene canvas in headless Chromium, that what it shows stays true to the doc
+// as other people change it, on a board large enough that tiles are painted over many frames.
+import { fileURLToPath } from 'node:url';
+import { addElement, deleteElements, pointsFrom, setElementField } from '@inkroom/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
+import { type Client, connectClient } from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
+
+/** Waits until the board holds `count` elements and shows everything in view painted. */
+async function settled(page: Page, count: number): Promise<void> {
+  await waitOnPage(
+    page,
+    async () => {
+      const stats = await onBoard(page, (board) =>
+        (board as unknown as { renderStats(): { elements: number; complete: boolean } }).renderStats(),
+      );
+      return stats.elements === count && stats.complete;
+    },
+    `${count} elements painted`,
+    20_000,
+  );
+}
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Inked pixels of the scene canvas over a box of the board (board units). */
+function inkIn(page: Page, area: Box): Promise<number> {
+  return page.evaluate((a) => {
+    const board = document
+      .querySelector('inkroom-app')!
+      .shadowRoot!.querySelector('inkroom-board') as HTMLElement & {
+      viewport: { toScreen(p: { x: number; y: number }): { x: number; y: number } };
+    };
+    const canvas = board.shadowRoot!.querySelector('canvas.scene') as HTMLCanvasElement;
+    const dpr = window.devicePixelRatio || 1;
+    const from = board.viewport.toScreen({ x: a.x, y: a.y });
+    const to = board.viewport.toScreen({ x: a.x + a.width, y: a.y + a.height });
+    const width = Math.max(1, Math.round((to.x - from.x) * dpr));
+    const height = Math.max(1, Math.round((to.y - from.y) * dpr));
+    const data = canvas.getContext('2d')!.getImageData(from.x * dpr, from.y * dpr, width, height).data;
+    let count = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 32) count++;
+    return count;
+  }, area);
+}
+
+describe('the tiled scene', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    t = await startTestServer({ staticDir: APP_DIST });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await browser?.close();
+    await t?.cleanup();
+  });
+
+  it("shows what others change on a large board: a moved box leaves nothing behind, a deleted arrow's label goes, a new stroke appears", async () => {
+    const other = connectClient(t.wsUrl, 'tiles');
+    clients.push(other);
+    await other.synced;
+    // 3,000 strokes around the area watched, so that tiles take many frames to paint.
+    for (let i = 0; i < 3000; i++)
+      addElement(other.doc, {
+        kind: 'stroke',
+        x: (i * 37) % 3000,
+        y: ((i * 91) % 2000) + 1500,
+        strokeWidth: 4,
+        points: pointsFrom([
+          [0, 0],
+          [40, 20],
+          [80, 0],
+        ]),
+      });
+    const box = addElement(other.doc, {
+      kind: 'rectangle',
+      x: 400,
+      y: 200,
+      width: 300,
+      height: 300,
+      fill: '#1971c2',
+    });
+    // A short arrow with a label much wider than it: the label reaches past its box, and (at 40 %,
+    // tiles of 256 px are 640 board units) into a tile the arrow does not reach.
+    const arrow = addElement(other.doc, {
+      kind: 'arrow',
+      x: 2000,
+      y: 400,
+      text: 'a label that is far wider than its short arrow',
+      points: pointsFrom([
+        [0, 0],
+        [30, 0],
+      ]),
+    });
+    const page = await openSyncedPage(browser, `${t.httpUrl}/r/tiles`, { width: 1280, height: 800 });
+    await onBoard(page, (board) =>
+      (
+        board as unknown as { viewport: { centerOn(p: { x: number; y: number }, z: number): void } }
+      ).viewport.centerOn({ x: 1500, y: 1100 }, 0.4),
+    );
+    await settled(page, 3002);
+    const at = (area: Box) => inkIn(page, area);
+    const oldPlace = { x: 420, y: 220, width: 260, height: 260 };
+    const newPlace = { x: 420, y: 820, width: 260, height: 260 };
+    // Left of the arrow, in the tile before its own, where only its label is drawn.
+    const labelOnly = { x: 1895, y: 385, width: 20, height: 30 };
+    expect(await at(oldPlace)).toBeGreaterThan(1000);
+    expect(await at(newPlace)).toBe(0);
+    expect(await at(labelOnly)).toBeGreaterThan(0);
+
+    setElementField(other.doc, box, 'y', 800);
+    deleteElements(other.doc, [arrow]);
+    await waitOnPage(
+      page,
+      async () => (await at(oldPlace)) === 0,
+      'the old place of the box cleared',
+      10_000,
+    );
+    await settled(page, 3001);
+    expect(await at(newPlace)).toBeGreaterThan(1000);
+    expect(await at(labelOnly)).toBe(0);
+
+    addElement(other.doc, {
+      kind: 'stroke',
+      x: 1000,
+      y: 300,
+      strokeWidth: 8,
+      points: pointsFrom([
+        [0, 0],
+        [200, 0],
+      ]),
+    });
+    await waitOnPage(
+      page,
+      async () => (await at({ x: 1050, y: 290, width: 100, height: 20 })) > 0,
+      'the new stroke on screen',
+    );
+    await page.context().close();
+  });
+});
