@@ -401,7 +401,10 @@ export class SceneTiles<T> {
     const all = [...this.levels()].flatMap((level) =>
       [...level.tiles.values()].map((tile) => ({ level, tile })),
     );
-    all.sort((a, b) => a.tile.used - b.tile.used);
+    // The previous level's tiles first (they only stand in), then the least recently shown.
+    all.sort((a, b) =>
+      a.level !== b.level ? (a.level === this.previous ? -1 : 1) : a.tile.used - b.tile.used,
+    );
     for (const { level, tile } of all.slice(0, this.count - max)) {
       tile.bitmap.close();
       level.tiles.delete(key(tile.i, tile.j));

@@ -24,11 +24,11 @@ export const newPath = () => new Path2D();
 export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /**
- * A pen stroke narrower than this on screen, in device pixels, is drawn as a line through its
- * points (about half the cost of its outline, and the same at that size); narrower than one
+ * A pen stroke narrower than this on screen, in device pixels, is drawn as a smooth line through
+ * its points (about half the cost of its outline, and alike at that size); narrower than one
  * pixel, as a one-pixel line faded to its width (a fifth of the cost).
  */
-const CENTERLINE_PX = 3;
+const CENTERLINE_PX = 2;
 
 /** Whether `element` is drawn as a line through its points at `scale` (its outline is not needed). */
 export function drawnAsCenterline(element: BoardElement, scale: number | null): boolean {
@@ -56,8 +56,11 @@ function drawCenterline(ctx: Canvas2D, element: ElementOf<'stroke'>, scale: numb
   for (let i = 2; i < xy.length; i += 2) {
     const x = xy[i]! + element.x;
     const y = xy[i + 1]! + element.y;
-    if (i < xy.length - 2 && Math.abs(x - lastX) < step && Math.abs(y - lastY) < step) continue;
-    ctx.lineTo(x, y);
+    const last = i >= xy.length - 2;
+    if (!last && Math.abs(x - lastX) < step && Math.abs(y - lastY) < step) continue;
+    // Curves through the midpoints, as the outline is traced: no corners at the points.
+    if (last) ctx.lineTo(x, y);
+    else ctx.quadraticCurveTo(lastX, lastY, (lastX + x) / 2, (lastY + y) / 2);
     moved ||= x !== firstX || y !== firstY;
     lastX = x;
     lastY = y;

@@ -1,6 +1,7 @@
 import {
   type BoardElement,
   type Bounds,
+  elementRotation,
   FONT_FAMILY,
   LABEL_HALO_WIDTH,
   LINE_HEIGHT,
@@ -31,5 +32,26 @@ export function labelBox(element: BoardElement): Bounds | null {
       : layout.align === 'right'
         ? layout.x - layout.width
         : layout.x;
-  return { minX: left - pad, minY: top - pad, maxX: left + layout.width + pad, maxY: bottom + pad };
+  const box = { minX: left - pad, minY: top - pad, maxX: left + layout.width + pad, maxY: bottom + pad };
+  const rotation = elementRotation(element);
+  if (!rotation) return box;
+  // Drawn turned about the element's centre: the box of its turned corners.
+  const cos = Math.cos(rotation.angle);
+  const sin = Math.sin(rotation.angle);
+  const turned = [
+    [box.minX, box.minY],
+    [box.maxX, box.minY],
+    [box.minX, box.maxY],
+    [box.maxX, box.maxY],
+  ].map(([x, y]) => {
+    const dx = x! - rotation.cx;
+    const dy = y! - rotation.cy;
+    return { x: rotation.cx + dx * cos - dy * sin, y: rotation.cy + dx * sin + dy * cos };
+  });
+  return {
+    minX: Math.min(...turned.map((p) => p.x)),
+    minY: Math.min(...turned.map((p) => p.y)),
+    maxX: Math.max(...turned.map((p) => p.x)),
+    maxY: Math.max(...turned.map((p) => p.y)),
+  };
 }
