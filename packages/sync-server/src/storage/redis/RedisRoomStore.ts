@@ -57,6 +57,25 @@ interface StoredLog {
   version: string;
 }
 
+/**
+ * The snapshot and log entries of a transaction that read them first (GET of the snapshot, then
+ * XRANGE of the log); throws if it was aborted (`what` names it) or a command failed.
+ */
+function storedFrom(results: [Error | null, unknown][] | null, what: string): Omit<StoredLog, 'version'> {
+  if (!results) throw new Error(`${what} was aborted`);
+  for (const [error] of results) if (error) throw error;
+  const snapshot = results[0]![1] as Buffer | null;
+  const entries = (results[1]![1] as [Buffer, Buffer[]][]).map(([id, fields]) => ({
+    id: id.toString(),
+    ...readEntry(fields),
+  }));
+  return {
+    snapshot,
+    entries,
+    updates: [...(snapshot ? [snapshot] : []), ...entries.map((entry) => entry.update)],
+  };
+}
+
 /** The stream id right after `id` (`<ms>-<seq>`): XTRIM MINID keeps entries from it on. */
 function nextId(id: string): string {
   const [ms, seq] = id.split('-');
@@ -162,20 +181,9 @@ export class RedisRoomStore implements RoomStore {
       .xrangeBuffer(this.key(room, 'log'), '-', '+')
       .hget(this.key(room, 'meta'), 'version')
       .exec();
-    if (!results) throw new Error(`the read of room ${room} was aborted`);
-    for (const [error] of results) if (error) throw error;
-    const entries = (results[1]![1] as [Buffer, Buffer[]][]).map(([id, fields]) => ({
-      id: id.toString(),
-      ...readEntry(fields),
-    }));
     return {
-      snapshot: results[0]![1] as Buffer | null,
-      entries,
-      updates: [
-        ...(results[0]![1] ? [results[0]![1] as Buffer] : []),
-        ...entries.map((entry) => entry.update),
-      ],
-      version: (results[2]![1] as string | null) ?? '0',
+      ...storedFrom(results, `the read of room ${room}`),
+      version: (results![2]![1] as string | null) ?? '0',
     };
   }
 
@@ -348,11 +356,7 @@ export class RedisRoomStore implements RoomStore {
       .del(this.key(room, 'log'), this.key(room, 'snap'), this.key(room, 'meta'))
       .zrem(this.roomsKey, encodeURIComponent(room))
       .exec();
-    if (!results) throw new Error(`the deletion of room ${room} was aborted`);
-    for (const [error] of results) if (error) throw error;
-    const snapshot = results[0]![1] as Buffer | null;
-    const entries = results[1]![1] as [Buffer, Buffer[]][];
-    return [...(snapshot ? [snapshot] : []), ...entries.map(([, fields]) => readEntry(fields).update)];
+    return storedFrom(results, `the deletion of room ${room}`).updates;
   }
 
   async list({ prefix, after, limit }: ListOptions): Promise<RoomPage> {
