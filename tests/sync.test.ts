@@ -1,13 +1,26 @@
-import { addElement, getElement, listElements, setElementField } from '@inkroom/shared';
+import {
+  addElement,
+  createBoardDoc,
+  encodeSyncStep1,
+  getElement,
+  listElements,
+  parseRoomId,
+  pointsFrom,
+  setElementField,
+} from '@inkroom/shared';
+import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, connectClient, waitFor } from './helpers/clients.js';
+import * as Y from 'yjs';
+import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 describe('sync between stock y-websocket clients', () => {
   let t: TestServer;
   const clients: Client[] = [];
-  const client = (room: string, params?: Record<string, string>) => {
-    const c = connectClient(t.wsUrl, room, params ? { params } : {});
+  const client = (room: string, params?: Record<string, string>, clientID?: number) => {
+    const doc = new Y.Doc();
+    if (clientID !== undefined) doc.clientID = clientID;
+    const c = connectClient(t.wsUrl, room, { doc, ...(params ? { params } : {}) });
     clients.push(c);
     return c;
   };
@@ -65,5 +78,68 @@ describe('sync between stock y-websocket clients', () => {
     await Promise.all([a.synced, b.synced]);
     addElement(a.doc, { kind: 'ellipse' });
     await waitFor(() => listElements(b.doc).length === 1, 'the element in the same room');
+  });
+
+  it('a large board reaches a newcomer in pieces, in dependency order, and a stock client is synced once all have arrived', async () => {
+    // 3,000 strokes of 50 points (about 800 KB) written by client 1, then client 2 moves every
+    // third: client 2's items sit in client 1's elements. Yjs writes the higher client id first,
+    // so in the update's own order client 2's pieces would come before what they point at.
+    const source = createBoardDoc();
+    source.clientID = 1;
+    source.transact(() => {
+      for (let i = 0; i < 3000; i++) {
+        const points = pointsFrom(Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 7), j * 2, 0.5]));
+        addElement(source, { kind: 'stroke', x: (i % 60) * 80, y: Math.floor(i / 60) * 80, points });
+      }
+    });
+    await t.server.core.importUpdate(parseRoomId('big')!, Y.encodeStateAsUpdate(source));
+    const mover = client('big', undefined, 2);
+    await mover.synced;
+    mover.doc.transact(() => {
+      for (const [i, element] of listElements(mover.doc).entries())
+        if (i % 3 === 0) setElementField(mover.doc, element.id, 'x', element.x + 1);
+    });
+    const moved = Y.encodeStateVector(mover.doc);
+    // Until the server holds the moves.
+    for (let tries = 0; tries < 100; tries++) {
+      const stored = await t.server.core.readRoom('big');
+      if (stored && Buffer.from(Y.encodeStateVectorFromUpdate(stored)).equals(moved)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    // A bare socket asks for everything and keeps what comes.
+    const raw = rawClient(t.wsUrl, 'big');
+    await raw.opened;
+    raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    const syncFrames = () => raw.frames.filter((frame) => frame[0] === 0 && frame[1] !== 0);
+    await waitFor(() => syncFrames().some((frame) => frame[1] === 1), 'the sync step 2', 10_000);
+    raw.ws.close();
+    const frames = syncFrames();
+    // Update messages (0, 2), then the step 2 (0, 1) last; the first small, none much over 128 KiB.
+    expect(frames.length).toBeGreaterThan(5);
+    expect(frames.slice(0, -1).every((frame) => frame[1] === 2)).toBe(true);
+    expect(frames.at(-1)![1]).toBe(1);
+    expect(frames[0]!.length).toBeLessThan(20 * 1024);
+    expect(Math.max(...frames.map((frame) => frame.length))).toBeLessThan(140 * 1024);
+    // Applied one by one, no piece waits for a later one.
+    const copy = new Y.Doc();
+    for (const frame of frames) {
+      const decoder = decoding.createDecoder(frame);
+      decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+      Y.applyUpdate(copy, decoding.readVarUint8Array(decoder));
+      expect(copy.store.pendingStructs).toBeNull();
+    }
+    expect(Y.encodeStateVector(copy)).toEqual(moved);
+
+    // A stock client has every element, moved, the moment it says it is synced.
+    const newcomer = client('big');
+    let atSync: ReturnType<typeof listElements> = [];
+    newcomer.provider.once('sync', () => {
+      atSync = listElements(newcomer.doc);
+    });
+    await newcomer.synced;
+    expect(atSync).toHaveLength(3000);
+    expect(atSync).toEqual(listElements(mover.doc));
   });
 });

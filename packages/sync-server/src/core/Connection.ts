@@ -134,6 +134,11 @@ export class Connection implements RoomMember, GateTarget {
     if (!this.closed) lease.room.greet(this);
   }
 
+  /** Bytes sent and not yet taken by the peer. */
+  get backlog(): number {
+    return this.socket.bufferedAmount;
+  }
+
   /** Sends a frame, unless the socket is not reading: past `maxBufferedBytes` queued it is closed. */
   send(data: Uint8Array): void {
     if (this.closed) return;

@@ -2,7 +2,6 @@ import {
   CloseCode,
   encodeAwareness,
   encodeSyncStep1,
-  encodeSyncStep2,
   encodeUpdate,
   ProtocolError,
   type RoomId,
@@ -18,6 +17,7 @@ import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
 import { RoomLog, type RoomLogContext } from './RoomLog.js';
 import type { Session } from './Session.js';
+import { sendSyncAnswer } from './SyncAnswer.js';
 import type { Telemetry } from './Telemetry.js';
 import {
   firstClocks,
@@ -69,6 +69,8 @@ export interface RoomContext extends RoomLogContext {
 /** A member of a room: what the room needs of a connection. */
 export interface RoomMember {
   send(data: Uint8Array): void;
+  /** Bytes sent but not yet taken by the peer (a large sync answer waits while there are many). */
+  readonly backlog?: number;
   close(code: CloseCode): void;
 }
 
@@ -343,7 +345,7 @@ export class Room {
         .readLog(this.id)
         .then((log) => (empty && log.length === 1 ? log[0]! : this.context.compactor.diff(log, stateVector)));
       answer.then(
-        (diff) => to.send(encodeSyncStep2(diff)),
+        (diff) => this.sendAnswer(diff, to),
         (error: unknown) => {
           // The asker must not wait for a reply that never comes: it is computed here instead.
           this.logger.error({ err: error, room: this.id }, 'room.diff_error');
@@ -355,6 +357,11 @@ export class Room {
     this.answerFromDoc(stateVector, to);
   }
 
+  /** Sends a sync step 2, in pieces when large (see sendSyncAnswer), while `to` is still a member. */
+  private sendAnswer(diff: Uint8Array, to: RoomMember): void {
+    sendSyncAnswer(diff, to, () => !this.failed && !this.deleted && this.members.has(to));
+  }
+
   /**
    * Answers from the content: at once from a live doc or small stored bytes, off the event loop
    * from large stored bytes (durable already). Throws ProtocolError for a bad state vector.
@@ -364,8 +371,7 @@ export class Room {
     this.content.diff(stateVector).then(
       (diff) => {
         if (this.failed || this.deleted) return;
-        const reply = encodeSyncStep2(diff);
-        this.log.afterDurable(() => to.send(reply));
+        this.log.afterDurable(() => this.sendAnswer(diff, to));
       },
       (error: unknown) => {
         if (error instanceof CorruptRoomError) this.fail(error);

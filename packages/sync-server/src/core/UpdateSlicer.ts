@@ -1,6 +1,9 @@
 import * as encoding from 'lib0/encoding';
 import type { StructRun, UpdateShape } from './update-shape.js';
 
+/** What a delete range takes, about: a client's clock and length, two varints. */
+const DELETE_RANGE_BYTES = 4;
+
 /**
  * Cuts an update into updates of at most `size` units each (a struct or a delete range is a
  * unit), in the update's own order: structs first, client by client, then delete ranges.
@@ -26,6 +29,41 @@ export class UpdateSlicer {
 
   get done(): boolean {
     return this.struct >= this.shape.structs && this.range >= this.shape.deleteRanges;
+  }
+
+  /**
+   * How many units from here take about `bytes` (at least one): structs by their own sizes, delete
+   * ranges at a few bytes each.
+   */
+  unitsWithin(bytes: number): number {
+    const shape = this.shape;
+    let units = 0;
+    let left = bytes;
+    for (let i = 0; i < this.order.length && this.struct + units < shape.structs; i++) {
+      const run = this.order[i]!;
+      const start = this.offsets[i]!;
+      const end = start + run.count;
+      const from = Math.max(start, this.struct + units);
+      if (from >= end) continue;
+      // Where unit `unit` of this run starts in the bytes (its end, for one past the last).
+      const at = (unit: number) => (unit === end ? run.end : shape.structStart[run.first + unit - start]!);
+      const base = at(from);
+      if (at(end) - base <= left) {
+        left -= at(end) - base;
+        units += end - from;
+        continue;
+      }
+      // The most units of this run that still fit, by bisection.
+      let lo = from;
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at(mid) - base <= left) lo = mid;
+        else hi = mid - 1;
+      }
+      return Math.max(1, units + lo - from);
+    }
+    return Math.max(1, units + Math.floor(left / DELETE_RANGE_BYTES));
   }
 
   /** Whether the rest fits in `size` units (the next slice would be the last). */

@@ -115,6 +115,28 @@ describe('inspectUpdate and UpdateSlicer', () => {
     expect(Y.encodeStateAsUpdate(copy)).toEqual(update);
   });
 
+  it('pieces cut by size (unitsWithin) stay near that size, whatever their structs weigh, and integrate to the whole', () => {
+    for (const seed of [1, 2, 3]) {
+      // Structs of very different sizes: small map entries and large binary values.
+      const doc = editedDoc(seed);
+      const big = doc.getMap<unknown>('big');
+      for (let i = 0; i < 40; i++) big.set(`b${i}`, new Uint8Array(600 + ((i * 37) % 900)).fill(i));
+      const update = Y.encodeStateAsUpdate(doc);
+      const slicer = new UpdateSlicer(inspectUpdate(update, NO_LIMITS));
+      const copy = new Y.Doc();
+      const sizes: number[] = [];
+      while (!slicer.done) {
+        const piece = slicer.next(slicer.unitsWithin(2048));
+        sizes.push(piece.length);
+        Y.applyUpdate(copy, piece);
+      }
+      expect(sizes.length).toBeGreaterThan(update.length / 2048);
+      // A piece is over the size by at most one struct (here under 1.5 KB) and its headers.
+      expect(Math.max(...sizes)).toBeLessThan(2048 + 1600);
+      expect(Y.encodeStateAsUpdate(copy)).toEqual(update);
+    }
+  });
+
   it('an update that fits in one piece is handed on as it is', () => {
     const doc = editedDoc(7);
     const update = Y.encodeStateAsUpdate(doc);
