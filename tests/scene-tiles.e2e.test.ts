@@ -2,9 +2,18 @@
 // the pixels of the scene canvas in headless Chromium, that what it shows stays true to the doc
 // as other people change it, on a board large enough that tiles are painted over many frames.
 import { fileURLToPath } from 'node:url';
-import { addElement, deleteElements, pointsFrom, setElementField } from '@inkroom/shared';
+import {
+  addElement,
+  createBoardDoc,
+  deleteElements,
+  keysBetween,
+  parseRoomId,
+  pointsFrom,
+  setElementField,
+} from '@inkroom/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
 import { type Client, connectClient } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -150,4 +159,80 @@ describe('the tiled scene', () => {
     );
     await page.context().close();
   });
+
+  it('a big board arriving in pieces is painted as it arrives, its status counting what has come, and ends as it is painted afresh', async () => {
+    // 8,000 strokes stacked in the order they were drawn (each piece lands in front of the last),
+    // a third of them half transparent: painted twice, those would show darker.
+    const source = createBoardDoc();
+    const colors = ['#1e1e1e', '#e03131', '#1971c2', '#2f9e44'];
+    const order = keysBetween(null, null, 8000);
+    source.transact(() => {
+      for (let i = 0; i < 8000; i++)
+        addElement(source, {
+          kind: 'stroke',
+          z: order[i]!,
+          x: (i * 53) % 2400,
+          y: (i * 97) % 1500,
+          strokeWidth: 3 + (i % 4),
+          strokeColor: colors[i % 4]!,
+          opacity: i % 3 === 0 ? 0.5 : 1,
+          points: pointsFrom([
+            [0, 0],
+            [30, 10],
+            [60, 0],
+            [90, 15],
+          ]),
+        });
+    });
+    await t.server.core.importUpdate(parseRoomId('arriving')!, Y.encodeStateAsUpdate(source));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${t.httpUrl}/r/arriving`);
+    const seen: { elements: number; complete: boolean; status: string }[] = [];
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const state = await onBoard(page, (board) => {
+        const stats = (
+          board as unknown as { renderStats(): { elements: number; complete: boolean } }
+        ).renderStats();
+        const status = board.shadowRoot!.querySelector('.status')?.textContent ?? '';
+        return {
+          elements: stats.elements,
+          complete: stats.complete,
+          status: status.replace(/\s+/g, ' ').trim(),
+        };
+      }).catch(() => null);
+      if (state) seen.push(state);
+      if (state?.elements === 8000 && state.complete && state.status === 'Live') break;
+    }
+    const arriving = seen.filter((state) => state.elements > 0 && state.elements < 8000);
+    expect(arriving.length).toBeGreaterThan(0);
+    expect(arriving.some((state) => /^Syncing… [\d,]+ elements$/.test(state.status))).toBe(true);
+    expect(seen.at(-1)).toEqual({ elements: 8000, complete: true, status: 'Live' });
+
+    // What was painted piece by piece is what a fresh paint of the view shows.
+    const { inked, differing } = await onBoard(page, (board) => {
+      const canvas = board.shadowRoot!.querySelector('canvas.scene') as HTMLCanvasElement;
+      const pixels = () => canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const progressive = pixels();
+      const renderer = (
+        board as unknown as {
+          sessions: { current: { renderer: { invalidateScene(): void; flush(): void } } };
+        }
+      ).sessions.current.renderer;
+      renderer.invalidateScene();
+      renderer.flush();
+      const fresh = pixels();
+      let inked = 0;
+      let differing = 0;
+      for (let i = 3; i < fresh.length; i += 4) {
+        if (fresh[i]! > 32) inked++;
+        if (Math.abs(fresh[i]! - progressive[i]!) > 8) differing++;
+      }
+      return { inked, differing };
+    });
+    expect(inked).toBeGreaterThan(50_000);
+    expect(differing).toBe(0);
+    await context.close();
+  }, 60_000);
 });

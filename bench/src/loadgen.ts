@@ -97,19 +97,24 @@ export async function checkLateJoiner(
 ): Promise<string> {
   const ws = await openSocket(wire.url(server.url, room));
   try {
-    const update = await new Promise<Uint8Array>((resolve, reject) => {
+    // Everything up to the step 2: a large answer may come as updates first (Inkroom sends a big
+    // board in pieces, the step 2 last).
+    const updates = await new Promise<Uint8Array[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no sync step 2 within 10 s')), 10_000);
+      const received: Uint8Array[] = [];
       ws.on('message', (data: Buffer) => {
         const read = wire.readUpdate(new Uint8Array(data));
-        if (read?.step2) {
+        if (!read) return;
+        received.push(read.update);
+        if (read.step2) {
           clearTimeout(timer);
-          resolve(read.update);
+          resolve(received);
         }
       });
       for (const frame of wire.hello(room)) ws.send(frame);
     });
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, update);
+    for (const update of updates) Y.applyUpdate(doc, update);
     const wrong: string[] = [];
     for (const [client, clock] of expected) {
       const got = Y.getState(doc.store, client);

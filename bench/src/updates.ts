@@ -1,4 +1,4 @@
-import { addElement, createBoardDoc, pointsFrom } from '@inkroom/shared';
+import { addElement, createBoardDoc, keysBetween, pointsFrom } from '@inkroom/shared';
 import * as Y from 'yjs';
 import { type SceneStroke, walkStrokes } from './board-scene.js';
 
@@ -79,13 +79,18 @@ export function gridScript(clientId: number, count: number, points = 24): Sender
   );
 }
 
-/** The board benchmark's scene (see board-scene.ts) as one sender's script, a stroke an update. */
+/**
+ * The board benchmark's scene (see board-scene.ts) as one sender's script, a stroke an update,
+ * each on top of the last, as the board's pen puts them.
+ */
 export function walkScript(clientId: number, count: number): SenderScript {
   const strokes: SceneStroke[] = walkStrokes(count);
+  const order = keysBetween(null, null, count);
   return recordScript(clientId, count, (doc, i) => {
     const stroke = strokes[i]!;
     addElement(doc, {
       kind: 'stroke',
+      z: order[i]!,
       x: stroke.x,
       y: stroke.y,
       strokeColor: stroke.color,

@@ -220,6 +220,7 @@ export function statusBadge(
   readOnly: boolean,
   savedLocally: boolean,
   refusal: string | null,
+  loaded = 0,
 ): TemplateResult {
   // A close code is the server's refusal; anything else (no token to be had) is said as it is.
   const offline = refusal
@@ -231,8 +232,13 @@ export function statusBadge(
       : 'Offline';
   const text =
     { connecting: 'Connecting…', connected: 'Syncing…', synced: 'Live', offline }[status] ?? status;
+  // While a big board arrives, how much has: out of the live region, which would read every step.
+  const progress =
+    status === 'connected' && loaded > 0
+      ? html`<span class="progress" aria-hidden="true"> ${loaded.toLocaleString('en-US')} elements</span>`
+      : nothing;
   return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite" title=${text}>
-    ${text}${readOnly ? ' · read-only' : nothing}
+    ${text}${progress}${readOnly ? ' · read-only' : nothing}
   </div>`;
 }
 
@@ -247,6 +253,8 @@ export interface ChromeState {
   arrange: ArrangeState | null;
   zoom: number;
   status: string;
+  /** Elements arrived so far, shown while the board syncs. */
+  loaded: number;
   savedLocally: boolean;
   refusal: string | null;
   setTool(id: ToolId): void;
@@ -284,6 +292,6 @@ export function boardChrome(state: ChromeState): TemplateResult {
     }
     ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo, () => state.setHelp(true)) : nothing}
     ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
-    ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal)}
+    ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;
 }

@@ -29,6 +29,11 @@ import { TextEditorController } from './TextEditorController.js';
 /** Below this width or height (CSS px) the style panel folds into a button. */
 const COMPACT_WIDTH = 720;
 const COMPACT_HEIGHT = 520;
+/**
+ * While a board arrives, its status counts the elements at most this often (a render per piece
+ * of a big board's first sync cost 5-8 ms each).
+ */
+const PROGRESS_MS = 250;
 
 /**
  * A live collaborative whiteboard: `<inkroom-board server="ws://host:1234" room="team-plan">`.
@@ -244,6 +249,11 @@ export class InkroomBoard extends LitElement {
     return this.connection.status;
   }
 
+  /** The element count the live region last said. */
+  private announcedCount = 0;
+  /** The next render of the sync progress, when one is due. */
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+
   /** Elements on the board (for tests and embedders). */
   get elementCount(): number {
     return this.sessions.current?.scene.size ?? 0;
@@ -377,6 +387,8 @@ export class InkroomBoard extends LitElement {
     super.disconnectedCallback();
     this.stopViewport?.();
     this.stopViewport = null;
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
   }
 
   protected override firstUpdated(): void {
@@ -448,6 +460,12 @@ export class InkroomBoard extends LitElement {
         // The editor follows its element's size and place, whoever changes them.
         const editing = this.editor.editing;
         if (editing && changed.has(editing)) this.requestUpdate();
+        // While syncing, the status shows how many elements have arrived.
+        else if (this.connection.status === 'connected' && !this.progressTimer)
+          this.progressTimer = setTimeout(() => {
+            this.progressTimer = undefined;
+            this.requestUpdate();
+          }, PROGRESS_MS);
         emit(this, 'inkroom-change', { ids: [...changed] });
       },
       peopleChanged: () => this.presenceChanged(),
@@ -503,6 +521,8 @@ export class InkroomBoard extends LitElement {
   }
 
   override render() {
+    // Said to screen readers once the board has arrived, not at every piece of it.
+    if (this.connection.status !== 'connected') this.announcedCount = this.elementCount;
     this.shownZoom = this.viewport.zoom;
     this.shownCompact = this.compact();
     return html`
@@ -511,7 +531,7 @@ export class InkroomBoard extends LitElement {
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
-      <span class="sr-only" aria-live="polite">${this.elementCount} elements on the board</span>
+      <span class="sr-only" aria-live="polite">${this.announcedCount} elements on the board</span>
       ${boardChrome({
         toolbar: this.toolbar,
         canEdit: this.canEdit,
@@ -521,6 +541,7 @@ export class InkroomBoard extends LitElement {
         act: (action) => this.arrange(action),
         zoom: this.viewport.zoom,
         status: this.connection.status,
+        loaded: this.elementCount,
         savedLocally: this.connection.localLoaded,
         refusal: this.connection.refusal,
         setTool: (id) => this.setTool(id),

@@ -243,6 +243,9 @@ export const boardStyles = css`
     border-radius: 999px;
     font-size: 12px;
   }
+  .status .progress {
+    font-variant-numeric: tabular-nums;
+  }
   .status::before {
     content: '';
     display: inline-block;

@@ -13,7 +13,7 @@ import { SceneTiles } from './SceneTiles.js';
 
 const NO_PATHS: ElementPaths = { body: null, outline: null, heads: [] };
 
-/** New elements painted onto their tiles at most, per change (more: the tiles are repainted). */
+/** New elements painted onto their tiles at once, at most, per change (more: within the frame budget). */
 const MAX_PAINTED_ON_TOP = 20;
 /** A change to more elements than this repaints every tile rather than the ones each touches. */
 const BULK_CHANGE = 500;
@@ -122,12 +122,13 @@ export class Renderer {
 
   /**
    * Repaints the tiles what changed was and is now drawn in; new elements in front of everything
-   * painted (a stroke just drawn, here or by someone else) are painted onto their tiles instead.
+   * painted (a stroke just drawn, here or by someone else, a big board arriving in pieces) are
+   * painted onto their tiles instead: a few at once, more within the frame budget.
    */
   private repaintChanged(changed: ReadonlySet<ElementId>): void {
-    const bulk = changed.size > BULK_CHANGE;
-    if (bulk) this.tiles.invalidateAll();
     const frontBefore = this.front;
+    const bulk = changed.size > BULK_CHANGE && !this.allNewInFront(changed, frontBefore);
+    if (bulk) this.tiles.invalidateAll();
     const added: SceneEntry[] = [];
     for (const id of changed) {
       const before = this.painted.get(id);
@@ -144,14 +145,21 @@ export class Renderer {
     }
     if (added.length === 0) return;
     added.sort((a, b) => compareOrder(a.element, b.element));
-    // A few new elements in front are painted onto their tiles; a paste of many repaints them.
-    const inFront =
-      added.length <= MAX_PAINTED_ON_TOP &&
-      (!frontBefore || compareOrder(added[0]!.element, frontBefore) > 0);
+    const inFront = !frontBefore || compareOrder(added[0]!.element, frontBefore) > 0;
     for (const entry of added) {
-      if (inFront && !this.isHidden(entry.id)) this.tiles.paintOnTop(this.paintBox(entry), entry);
-      else this.repaintElements([entry.id]);
+      if (!inFront || this.isHidden(entry.id)) this.repaintElements([entry.id]);
+      else if (added.length <= MAX_PAINTED_ON_TOP) this.tiles.paintOnTop(this.paintBox(entry), entry);
+      else this.tiles.queueOnTop(this.paintBox(entry), entry);
     }
+  }
+
+  /** Whether every changed element is new and in front of `front`. */
+  private allNewInFront(changed: ReadonlySet<ElementId>, front: BoardElement | null): boolean {
+    for (const id of changed) {
+      const now = this.scene.get(id);
+      if (!now || this.painted.has(id) || (front && compareOrder(now.element, front) <= 0)) return false;
+    }
+    return true;
   }
 
   /** Notes where an element's text is drawn, when it reaches past the element's box. */

@@ -28,12 +28,19 @@ export interface TileSource<T> {
   paintEntry(ctx: OffscreenCanvasRenderingContext2D, entry: T, scale: number): void;
 }
 
-interface Tile {
+interface Tile<T> {
   readonly i: number;
   readonly j: number;
-  bitmap: ImageBitmap;
+  /** Null for a tile with nothing in it (most of a sparse board, all of one still loading). */
+  bitmap: ImageBitmap | null;
   /** Something in it changed since it was painted: shown only until painted again. */
   stale: boolean;
+  /**
+   * New elements to paint over its bitmap (queueOnTop), when that is all that changed: its next
+   * job starts from the bitmap rather than from nothing. Null when it is up to date or must be
+   * painted afresh.
+   */
+  onTop: T[] | null;
   /** When it was last shown, for eviction. */
   used: number;
 }
@@ -56,7 +63,7 @@ interface Job<T> {
 /** The tiles painted at one scale (device pixels per board unit), and those being painted. */
 interface Level<T> {
   readonly scale: number;
-  readonly tiles: Map<string, Tile>;
+  readonly tiles: Map<string, Tile<T>>;
   readonly jobs: Map<string, Job<T>>;
 }
 
@@ -124,7 +131,10 @@ export class SceneTiles<T> {
   /** Everything changed (an image arrived, say): every tile is repainted. */
   invalidateAll(): void {
     for (const level of this.levels()) {
-      for (const tile of level.tiles.values()) tile.stale = true;
+      for (const tile of level.tiles.values()) {
+        tile.stale = true;
+        tile.onTop = null;
+      }
       for (const job of level.jobs.values()) job.outdated = true;
     }
     this.complete = false;
@@ -135,7 +145,10 @@ export class SceneTiles<T> {
     for (const level of this.levels())
       this.eachIn(level, area, (k) => {
         const tile = level.tiles.get(k);
-        if (tile) tile.stale = true;
+        if (tile) {
+          tile.stale = true;
+          tile.onTop = null;
+        }
         const job = level.jobs.get(k);
         if (job) job.outdated = true;
       });
@@ -147,21 +160,53 @@ export class SceneTiles<T> {
    * (and added to those being painted), rather than have them painted again.
    */
   paintOnTop(area: Bounds, entry: T): void {
-    for (const level of this.levels())
-      this.eachIn(level, area, (k, i, j) => {
-        level.jobs.get(k)?.entries.push(entry);
+    for (const level of this.levels()) this.paintOnTopOf(level, area, entry);
+  }
+
+  private paintOnTopOf(level: Level<T>, area: Bounds, entry: T): void {
+    this.eachIn(level, area, (k, i, j) => {
+      const job = level.jobs.get(k);
+      job?.entries.push(entry);
+      const tile = level.tiles.get(k);
+      if (tile?.onTop && !job) tile.onTop.push(entry);
+      if (!tile || tile.stale) return;
+      const target = this.canvas(level.scale, i, j);
+      const { ctx } = target;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      if (tile.bitmap) ctx.drawImage(tile.bitmap, 0, 0);
+      ctx.restore();
+      this.source.paintEntry(ctx, entry, level.scale);
+      tile.bitmap?.close();
+      tile.bitmap = this.finish(target);
+    });
+  }
+
+  /**
+   * Like paintOnTop, for many new elements at once (a big board arriving in pieces, a paste): at
+   * the current scale they are painted later, within the frame budget, by a job that starts from
+   * each tile's pixels, rather than at once or by painting the tiles again from scratch. The
+   * tiles show as they were until then; nothing is allocated before a tile's job starts.
+   */
+  queueOnTop(area: Bounds, entry: T): void {
+    const level = this.level;
+    if (level)
+      this.eachIn(level, area, (k) => {
+        const job = level.jobs.get(k);
+        if (job) {
+          job.entries.push(entry);
+          return;
+        }
         const tile = level.tiles.get(k);
-        if (!tile || tile.stale) return;
-        const target = this.canvas(level.scale, i, j);
-        const { ctx } = target;
-        ctx.save();
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.drawImage(tile.bitmap, 0, 0);
-        ctx.restore();
-        this.source.paintEntry(ctx, entry, level.scale);
-        tile.bitmap.close();
-        tile.bitmap = this.finish(target);
+        // A tile to be painted afresh finds it then; one not painted yet, when it is.
+        if (!tile || (tile.stale && !tile.onTop)) return;
+        if (tile.onTop) tile.onTop.push(entry);
+        else tile.onTop = [entry];
+        tile.stale = true;
+        this.complete = false;
       });
+    // The level standing in during a rescale is not painted any more: it takes the element at once.
+    if (this.previous) this.paintOnTopOf(this.previous, area, entry);
   }
 
   /** Forgets every tile (the board is gone, or the renderer stops). */
@@ -230,6 +275,20 @@ export class SceneTiles<T> {
     if (!first && performance.now() >= deadline) return false;
     const k = key(i, j);
     let job = level.jobs.get(k);
+    const tile = level.tiles.get(k);
+    if (!job && tile?.onTop) {
+      // Only new elements on top: painted over the tile's pixels.
+      const target = this.canvas(level.scale, i, j);
+      if (tile.bitmap) {
+        target.ctx.save();
+        target.ctx.setTransform(1, 0, 0, 1, 0, 0);
+        target.ctx.drawImage(tile.bitmap, 0, 0);
+        target.ctx.restore();
+      }
+      job = { i, j, ...target, entries: tile.onTop, next: 0, outdated: false };
+      tile.onTop = null;
+      level.jobs.set(k, job);
+    }
     if (!job) {
       const side = TILE / level.scale;
       const bleed = BLEED / level.scale;
@@ -240,6 +299,11 @@ export class SceneTiles<T> {
         maxY: (j + 1) * side + bleed,
       };
       const entries = this.source.entriesIn(area);
+      // Nothing to paint: no canvas, no raster, no bitmap (a canvas and its bitmap cost a few ms).
+      if (entries.length === 0) {
+        this.place(level, i, j, null, false);
+        return true;
+      }
       job = { i, j, ...this.canvas(level.scale, i, j), entries, next: 0, outdated: false };
       level.jobs.set(k, job);
     }
@@ -252,18 +316,23 @@ export class SceneTiles<T> {
     } while (job.next < job.entries.length && performance.now() < deadline);
     if (job.next < job.entries.length) return false;
     level.jobs.delete(k);
-    const bitmap = this.finish(job);
+    this.place(level, i, j, this.finish(job), job.outdated);
+    return !job.outdated;
+  }
+
+  /** Tile (i, j) of `level` is painted: shown from now on, out of date if `stale`. */
+  private place(level: Level<T>, i: number, j: number, bitmap: ImageBitmap | null, stale: boolean): void {
+    const k = key(i, j);
     const existing = level.tiles.get(k);
     if (existing) {
-      existing.bitmap.close();
+      existing.bitmap?.close();
       existing.bitmap = bitmap;
-      existing.stale = job.outdated;
+      existing.stale = stale;
       existing.used = this.frame;
     } else {
-      level.tiles.set(k, { i, j, bitmap, stale: job.outdated, used: this.frame });
+      level.tiles.set(k, { i, j, bitmap, stale, onTop: null, used: this.frame });
       this.count++;
     }
-    return !job.outdated;
   }
 
   /** Drops the jobs of tiles that left the view and its ring (a long pan leaves them behind). */
@@ -339,12 +408,12 @@ export class SceneTiles<T> {
       const x1 = exact ? x0 + TILE : Math.round(originX + (i + 1) * TILE * ratio);
       const y1 = exact ? y0 + TILE : Math.round(originY + (j + 1) * TILE * ratio);
       ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
-      ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
+      if (tile.bitmap) ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
     }
   }
 
   /** The tiles `level` holds in `range`: found by position, or among its tiles when it holds fewer. */
-  private *tilesIn(level: Level<T>, range: Range): Iterable<Tile> {
+  private *tilesIn(level: Level<T>, range: Range): Iterable<Tile<T>> {
     if ((range.i1 - range.i0 + 1) * (range.j1 - range.j0 + 1) > level.tiles.size) {
       for (const tile of level.tiles.values())
         if (tile.i >= range.i0 && tile.i <= range.i1 && tile.j >= range.j0 && tile.j <= range.j1) yield tile;
@@ -406,14 +475,14 @@ export class SceneTiles<T> {
       a.level !== b.level ? (a.level === this.previous ? -1 : 1) : a.tile.used - b.tile.used,
     );
     for (const { level, tile } of all.slice(0, this.count - max)) {
-      tile.bitmap.close();
+      tile.bitmap?.close();
       level.tiles.delete(key(tile.i, tile.j));
       this.count--;
     }
   }
 
   private drop(level: Level<T>): void {
-    for (const tile of level.tiles.values()) tile.bitmap.close();
+    for (const tile of level.tiles.values()) tile.bitmap?.close();
     this.count -= level.tiles.size;
     level.tiles.clear();
     level.jobs.clear();

@@ -2,12 +2,15 @@ import { encodeSyncStep2, encodeUpdate } from '@inkroom/shared';
 import { UpdateSlicer } from './UpdateSlicer.js';
 import { readUpdateShape, type UpdateLimits, type UpdateShape } from './update-shape.js';
 
-/** A sync step 2 larger than this goes out in pieces of about this size. */
-export const ANSWER_PIECE_BYTES = 128 * 1024;
+/**
+ * A sync step 2 larger than this goes out in pieces of about this size: one is 25-80 ms of a
+ * browser's time (pieces of 128 KiB took up to 130 ms).
+ */
+export const ANSWER_PIECE_BYTES = 64 * 1024;
 
 /**
  * The first piece's size; each next one is twice the last, up to ANSWER_PIECE_BYTES. A browser
- * runs the first piece on cold code (a 128 KiB first piece took it 290 ms, later ones 40 ms).
+ * runs the first piece on cold code (a first piece of 128 KiB took it 290 ms, the next ones 40).
  */
 const FIRST_PIECE_BYTES = 16 * 1024;
 
@@ -33,7 +36,7 @@ export interface AnswerTarget {
 
 /**
  * Sends `diff`, the answer to a sync step 1, to `to`. A small one is a sync step 2. A large one
- * (a big board's first sync) is cut into updates of about {@link ANSWER_PIECE_BYTES}, in
+ * (a big board's first sync) is cut into updates of up to {@link ANSWER_PIECE_BYTES}, in
  * dependency order, each sent as an update message, and the last as the sync step 2. A browser
  * applies each message in a task of its own, so it paints and stays responsive while a board of
  * 50,000 strokes arrives (one 13 MB step 2 was a second-long task); a stock client still counts
