@@ -5,6 +5,7 @@ import { ConnectionController, serverOfScript } from '../controllers/ConnectionC
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
+import { ViewMemory } from '../viewport/ViewMemory.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
@@ -150,6 +151,8 @@ export class InkroomBoard extends LitElement {
     mayWrite: () => !this.readonly,
     tokenSource: () => ({ token: this.token || null, provider: this.tokenProvider }),
   });
+  /** Each room reopens where it was last looked at on this device. */
+  protected readonly viewMemory = new ViewMemory(this, this.viewport, this.connection);
   private readonly sessions: BoardSessionController = new BoardSessionController(
     this,
     this.connection,

@@ -118,6 +118,11 @@ export class ConnectionController implements ReactiveController {
     host.addController(this);
   }
 
+  /** The server and room connected to now, if any. */
+  get current(): ConnectionTarget | null {
+    return this.target;
+  }
+
   /** Called after each rebuild, with the new doc (tools, scene and history attach to it). */
   onRebuild(listener: () => void): () => void {
     this.listeners.add(listener);

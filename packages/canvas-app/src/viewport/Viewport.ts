@@ -60,6 +60,14 @@ export class Viewport {
     this.changed();
   }
 
+  /** Puts board point (x, y) at the screen's top-left corner, at `zoom` (clamped). */
+  moveTo(x: number, y: number, zoom: number): void {
+    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    this.x = x;
+    this.y = y;
+    this.changed();
+  }
+
   /** Puts board point `center` in the middle of the screen, at `zoom` (clamped). */
   centerOn(center: Point, zoom: number): void {
     this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
