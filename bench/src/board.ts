@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { BOARD_SIZE, CAMERA_SOURCE, strokesInView, VIEWPORT, walkStrokes } from './board-scene.js';
+import {
+  BOARD_SIZE,
+  CAMERA_SOURCE,
+  type Camera,
+  strokesInView,
+  VIEWPORT,
+  walkStrokes,
+} from './board-scene.js';
 import { writeThroughServer } from './scenarios.js';
 import type { RunningServer } from './servers.js';
 import { percentile } from './stats.js';
@@ -28,8 +35,8 @@ export interface BoardSizeResult {
   strokes: number;
   /** 'walk': the scene of board-scene.ts; 'grid': short strokes on a sparse grid (an extra row). */
   scene: 'walk' | 'grid';
-  /** Navigation start to every stroke loaded and painted once. */
-  firstRenderMs: number;
+  /** Opening the board, looked at as the first view (ms from navigation start). */
+  load: BoardLoad;
   /** The page's JS heap once loaded, after a garbage collection, in MiB. */
   heapMB: number;
   views: BoardViewResult[];
@@ -181,26 +188,89 @@ async function inkDelay(page: Page, zoom: number): Promise<BoardSizeResult['ink'
   };
 }
 
-/** Opens `room` and waits for `strokes` strokes painted; returns the page and how long it took. */
-async function openBoard(browser: Browser, http: string, room: string, strokes: number) {
-  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-  const started = performance.now();
+/** How a board's load went, in ms from navigation start (see LOAD_PROBE). */
+export interface BoardLoad {
+  /** The first strokes on screen. */
+  firstStrokesMs: number;
+  /** Every stroke loaded and the view whole (two frames later, as Excalidraw's first paint). */
+  loadedMs: number;
+  /** The longest main-thread task from navigation to loaded. */
+  longestTaskMs: number;
+  /** The longest one that started once the socket was open: while the board arrived. */
+  longestLoadingTaskMs: number;
+}
+
+/**
+ * Runs in the page before its scripts: notes the socket's opening, the long tasks (over 50 ms),
+ * the first frame with strokes and the frame with all of them painted, in the page's own time.
+ */
+const loadProbe = (strokes: number) => `(() => {
+  const load = { open: 0, first: 0, loaded: 0, tasks: [] };
+  window.__load = load;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) load.tasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener('open', () => { load.open ||= performance.now(); });
+    }
+  };
+  const poll = () => {
+    // Before the app's element is upgraded, it has no shadow root.
+    const board = document.querySelector('inkroom-app')?.shadowRoot?.querySelector('inkroom-board');
+    const stats = board?.renderStats?.();
+    if (stats && stats.elements > 0 && !load.first) load.first = performance.now();
+    if (stats && stats.elements === ${strokes} && stats.complete) {
+      requestAnimationFrame(() => requestAnimationFrame(() => { load.loaded = performance.now(); }));
+      return;
+    }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})()`;
+
+/**
+ * Opens `room` looked at as the camera's first frame at `zoom` (the board remembers each room's
+ * view, so it is set as a returning visitor's would be) and waits for `strokes` strokes painted.
+ */
+async function openBoard(browser: Browser, http: string, room: string, strokes: number, zoom: number) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const at = (new Function(`return ${CAMERA_SOURCE}`)() as (frame: number, zoom: number) => Camera)(0, zoom);
+  const view = {
+    x: at.centerX - VIEWPORT.width / 2 / at.zoom,
+    y: at.centerY - VIEWPORT.height / 2 / at.zoom,
+    zoom: at.zoom,
+  };
+  await context.addInitScript(({ key, view }) => localStorage.setItem(key, JSON.stringify(view)), {
+    key: `inkroom.view:${http.replace(/^http/, 'ws')}/${room}`,
+    view,
+  });
+  await context.addInitScript(loadProbe(strokes));
+  const page = await context.newPage();
   await page.goto(`${http}/r/${room}`);
-  // renderStats, not describeBoard: a probe that lists every element would slow the load it times.
   await until(
     page,
-    async () => {
-      const stats = (await page.evaluate(`${BOARD}?.renderStats() ?? null`).catch(() => null)) as {
-        elements: number;
-        paints: number;
-        complete: boolean;
-      } | null;
-      return stats !== null && stats.elements === strokes && stats.paints > 0 && stats.complete;
-    },
+    async () => ((await page.evaluate('window.__load.loaded').catch(() => 0)) as number) > 0,
     `${strokes} strokes on screen`,
   );
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-  return { page, firstRenderMs: performance.now() - started };
+  const probe = (await page.evaluate('window.__load')) as {
+    open: number;
+    first: number;
+    loaded: number;
+    tasks: [number, number][];
+  };
+  const before = probe.tasks.filter(([start]) => start < probe.loaded);
+  const load: BoardLoad = {
+    firstStrokesMs: Math.round(probe.first),
+    loadedMs: Math.round(probe.loaded),
+    longestTaskMs: Math.round(Math.max(0, ...before.map(([, ms]) => ms))),
+    longestLoadingTaskMs: Math.round(
+      Math.max(0, ...before.filter(([start]) => start >= probe.open).map(([, ms]) => ms)),
+    ),
+  };
+  return { page, load };
 }
 
 export interface BoardCase {
@@ -225,7 +295,7 @@ export async function runBoard(
       const script =
         scene === 'walk' ? walkScript(7_000_000 + index, strokes) : gridScript(7_000_000 + index, strokes);
       await writeThroughServer(server, room, mergedScript(script, 50));
-      const { page, firstRenderMs } = await openBoard(browser, http, room, strokes);
+      const { page, load } = await openBoard(browser, http, room, strokes, zooms[0]!);
       const heapMB = await heapAfterGc(page);
       const walk = scene === 'walk' ? walkStrokes(strokes) : null;
       const views: BoardViewResult[] = [];
@@ -244,7 +314,7 @@ export async function runBoard(
         });
       }
       const ink = await inkDelay(page, zooms[0]!);
-      const result: BoardSizeResult = { strokes, scene, firstRenderMs, heapMB, views, ink };
+      const result: BoardSizeResult = { strokes, scene, load, heapMB, views, ink };
       log(`   board ${scene} ${strokes}: ${JSON.stringify(result)}`);
       results.push(result);
       await page.context().close();

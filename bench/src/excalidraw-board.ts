@@ -32,6 +32,8 @@ export interface ExcalidrawBoardResult {
   firstPaintMs: number;
   /** Of which the static render that first drew them all. */
   firstRenderMs: number;
+  /** The longest main-thread task from navigation to that first paint. */
+  longestTaskMs: number;
   views: ExcalidrawViewResult[];
 }
 
@@ -130,6 +132,12 @@ export async function runExcalidrawBoard(
       (url) => !url.href.startsWith(served.url),
       (route) => route.abort(),
     );
+    await context.addInitScript(`(() => {
+      window.__tasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__tasks.push([entry.startTime, entry.duration]);
+      }).observe({ type: 'longtask', buffered: true });
+    })()`);
     const page = await context.newPage();
     const start = camera(0, views[0]?.zoom ?? 1);
     await page.goto(
@@ -164,10 +172,14 @@ export async function runExcalidrawBoard(
         renderedFrames: run.rendered.filter((n) => n > 0).length / run.rendered.length,
       });
     }
+    const tasks = (await page.evaluate('window.__tasks')) as [number, number][];
     return {
       strokes,
       firstPaintMs: Math.round(firstPaint.ms),
       firstRenderMs: Math.round(firstPaint.renderMs),
+      longestTaskMs: Math.round(
+        Math.max(0, ...tasks.filter(([start]) => start < firstPaint.ms).map(([, ms]) => ms)),
+      ),
       views: results,
     };
   } finally {

@@ -199,10 +199,10 @@ async function main() {
         median: { sizes: sizeMedians, strokeLatencyMs: latency, excalidraw: peerMedians },
       };
       md.push(
-        `**Board in headless Chromium** (${VIEWPORT.width}×${VIEWPORT.height}; pen strokes of 50 points, about 250 px long, widths 2–8, over 5000×5000 board px; the camera moving in a figure eight and zooming ±15 % every frame for ${BOARD_FRAMES} frames; median of ${options.runs}; the grid row is the old sparse scene of short strokes)`,
+        `**Board in headless Chromium** (${VIEWPORT.width}×${VIEWPORT.height}; pen strokes of 50 points, about 250 px long, widths 2–8, over 5000×5000 board px, each drawn on top of the last; opened looked at as the row's first zoom, as Excalidraw is; the camera moving in a figure eight and zooming ±15 % every frame for ${BOARD_FRAMES} frames; median of ${options.runs}; the grid row is the old sparse scene of short strokes; times from navigation start)`,
         '',
-        '| strokes | zoom | in view | frame p50 / p95 ms | Excalidraw frame p50 / p95 ms | complete frames | scene paint p50 / p95 ms | first paint ms (Excalidraw) | JS heap MiB per 10k | ink: move to frame p95 ms, late |',
-        '|---|---|---|---|---|---|---|---|---|---|',
+        '| strokes | zoom | in view | frame p50 / p95 ms | Excalidraw frame p50 / p95 ms | complete frames | scene paint p50 / p95 ms | opening: strokes shown / all painted ms (Excalidraw all) | longest task opening / while arriving ms (Excalidraw) | JS heap MiB per 10k | ink: move to frame p95 ms, late |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const m of sizeMedians) {
         const peer = m.scene === 'walk' ? peerOf(m.strokes) : undefined;
@@ -210,7 +210,7 @@ async function main() {
           const first = i === 0;
           const peerView = peer?.views.find((v) => v.zoom === view.zoom);
           md.push(
-            `| ${m.strokes.toLocaleString('en')}${m.scene === 'grid' ? ' (grid)' : ''} | ${view.zoom * 100} % | ${view.inView >= 0 ? view.inView.toLocaleString('en') : '–'} | ${fmt(view.frameMs.p50)} / ${fmt(view.frameMs.p95)} | ${peerView ? `${fmt(peerView.frameMs.p50)} / ${fmt(peerView.frameMs.p95)}` : '–'} | ${fmt(view.completeFrames * 100, 0)} % | ${fmt(view.paintMs.p50)} / ${fmt(view.paintMs.p95)} | ${first ? `${fmt(m.firstRenderMs, 0)} (${peer ? fmt(peer.firstPaintMs, 0) : '–'})` : ''} | ${first ? fmt((m.heapMB * 10_000) / m.strokes, 1) : ''} | ${first ? `${fmt(m.ink.p95)}, ${m.ink.late}/${m.ink.moves}` : ''} |`,
+            `| ${m.strokes.toLocaleString('en')}${m.scene === 'grid' ? ' (grid)' : ''} | ${view.zoom * 100} % | ${view.inView >= 0 ? view.inView.toLocaleString('en') : '–'} | ${fmt(view.frameMs.p50)} / ${fmt(view.frameMs.p95)} | ${peerView ? `${fmt(peerView.frameMs.p50)} / ${fmt(peerView.frameMs.p95)}` : '–'} | ${fmt(view.completeFrames * 100, 0)} % | ${fmt(view.paintMs.p50)} / ${fmt(view.paintMs.p95)} | ${first ? `${fmt(m.load.firstStrokesMs, 0)} / ${fmt(m.load.loadedMs, 0)} (${peer ? fmt(peer.firstPaintMs, 0) : '–'})` : ''} | ${first ? `${fmt(m.load.longestTaskMs, 0)} / ${fmt(m.load.longestLoadingTaskMs, 0)} (${peer ? fmt(peer.longestTaskMs, 0) : '–'})` : ''} | ${first ? fmt((m.heapMB * 10_000) / m.strokes, 1) : ''} | ${first ? `${fmt(m.ink.p95)}, ${m.ink.late}/${m.ink.moves}` : ''} |`,
           );
         }
       }
