@@ -164,19 +164,14 @@ export class SceneTiles<T> {
   }
 
   private paintOnTopOf(level: Level<T>, area: Bounds, entry: T): void {
-    this.eachIn(level, area, (k, i, j) => {
+    this.eachIn(level, area, (k) => {
       const job = level.jobs.get(k);
       job?.entries.push(entry);
       const tile = level.tiles.get(k);
       if (tile?.onTop && !job) tile.onTop.push(entry);
       if (!tile || tile.stale) return;
-      const target = this.canvas(level.scale, i, j);
-      const { ctx } = target;
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      if (tile.bitmap) ctx.drawImage(tile.bitmap, 0, 0);
-      ctx.restore();
-      this.source.paintEntry(ctx, entry, level.scale);
+      const target = this.canvasOver(level.scale, tile);
+      this.source.paintEntry(target.ctx, entry, level.scale);
       tile.bitmap?.close();
       tile.bitmap = this.finish(target);
     });
@@ -278,14 +273,7 @@ export class SceneTiles<T> {
     const tile = level.tiles.get(k);
     if (!job && tile?.onTop) {
       // Only new elements on top: painted over the tile's pixels.
-      const target = this.canvas(level.scale, i, j);
-      if (tile.bitmap) {
-        target.ctx.save();
-        target.ctx.setTransform(1, 0, 0, 1, 0, 0);
-        target.ctx.drawImage(tile.bitmap, 0, 0);
-        target.ctx.restore();
-      }
-      job = { i, j, ...target, entries: tile.onTop, next: 0, outdated: false };
+      job = { i, j, ...this.canvasOver(level.scale, tile), entries: tile.onTop, next: 0, outdated: false };
       tile.onTop = null;
       level.jobs.set(k, job);
     }
@@ -368,6 +356,21 @@ export class SceneTiles<T> {
     // Blank: new, or its last bitmap handed over (elements restore the state they change).
     free.ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
     return free;
+  }
+
+  /** A canvas for `tile` at `scale` holding its pixels, to paint more over them. */
+  private canvasOver(
+    scale: number,
+    tile: Tile<T>,
+  ): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
+    const target = this.canvas(scale, tile.i, tile.j);
+    if (tile.bitmap) {
+      target.ctx.save();
+      target.ctx.setTransform(1, 0, 0, 1, 0, 0);
+      target.ctx.drawImage(tile.bitmap, 0, 0);
+      target.ctx.restore();
+    }
+    return target;
   }
 
   /** Hands a tile's bitmap over and keeps its canvas for the next tile. */
