@@ -33,7 +33,9 @@ function shebangFlags(script: string): string[] {
   return match ? match[1]!.trim().split(/\s+/) : [];
 }
 
-const node = (script: string, args: string[] = []) => [...shebangFlags(script), script, ...args];
+/** With BENCH_CPU_PROF=<dir>, every Node server writes a CPU profile per thread there as it exits. */
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const node = (script: string, args: string[] = []) => [...profile, ...shebangFlags(script), script, ...args];
 
 /** Inkroom's CLI as `pnpm start` and the installed bin run it: with the Node flags of its shebang. */
 function inkroomCommand(port: number, dataDir: string, extra: string[] = []) {
