@@ -1,5 +1,6 @@
 import {
   addElement,
+  CloseCode,
   createBoardDoc,
   encodeSyncStep1,
   getElement,
@@ -142,4 +143,50 @@ describe('sync between stock y-websocket clients', () => {
     expect(atSync).toHaveLength(3000);
     expect(atSync).toEqual(listElements(mover.doc));
   });
+
+  it('a client that reads a big board slowly gets all of it, paced by what its socket holds, on a server that lets a socket queue little', async () => {
+    const small = await startTestServer({ maxBufferedBytes: 256 * 1024 });
+    try {
+      const source = createBoardDoc();
+      source.transact(() => {
+        for (let i = 0; i < 30_000; i++) {
+          const points = pointsFrom(
+            Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 11), j * 2 + (i % 5), 0.5]),
+          );
+          addElement(source, { kind: 'stroke', x: (i % 200) * 40, y: Math.floor(i / 200) * 40, points });
+        }
+      });
+      const board = Y.encodeStateAsUpdate(source);
+      expect(board.length).toBeGreaterThan(6 * 1024 * 1024);
+      await small.server.core.importUpdate(parseRoomId('slow')!, board);
+      const raw = rawClient(small.wsUrl, 'slow');
+      await raw.opened;
+      // It stops reading as soon as it has asked, for long enough that the whole answer would
+      // be queued on the server's side, then reads on.
+      const socket = (raw.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+      socket.pause();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      socket.resume();
+      const closed = raw.closed.then(({ code }) => code);
+      await waitFor(
+        () => raw.frames.some((frame) => frame[0] === 0 && frame[1] === 1),
+        'the sync step 2',
+        20_000,
+      );
+      const copy = new Y.Doc();
+      for (const frame of raw.frames) {
+        if (frame[0] !== 0 || frame[1] === 0) continue;
+        const decoder = decoding.createDecoder(frame);
+        decoding.readVarUint(decoder);
+        decoding.readVarUint(decoder);
+        Y.applyUpdate(copy, decoding.readVarUint8Array(decoder));
+      }
+      expect(listElements(copy)).toHaveLength(30_000);
+      raw.ws.close();
+      expect(await closed).not.toBe(CloseCode.Overloaded);
+    } finally {
+      await small.cleanup();
+    }
+  }, 60_000);
 });

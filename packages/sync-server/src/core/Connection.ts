@@ -139,6 +139,11 @@ export class Connection implements RoomMember, GateTarget {
     return this.socket.bufferedAmount;
   }
 
+  /** What may be queued unsent before the socket counts as not reading (see send). */
+  get maxBacklog(): number {
+    return this.hooks.maxBufferedBytes;
+  }
+
   /** Sends a frame, unless the socket is not reading: past `maxBufferedBytes` queued it is closed. */
   send(data: Uint8Array): void {
     if (this.closed) return;

@@ -71,6 +71,8 @@ export interface RoomMember {
   send(data: Uint8Array): void;
   /** Bytes sent but not yet taken by the peer (a large sync answer waits while there are many). */
   readonly backlog?: number;
+  /** What the peer may have queued before it counts as not reading. */
+  readonly maxBacklog?: number;
   close(code: CloseCode): void;
 }
 

@@ -14,7 +14,10 @@ export const ANSWER_PIECE_BYTES = 64 * 1024;
  */
 const FIRST_PIECE_BYTES = 16 * 1024;
 
-/** While this much is queued on the asker's socket, the next piece waits for it to drain. */
+/**
+ * While this much is queued on the asker's socket (or half what the server lets a socket queue,
+ * `--max-buffered-bytes`, if that is less), the next piece waits for it to drain.
+ */
 const ANSWER_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 /** How long a piece waits before looking at the backlog again. */
@@ -32,6 +35,8 @@ export interface AnswerTarget {
   send(data: Uint8Array): void;
   /** Bytes sent but not yet taken by the peer; absent when there is no socket to wait for. */
   readonly backlog?: number;
+  /** What the socket may queue before it counts as not reading (and is closed). */
+  readonly maxBacklog?: number;
 }
 
 /**
@@ -43,7 +48,8 @@ export interface AnswerTarget {
  * itself synced at the step 2, when everything has arrived.
  *
  * The pieces are cut a few at a time, one turn of the event loop each, and wait while the socket
- * has more than 4 MiB unsent. `wanted` is asked before each piece: once it says no (the asker
+ * has more than 4 MiB unsent (less on a server that lets a socket queue less): a client that reads
+ * slowly gets the whole answer, where sending it at once would have it closed as not reading. `wanted` is asked before each piece: once it says no (the asker
  * left, the room failed), nothing more is sent.
  */
 export function sendSyncAnswer(diff: Uint8Array, to: AnswerTarget, wanted: () => boolean): void {
@@ -52,6 +58,7 @@ export function sendSyncAnswer(diff: Uint8Array, to: AnswerTarget, wanted: () =>
     return;
   }
   const reading = readUpdateShape(diff, OWN_CONTENT);
+  const backlogLimit = Math.min(ANSWER_BACKLOG_BYTES, (to.maxBacklog ?? Number.POSITIVE_INFINITY) / 2);
   let slicer: UpdateSlicer | null = null;
   let pieceBytes = FIRST_PIECE_BYTES;
   const step = (): void => {
@@ -69,7 +76,7 @@ export function sendSyncAnswer(diff: Uint8Array, to: AnswerTarget, wanted: () =>
       setImmediate(step);
       return;
     }
-    if ((to.backlog ?? 0) > ANSWER_BACKLOG_BYTES) {
+    if ((to.backlog ?? 0) > backlogLimit) {
       setTimeout(step, BACKLOG_WAIT_MS);
       return;
     }
