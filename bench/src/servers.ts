@@ -34,7 +34,9 @@ function shebangFlags(script: string): string[] {
 }
 
 /** With BENCH_CPU_PROF=<dir>, every Node server writes a CPU profile per thread there as it exits. */
-const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const profile = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 const node = (script: string, args: string[] = []) => [...profile, ...shebangFlags(script), script, ...args];
 
 /** Inkroom's CLI as `pnpm start` and the installed bin run it: with the Node flags of its shebang. */
