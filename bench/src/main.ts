@@ -222,7 +222,13 @@ async function main() {
       continue;
     }
     const traffic = TRAFFIC[loadKey];
-    const title = traffic?.title ?? (loadKey === '4' ? 'Load 4: 2,000 idle clients across 200 rooms' : '');
+    // Idle connections are counted at 10,000 (1,000 rooms of 10), 2,000 with --quick.
+    const idleRooms = options.quick ? 200 : 1000;
+    const title =
+      traffic?.title ??
+      (loadKey === '4'
+        ? `Load 4: ${(idleRooms * 10).toLocaleString('en')} idle clients across ${idleRooms.toLocaleString('en')} rooms`
+        : '');
     const strokes = options.quick ? 1000 : 10_000;
     const coldTitle = `Load 5: cold load of ${strokes.toLocaleString('en')} strokes × 50 points`;
     log(`\n== ${traffic ? title : loadKey === '4' ? title : coldTitle}`);
@@ -236,7 +242,7 @@ async function main() {
         try {
           let result: unknown;
           if (traffic) result = await runTraffic(server, traffic, options.duration);
-          else if (loadKey === '4') result = await runIdle(server, 200, 10);
+          else if (loadKey === '4') result = await runIdle(server, idleRooms, 10);
           else {
             const cold = await runColdLoad(server, strokes, 50);
             current = cold.server;
