@@ -235,4 +235,59 @@ describe('the tiled scene', () => {
     expect(differing).toBe(0);
     await context.close();
   }, 60_000);
+
+  it('takes a new pixel density without a resize (a window moved to another screen): canvases at the new density, the view painted at it', async () => {
+    const other = connectClient(t.wsUrl, 'density');
+    clients.push(other);
+    await other.synced;
+    for (let i = 0; i < 50; i++)
+      addElement(other.doc, {
+        kind: 'stroke',
+        x: (i % 10) * 90,
+        y: Math.floor(i / 10) * 90,
+        strokeWidth: 4,
+        points: pointsFrom([
+          [0, 0],
+          [40, 30],
+          [80, 0],
+        ]),
+      });
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${t.httpUrl}/r/density`);
+    await settled(page, 50);
+    const density = () =>
+      onBoard(page, (board) => {
+        const canvas = board.shadowRoot!.querySelector('canvas.scene') as HTMLCanvasElement;
+        return { ratio: window.devicePixelRatio, width: canvas.width, css: canvas.clientWidth };
+      });
+    const before = await density();
+    expect(before.ratio).toBe(1);
+    expect(before.width).toBe(before.css);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setDeviceMetricsOverride', {
+      width: 1000,
+      height: 700,
+      deviceScaleFactor: 2,
+      mobile: false,
+    });
+    // Headless Chromium announces an emulated density neither by its media query nor by a resize:
+    // the pointer passing over the board brings the frame that finds it.
+    await page.mouse.move(300, 300);
+    await page.mouse.move(320, 310);
+    await waitOnPage(
+      page,
+      async () => {
+        const now = await density();
+        return now.ratio === 2 && now.width === now.css * 2;
+      },
+      'the scene canvas at twice the pixels',
+    ).catch(async (error) => {
+      console.log('density', JSON.stringify(await density()));
+      throw error;
+    });
+    expect((await density()).css).toBe(before.css);
+    await settled(page, 50);
+    await context.close();
+  });
 });

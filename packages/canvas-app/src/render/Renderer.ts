@@ -73,6 +73,8 @@ export class Renderer {
   private front: BoardElement | null = null;
   /** When the viewport last changed, and the timer that paints it afresh once it stops. */
   private viewChangedAt = 0;
+  /** The devicePixelRatio the canvases were last sized for. */
+  private pixelRatio = globalThis.devicePixelRatio || 1;
   /** When the overlay last asked for a frame. */
   private overlayAskedAt = Number.NEGATIVE_INFINITY;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -117,6 +119,7 @@ export class Renderer {
         this.requestOverlay();
       }),
     );
+    this.followPixelRatio();
     for (const entry of this.scene.all()) {
       this.painted.set(entry.id, entry);
       this.noteLabel(entry);
@@ -305,6 +308,11 @@ export class Renderer {
   }
 
   private paint(budgetMs: number): void {
+    if ((globalThis.devicePixelRatio || 1) !== this.pixelRatio) {
+      this.resizeCanvases();
+      this.sceneDirty = true;
+      this.overlayDirty = true;
+    }
     if (this.sceneDirty) {
       const started = performance.now();
       this.sceneDirty = false;
@@ -320,8 +328,33 @@ export class Renderer {
     }
   }
 
+  /**
+   * The window moved to a screen of another pixel density, or the page was zoomed without its
+   * size in CSS pixels changing: the canvases take the new density (else they show blurred or
+   * too fine) and tiles are painted at it. Announced by a media query on the current ratio
+   * (renewed after each change); a frame that finds the ratio changed unannounced does the same.
+   */
+  private followPixelRatio(): void {
+    const query = globalThis.matchMedia?.(`(resolution: ${this.pixelRatio}dppx)`);
+    if (!query) return;
+    const changed = () => {
+      query.removeEventListener('change', changed);
+      this.densityChanged();
+    };
+    query.addEventListener('change', changed);
+    this.cleanups.push(() => query.removeEventListener('change', changed));
+  }
+
+  private densityChanged(): void {
+    this.resizeCanvases();
+    this.requestScene();
+    this.requestOverlay();
+    this.followPixelRatio();
+  }
+
   private resizeCanvases(): void {
     const dpr = globalThis.devicePixelRatio || 1;
+    this.pixelRatio = dpr;
     for (const canvas of [this.sceneCanvas, this.overlayCanvas]) {
       const width = Math.round(this.viewport.width * dpr);
       const height = Math.round(this.viewport.height * dpr);
