@@ -282,10 +282,7 @@ describe('the tiled scene', () => {
         return now.ratio === 2 && now.width === now.css * 2;
       },
       'the scene canvas at twice the pixels',
-    ).catch(async (error) => {
-      console.log('density', JSON.stringify(await density()));
-      throw error;
-    });
+    );
     expect((await density()).css).toBe(before.css);
     await settled(page, 50);
     await context.close();
