@@ -189,4 +189,31 @@ describe('sync between stock y-websocket clients', () => {
       await small.cleanup();
     }
   }, 60_000);
+
+  it('a socket that asks for a big board again and again gets one answer in flight, the latest, not one per ask', async () => {
+    const source = createBoardDoc();
+    source.transact(() => {
+      for (let i = 0; i < 4000; i++) {
+        const points = pointsFrom(Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 7), j * 2, 0.5]));
+        addElement(source, { kind: 'stroke', x: (i % 60) * 80, y: Math.floor(i / 60) * 80, points });
+      }
+    });
+    const board = Y.encodeStateAsUpdate(source);
+    await t.server.core.importUpdate(parseRoomId('asked')!, board);
+    const raw = rawClient(t.wsUrl, 'asked');
+    await raw.opened;
+    const ask = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
+    for (let i = 0; i < 5; i++) raw.ws.send(ask);
+    const stepTwos = () => raw.frames.filter((frame) => frame[0] === 0 && frame[1] === 1).length;
+    await waitFor(() => stepTwos() > 0, 'a sync step 2', 10_000);
+    // Long enough for the other answers, were they sent, to arrive too.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    raw.ws.close();
+    expect(stepTwos()).toBe(1);
+    const received = raw.frames
+      .filter((frame) => frame[0] === 0 && frame[1] !== 0)
+      .reduce((sum, frame) => sum + frame.length, 0);
+    expect(received).toBeGreaterThan(board.length);
+    expect(received).toBeLessThan(board.length * 1.5);
+  });
 });

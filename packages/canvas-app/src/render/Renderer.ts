@@ -104,8 +104,10 @@ export class Renderer {
         for (const id of changed) if (!this.scene.get(id)) this.paths.delete(id);
         this.repaintChanged(changed);
         this.requestScene();
-        // Selections and handles follow their elements, whoever moved them.
-        this.requestOverlay();
+        // Selections and handles follow their elements, whoever moved them (not overlay activity:
+        // a board arriving in pieces keeps the still view's longer budget).
+        this.overlayDirty = true;
+        this.schedule();
       }),
       this.viewport.onChange(() => {
         this.resizeCanvases();

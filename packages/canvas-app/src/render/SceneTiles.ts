@@ -181,27 +181,27 @@ export class SceneTiles<T> {
    * Like paintOnTop, for many new elements at once (a big board arriving in pieces, a paste): at
    * the current scale they are painted later, within the frame budget, by a job that starts from
    * each tile's pixels, rather than at once or by painting the tiles again from scratch. The
-   * tiles show as they were until then; nothing is allocated before a tile's job starts.
+   * tiles show as they were until then; nothing is allocated before a tile's job starts. The level
+   * standing in during a rescale shows the board without them until the new scale's tiles, which
+   * have them, replace it (painting it at once cost a tile copy per element).
    */
   queueOnTop(area: Bounds, entry: T): void {
     const level = this.level;
-    if (level)
-      this.eachIn(level, area, (k) => {
-        const job = level.jobs.get(k);
-        if (job) {
-          job.entries.push(entry);
-          return;
-        }
-        const tile = level.tiles.get(k);
-        // A tile to be painted afresh finds it then; one not painted yet, when it is.
-        if (!tile || (tile.stale && !tile.onTop)) return;
-        if (tile.onTop) tile.onTop.push(entry);
-        else tile.onTop = [entry];
-        tile.stale = true;
-        this.complete = false;
-      });
-    // The level standing in during a rescale is not painted any more: it takes the element at once.
-    if (this.previous) this.paintOnTopOf(this.previous, area, entry);
+    if (!level) return;
+    this.eachIn(level, area, (k) => {
+      const job = level.jobs.get(k);
+      if (job) {
+        job.entries.push(entry);
+        return;
+      }
+      const tile = level.tiles.get(k);
+      // A tile to be painted afresh finds it then; one not painted yet, when it is.
+      if (!tile || (tile.stale && !tile.onTop)) return;
+      if (tile.onTop) tile.onTop.push(entry);
+      else tile.onTop = [entry];
+      tile.stale = true;
+      this.complete = false;
+    });
   }
 
   /** Forgets every tile (the board is gone, or the renderer stops). */

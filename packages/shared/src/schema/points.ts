@@ -156,8 +156,11 @@ export function decodePoints(bytes: Uint8Array): PointList | null {
         byte = bytes[pos++]!;
         magnitude += (byte & 0x7f) * weight;
         weight *= 128;
-        if (magnitude > Number.MAX_SAFE_INTEGER) return null;
+        // As lib0: too large only if more bytes follow.
+        if (byte & 0x80 && magnitude > Number.MAX_SAFE_INTEGER) return null;
       }
+      // Hundreds of continuation bytes make the weight infinite and the value NaN: not a point.
+      if (Number.isNaN(magnitude)) return null;
       sums[v]! += negative ? -magnitude : magnitude;
     }
     xy[i * 2] = clamp(sums[0]! * scale, -MAX_COORDINATE, MAX_COORDINATE);

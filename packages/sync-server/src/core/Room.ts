@@ -88,6 +88,8 @@ export interface RoomMember {
  */
 export class Room {
   private readonly members = new Set<RoomMember>();
+  /** How many sync answers each member was sent: only its latest goes on (see sendAnswer). */
+  private readonly answers = new WeakMap<RoomMember, number>();
   private readonly presence: RoomAwareness;
   private readonly log: RoomLog;
   private readonly idleWaiters: (() => void)[] = [];
@@ -359,9 +361,20 @@ export class Room {
     this.answerFromDoc(stateVector, to);
   }
 
-  /** Sends a sync step 2, in pieces when large (see sendSyncAnswer), while `to` is still a member. */
+  /**
+   * Sends a sync step 2, in pieces when large (see sendSyncAnswer), while `to` is still a member
+   * and has asked nothing since: a newer answer covers what the older one had left to send (it
+   * is computed against a later state vector), so a socket repeating sync step 1s keeps one
+   * answer in flight, not one per ask.
+   */
   private sendAnswer(diff: Uint8Array, to: RoomMember): void {
-    sendSyncAnswer(diff, to, () => !this.failed && !this.deleted && this.members.has(to));
+    const asked = (this.answers.get(to) ?? 0) + 1;
+    this.answers.set(to, asked);
+    sendSyncAnswer(
+      diff,
+      to,
+      () => !this.failed && !this.deleted && this.members.has(to) && this.answers.get(to) === asked,
+    );
   }
 
   /**

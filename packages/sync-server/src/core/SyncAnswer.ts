@@ -80,7 +80,8 @@ export function sendSyncAnswer(diff: Uint8Array, to: AnswerTarget, wanted: () =>
       setTimeout(step, BACKLOG_WAIT_MS);
       return;
     }
-    const piece = slicer.next(slicer.unitsWithin(pieceBytes));
+    // Never more than the socket may hold on top of what it holds now (a small --max-buffered-bytes).
+    const piece = slicer.next(slicer.unitsWithin(Math.min(pieceBytes, backlogLimit)));
     pieceBytes = Math.min(ANSWER_PIECE_BYTES, pieceBytes * 2);
     if (slicer.done) {
       to.send(encodeSyncStep2(piece));
