@@ -8,8 +8,8 @@
 import { encodeSyncStep1, encodeUpdate, listElements, parseRoomId } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Bystander, board, note, OTHER_ROOM_MS, syncAnswer } from './helpers/bystander.js';
-import { type RawClient, rawClient, waitFor } from './helpers/clients.js';
+import { Bystander, board, note, OTHER_ROOM_MS } from './helpers/bystander.js';
+import { type RawClient, rawClient, syncAnswer, waitFor } from './helpers/clients.js';
 import { startTestServer } from './helpers/server.js';
 
 /** Elements of the stored board whose first write is timed: made live at once, it held other rooms for about 1 s. */

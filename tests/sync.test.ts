@@ -9,11 +9,23 @@ import {
   pointsFrom,
   setElementField,
 } from '@inkroom/shared';
-import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type Client, connectClient, rawClient, waitFor } from './helpers/clients.js';
+import { type Client, connectClient, rawClient, syncAnswer, syncUpdate, waitFor } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+
+/** `count` strokes of 50 points (about 270 bytes each), in rows of 60, as one update by `clientID`. */
+function strokeBoard(count: number, clientID?: number): Uint8Array {
+  const source = createBoardDoc();
+  if (clientID !== undefined) source.clientID = clientID;
+  source.transact(() => {
+    for (let i = 0; i < count; i++) {
+      const points = pointsFrom(Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 7), j * 2, 0.5]));
+      addElement(source, { kind: 'stroke', x: (i % 60) * 80, y: Math.floor(i / 60) * 80, points });
+    }
+  });
+  return Y.encodeStateAsUpdate(source);
+}
 
 describe('sync between stock y-websocket clients', () => {
   let t: TestServer;
@@ -85,15 +97,7 @@ describe('sync between stock y-websocket clients', () => {
     // 3,000 strokes of 50 points (about 800 KB) written by client 1, then client 2 moves every
     // third: client 2's items sit in client 1's elements. Yjs writes the higher client id first,
     // so in the update's own order client 2's pieces would come before what they point at.
-    const source = createBoardDoc();
-    source.clientID = 1;
-    source.transact(() => {
-      for (let i = 0; i < 3000; i++) {
-        const points = pointsFrom(Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 7), j * 2, 0.5]));
-        addElement(source, { kind: 'stroke', x: (i % 60) * 80, y: Math.floor(i / 60) * 80, points });
-      }
-    });
-    await t.server.core.importUpdate(parseRoomId('big')!, Y.encodeStateAsUpdate(source));
+    await t.server.core.importUpdate(parseRoomId('big')!, strokeBoard(3000, 1));
     const mover = client('big', undefined, 2);
     await mover.synced;
     mover.doc.transact(() => {
@@ -125,10 +129,7 @@ describe('sync between stock y-websocket clients', () => {
     // Applied one by one, no piece waits for a later one.
     const copy = new Y.Doc();
     for (const frame of frames) {
-      const decoder = decoding.createDecoder(frame);
-      decoding.readVarUint(decoder);
-      decoding.readVarUint(decoder);
-      Y.applyUpdate(copy, decoding.readVarUint8Array(decoder));
+      Y.applyUpdate(copy, syncUpdate(frame)!);
       expect(copy.store.pendingStructs).toBeNull();
     }
     expect(Y.encodeStateVector(copy)).toEqual(moved);
@@ -147,16 +148,7 @@ describe('sync between stock y-websocket clients', () => {
   it('a client that reads a big board slowly gets all of it, paced by what its socket holds, on a server that lets a socket queue little', async () => {
     const small = await startTestServer({ maxBufferedBytes: 256 * 1024 });
     try {
-      const source = createBoardDoc();
-      source.transact(() => {
-        for (let i = 0; i < 30_000; i++) {
-          const points = pointsFrom(
-            Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 11), j * 2 + (i % 5), 0.5]),
-          );
-          addElement(source, { kind: 'stroke', x: (i % 200) * 40, y: Math.floor(i / 200) * 40, points });
-        }
-      });
-      const board = Y.encodeStateAsUpdate(source);
+      const board = strokeBoard(30_000);
       expect(board.length).toBeGreaterThan(6 * 1024 * 1024);
       await small.server.core.importUpdate(parseRoomId('slow')!, board);
       const raw = rawClient(small.wsUrl, 'slow');
@@ -175,13 +167,7 @@ describe('sync between stock y-websocket clients', () => {
         20_000,
       );
       const copy = new Y.Doc();
-      for (const frame of raw.frames) {
-        if (frame[0] !== 0 || frame[1] === 0) continue;
-        const decoder = decoding.createDecoder(frame);
-        decoding.readVarUint(decoder);
-        decoding.readVarUint(decoder);
-        Y.applyUpdate(copy, decoding.readVarUint8Array(decoder));
-      }
+      Y.applyUpdate(copy, syncAnswer(raw)!);
       expect(listElements(copy)).toHaveLength(30_000);
       raw.ws.close();
       expect(await closed).not.toBe(CloseCode.Overloaded);
@@ -191,14 +177,7 @@ describe('sync between stock y-websocket clients', () => {
   }, 60_000);
 
   it('a socket that asks for a big board again and again gets one answer in flight, the latest, not one per ask', async () => {
-    const source = createBoardDoc();
-    source.transact(() => {
-      for (let i = 0; i < 4000; i++) {
-        const points = pointsFrom(Array.from({ length: 50 }, (_, j) => [j * 3 + (i % 7), j * 2, 0.5]));
-        addElement(source, { kind: 'stroke', x: (i % 60) * 80, y: Math.floor(i / 60) * 80, points });
-      }
-    });
-    const board = Y.encodeStateAsUpdate(source);
+    const board = strokeBoard(4000);
     await t.server.core.importUpdate(parseRoomId('asked')!, board);
     const raw = rawClient(t.wsUrl, 'asked');
     await raw.opened;

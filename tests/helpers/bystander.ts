@@ -4,7 +4,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { addElement, createBoardDoc, encodeUpdate, pointsFrom } from '@inkroom/shared';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { type RawClient, rawClient, waitFor } from './clients.js';
 import type { TestServer } from './server.js';
@@ -105,25 +104,6 @@ export class Bystander {
     this.receiver.ws.close();
     this.doc.destroy();
   }
-}
-
-/**
- * What a bare socket's first sync brought, once its step 2 has arrived: a large answer comes as
- * update messages and then the step 2 (see SyncAnswer), so every sync update up to the step 2,
- * merged. Undefined before the step 2.
- */
-export function syncAnswer(client: RawClient): Uint8Array | undefined {
-  const updates: Uint8Array[] = [];
-  for (const frame of client.frames) {
-    // A sync message (0): step 2 (1) or update (2).
-    if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) continue;
-    const decoder = decoding.createDecoder(frame);
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    updates.push(decoding.readVarUint8Array(decoder));
-    if (frame[1] === 1) return Y.mergeUpdates(updates);
-  }
-  return undefined;
 }
 
 /** `count` strokes added in one transaction, as one update (what pasting them sends). */

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
@@ -72,4 +73,29 @@ export function rawClient(wsUrl: string, room: string, options: WebSocket.Client
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
   return { ws, frames, opened, closed };
+}
+
+/** The update a sync message carries (a step 2 or an update), or null for any other frame. */
+export function syncUpdate(frame: Uint8Array): Uint8Array | null {
+  if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return null;
+  const decoder = decoding.createDecoder(frame);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
+}
+
+/**
+ * What a bare socket's first sync brought, once its step 2 has arrived: a large answer comes as
+ * update messages and then the step 2 (see SyncAnswer), so every sync update up to the step 2,
+ * merged. Undefined before the step 2.
+ */
+export function syncAnswer(client: RawClient): Uint8Array | undefined {
+  const updates: Uint8Array[] = [];
+  for (const frame of client.frames) {
+    const update = syncUpdate(frame);
+    if (!update) continue;
+    updates.push(update);
+    if (frame[1] === 1) return Y.mergeUpdates(updates);
+  }
+  return undefined;
 }

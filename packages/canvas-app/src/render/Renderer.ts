@@ -73,8 +73,9 @@ export class Renderer {
   private front: BoardElement | null = null;
   /** When the viewport last changed, and the timer that paints it afresh once it stops. */
   private viewChangedAt = 0;
-  /** The devicePixelRatio the canvases were last sized for. */
+  /** The devicePixelRatio the canvases were last sized for, and the watch on it. */
   private pixelRatio = globalThis.devicePixelRatio || 1;
+  private stopFollowingRatio: (() => void) | null = null;
   /** When the overlay last asked for a frame. */
   private overlayAskedAt = Number.NEGATIVE_INFINITY;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -236,6 +237,8 @@ export class Renderer {
   /** Stops painting and clears both canvases (the board they showed is gone). */
   stop(): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.stopFollowingRatio?.();
+    this.stopFollowingRatio = null;
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     if (this.settleTimer) clearTimeout(this.settleTimer);
@@ -333,25 +336,19 @@ export class Renderer {
   /**
    * The window moved to a screen of another pixel density, or the page was zoomed without its
    * size in CSS pixels changing: the canvases take the new density (else they show blurred or
-   * too fine) and tiles are painted at it. Announced by a media query on the current ratio
-   * (renewed after each change); a frame that finds the ratio changed unannounced does the same.
+   * too fine) and tiles are painted at it. A frame finds the change (see paint); a media query on
+   * the current ratio asks for that frame when nothing else would, and is renewed after each change.
    */
   private followPixelRatio(): void {
-    const query = globalThis.matchMedia?.(`(resolution: ${this.pixelRatio}dppx)`);
+    this.stopFollowingRatio?.();
+    const query = globalThis.matchMedia?.(`(resolution: ${globalThis.devicePixelRatio || 1}dppx)`);
     if (!query) return;
     const changed = () => {
-      query.removeEventListener('change', changed);
-      this.densityChanged();
+      this.requestScene();
+      this.followPixelRatio();
     };
     query.addEventListener('change', changed);
-    this.cleanups.push(() => query.removeEventListener('change', changed));
-  }
-
-  private densityChanged(): void {
-    this.resizeCanvases();
-    this.requestScene();
-    this.requestOverlay();
-    this.followPixelRatio();
+    this.stopFollowingRatio = () => query.removeEventListener('change', changed);
   }
 
   private resizeCanvases(): void {

@@ -17,13 +17,13 @@ import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
 import { RoomLog, type RoomLogContext } from './RoomLog.js';
 import type { Session } from './Session.js';
-import { sendSyncAnswer } from './SyncAnswer.js';
+import { type AnswerTarget, sendSyncAnswer } from './SyncAnswer.js';
 import type { Telemetry } from './Telemetry.js';
 import {
   firstClocks,
   inspectUpdate,
+  NO_UPDATE_LIMITS,
   readUpdateShape,
-  type UpdateLimits,
   type UpdateShape,
 } from './update-shape.js';
 
@@ -38,13 +38,6 @@ const LOAD_IN_PIECES_BYTES = 64 * 1024;
 
 /** Updates up to this size are read (`inspectUpdate`) at once; larger ones in steps, in turns. */
 const READ_AT_ONCE_BYTES = 256 * 1024;
-
-/** What the operator's own imports may hold: no limit but the frame's (they are still cut in pieces). */
-const TRUSTED: UpdateLimits = {
-  maxUpdateStructs: Number.POSITIVE_INFINITY,
-  maxUpdateClients: Number.POSITIVE_INFINITY,
-  maxUpdateDeleteRanges: Number.POSITIVE_INFINITY,
-};
 
 /** Whether an update holds any struct from the clock ranges of retired (deleted) content. */
 function carriesRetired(shape: UpdateShape, retired: Map<number, number>): boolean {
@@ -67,12 +60,7 @@ export interface RoomContext extends RoomLogContext {
 }
 
 /** A member of a room: what the room needs of a connection. */
-export interface RoomMember {
-  send(data: Uint8Array): void;
-  /** Bytes sent but not yet taken by the peer (a large sync answer waits while there are many). */
-  readonly backlog?: number;
-  /** What the peer may have queued before it counts as not reading. */
-  readonly maxBacklog?: number;
+export interface RoomMember extends AnswerTarget {
   close(code: CloseCode): void;
 }
 
@@ -267,13 +255,13 @@ export class Room {
    */
   applyUpdate(update: Uint8Array, from: RoomMember, trusted = false): void {
     if (this.failed || this.deleted) return;
-    const limits = trusted ? TRUSTED : this.limits;
+    const limits = trusted ? NO_UPDATE_LIMITS : this.limits;
     // A large update is read in steps too: reading 8 MB at once held every room for 50 ms.
     const shape = update.length <= READ_AT_ONCE_BYTES ? inspectUpdate(update, limits) : null;
     if (shape) this.checkRetired(shape);
     if (!this.content.isLive && !this.content.isLoading && this.content.storedBytes > LOAD_IN_PIECES_BYTES) {
       // A large board's first write: its stored content is read and integrated in pieces first.
-      this.integrator.prepend(readUpdateShape(this.content.beginLoading(), TRUSTED), STORED);
+      this.integrator.prepend(readUpdateShape(this.content.beginLoading(), NO_UPDATE_LIMITS), STORED);
     }
     this.integrator.submit(shape ?? readUpdateShape(update, limits), from, trusted);
   }

@@ -1,6 +1,6 @@
 import { encodeSyncStep2, encodeUpdate } from '@inkroom/shared';
 import { UpdateSlicer } from './UpdateSlicer.js';
-import { readUpdateShape, type UpdateLimits, type UpdateShape } from './update-shape.js';
+import { NO_UPDATE_LIMITS, readUpdateShape, type UpdateShape } from './update-shape.js';
 
 /**
  * A sync step 2 larger than this goes out in pieces of about this size: one is 25-80 ms of a
@@ -23,14 +23,7 @@ const ANSWER_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** How long a piece waits before looking at the backlog again. */
 const BACKLOG_WAIT_MS = 10;
 
-/** The server's own document: no limit applies to reading it. */
-const OWN_CONTENT: UpdateLimits = {
-  maxUpdateStructs: Number.POSITIVE_INFINITY,
-  maxUpdateClients: Number.POSITIVE_INFINITY,
-  maxUpdateDeleteRanges: Number.POSITIVE_INFINITY,
-};
-
-/** Where an answer goes: a socket, and how much it still holds unsent. */
+/** Where an answer goes (a room member): a socket, and how much it still holds unsent. */
 export interface AnswerTarget {
   send(data: Uint8Array): void;
   /** Bytes sent but not yet taken by the peer; absent when there is no socket to wait for. */
@@ -49,15 +42,16 @@ export interface AnswerTarget {
  *
  * The pieces are cut a few at a time, one turn of the event loop each, and wait while the socket
  * has more than 4 MiB unsent (less on a server that lets a socket queue less): a client that reads
- * slowly gets the whole answer, where sending it at once would have it closed as not reading. `wanted` is asked before each piece: once it says no (the asker
- * left, the room failed), nothing more is sent.
+ * slowly gets the whole answer, where sending it at once would have it closed as not reading.
+ * `wanted` is asked before each piece: once it says no (the asker left or asked again, the room
+ * failed), nothing more is sent.
  */
 export function sendSyncAnswer(diff: Uint8Array, to: AnswerTarget, wanted: () => boolean): void {
   if (diff.length <= ANSWER_PIECE_BYTES) {
     to.send(encodeSyncStep2(diff));
     return;
   }
-  const reading = readUpdateShape(diff, OWN_CONTENT);
+  const reading = readUpdateShape(diff, NO_UPDATE_LIMITS);
   const backlogLimit = Math.min(ANSWER_BACKLOG_BYTES, (to.maxBacklog ?? Number.POSITIVE_INFINITY) / 2);
   let slicer: UpdateSlicer | null = null;
   let pieceBytes = FIRST_PIECE_BYTES;

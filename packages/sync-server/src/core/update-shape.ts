@@ -15,6 +15,16 @@ export interface UpdateLimits {
   maxUpdateDeleteRanges: number;
 }
 
+/**
+ * No limit but the frame's: for what the server trusts, the operator's own imports and its own
+ * stored content (still read and cut in pieces).
+ */
+export const NO_UPDATE_LIMITS: UpdateLimits = {
+  maxUpdateStructs: Number.POSITIVE_INFINITY,
+  maxUpdateClients: Number.POSITIVE_INFINITY,
+  maxUpdateDeleteRanges: Number.POSITIVE_INFINITY,
+};
+
 /** Struct info bits and content refs of Yjs's update format (v1), from `Item.write`. */
 const HAS_ORIGIN = 0x80;
 const HAS_RIGHT_ORIGIN = 0x40;
