@@ -1,7 +1,6 @@
 import type { Bounds } from '@inkroom/shared';
+import { TILE, type TileCanvas, TileCanvases } from './tile-canvases.js';
 
-/** A tile's side, in device pixels. */
-export const TILE = 256;
 /**
  * How far an element's paint may reach past its box, in device pixels (a sticky's shadow, text
  * antialiasing): a tile draws the elements this close to it, a change redraws the tiles this close.
@@ -17,8 +16,6 @@ const SCREENS_KEPT = 3;
 const FLUSH_EVERY = 32;
 /** A level this many times finer or coarser than the view's is not drawn in its stead. */
 const MAX_STAND_IN = 4;
-/** Blank tile canvases kept for reuse. */
-const MAX_FREE_CANVASES = 8;
 
 /** What tiles are painted from: the elements in an area, and how one is painted. */
 export interface TileSource<T> {
@@ -46,11 +43,9 @@ interface Tile<T> {
 }
 
 /** A tile being painted, a few elements a frame: its canvas and what is left to paint on it. */
-interface Job<T> {
+interface Job<T> extends TileCanvas {
   readonly i: number;
   readonly j: number;
-  readonly canvas: OffscreenCanvas;
-  readonly ctx: OffscreenCanvasRenderingContext2D;
   readonly entries: T[];
   next: number;
   /**
@@ -101,8 +96,7 @@ export class SceneTiles<T> {
   private previous: Level<T> | null = null;
   private count = 0;
   private frame = 0;
-  /** Canvases of finished tiles, blank, for the next ones. */
-  private readonly free: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D }[] = [];
+  private readonly canvases = new TileCanvases();
   /** Whether every tile in view was painted, up to date, at the current scale by the last draw. */
   complete = false;
 
@@ -170,10 +164,10 @@ export class SceneTiles<T> {
       const tile = level.tiles.get(k);
       if (tile?.onTop && !job) tile.onTop.push(entry);
       if (!tile || tile.stale) return;
-      const target = this.canvasOver(level.scale, tile);
+      const target = this.canvases.over(level.scale, tile.i, tile.j, tile.bitmap);
       this.source.paintEntry(target.ctx, entry, level.scale);
       tile.bitmap?.close();
-      tile.bitmap = this.finish(target);
+      tile.bitmap = this.canvases.finish(target);
     });
   }
 
@@ -273,7 +267,14 @@ export class SceneTiles<T> {
     const tile = level.tiles.get(k);
     if (!job && tile?.onTop) {
       // Only new elements on top: painted over the tile's pixels.
-      job = { i, j, ...this.canvasOver(level.scale, tile), entries: tile.onTop, next: 0, outdated: false };
+      job = {
+        i,
+        j,
+        ...this.canvases.over(level.scale, tile.i, tile.j, tile.bitmap),
+        entries: tile.onTop,
+        next: 0,
+        outdated: false,
+      };
       tile.onTop = null;
       level.jobs.set(k, job);
     }
@@ -292,7 +293,7 @@ export class SceneTiles<T> {
         this.place(level, i, j, null, false);
         return true;
       }
-      job = { i, j, ...this.canvas(level.scale, i, j), entries, next: 0, outdated: false };
+      job = { i, j, ...this.canvases.blank(level.scale, i, j), entries, next: 0, outdated: false };
       level.jobs.set(k, job);
     }
     do {
@@ -304,7 +305,7 @@ export class SceneTiles<T> {
     } while (job.next < job.entries.length && performance.now() < deadline);
     if (job.next < job.entries.length) return false;
     level.jobs.delete(k);
-    this.place(level, i, j, this.finish(job), job.outdated);
+    this.place(level, i, j, this.canvases.finish(job), job.outdated);
     return !job.outdated;
   }
 
@@ -333,51 +334,8 @@ export class SceneTiles<T> {
         job.j > visible.j1 + 1
       ) {
         level.jobs.delete(k);
-        this.finish(job).close();
+        this.canvases.finish(job).close();
       }
-  }
-
-  /**
-   * A clear canvas for tile (i, j) at `scale`, its context set to board units. Canvases are
-   * reused: handing a tile's bitmap over (transferToImageBitmap) leaves its canvas blank.
-   */
-  private canvas(
-    scale: number,
-    i: number,
-    j: number,
-  ): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
-    let free = this.free.pop();
-    if (!free) {
-      const canvas = new OffscreenCanvas(TILE, TILE);
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new Error('no 2D context for a scene tile');
-      free = { canvas, ctx };
-    }
-    // Blank: new, or its last bitmap handed over (elements restore the state they change).
-    free.ctx.setTransform(scale, 0, 0, scale, -i * TILE, -j * TILE);
-    return free;
-  }
-
-  /** A canvas for `tile` at `scale` holding its pixels, to paint more over them. */
-  private canvasOver(
-    scale: number,
-    tile: Tile<T>,
-  ): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
-    const target = this.canvas(scale, tile.i, tile.j);
-    if (tile.bitmap) {
-      target.ctx.save();
-      target.ctx.setTransform(1, 0, 0, 1, 0, 0);
-      target.ctx.drawImage(tile.bitmap, 0, 0);
-      target.ctx.restore();
-    }
-    return target;
-  }
-
-  /** Hands a tile's bitmap over and keeps its canvas for the next tile. */
-  private finish(job: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D }): ImageBitmap {
-    const bitmap = job.canvas.transferToImageBitmap();
-    if (this.free.length < MAX_FREE_CANVASES) this.free.push({ canvas: job.canvas, ctx: job.ctx });
-    return bitmap;
   }
 
   /** Whether the previous scale has every tile over tile (i, j) of `level`. */
