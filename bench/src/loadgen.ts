@@ -1,10 +1,13 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CpuWindow, peakRssBytes } from './proc.js';
 import type { RunningServer } from './servers.js';
 import { percentile, Samples } from './stats.js';
-import { type SenderScript, senderScript, updateIndexAt } from './updates.js';
+import type { FromWorker, PlannedClient, ToWorker } from './traffic-worker.js';
+import { senderScript } from './updates.js';
 import { WIRES, type Wire } from './wire.js';
 
 export interface TrafficLoad {
@@ -27,23 +30,16 @@ export interface TrafficResult {
   /** Each process's CPU, by name. */
   processCpuPercent: Record<string, number>;
   serverPeakRssMB: number;
+  /** Processes the generator ran as. */
+  generators: number;
+  /** All its processes together. */
   generatorCpuPercent: number;
+  /** Its busiest process's. */
   generatorEventLoopUtilization: number;
   /** True when the generator itself was the bottleneck: the figures then understate the server. */
   generatorLimited: boolean;
   /** 'ok', 'n/a' (no CRDT), or what a late-joining client got wrong. */
   lateJoiner: string;
-}
-
-interface Client {
-  ws: WebSocket;
-  room: string;
-  /** The sender script this client sends, if it is a sender. */
-  script: SenderScript | null;
-  /** Per sender client id: which of its updates this client has received. */
-  seen: Map<number, Uint8Array>;
-  /** How many of its script's updates it has sent. */
-  sent: number;
 }
 
 function openSocket(url: string): Promise<WebSocket> {
@@ -74,7 +70,7 @@ export async function openMany(urls: string[], concurrency = 100): Promise<WebSo
  * Parsed headers of received updates, keyed by length and leading bytes: a broadcast reaches
  * every receiver as the same bytes, so each is parsed once, not once per receiver.
  */
-class MetaCache {
+export class MetaCache {
   private readonly cache = new Map<string, { from: Map<number, number>; to: Map<number, number> }>();
   get(update: Uint8Array) {
     const key = `${update.length}:${Buffer.from(update.buffer, update.byteOffset, Math.min(48, update.length)).toString('base64')}`;
@@ -129,147 +125,167 @@ export async function checkLateJoiner(
   }
 }
 
-/** Runs one traffic load against a started server for `durationMs`, then drains. */
+/** A forked generator process and the messages it has sent back, awaited one at a time. */
+class Generator {
+  private readonly child: ChildProcess;
+  private readonly inbox: FromWorker[] = [];
+  private waiting: { type: FromWorker['type']; resolve: (message: FromWorker) => void } | null = null;
+  private failure: Error | null = null;
+
+  constructor() {
+    // Under tsx, the child inherits its loader through execArgv.
+    this.child = fork(fileURLToPath(new URL('./traffic-worker.ts', import.meta.url)), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message: FromWorker) => {
+      if (this.waiting?.type === message.type) {
+        const { resolve } = this.waiting;
+        this.waiting = null;
+        resolve(message);
+      } else this.inbox.push(message);
+    });
+    this.child.on('exit', (code) => {
+      this.failure = new Error(`a traffic generator process exited with code ${code}`);
+      this.waiting?.resolve(null as never);
+    });
+  }
+
+  send(message: ToWorker): void {
+    this.child.send(message);
+  }
+
+  async next<T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>> {
+    const queued = this.inbox.findIndex((message) => message.type === type);
+    if (queued >= 0) return this.inbox.splice(queued, 1)[0] as Extract<FromWorker, { type: T }>;
+    if (this.failure) throw this.failure;
+    const message = await new Promise<FromWorker>((resolve) => {
+      this.waiting = { type, resolve };
+    });
+    if (!message) throw this.failure!;
+    return message as Extract<FromWorker, { type: T }>;
+  }
+
+  kill(): void {
+    this.child.kill();
+  }
+}
+
+/**
+ * Runs one traffic load against a started server for `durationMs`, then drains. The clients are
+ * dealt out over `generators` processes (a room's clients take them in turn), so receiving what
+ * the server relays is not held up by one generator's event loop.
+ */
 export async function runTraffic(
   server: RunningServer,
   load: TrafficLoad,
   durationMs: number,
+  generators: number,
 ): Promise<TrafficResult> {
   const wire = WIRES[server.spec.dialect];
   const perSender = Math.ceil((load.rate * durationMs) / 1000) + 1;
-  const clients: Client[] = [];
-  const scripts = new Map<number, SenderScript>();
-  const urls: string[] = [];
+  const shares: PlannedClient[][] = Array.from({ length: generators }, () => []);
+  const roomSeeds: Record<string, number[]> = {};
+  let senders = 0;
+  let planned = 0;
   for (let r = 0; r < load.rooms; r++) {
     const room = `bench-${load.name}-${r}`;
+    roomSeeds[room] = [];
     for (let c = 0; c < load.clientsPerRoom; c++) {
-      let script: SenderScript | null = null;
-      if (c < load.sendersPerRoom) {
-        script = senderScript(1_000_000 + r * load.sendersPerRoom + c, perSender);
-        scripts.set(script.clientId, script);
-      }
-      clients.push({ ws: null as unknown as WebSocket, room, script, seen: new Map(), sent: 0 });
-      // Over several processes, a room's clients take them in turn.
-      urls.push(wire.url(server.urls[urls.length % server.urls.length]!, room));
+      const seed = c < load.sendersPerRoom ? 1_000_000 + r * load.sendersPerRoom + c : null;
+      if (seed !== null) roomSeeds[room].push(seed);
+      // Over several server processes, a room's clients take them in turn too.
+      const url = wire.url(server.urls[planned % server.urls.length]!, room);
+      shares[planned % generators]!.push({ room, url, seed, senderIndex: seed === null ? null : senders++ });
+      planned++;
     }
   }
-  const sockets = await openMany(urls);
-  const sendTimes = new Map<number, Float64Array>();
-  for (const script of scripts.values()) sendTimes.set(script.clientId, new Float64Array(perSender));
-  const latencies = new Samples();
-  const meta = new MetaCache();
-  let deliveries = 0;
-  let windowDeliveries = 0;
-  let measuring = false;
+  const processes = shares.map(() => new Generator());
+  try {
+    await Promise.all(
+      processes.map((generator, g) => {
+        const clients = shares[g]!;
+        const rooms = new Set(clients.map((client) => client.room));
+        generator.send({
+          type: 'setup',
+          dialect: server.spec.dialect,
+          clients,
+          roomSeeds: Object.fromEntries([...rooms].map((room) => [room, roomSeeds[room]!])),
+          perSender,
+        });
+        return generator.next('ready');
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
-  clients.forEach((client, index) => {
-    client.ws = sockets[index]!;
-    client.ws.on('message', (data: Buffer) => {
-      const read = wire.readUpdate(data);
-      if (!read) return;
-      const now = performance.now();
-      const { from, to } = meta.get(read.update);
-      for (const [clientId, fromClock] of from) {
-        const script = scripts.get(clientId);
-        if (!script || script === client.script) continue;
-        let seen = client.seen.get(clientId);
-        if (!seen) {
-          seen = new Uint8Array(perSender);
-          client.seen.set(clientId, seen);
-        }
-        const times = sendTimes.get(clientId)!;
-        const last = updateIndexAt(script, (to.get(clientId) ?? fromClock) - 1);
-        for (let i = updateIndexAt(script, fromClock); i <= last; i++) {
-          if (seen[i] || times[i] === 0) continue;
-          seen[i] = 1;
-          deliveries++;
-          if (measuring) windowDeliveries++;
-          latencies.push(now - times[i]!);
-        }
+    const cpu = server.processes.map(({ name, pid }) => ({ name, window: new CpuWindow(pid) }));
+    const startAt = performance.timeOrigin + performance.now() + 50;
+    for (const generator of processes)
+      generator.send({ type: 'start', startAt, durationMs, rate: load.rate, senders });
+    const sentReports = await Promise.all(processes.map((generator) => generator.next('sent')));
+    const processCpuPercent = Object.fromEntries(cpu.map(({ name, window }) => [name, window.percent()]));
+    const endAt = Math.max(...sentReports.map((report) => report.endedAt));
+    const windowSec = (endAt - startAt) / 1000;
+    const serverCpuPercent = Object.values(processCpuPercent).reduce((sum, percent) => sum + percent, 0);
+    const sentBy: Record<number, number> = Object.assign({}, ...sentReports.map((report) => report.sent));
+    const sendTimes = new Map<number, Float64Array>(
+      sentReports.flatMap((report) =>
+        Object.entries(report.sendTimes).map(([id, times]) => [Number(id), times]),
+      ),
+    );
+    const sent = Object.values(sentBy).reduce((sum, count) => sum + count, 0);
+
+    const deadline = performance.timeOrigin + performance.now() + 10_000;
+    for (const generator of processes) generator.send({ type: 'drain', sent: sentBy, deadline });
+    const drained = await Promise.all(processes.map((generator) => generator.next('drained')));
+
+    const latencies = new Samples();
+    let windowDeliveries = 0;
+    for (const { receipts } of drained) {
+      for (let k = 0; k < receipts.length; k += 3) {
+        const sentAt = sendTimes.get(receipts[k]!)?.[receipts[k + 1]!] ?? 0;
+        if (sentAt === 0) continue;
+        const at = receipts[k + 2]!;
+        latencies.push(at - sentAt);
+        if (at <= endAt) windowDeliveries++;
       }
-    });
-    for (const frame of wire.hello(client.room)) client.ws.send(frame);
-  });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-
-  // Every sender's sends, spread evenly over each second.
-  const senders = clients.filter((c) => c.script);
-  const events: { at: number; client: Client; index: number }[] = [];
-  senders.forEach((client, k) => {
-    for (let i = 0; i < perSender - 1; i++) {
-      events.push({ at: ((i + k / senders.length) * 1000) / load.rate, client, index: i });
     }
-  });
-  events.sort((a, b) => a.at - b.at);
+    const deliveries = drained.reduce((sum, report) => sum + report.deliveries, 0);
+    const expected = drained.reduce((sum, report) => sum + report.expected, 0);
 
-  const cpu = server.processes.map(({ name, pid }) => ({ name, window: new CpuWindow(pid) }));
-  const genCpuStart = process.cpuUsage();
-  const eluStart = performance.eventLoopUtilization();
-  const start = performance.now();
-  measuring = true;
-  let next = 0;
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - start;
-      while (next < events.length && events[next]!.at <= elapsed) {
-        const { client, index } = events[next++]!;
-        const script = client.script!;
-        sendTimes.get(script.clientId)![index] = performance.now();
-        client.ws.send(wire.update(client.room, script.updates[index]!));
-        client.sent = index + 1;
-        sent++;
+    let lateJoiner = 'n/a';
+    if (server.spec.crdt) {
+      // The first room's senders: what each sent, as the clock a joiner must hold.
+      const room = `bench-${load.name}-0`;
+      const expectedClocks = new Map<number, number>();
+      for (const seed of roomSeeds[room]!) {
+        const script = senderScript(seed, perSender);
+        expectedClocks.set(seed, script.startClock[sentBy[seed] ?? 0] ?? script.endClock);
       }
-      if (elapsed >= durationMs || next >= events.length) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1);
-  });
-  const windowSec = (performance.now() - start) / 1000;
-  measuring = false;
-  const processCpuPercent = Object.fromEntries(cpu.map(({ name, window }) => [name, window.percent()]));
-  const serverCpuPercent = Object.values(processCpuPercent).reduce((sum, percent) => sum + percent, 0);
-  const genCpu = process.cpuUsage(genCpuStart);
-  const elu = performance.eventLoopUtilization(eluStart);
-  const generatorCpuPercent = ((genCpu.user + genCpu.system) / 1e6 / windowSec) * 100;
-
-  const expected = sent * (load.clientsPerRoom - 1);
-  const drainDeadline = performance.now() + 10_000;
-  while (deliveries < expected && performance.now() < drainDeadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-
-  let lateJoiner = 'n/a';
-  if (server.spec.crdt) {
-    const room = clients[0]!.room;
-    const expectedClocks = new Map<number, number>();
-    for (const client of clients) {
-      if (client.room !== room || !client.script) continue;
-      const script = client.script;
-      expectedClocks.set(script.clientId, script.startClock[client.sent] ?? script.endClock);
+      lateJoiner = await checkLateJoiner(server, wire, room, expectedClocks);
     }
-    lateJoiner = await checkLateJoiner(server, wire, room, expectedClocks);
+    const sorted = latencies.sorted();
+    const utilizations = sentReports.map((report) => report.eventLoopUtilization);
+    return {
+      sentPerSec: sent / windowSec,
+      deliveredPerSec: windowDeliveries / windowSec,
+      deliveryRatio: expected > 0 ? deliveries / expected : Number.NaN,
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+        max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+      },
+      serverCpuPercent,
+      processCpuPercent,
+      serverPeakRssMB: server.processes.reduce((sum, { pid }) => sum + peakRssBytes(pid), 0) / 2 ** 20,
+      generators,
+      generatorCpuPercent: sentReports.reduce((sum, report) => sum + report.cpuMs, 0) / 10 / windowSec,
+      generatorEventLoopUtilization: Math.max(...utilizations),
+      generatorLimited: utilizations.some((utilization) => utilization > 0.9),
+      lateJoiner,
+    };
+  } finally {
+    for (const generator of processes) generator.kill();
   }
-  const sorted = latencies.sorted();
-  const result: TrafficResult = {
-    sentPerSec: sent / windowSec,
-    deliveredPerSec: windowDeliveries / windowSec,
-    deliveryRatio: expected > 0 ? deliveries / expected : Number.NaN,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
-    },
-    serverCpuPercent,
-    processCpuPercent,
-    serverPeakRssMB: server.processes.reduce((sum, { pid }) => sum + peakRssBytes(pid), 0) / 2 ** 20,
-    generatorCpuPercent,
-    generatorEventLoopUtilization: elu.utilization,
-    generatorLimited: elu.utilization > 0.9,
-    lateJoiner,
-  };
-  for (const client of clients) client.ws.terminate();
-  return result;
 }

@@ -13,6 +13,7 @@ import { median } from './stats.js';
 const USAGE = `Usage: pnpm bench [options]
   --runs <n>        runs of each load and server; figures are medians (default 1)
   --duration <ms>   sending time of each traffic run (default 10000)
+  --generators <n>  processes the traffic generator runs as (default 2)
   --loads <list>    loads to run, e.g. 1,2,3a,3b,3c,4,5,board (default all)
   --servers <list>  servers to run (default all: ${SERVERS.map((s) => s.name).join(', ')})
   --quick           short runs and a small cold load, to check the harness
@@ -68,6 +69,7 @@ function parse() {
       options: {
         runs: { type: 'string', default: '1' },
         duration: { type: 'string', default: '10000' },
+        generators: { type: 'string', default: '2' },
         loads: { type: 'string', default: '1,2,3a,3b,3c,4,5,board' },
         servers: { type: 'string', default: SERVERS.map((s) => s.name).join(',') },
         quick: { type: 'boolean', default: false },
@@ -91,9 +93,13 @@ function parse() {
     const duration = Number(values.duration);
     if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
     if (!Number.isFinite(duration) || duration < 500) throw new Error('--duration takes milliseconds >= 500');
+    const generators = Number(values.generators);
+    if (!Number.isInteger(generators) || generators < 1)
+      throw new Error('--generators takes a whole number >= 1');
     return {
       runs,
       duration: values.quick ? 3000 : duration,
+      generators,
       loads,
       servers,
       quick: values.quick,
@@ -241,7 +247,7 @@ async function main() {
         let current = server;
         try {
           let result: unknown;
-          if (traffic) result = await runTraffic(server, traffic, options.duration);
+          if (traffic) result = await runTraffic(server, traffic, options.duration, options.generators);
           else if (loadKey === '4') result = await runIdle(server, idleRooms, 10);
           else {
             const cold = await runColdLoad(server, strokes, 50);
@@ -261,7 +267,10 @@ async function main() {
     );
     const ink = medians.get('inkroom') as unknown;
     if (traffic) {
-      md.push(`**${title}** (${options.duration / 1000} s, median of ${options.runs})`, '');
+      md.push(
+        `**${title}** (${options.duration / 1000} s, median of ${options.runs}, the generator in ${options.generators} process${options.generators > 1 ? 'es' : ''})`,
+        '',
+      );
       md.push(
         '| server | sent/s | delivered/s | delivered | p50 ms | p95 ms | p99 ms | max ms | server CPU % | peak RSS MB | late joiner |',
       );

@@ -13,7 +13,7 @@ export function median(values: number[]): number {
   return finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
 }
 
-/** A growable array of latencies in milliseconds. */
+/** A growable array of numbers (latencies in milliseconds, receive records...). */
 export class Samples {
   private data = new Float64Array(1 << 16);
   length = 0;
@@ -25,7 +25,11 @@ export class Samples {
     }
     this.data[this.length++] = value;
   }
+  /** A copy of the values pushed, in order. */
+  values(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
   sorted(): Float64Array {
-    return this.data.slice(0, this.length).sort();
+    return this.values().sort();
   }
 }
