@@ -12,7 +12,7 @@ const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.met
 interface Snapshot {
   count: number;
   status: string;
-  peers: { name: string }[];
+  peers: { name: string; laser: number }[];
 }
 
 function snapshot(page: Page): Promise<Snapshot> {
@@ -168,6 +168,19 @@ describe('share links in the browser: owner, viewer and editor pages', () => {
       async () => (await snapshot(owner)).peers.some((p) => p.name === 'Victor'),
       'the viewer among the people',
     );
+    // A viewer still points with the laser (K), which changes nothing: the owner sees its trail.
+    // It may not ask everyone to follow it.
+    expect(await inApp(viewer, (root) => root.querySelector('.spotlight-toggle'))).toBeNull();
+    await viewer.keyboard.press('k');
+    await viewer.mouse.move(300, 500);
+    await viewer.mouse.down();
+    await viewer.mouse.move(500, 560, { steps: 20 });
+    await waitOnPage(
+      owner,
+      async () => ((await snapshot(owner)).peers.find((p) => p.name === 'Victor')?.laser ?? 0) > 3,
+      "the viewer's laser at the owner",
+    );
+    await viewer.mouse.up();
     const doc = new (await import('yjs')).Doc();
     (await import('yjs')).applyUpdate(doc, (await t.server.core.readRoom(room))!);
     expect(doc.getMap('elements').size).toBe(2);

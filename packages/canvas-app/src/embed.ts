@@ -36,4 +36,4 @@ export type { ExportOptions, PngExportOptions } from './board/exporting.js';
 export { InkroomBoard } from './board/inkroom-board.js';
 export type { TokenProvider } from './controllers/AccessToken.js';
 export type { ConnectionStatus } from './controllers/ConnectionController.js';
-export type { UserInfo } from './presence/Presence.js';
+export type { Person, UserInfo } from './presence/Presence.js';

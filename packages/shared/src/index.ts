@@ -25,14 +25,17 @@ export { IMAGE_TYPES, type ImageType, sniffImageType } from './image-type.js';
 export {
   type Brush,
   followLiveStroke,
+  type LaserPoints,
   type LiveStroke,
   type LiveStrokeDelta,
+  MAX_LASER_POINTS,
   MAX_SHARED_SELECTION,
   MAX_USER_NAME,
   type PresenceState,
   type PresenceUser,
   readPresence,
   VIEWER_PRESENCE_FIELDS,
+  type ViewRect,
 } from './presence/presence.js';
 export {
   AuthMessageType,

@@ -1,8 +1,9 @@
 import { type AuthInfo, type LinkGrant, parseRoomId, randomId } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
+import type { InkroomBoard } from '../board/inkroom-board.js';
 import type { TokenProvider } from '../controllers/AccessToken.js';
-import type { UserInfo } from '../presence/Presence.js';
+import type { Person } from '../presence/Presence.js';
 import './inkroom-share.js';
 import type { InkroomShare } from './inkroom-share.js';
 import { ApiError, keyFromHash, linkUrl, roomsApi } from './rooms-api.js';
@@ -55,6 +56,8 @@ export class InkroomApp extends LitElement {
     name: { state: true },
     copied: { state: true },
     people: { state: true },
+    following: { state: true },
+    spotlighting: { state: true },
     auth: { state: true },
     grant: { state: true },
     accessLost: { state: true },
@@ -129,12 +132,23 @@ export class InkroomApp extends LitElement {
     .person {
       width: 26px;
       height: 26px;
+      padding: 0;
+      border: 0;
       border-radius: 50%;
       color: #fff;
       display: grid;
       place-items: center;
+      font: inherit;
       font-size: 12px;
       font-weight: 600;
+      cursor: pointer;
+    }
+    .person[aria-pressed='true'] {
+      outline: 2px solid #1e1e1e;
+      outline-offset: 2px;
+    }
+    .person.spotlight {
+      box-shadow: 0 0 0 2px #fff, 0 0 0 4px #f08c00;
     }
     inkroom-board {
       height: 100%;
@@ -156,7 +170,11 @@ export class InkroomApp extends LitElement {
   declare name: string;
   declare copied: boolean;
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
-  declare people: UserInfo[];
+  declare people: Person[];
+  /** The awareness id of the person the board follows, or null. */
+  declare following: number | null;
+  /** This person asks everyone to follow them. */
+  declare spotlighting: boolean;
   /** How the server controls access; null until it has said (or when it cannot be asked). */
   declare auth: AuthInfo | null;
   /** What this page's link grants (links mode), once exchanged. */
@@ -174,6 +192,8 @@ export class InkroomApp extends LitElement {
     this.name = storedName();
     this.copied = false;
     this.people = [];
+    this.following = null;
+    this.spotlighting = false;
     this.auth = null;
     this.grant = null;
     this.accessLost = false;
@@ -283,6 +303,10 @@ export class InkroomApp extends LitElement {
   }
 
   /** Copies this page's link: with the link key it was opened with, so it opens the board too. */
+  private board(): InkroomBoard | null {
+    return this.renderRoot.querySelector('inkroom-board');
+  }
+
   private async copyLink(): Promise<void> {
     const url = this.room && this.linkKey ? linkUrl(this.room, this.linkKey) : location.href;
     await navigator.clipboard?.writeText(url).catch(() => {});
@@ -344,13 +368,36 @@ export class InkroomApp extends LitElement {
             : html`<button @click=${this.copyLink}>${this.copied ? 'Copied' : 'Copy link'}</button>`
         }
         <span class="spacer"></span>
-        <div class="people" aria-label="People here">
-          ${this.people.map(
-            (person) => html`<span class="person" style="background:${person.color}" title=${person.name}
-              >${person.name.slice(0, 1).toUpperCase()}</span
-            >`,
-          )}
+        <div class="people" role="group" aria-label="People here: choose one to follow their view">
+          ${this.people.map((person) => {
+            const followed = this.following === person.id;
+            const label = `${person.name}${person.spotlight ? ' (asks everyone to follow)' : ''}: ${followed ? 'stop following' : 'follow their view'}`;
+            return html`<button
+              type="button"
+              class="person ${person.spotlight ? 'spotlight' : ''}"
+              data-person=${person.id}
+              style="background:${person.color}"
+              title=${label}
+              aria-label=${label}
+              aria-pressed=${followed ? 'true' : 'false'}
+              @click=${() => this.board()?.follow(followed ? null : person.id)}
+            >
+              ${person.name.slice(0, 1).toUpperCase()}
+            </button>`;
+          })}
         </div>
+        ${
+          grant && grant.scope !== 'write'
+            ? nothing
+            : html`<button
+                class="spotlight-toggle"
+                aria-pressed=${this.spotlighting ? 'true' : 'false'}
+                title="Ask everyone here to follow your view"
+                @click=${() => this.board()?.spotlight(!this.spotlighting)}
+              >
+                ${this.spotlighting ? 'Stop spotlight' : 'Spotlight me'}
+              </button>`
+        }
         <label
           >Your name
           <input
@@ -365,8 +412,12 @@ export class InkroomApp extends LitElement {
         .tokenProvider=${links ? this.tokenProvider : null}
         user-name=${this.name}
         user-color=${this.color}
-        @inkroom-presence=${(e: CustomEvent<{ people: UserInfo[] }>) => {
+        @inkroom-presence=${(e: CustomEvent<{ people: Person[] }>) => {
           this.people = e.detail.people;
+        }}
+        @inkroom-follow=${(e: CustomEvent<{ following: Person | null; leading: boolean }>) => {
+          this.following = e.detail.following?.id ?? null;
+          this.spotlighting = e.detail.leading;
         }}
         @inkroom-status=${(e: CustomEvent<{ status: string; reason?: string }>) => {
           // Refused for access (revoked, expired, no token to be had); back once it syncs again.

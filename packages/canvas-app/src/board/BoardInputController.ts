@@ -96,7 +96,9 @@ export class BoardInputController implements ReactiveController {
 
   private withTool(run: (tool: Tool, ctx: ToolContext) => void): void {
     const ctx = this.parts.context();
-    if (ctx && this.parts.canEdit()) run(this.parts.tool(), ctx);
+    const tool = this.parts.tool();
+    // A read-only board still points with the laser, which changes nothing.
+    if (ctx && (this.parts.canEdit() || tool.passive)) run(tool, ctx);
   }
 
   private toolDown(pointer: BoardPointer): void {

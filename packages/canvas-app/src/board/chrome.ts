@@ -21,6 +21,7 @@ import {
   Undo2,
   Ungroup,
 } from 'lucide';
+import type { Peer } from '../presence/Presence.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
 import { helpDialog } from './help.js';
 import { icon } from './icons.js';
@@ -29,14 +30,22 @@ import { TOOLS } from './tool-list.js';
 export const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5'];
 export const FILLS = ['none', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99'];
 export const WIDTHS = [1, 2, 4, 8];
+/** What a read-only board's toolbar offers: looking around, and pointing for others. */
+const READ_ONLY_TOOLS: readonly ToolId[] = ['select', 'laser'];
 
 export function toolbar(
   active: ToolId,
   choose: (id: ToolId) => void,
   minimal: boolean,
-  addImage: () => void,
+  addImage: (() => void) | null,
+  only: readonly ToolId[] | null = null,
 ): TemplateResult {
-  const shown = minimal ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky'].includes(t.id)) : TOOLS;
+  const shown =
+    only !== null
+      ? TOOLS.filter((t) => only.includes(t.id))
+      : minimal
+        ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky', 'laser'].includes(t.id))
+        : TOOLS;
   return html`<div class="toolbar" role="toolbar" aria-label="Tools" part="toolbar">
     ${shown.map(
       (tool) => html`<button
@@ -51,7 +60,7 @@ export function toolbar(
       </button>`,
     )}
     ${
-      minimal
+      minimal || !addImage
         ? nothing
         : html`<button
             type="button"
@@ -282,7 +291,13 @@ export interface ChromeState {
 export function boardChrome(state: ChromeState): TemplateResult {
   const chrome = state.toolbar !== 'none';
   return html`
-    ${chrome && state.canEdit ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal', state.addImage) : nothing}
+    ${
+      chrome
+        ? state.canEdit
+          ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal', state.addImage)
+          : toolbar(state.tool, state.setTool, true, null, READ_ONLY_TOOLS)
+        : nothing
+    }
     ${
       chrome && state.canEdit && state.toolbar === 'full' && state.style
         ? state.compact && !state.panelOpen
@@ -294,4 +309,28 @@ export function boardChrome(state: ChromeState): TemplateResult {
     ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
     ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;
+}
+
+/**
+ * Over the board while it follows someone ("Following Ana", with a way out), or while this person
+ * asks everyone to follow them.
+ */
+export function followBanner(
+  following: { peer: Peer; spotlight: boolean } | null,
+  spotlighting: boolean,
+  actions: { stopFollowing(): void; stopSpotlight(): void },
+): TemplateResult | typeof nothing {
+  if (following) {
+    const { name } = following.peer.user;
+    return html`<div class="follow-banner" role="status">
+      <span>${following.spotlight ? html`<b>${name}</b> asks everyone to follow` : html`Following <b>${name}</b>`}</span>
+      <button type="button" data-action="stop-following" @click=${actions.stopFollowing}>Stop following</button>
+    </div>`;
+  }
+  if (spotlighting)
+    return html`<div class="follow-banner" role="status">
+      <span>Everyone here is asked to follow you</span>
+      <button type="button" data-action="stop-spotlight" @click=${actions.stopSpotlight}>Stop</button>
+    </div>`;
+  return nothing;
 }

@@ -1,3 +1,4 @@
+import type { ViewRect } from '@inkroom/shared';
 import type { Peer } from '../presence/Presence.js';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
@@ -11,7 +12,16 @@ export interface BoardDescription {
   zoom: number;
   lastPaintMs: number;
   paints: number;
-  peers: { name: string; color: string; cursor: { x: number; y: number } | null }[];
+  peers: {
+    id: number;
+    name: string;
+    color: string;
+    cursor: { x: number; y: number } | null;
+    view: ViewRect | null;
+    spotlight: boolean;
+    /** Points of their laser trail not faded yet. */
+    laser: number;
+  }[];
 }
 
 export function describeBoard(
@@ -37,6 +47,14 @@ export function describeBoard(
     zoom: viewport.zoom,
     lastPaintMs: paint.lastPaintMs,
     paints: paint.paints,
-    peers: [...peers].map((peer) => ({ name: peer.user.name, color: peer.user.color, cursor: peer.cursor })),
+    peers: [...peers].map((peer) => ({
+      id: peer.clientId,
+      name: peer.user.name,
+      color: peer.user.color,
+      cursor: peer.cursor,
+      view: peer.view,
+      spotlight: peer.spotlight,
+      laser: peer.laser.visible(performance.now()),
+    })),
   };
 }

@@ -1,6 +1,6 @@
 import type { ElementId } from '@inkroom/shared';
 import type { ConnectionStatus } from '../controllers/ConnectionController.js';
-import type { UserInfo } from '../presence/Presence.js';
+import type { Person } from '../presence/Presence.js';
 
 /** What each of the board's events carries in `detail`. */
 export interface BoardEventDetails {
@@ -11,8 +11,14 @@ export interface BoardEventDetails {
    * server refused the room for good (a 44xx close code and its reason); it is not retried.
    */
   'inkroom-status': { status: ConnectionStatus; reason?: string };
-  /** Someone joined, left or renamed themselves. */
-  'inkroom-presence': { people: UserInfo[] };
+  /** Someone joined, left, renamed themselves, or asked everyone to follow them (or stopped). */
+  'inkroom-presence': { people: Person[] };
+  /**
+   * The board started or stopped following someone's view, or this person started or stopped
+   * asking everyone to follow them: `following` is who is followed (null: no one), `spotlight`
+   * whether at their call, `leading` whether this person asks everyone to follow.
+   */
+  'inkroom-follow': { following: Person | null; spotlight: boolean; leading: boolean };
   /** The local selection changed. */
   'inkroom-selection': { ids: ElementId[] };
 }
@@ -32,5 +38,6 @@ declare global {
     'inkroom-status': CustomEvent<BoardEventDetails['inkroom-status']>;
     'inkroom-presence': CustomEvent<BoardEventDetails['inkroom-presence']>;
     'inkroom-selection': CustomEvent<BoardEventDetails['inkroom-selection']>;
+    'inkroom-follow': CustomEvent<BoardEventDetails['inkroom-follow']>;
   }
 }

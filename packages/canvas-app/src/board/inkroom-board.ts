@@ -2,15 +2,17 @@ import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
+import type { Peer, Person } from '../presence/Presence.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
+import { FollowController } from '../viewport/FollowController.js';
 import { ViewMemory } from '../viewport/ViewMemory.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
 import { ClipboardController } from './ClipboardController.js';
-import { type ArrangeAction, boardChrome } from './chrome.js';
+import { type ArrangeAction, boardChrome, followBanner } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
 import {
@@ -44,8 +46,9 @@ const PROGRESS_MS = 250;
  *
  * @fires inkroom-change - Elements were added, changed or removed, by anyone. `detail.ids`
  * @fires inkroom-status - The connection moved on. `detail.status`: connecting, connected, synced or offline
- * @fires inkroom-presence - Someone joined, left or renamed themselves. `detail.people`: `{ name, color }[]`
+ * @fires inkroom-presence - Someone joined, left, renamed themselves or asked everyone to follow them. `detail.people`: `{ id, name, color, spotlight }[]`
  * @fires inkroom-selection - The local selection changed. `detail.ids`
+ * @fires inkroom-follow - Started or stopped following someone's view. `detail.following`: `{ id, name, color }` or null; `detail.spotlight`
  *
  * @cssprop --inkroom-background - The board's background
  * @cssprop --inkroom-foreground - Text and icons of the toolbars
@@ -75,10 +78,12 @@ export class InkroomBoard extends LitElement {
     theme: { type: String, reflect: true },
     grid: { type: Boolean, reflect: true },
     maxImageSize: { type: Number, attribute: 'max-image-size' },
+    ignoreSpotlight: { type: Boolean, attribute: 'ignore-spotlight' },
     tool: { state: true, attribute: false },
     helpOpen: { state: true, attribute: false },
     panelOpen: { state: true, attribute: false },
     drawingStyle: { state: true, attribute: false },
+    spotlighting: { state: true, attribute: false },
   };
 
   /** `ws://host:port` of the Inkroom server; defaults to the server this script came from. */
@@ -110,6 +115,10 @@ export class InkroomBoard extends LitElement {
   declare grid: boolean;
   /** Images larger than this many pixels on their longer side are drawn smaller before they are added (2048). */
   declare maxImageSize: number;
+  /** Declines every call to follow someone (see `spotlight`); following by choice still works. */
+  declare ignoreSpotlight: boolean;
+  /** True while this person asks everyone to follow their view (see `spotlight`). */
+  declare spotlighting: boolean;
   /**
    * The active tool (see setTool).
    * @internal
@@ -153,6 +162,12 @@ export class InkroomBoard extends LitElement {
   });
   /** Each room reopens where it was last looked at on this device. */
   protected readonly viewMemory = new ViewMemory(this, this.viewport, this.connection);
+  private readonly follower: FollowController = new FollowController(this, {
+    viewport: this.viewport,
+    presence: () => this.sessions.current?.presence ?? null,
+    ignoresSpotlight: () => this.ignoreSpotlight,
+    changed: () => this.followChanged(),
+  });
   private readonly sessions: BoardSessionController = new BoardSessionController(
     this,
     this.connection,
@@ -161,6 +176,8 @@ export class InkroomBoard extends LitElement {
       // A gesture or an edit in progress belongs to the board being left.
       this.tools[this.tool].cancel(session.context);
       this.editor.drop();
+      // A call to follow was made in the room being left.
+      this.spotlighting = false;
       if (this.selection.size > 0) {
         this.selection.clear();
         emit(this, 'inkroom-selection', { ids: [] });
@@ -236,6 +253,8 @@ export class InkroomBoard extends LitElement {
     this.theme = 'light';
     this.grid = false;
     this.maxImageSize = 2048;
+    this.ignoreSpotlight = false;
+    this.spotlighting = false;
     this.tool = 'pen';
     this.helpOpen = false;
     this.panelOpen = false;
@@ -303,6 +322,47 @@ export class InkroomBoard extends LitElement {
       complete: renderer?.sceneComplete ?? false,
       elements: session?.scene.size ?? 0,
     };
+  }
+
+  /** Who this board follows (their id, name and colour), or null. */
+  get following(): Person | null {
+    const following = this.follower.following;
+    return following && personOf(following.peer);
+  }
+
+  /**
+   * Follows the view of the person with this id (from `inkroom-presence`'s `people`), easing to
+   * it as they move; null stops. Any pan or zoom here stops following too.
+   */
+  follow(id: number | null): void {
+    this.follower.follow(id);
+  }
+
+  /**
+   * Asks everyone in the room to follow this person's view (`false` stops asking). Each page
+   * follows once per call and may stop, or decline every call with `ignore-spotlight`. Needs
+   * the right to edit (a read-only page cannot call others).
+   */
+  spotlight(on = true): void {
+    const presence = this.sessions.current?.presence;
+    if (!presence || (on && !this.canEdit)) return;
+    // Whoever calls leads: they follow nobody themselves.
+    if (on) this.follower.stop();
+    if (this.spotlighting === on) return;
+    this.spotlighting = on;
+    presence.setSpotlight(on);
+    this.followChanged();
+  }
+
+  /** Who leads whom changed: re-render (the banner) and tell the page. */
+  private followChanged(): void {
+    this.requestUpdate();
+    const following = this.follower.following;
+    emit(this, 'inkroom-follow', {
+      following: following && personOf(following.peer),
+      spotlight: following?.spotlight ?? false,
+      leading: this.spotlighting,
+    });
   }
 
   undo(): void {
@@ -405,6 +465,7 @@ export class InkroomBoard extends LitElement {
     if (changed.has('readonly') && changed.get('readonly') === true && !this.readonly)
       this.connection.writable();
     if (changed.has('grid')) this.placeGrid();
+    if (changed.has('readonly') && this.readonly && this.spotlighting) this.spotlight(false);
     if (changed.has('server') || changed.has('room')) this.connection.sync();
     else if (changed.has('token') || changed.has('tokenProvider')) this.connection.tokenChanged();
     // The name may come from the access token, which arrives or changes on its own.
@@ -488,8 +549,11 @@ export class InkroomBoard extends LitElement {
   }
 
   private presenceChanged(): void {
+    this.follower.peopleChanged();
     const people = this.sessions.current?.presence.people() ?? [];
-    const key = people.map((p) => `${p.name}\u0000${p.color}`).join('\u0001');
+    const key = people
+      .map((p) => `${p.id}\u0000${p.name}\u0000${p.color}\u0000${p.spotlight}`)
+      .join('\u0001');
     if (key === this.peopleKey) return;
     this.peopleKey = key;
     emit(this, 'inkroom-presence', { people });
@@ -528,8 +592,14 @@ export class InkroomBoard extends LitElement {
     if (this.connection.status !== 'connected') this.announcedCount = this.elementCount;
     this.shownZoom = this.viewport.zoom;
     this.shownCompact = this.compact();
+    const following = this.follower.following;
+    const followColor = following ? `;--_follow:${following.peer.user.color}` : '';
     return html`
-      <div class="stage" part="stage" style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}">
+      <div
+        class="stage ${following ? 'following' : ''}"
+        part="stage"
+        style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}${followColor}"
+      >
         <div class="grid" part="grid" ?hidden=${!this.grid}></div>
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
@@ -567,9 +637,18 @@ export class InkroomBoard extends LitElement {
           if (!open) this.focus();
         },
       })}
+      ${followBanner(following, this.spotlighting, {
+        stopFollowing: () => this.follower.stop(),
+        stopSpotlight: () => this.spotlight(false),
+      })}
       ${this.editor.render()}
     `;
   }
+}
+
+/** Someone, as the board's events and API name them. */
+function personOf(peer: Peer): Person {
+  return { id: peer.clientId, ...peer.user, spotlight: peer.spotlight };
 }
 
 if (!customElements.get('inkroom-board')) customElements.define('inkroom-board', InkroomBoard);

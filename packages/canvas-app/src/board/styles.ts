@@ -56,6 +56,40 @@ export const boardStyles = css`
     inset: 0;
     touch-action: none;
   }
+  /* Following someone: the board is framed in their colour. */
+  .stage.following::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border: 3px solid var(--_follow);
+    pointer-events: none;
+  }
+  .follow-banner {
+    position: absolute;
+    z-index: 2;
+    top: 60px;
+    left: 50%;
+    transform: translateX(-50%);
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 4px 4px 4px 12px;
+    border-radius: 999px;
+    background: var(--_panel);
+    color: var(--_foreground);
+    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
+    font-size: 13px;
+    white-space: nowrap;
+  }
+  .follow-banner button {
+    font: inherit;
+    border: 0;
+    border-radius: 999px;
+    padding: 4px 10px;
+    background: var(--_accent-soft);
+    color: inherit;
+    cursor: pointer;
+  }
   canvas,
   .grid {
     position: absolute;

@@ -3,6 +3,7 @@ import {
   Eraser,
   Highlighter,
   type IconNode,
+  Laser,
   MousePointer2,
   MoveUpRight,
   Pencil,
@@ -25,4 +26,5 @@ export const TOOLS: { id: ToolId; label: string; icon: IconNode; key: string }[]
   { id: 'arrow', label: 'Arrow', icon: MoveUpRight, key: 'A' },
   { id: 'text', label: 'Text', icon: Type, key: 'T' },
   { id: 'sticky', label: 'Sticky note', icon: StickyNote, key: 'N' },
+  { id: 'laser', label: 'Laser pointer (seen by everyone, not kept)', icon: Laser, key: 'K' },
 ];

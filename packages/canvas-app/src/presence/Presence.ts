@@ -4,16 +4,27 @@ import {
   followLiveStroke,
   type LiveStroke,
   type LiveStrokeDelta,
+  MAX_LASER_POINTS,
   type Point,
   type PresenceState,
   type PresenceUser,
   readPresence,
+  type ViewRect,
 } from '@inkroom/shared';
 import type { Awareness } from 'y-protocols/awareness';
+import { LaserTrail } from '../render/laser-trail.js';
 import { paintLiveStroke } from '../render/live-stroke.js';
 import type { Viewport } from '../viewport/Viewport.js';
 
 export type UserInfo = PresenceUser;
+
+/** Someone else in the room, as the board's presence event lists them. */
+export interface Person extends PresenceUser {
+  /** Their awareness client id (what `follow` takes). */
+  readonly id: number;
+  /** They ask everyone to follow them. */
+  readonly spotlight: boolean;
+}
 
 export interface Peer {
   readonly clientId: number;
@@ -21,6 +32,14 @@ export interface Peer {
   cursor: Point | null;
   selection: readonly ElementId[];
   live: LiveStroke | null;
+  /** The part of the board they see (others follow it), or null. */
+  view: ViewRect | null;
+  /** They ask everyone to follow them. */
+  spotlight: boolean;
+  /** Their laser pointer's trail, as it reached us. */
+  readonly laser: LaserTrail;
+  /** The `seq` of the last laser points taken in (a state sent again is not drawn twice). */
+  laserSeq: number;
 }
 
 /** Least time between two presence updates sent. */
@@ -52,6 +71,10 @@ export class Presence {
   private lastSent = Number.NEGATIVE_INFINITY;
   /** Points of our stroke in progress already handed to awareness. */
   private liveSent = 0;
+  /** Our laser points not sent yet (x, y pairs), the number of the next batch, and whether it ends. */
+  private laserPoints: number[] = [];
+  private laserSeq = 0;
+  private laserEnds = false;
   private readonly onChange = (change: { added: number[]; updated: number[]; removed: number[] }) =>
     this.handleChange(change);
 
@@ -61,7 +84,15 @@ export class Presence {
     private readonly changed: () => void,
   ) {
     awareness.on('change', this.onChange);
-    awareness.setLocalState({ user, cursor: null, selection: [], live: null } satisfies PresenceState);
+    awareness.setLocalState({
+      user,
+      cursor: null,
+      selection: [],
+      live: null,
+      view: null,
+      laser: null,
+      spotlight: false,
+    } satisfies PresenceState);
     this.handleChange({ added: [...awareness.getStates().keys()], updated: [], removed: [] });
   }
 
@@ -89,6 +120,42 @@ export class Presence {
     this.queue({ selection: [...ids] });
   }
 
+  /** Shares the part of the board we see, for whoever follows us. */
+  setView(view: ViewRect): void {
+    const round = (n: number) => Math.round(n * 10) / 10;
+    this.queue({
+      view: { x: round(view.x), y: round(view.y), width: round(view.width), height: round(view.height) },
+    });
+  }
+
+  /** Asks everyone to follow our view, or stops asking. */
+  setSpotlight(on: boolean): void {
+    this.queue({ spotlight: on });
+  }
+
+  /** Shares a point of our laser pointer's trail; null when the pointer is lifted. */
+  pointLaser(point: Point | null): void {
+    if (!point) {
+      // Points still waiting go out first; then the laser is off.
+      if (this.laserPoints.length > 0) this.laserEnds = true;
+      else this.queue({ laser: null });
+      return;
+    }
+    this.laserEnds = false;
+    this.laserPoints.push(Math.round(point.x * 10) / 10, Math.round(point.y * 10) / 10);
+    // Bounded by what a reader takes: the oldest go (a stalled send, a very fast pointer).
+    if (this.laserPoints.length > MAX_LASER_POINTS * 2)
+      this.laserPoints.splice(0, this.laserPoints.length - MAX_LASER_POINTS * 2);
+    this.queue({ laser: { seq: this.laserSeq, points: this.laserPoints } });
+  }
+
+  /** Whether someone else's laser trail is still fading (the overlay paints again next frame). */
+  private paintLasers(ctx: CanvasRenderingContext2D, unit: number, now: number): boolean {
+    let fading = false;
+    for (const peer of this.peers.values()) fading = peer.laser.paint(ctx, unit, now) || fading;
+    return fading;
+  }
+
   /**
    * Shares our stroke in progress: `done` when the pen is up (its element is being committed),
    * null when it was abandoned.
@@ -107,20 +174,28 @@ export class Presence {
     this.queue({ live: { ...style, start, points: points.slice(start * 3), done } });
   }
 
-  /** Everyone else in the room, with a name and colour. */
-  people(): PresenceUser[] {
-    return [...this.peers.values()].map((peer) => peer.user);
+  /** Everyone else in the room: their awareness id, name, colour and whether they ask to be followed. */
+  people(): Person[] {
+    return [...this.peers.values()].map((peer) => ({
+      id: peer.clientId,
+      ...peer.user,
+      spotlight: peer.spotlight,
+    }));
   }
 
-  /** Other people's cursors, selections and strokes (drawn or landing), in board coordinates. */
+  /**
+   * Other people's cursors, selections, strokes (drawn or landing) and laser trails, in board
+   * coordinates; returns true while a trail is still fading.
+   */
   paint(
     ctx: CanvasRenderingContext2D,
     viewport: Viewport,
     boxOf: (id: ElementId) => Bounds | null,
     has: (id: ElementId) => boolean,
-  ): void {
+  ): boolean {
     const unit = 1 / viewport.zoom;
     const now = performance.now();
+    const fading = this.paintLasers(ctx, unit, now);
     for (const [id, { stroke, until }] of this.landing) {
       if (has(id) || until < now) this.landing.delete(id);
       else paintLiveStroke(ctx, stroke, true);
@@ -141,6 +216,7 @@ export class Presence {
       if (peer.live) paintLiveStroke(ctx, peer.live);
       if (peer.cursor) paintCursor(ctx, peer.cursor, peer.user, unit);
     }
+    return fading;
   }
 
   /** The element id of the stroke our awareness state carries, if any. */
@@ -158,11 +234,21 @@ export class Presence {
     this.timer = window.setTimeout(() => {
       this.timer = 0;
       this.lastSent = performance.now();
-      const pending = this.pending;
+      let pending = this.pending;
       this.pending = {};
+      if (pending.laser) {
+        // This batch is sent: the next points are the next batch.
+        pending = { ...pending, laser: { seq: pending.laser.seq, points: [...pending.laser.points] } };
+        this.laserPoints = [];
+        this.laserSeq++;
+      }
       const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
       this.awareness.setLocalState({ ...current, ...pending });
       if (pending.live) this.liveSent = pending.live.start + pending.live.points.length / 3;
+      if (this.laserEnds) {
+        this.laserEnds = false;
+        this.queue({ laser: null });
+      }
       // A finished stroke, once sent, leaves our state: later updates (a cursor move) must not
       // carry it again.
       if (pending.live?.done) this.queue({ live: null });
@@ -192,14 +278,39 @@ export class Presence {
         cursor: null,
         selection: [],
         live: null,
+        view: null,
+        spotlight: false,
+        laser: new LaserTrail(),
+        laserSeq: -1,
       };
       peer.user = state.user;
       peer.cursor = state.cursor;
       peer.selection = state.selection;
       peer.live = this.followLive(peer.live, state.live);
+      peer.view = state.view;
+      peer.spotlight = state.spotlight;
+      this.followLaser(peer, state.laser);
       this.peers.set(id, peer);
     }
     this.changed();
+  }
+
+  /** Takes in a peer's new laser points, spread over the time since their previous batch. */
+  private followLaser(peer: Peer, laser: PresenceState['laser']): void {
+    const now = performance.now();
+    if (!laser) {
+      peer.laser.lift(now);
+      peer.laserSeq = -1;
+      return;
+    }
+    if (laser.seq === peer.laserSeq) return;
+    const start = peer.laserSeq === -1;
+    peer.laserSeq = laser.seq;
+    const count = laser.points.length / 2;
+    for (let i = 0; i < count; i++) {
+      const at = now - ((count - 1 - i) * PRESENCE_INTERVAL_MS) / count;
+      peer.laser.add(laser.points[i * 2]!, laser.points[i * 2 + 1]!, at, start && i === 0);
+    }
   }
 
   /** A peer's stroke after a delta; a finished one waits for its element among the landing. */

@@ -327,9 +327,10 @@ export class Renderer {
       this.scenePaints++;
     }
     if (this.overlayDirty) {
+      // Cleared first: a painter with something still moving (a fading laser) asks for the next frame.
+      this.overlayDirty = false;
       this.paintOverlay();
       this.overlayPaints++;
-      this.overlayDirty = false;
     }
   }
 

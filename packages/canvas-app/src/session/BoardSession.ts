@@ -6,7 +6,7 @@ import { Presence } from '../presence/Presence.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import type { DrawingStyle, ToolContext, ToolId } from '../tools/Tool.js';
-import type { Viewport } from '../viewport/Viewport.js';
+import { type Viewport, viewRect } from '../viewport/Viewport.js';
 import { History } from './History.js';
 
 /** What a session takes from its board, which outlives it (the view, the selection, the style). */
@@ -83,16 +83,23 @@ export class BoardSession {
     this.context = this.toolContext();
     this.cleanups.push(
       this.scene.onChange((changed) => this.elementsChanged(changed)),
-      this.renderer.addOverlayPainter((ctx, viewport) =>
-        this.presence.paint(
+      this.renderer.addOverlayPainter((ctx, viewport) => {
+        const fading = this.presence.paint(
           ctx,
           viewport,
           (id) => this.scene.get(id) ?? null,
           (id) => this.scene.get(id) !== undefined,
-        ),
-      ),
+        );
+        if (fading) this.renderer.requestOverlay();
+      }),
       this.renderer.addOverlayPainter((ctx) => board.paintTool(ctx, this.context)),
     );
+    // Whoever follows us sees what we see.
+    const shareView = () => {
+      if (board.viewport.width > 0) this.presence.setView(viewRect(board.viewport));
+    };
+    this.cleanups.push(board.viewport.onChange(shareView));
+    shareView();
     this.scene.start();
     this.renderer.start();
   }
@@ -138,6 +145,7 @@ export class BoardSession {
       requestOverlay: () => renderer.requestOverlay(),
       editText: (id) => board.editText(id),
       shareLiveStroke: (stroke, done) => presence.setLive(stroke, done),
+      pointLaser: (point) => presence.pointLaser(point),
       images: this.images,
       hide: (ids) => renderer.setHidden('tool', ids),
       setTool: (id) => board.setTool(id),

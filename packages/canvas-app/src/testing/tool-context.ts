@@ -25,6 +25,7 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     requestOverlay: () => {},
     editText: () => {},
     shareLiveStroke: () => {},
+    pointLaser: () => {},
     hide: () => {},
     setTool: () => {},
     ...overrides,

@@ -15,6 +15,7 @@ export const TOOL_IDS = [
   'arrow',
   'text',
   'sticky',
+  'laser',
 ] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
@@ -59,6 +60,8 @@ export interface ToolContext {
   readonly images?: BoardImages;
   /** Shares the stroke being drawn; `done` at pen-up (it is being committed), null if abandoned. */
   shareLiveStroke(stroke: LiveStroke | null, done?: boolean): void;
+  /** Shares a point of the laser pointer's trail with everyone; null when it is lifted. */
+  pointLaser(point: Point | null): void;
   /** Leaves these elements off the scene until told otherwise (an empty set shows them again). */
   hide(ids: ReadonlySet<ElementId>): void;
   setTool(id: ToolId): void;
@@ -68,11 +71,13 @@ export interface ToolContext {
 export interface Tool {
   readonly id: ToolId;
   readonly cursor: string;
+  /** Changes nothing on the board (the laser pointer): usable on a read-only board too. */
+  readonly passive?: boolean;
   down(pointer: BoardPointer, ctx: ToolContext): void;
   move(pointer: BoardPointer, ctx: ToolContext): void;
   up(pointer: BoardPointer, ctx: ToolContext): void;
   /** Abandons what is in progress (Escape, or a switch of tool). */
   cancel(ctx: ToolContext): void;
-  /** Draws what is in progress on the overlay, in board coordinates. */
+  /** Draws what is in progress on the overlay, in board coordinates (asking for the next frame while it moves on its own). */
   paint?(canvas: CanvasRenderingContext2D, ctx: ToolContext): void;
 }

@@ -1,4 +1,5 @@
 import { EraserTool } from './EraserTool.js';
+import { LaserTool } from './LaserTool.js';
 import { PenTool } from './PenTool.js';
 import { SelectTool } from './SelectTool.js';
 import { ShapeTool } from './ShapeTool.js';
@@ -23,6 +24,7 @@ export function createTools(): Tools {
     arrow: new ShapeTool('arrow'),
     text: new TextTool('text'),
     sticky: new TextTool('sticky'),
+    laser: new LaserTool(),
   };
 }
 
@@ -38,4 +40,5 @@ export const TOOL_KEYS: Readonly<Record<string, ToolId>> = {
   a: 'arrow',
   t: 'text',
   n: 'sticky',
+  k: 'laser',
 };

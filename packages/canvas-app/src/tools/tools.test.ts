@@ -38,6 +38,7 @@ function setup() {
     editText: (id) => edited.push(id),
     shareLiveStroke: (stroke, done = false) =>
       shared.push(stroke && { stroke: { ...stroke, points: [...stroke.points] }, done }),
+    pointLaser: () => {},
     hide: (ids) => {
       hidden = new Set(ids);
     },

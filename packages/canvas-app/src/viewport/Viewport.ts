@@ -1,4 +1,4 @@
-import type { Bounds, Point } from '@inkroom/shared';
+import type { Bounds, Point, ViewRect } from '@inkroom/shared';
 
 export const MIN_ZOOM = 0.05;
 export const MAX_ZOOM = 20;
@@ -90,4 +90,14 @@ export class Viewport {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The part of the board a viewport shows, as presence shares it. */
+export function viewRect(viewport: Viewport): ViewRect {
+  return {
+    x: viewport.x,
+    y: viewport.y,
+    width: viewport.width / viewport.zoom,
+    height: viewport.height / viewport.zoom,
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asElementId } from '../ids.js';
-import { followLiveStroke, type LiveStrokeDelta, readPresence } from './presence.js';
+import { followLiveStroke, type LiveStrokeDelta, MAX_LASER_POINTS, readPresence } from './presence.js';
 
 const delta = (start: number, points: number[], more: Partial<LiveStrokeDelta> = {}): LiveStrokeDelta => ({
   element: asElementId('stroke00000000001'),
@@ -56,6 +56,42 @@ describe('presence schema', () => {
       expect(
         readPresence({ user: { name: 'A' }, live: { ...delta(0, [1, 2, 3]), ...bad } })?.live,
       ).toBeNull();
+  });
+
+  it('reads a view, a laser trail and a call to follow, and refuses malformed ones', () => {
+    const state = readPresence({
+      user: { name: 'Ada' },
+      view: { x: -100, y: 50, width: 1280, height: 800 },
+      laser: { seq: 7, points: [1, 2, 3, 4] },
+      spotlight: true,
+    });
+    expect(state?.view).toEqual({ x: -100, y: 50, width: 1280, height: 800 });
+    expect(state?.laser).toEqual({ seq: 7, points: [1, 2, 3, 4] });
+    expect(state?.spotlight).toBe(true);
+    // A stock client's state has none of them.
+    expect(readPresence({ user: { name: 'Bo' } })).toMatchObject({
+      view: null,
+      laser: null,
+      spotlight: false,
+    });
+    for (const view of [
+      { x: 0, y: 0, width: 0, height: 10 },
+      { x: 0, y: 0, width: 10, height: -1 },
+      { x: Number.NaN, y: 0, width: 10, height: 10 },
+      { x: 1e12, y: 0, width: 10, height: 10 },
+      [0, 0, 10, 10],
+    ])
+      expect(readPresence({ user: { name: 'A' }, view })?.view).toBeNull();
+    for (const laser of [
+      { seq: 1, points: [1, 2, 3] },
+      { seq: 1.5, points: [1, 2] },
+      { points: [1, 2] },
+      { seq: 1, points: [1, Number.POSITIVE_INFINITY] },
+      { seq: 1, points: new Array(MAX_LASER_POINTS * 2 + 2).fill(1) },
+    ])
+      expect(readPresence({ user: { name: 'A' }, laser })?.laser).toBeNull();
+    // Only `true` asks to be followed.
+    expect(readPresence({ user: { name: 'A' }, spotlight: 'yes' })?.spotlight).toBe(false);
   });
 
   it('follows a stroke delta by delta, and leaves it as it is after a gap', () => {

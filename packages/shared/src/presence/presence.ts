@@ -16,6 +16,30 @@ export interface PresenceState {
   readonly selection: readonly ElementId[];
   /** The stroke they are drawing, as a delta (see {@link LiveStrokeDelta}); null when none. */
   readonly live: LiveStrokeDelta | null;
+  /** The part of the board they see, in board units (others follow it); null when unknown. */
+  readonly view: ViewRect | null;
+  /** Their laser pointer's latest points (see {@link LaserPoints}); null when it is off. */
+  readonly laser: LaserPoints | null;
+  /** They ask everyone in the room to follow their view (each page may decline). */
+  readonly spotlight: boolean;
+}
+
+/** A rectangle of the board: its top-left corner and size, in board units. */
+export interface ViewRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * A laser pointer's trail on the wire: the points (x, y pairs, board units) added since the
+ * sender's previous update, numbered by `seq`, so a state sent again (with a cursor move, say)
+ * is not drawn twice. Receivers fade each point out by the time it arrived; nothing is stored.
+ */
+export interface LaserPoints {
+  readonly seq: number;
+  readonly points: readonly number[];
 }
 
 export interface PresenceUser {
@@ -50,10 +74,21 @@ export interface LiveStrokeDelta extends Omit<LiveStroke, 'points'> {
   readonly done: boolean;
 }
 
-/** Presence fields a read-only socket may publish: who it is, where it points, what it selects. */
-export const VIEWER_PRESENCE_FIELDS: readonly (keyof PresenceState)[] = ['user', 'cursor', 'selection'];
+/**
+ * Presence fields a read-only socket may publish: who it is, where it points (its cursor and its
+ * laser), what it selects and what it sees. Not a stroke in progress, nor a call to follow it.
+ */
+export const VIEWER_PRESENCE_FIELDS: readonly (keyof PresenceState)[] = [
+  'user',
+  'cursor',
+  'selection',
+  'view',
+  'laser',
+];
 
 export const MAX_USER_NAME = 64;
+/** Laser points carried by one presence update at most (x, y pairs). */
+export const MAX_LASER_POINTS = 64;
 /** Selected ids published per person (more are not shown to others). */
 export const MAX_SHARED_SELECTION = 1000;
 const DEFAULT_COLOR = '#4c6ef5';
@@ -74,6 +109,26 @@ function readPoint(value: unknown): Point | null {
   if (!point || !finite(point.x) || !finite(point.y)) return null;
   if (Math.abs(point.x) > MAX_COORDINATE || Math.abs(point.y) > MAX_COORDINATE) return null;
   return { x: point.x, y: point.y };
+}
+
+function readView(value: unknown): ViewRect | null {
+  const view = record(value);
+  if (!view) return null;
+  const { x, y, width, height } = view;
+  if (!finite(x) || !finite(y) || !finite(width) || !finite(height)) return null;
+  if (width <= 0 || height <= 0) return null;
+  const inside = (n: number) => Math.abs(n) <= MAX_COORDINATE;
+  if (!inside(x) || !inside(y) || !inside(x + width) || !inside(y + height)) return null;
+  return { x, y, width, height };
+}
+
+function readLaser(value: unknown): LaserPoints | null {
+  const laser = record(value);
+  if (!laser || !Number.isSafeInteger(laser.seq)) return null;
+  const { points } = laser;
+  if (!Array.isArray(points) || points.length % 2 !== 0 || points.length > MAX_LASER_POINTS * 2) return null;
+  if (!points.every((n) => finite(n) && Math.abs(n) <= MAX_COORDINATE)) return null;
+  return { seq: laser.seq as number, points: points as number[] };
 }
 
 function readUser(value: unknown): PresenceUser | null {
@@ -126,6 +181,9 @@ export function readPresence(state: unknown): PresenceState | null {
     cursor: readPoint(fields.cursor),
     selection: readSelection(fields.selection),
     live: readLive(fields.live),
+    view: readView(fields.view),
+    laser: readLaser(fields.laser),
+    spotlight: fields.spotlight === true,
   };
 }
 
