@@ -3,9 +3,9 @@
 // Two pages of the app in headless Chromium, driven with the mouse and keyboard.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, onBoard, waitOnPage } from './helpers/browser.js';
+import { ARTIFACTS, launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
@@ -58,31 +58,16 @@ async function showsViewOf(b: Page, a: Page): Promise<boolean> {
 describe('following, spotlight and the laser pointer', () => {
   let t: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let a: Page;
   let b: Page;
   const room = `present-${Date.now()}`;
-
-  async function openPage(name: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size });
-    contexts.push(context);
-    await context.addInitScript(`localStorage.setItem('inkroom.name', ${JSON.stringify(name)})`);
-    const page = await context.newPage();
-    await page.goto(`${t.httpUrl}/r/${room}`);
-    await waitOnPage(
-      page,
-      async () => (await onBoard(page, (board) => board.status).catch(() => null)) === 'synced',
-      `${name} synced`,
-    );
-    return page;
-  }
 
   beforeAll(async () => {
     t = await startTestServer({ staticDir: APP_DIST });
     browser = await launchBrowser();
     // Pages of different sizes: the follower fits the leader's whole view into its own.
-    a = await openPage('Ada', { width: 1100, height: 700 });
-    b = await openPage('Grace', { width: 900, height: 800 });
+    a = await openSyncedPage(browser, `${t.httpUrl}/r/${room}`, { name: 'Ada', width: 1100, height: 700 });
+    b = await openSyncedPage(browser, `${t.httpUrl}/r/${room}`, { name: 'Grace', width: 900, height: 800 });
     for (const [page, other] of [
       [a, 'Grace'],
       [b, 'Ada'],
@@ -95,7 +80,6 @@ describe('following, spotlight and the laser pointer', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close();
     await browser?.close();
     await t?.cleanup();
   });
