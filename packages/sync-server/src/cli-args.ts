@@ -12,10 +12,11 @@ import {
   SETTINGS,
   type Setting,
   type SettingKey,
+  type SettingKind,
   secretFileKey,
 } from './settings.js';
 
-const PLACEHOLDERS: Partial<Record<string, string>> = {
+const PLACEHOLDERS: Partial<Record<SettingKind['type'], string>> = {
   text: '<text>',
   port: '<port>',
   count: '<n>',
@@ -24,6 +25,7 @@ const PLACEHOLDERS: Partial<Record<string, string>> = {
   millis: '<duration>',
   secret: '<file>',
   url: '<url>',
+  retention: '<rules>',
 };
 
 function optionLine(setting: Setting): string {

@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION } from './core/retention.js';
 /** `off`: anyone may open any room; `links`: the app's share links; `tokens`: tokens signed by your app. */
 export type AuthMode = 'off' | 'links' | 'tokens';
 export const AUTH_MODES: readonly AuthMode[] = ['off', 'links', 'tokens'];
@@ -69,6 +70,19 @@ export interface ServerConfig {
    * written to is left as one snapshot, which the next load hands to clients as it is.
    */
   compactOnUnloadAfterUpdates: number;
+  /**
+   * A room's version is recorded once it has been still this long after edits (ms); 0 records
+   * versions only on demand. Default 1 minute.
+   */
+  versionAfterMs: number;
+  /** ... and at least this often while edits go on without a pause (ms). Default 15 minutes. */
+  versionEveryMs: number;
+  /**
+   * Which versions are kept, by age: `<age>:<all or interval>` rules, ages rising (see
+   * core/retention.ts). Older than the last age, versions go; named ones stay. Default
+   * `1d:all,7d:1h,90d:1d`.
+   */
+  versionRetention: string;
   /** Access control. Default `off`. */
   auth: AuthMode;
   /**
@@ -196,6 +210,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * MiB,
   compactOnUnloadAfterUpdates: 1,
+  versionAfterMs: 60_000,
+  versionEveryMs: 15 * 60_000,
+  versionRetention: DEFAULT_RETENTION,
   auth: 'off',
   authSecret: null,
   adminToken: null,
@@ -275,4 +292,7 @@ export type RoomLimits = Pick<
   | 'compactAfterUpdates'
   | 'compactAfterBytes'
   | 'compactOnUnloadAfterUpdates'
+  | 'versionAfterMs'
+  | 'versionEveryMs'
+  | 'versionRetention'
 >;

@@ -17,6 +17,7 @@ import type { AuthStore } from './storage/AuthStore.js';
 import { LevelAssetStore } from './storage/LevelAssetStore.js';
 import { LevelAuthStore } from './storage/LevelAuthStore.js';
 import { LevelRoomStore } from './storage/LevelRoomStore.js';
+import { LevelVersionStore } from './storage/LevelVersionStore.js';
 import { openStores } from './storage/open-stores.js';
 import type { RoomStore } from './storage/RoomStore.js';
 import { redisAddress } from './storage/redis/address.js';
@@ -139,6 +140,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
   const givenDb = givenStore instanceof LevelRoomStore ? givenStore.db : null;
   const assets = givenAssetStore ?? opened?.assets ?? (givenDb && new LevelAssetStore(givenDb));
   if (!assets) throw new Error('a custom store needs an assetStore too');
+  const versions = opened?.versions ?? (givenDb ? new LevelVersionStore(givenDb) : undefined);
   const closeStores = async () => {
     await opened?.close();
   };
@@ -176,6 +178,7 @@ export async function startInkroomServer(options: InkroomServerOptions = {}): Pr
     authorize: authority.authorize,
     telemetry: metrics,
     cluster: opened?.cluster,
+    versions,
   });
   authority.onSessionsEnd((matches, code) => {
     metrics.revoked();

@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from './auth/durations.js';
 import { DEFAULT_CONFIG } from './config.js';
+import { parseRetention } from './core/retention.js';
 import type { Setting, SettingKind } from './settings.js';
 
 /*
@@ -77,6 +78,8 @@ function describe(kind: SettingKind): string {
       return 'true or false';
     case 'url':
       return `a URL starting with ${kind.schemes.map((scheme) => `${scheme}//`).join(' or ')}`;
+    case 'retention':
+      return 'rules such as 1d:all,7d:1h,90d:1d (<age>:<all or interval>, ages rising)';
     default:
       return 'a non-empty text';
   }
@@ -135,6 +138,17 @@ export function parseSetting(setting: Setting, raw: unknown, source: string): un
       }
       return url && kind.schemes.includes(url.protocol) ? text : fail();
     }
+    case 'retention':
+      try {
+        if (text === null) return fail();
+        parseRetention(text);
+        return text;
+      } catch (error) {
+        if (error instanceof ConfigError) throw error;
+        throw new ConfigError(
+          `invalid ${setting.key} (${source}): ${JSON.stringify(raw)}: ${(error as Error).message}; expected ${describe(kind)}`,
+        );
+      }
     default:
       if (text === null || text.trim().length === 0) return fail();
       return text;

@@ -23,7 +23,9 @@ export type SettingKind =
   /** A URL with one of these schemes, or none (null). */
   | { type: 'url'; schemes: readonly string[] }
   /** A secret: the flag and the file's `<key>File` name a file holding it; the variable holds it. */
-  | { type: 'secret' };
+  | { type: 'secret' }
+  /** A version retention policy, `1d:all,7d:1h,90d:1d` (see core/retention.ts). */
+  | { type: 'retention' };
 
 export interface Setting {
   key: SettingKey;
@@ -372,6 +374,30 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'millis', min: 1000 },
     help: 'WebSocket ping interval; a socket missing one is dropped',
     group: 'Limits',
+  },
+  {
+    key: 'versionAfterMs',
+    flag: 'version-after',
+    env: env('VERSION_AFTER'),
+    kind: { type: 'millis', allowZero: true },
+    help: "record a room's version once it has been still this long after edits (0: only on demand)",
+    group: 'Storage',
+  },
+  {
+    key: 'versionEveryMs',
+    flag: 'version-every',
+    env: env('VERSION_EVERY'),
+    kind: { type: 'millis', min: 1000 },
+    help: 'and at least this often while edits go on',
+    group: 'Storage',
+  },
+  {
+    key: 'versionRetention',
+    flag: 'version-retention',
+    env: env('VERSION_RETENTION'),
+    kind: { type: 'retention' },
+    help: 'versions kept by age: <age>:<all or interval>,... (named versions always stay)',
+    group: 'Storage',
   },
   {
     key: 'compactAfterUpdates',

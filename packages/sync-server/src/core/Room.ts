@@ -11,11 +11,13 @@ import * as Y from 'yjs';
 import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore, StoredRoom } from '../storage/RoomStore.js';
+import type { VersionInfo, VersionStore } from '../storage/VersionStore.js';
 import type { Cluster, RoomPeers } from './Cluster.js';
 import { Integrator } from './Integrator.js';
 import { RoomAwareness } from './RoomAwareness.js';
 import { CorruptRoomError, checkStateVector, RoomContent } from './RoomContent.js';
 import { RoomLog, type RoomLogContext } from './RoomLog.js';
+import { RoomVersions } from './RoomVersions.js';
 import type { Session } from './Session.js';
 import { type AnswerTarget, sendSyncAnswer } from './SyncAnswer.js';
 import type { Telemetry } from './Telemetry.js';
@@ -57,11 +59,15 @@ export class RoomDeletedError extends Error {
 export interface RoomContext extends RoomLogContext {
   /** The other processes serving the same rooms, if any (presence is shared with them). */
   readonly cluster?: Cluster | undefined;
+  /** Where rooms' versions are kept; none: no versions are recorded. */
+  readonly versions?: VersionStore | undefined;
 }
 
 /** A member of a room: what the room needs of a connection. */
 export interface RoomMember extends AnswerTarget {
   close(code: CloseCode): void;
+  /** The name its access token gives the person, if any (versions list whose edits they hold). */
+  readonly author?: string | null;
 }
 
 /**
@@ -80,6 +86,7 @@ export class Room {
   private readonly answers = new WeakMap<RoomMember, number>();
   private readonly presence: RoomAwareness;
   private readonly log: RoomLog;
+  private readonly versions: RoomVersions | null;
   private readonly idleWaiters: (() => void)[] = [];
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
@@ -114,10 +121,14 @@ export class Room {
       snapshot: () => this.content.snapshot(),
       relay: (update, except) => this.broadcast(encodeUpdate(update), except),
       fail: (error) => this.fail(error),
+      durable: (origins) => this.versions?.edited(this.authorsOf(origins)),
       idle: () => {
         if (!this.integrator.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
       },
     });
+    this.versions = context.versions
+      ? new RoomVersions(id, { ...context, versions: context.versions }, () => this.durableSnapshot())
+      : null;
     this.deleted = stored.deleted;
     this.retired = stored.retired ? Y.decodeStateVector(stored.retired) : null;
     this.integrator = new Integrator<RoomMember>({
@@ -193,6 +204,7 @@ export class Room {
    */
   markDeleted(): void {
     this.deleted = true;
+    this.versions?.stop();
     this.log.drop();
     this.integrator.clear();
     for (const waiter of this.integratedWaiters.splice(0)) waiter.abandon();
@@ -440,6 +452,28 @@ export class Room {
     return this.presence.encodeAll();
   }
 
+  /**
+   * Records a version of the room now, named or not (see RoomVersions); null when unnamed and
+   * nothing changed since the last one.
+   */
+  recordVersion(name: string | null): Promise<VersionInfo | null> {
+    if (this.failed || this.deleted) return Promise.reject(this.unusable());
+    if (!this.versions) return Promise.reject(new Error('this server keeps no versions'));
+    return this.versions.record(name);
+  }
+
+  /** The names of the people behind these origins (members; not stored content or other processes). */
+  private authorsOf(origins: ReadonlySet<unknown>): string[] {
+    const names: string[] = [];
+    for (const origin of origins) {
+      if (typeof origin !== 'object' || origin === null) continue;
+      const member = origin as RoomMember;
+      const name = member.author ?? (this.members.has(member) ? this.presence.nameOf(member) : null);
+      if (name) names.push(name);
+    }
+    return names;
+  }
+
   /** Resolves when every update applied so far has been written (or the room failed). */
   whenIdle(): Promise<void> {
     if (!this.log.busy && !this.integrator.busy) return Promise.resolve();
@@ -449,6 +483,10 @@ export class Room {
   /** Flushes, compacts when worthwhile, and frees the doc. The room is unusable afterwards. */
   async unload(): Promise<void> {
     await this.whenIdle();
+    // Edits not in a version yet get one before the room leaves memory.
+    await this.versions
+      ?.flush()
+      .catch((error: unknown) => this.logger.error({ err: error, room: this.id }, 'room.version_error'));
     await this.log.compaction;
     if (!this.failed && !this.deleted && this.log.compactsOnUnload) {
       try {
@@ -492,6 +530,7 @@ export class Room {
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
+    this.versions?.stop();
     this.telemetry.persistFailed();
     this.logger.error({ err: error, room: this.id }, 'persist.error');
     this.log.stop();

@@ -1,4 +1,4 @@
-import { CloseCode, encodeAwareness, ProtocolError } from '@inkroom/shared';
+import { CloseCode, encodeAwareness, ProtocolError, readPresence } from '@inkroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import {
@@ -284,6 +284,15 @@ export class RoomAwareness {
    * Removes the states a socket spoke for, telling everyone else. (A client that reconnected
    * before its old socket was dropped reappears with its next renewal, within 15 s.)
    */
+  /** The name the first of an owner's states gives (the schema's `user.name`), or null. */
+  nameOf(owner: AwarenessOwner): string | null {
+    for (const id of this.owned.get(owner) ?? []) {
+      const name = readPresence(this.awareness.getStates().get(id))?.user.name;
+      if (name) return name;
+    }
+    return null;
+  }
+
   removeOwner(owner: AwarenessOwner): void {
     const ids = this.owned.get(owner);
     if (ids && ids.size > 0) removeAwarenessStates(this.awareness, [...ids], owner);

@@ -32,6 +32,8 @@ export interface RoomLogHooks {
   readonly snapshot: () => Uint8Array;
   /** Relays an update now durable to every member but `except` (its sole sender, if one). */
   readonly relay: (update: Uint8Array, except: unknown) => void;
+  /** The updates of these origins (their senders) are durable. */
+  readonly durable: (origins: ReadonlySet<unknown>) => void;
   /** A write or a compaction failed: the room stops accepting writes. */
   readonly fail: (error: unknown) => void;
   /** A drain ended with nothing more to write. */
@@ -178,6 +180,7 @@ export class RoomLog {
         // A sole sender already has its update; several senders each lack the others'.
         this.hooks.relay(merged, origins.size === 1 ? origins.values().next().value : null);
         this.telemetry.relayed((performance.now() - receivedAt) / 1000);
+        this.hooks.durable(origins);
         this.runDurableWaiters();
         if (
           !this.runningCompaction &&

@@ -45,6 +45,11 @@ export class RoomRegistry {
     return this.context.compactor.stateVector(log);
   }
 
+  /** Updates merged into one, off the event loop (a version's chain, say). */
+  merge(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+    return this.context.compactor.merge(updates);
+  }
+
   private get logger(): Logger {
     return this.context.logger;
   }

@@ -1,9 +1,18 @@
-import { CLOSE_REASONS, CloseCode, ProtocolError, parseRoomId, type RoomId } from '@inkroom/shared';
+import {
+  CLOSE_REASONS,
+  CloseCode,
+  ProtocolError,
+  parseRoomId,
+  type RestoreResult,
+  type RoomId,
+  restoreBoard,
+} from '@inkroom/shared';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { CoreLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../storage/RoomStore.js';
+import type { VersionInfo, VersionStore } from '../storage/VersionStore.js';
 import { Admission } from './Admission.js';
 import type { Cluster } from './Cluster.js';
 import { Connection, type ConnectionHooks } from './Connection.js';
@@ -73,6 +82,8 @@ export interface SyncCoreOptions {
   telemetry?: Telemetry;
   /** The other processes serving the same rooms, when several share a store. */
   cluster?: Cluster;
+  /** Where rooms' versions are kept; without one, none are recorded. */
+  versions?: VersionStore;
 }
 
 /**
@@ -98,9 +109,11 @@ export class SyncCore {
 
   private readonly store: RoomStore;
   private readonly cluster: Cluster | null;
+  private readonly versions: VersionStore | null;
 
   constructor(options: SyncCoreOptions) {
     this.store = options.store;
+    this.versions = options.versions ?? null;
     this.cluster = options.cluster ?? null;
     this.cluster?.onEvent((event) => {
       if (event.type === 'room-deleted') this.registry.loadedRoom(event.room)?.markDeleted();
@@ -122,6 +135,7 @@ export class SyncCore {
       logger: options.logger,
       telemetry: this.telemetry,
       cluster: options.cluster,
+      versions: options.versions,
     });
     this.admission = new Admission(options.limits, options.store, this.registry);
     this.hooks = {
@@ -298,6 +312,8 @@ export class SyncCore {
         loaded.markDeleted();
       });
       await this.registry.whenUnloaded(room);
+      // Its versions go with its content.
+      await this.versions?.clear(room);
       if (!this.store.takeContent) return this.store.delete(room);
       // Other processes may have appended what this one never read: retired too.
       const taken = await this.store.takeContent(room);
@@ -338,15 +354,72 @@ export class SyncCore {
         // The operator brings content back: what was retired may return (from this import or a copy).
         await this.store.setRetired(room, null);
         loaded.clearRetired();
-        // The importer is no member, so every member is sent the import; a refusal of an update
-        // integrated in pieces arrives as a close of its sender.
-        let refused: CloseCode | null = null;
-        const importer: RoomMember = { send() {}, close: (code) => (refused ??= code) };
-        loaded.applyUpdate(update, importer, true);
-        await loaded.whenDurable();
-        if (refused !== null) throw new ProtocolError(refused, 'update does not apply');
+        await applyAsServer(loaded, update, null);
       });
     });
+  }
+
+  /** A room's versions, oldest first; null for a name that is not a valid room. */
+  async listVersions(roomName: string): Promise<VersionInfo[] | null> {
+    const room = parseRoomId(roomName);
+    if (!room) return null;
+    return this.requireVersions().list(room);
+  }
+
+  /**
+   * Records a version of a room now, once what was applied before is durable: `name` names it
+   * (a named version outlives the retention policy). Throws RoomDeletedError for a deleted room.
+   */
+  async recordVersion(room: RoomId, name: string | null): Promise<VersionInfo> {
+    this.requireVersions();
+    if ((await this.store.deletedAt(room)) !== null) throw new RoomDeletedError(`room ${room} is deleted`);
+    const version = await this.withRoom(room, (loaded) => loaded.recordVersion(name));
+    if (!version) throw new Error('no version was recorded');
+    return version;
+  }
+
+  /** A version of a room as one update; null when the room has no such version. */
+  async readVersion(room: RoomId, id: number): Promise<Uint8Array | null> {
+    if ((await this.store.deletedAt(room)) !== null) throw new RoomDeletedError(`room ${room} is deleted`);
+    const chain = await this.requireVersions().chain(room, id);
+    return chain && (chain.length === 1 ? chain[0]! : this.registry.merge(chain));
+  }
+
+  /**
+   * Makes a room hold what one of its versions holds, as a forward change through the
+   * write-ahead path (see restoreBoard): it merges with what people do meanwhile, and a client
+   * that reconnects with older state cannot undo it. What the room held before is a version
+   * first (edits since the last one are recorded), so nothing is lost. Resolves once it is
+   * durable, with what it changed; null when the room has no such version.
+   */
+  async restoreVersion(room: RoomId, id: number, author: string | null): Promise<RestoreResult | null> {
+    return this.roomOps.run(room, async () => {
+      const version = await this.readVersion(room, id);
+      if (!version) return null;
+      return this.withRoom(room, async (loaded) => {
+        // What the room holds now stays in its history: edits since the last version get one.
+        await loaded.recordVersion(null);
+        const past = new Y.Doc();
+        const current = new Y.Doc();
+        try {
+          Y.applyUpdate(past, version);
+          Y.applyUpdate(current, await loaded.durableSnapshot());
+          const before = Y.encodeStateVector(current);
+          const result = restoreBoard(current, past);
+          await applyAsServer(loaded, Y.encodeStateAsUpdate(current, before), author);
+          this.logger.info({ room, version: id, ...result }, 'room.restore');
+          return result;
+        } finally {
+          past.destroy();
+          current.destroy();
+        }
+      });
+    });
+  }
+
+  private requireVersions(): VersionStore {
+    if (!this.versions) throw new Error('this server keeps no versions');
+    return this.versions;
   }
 
   private async withRoom<T>(room: RoomId, use: (room: Room) => Promise<T>): Promise<T> {
@@ -392,6 +465,19 @@ export class SyncCore {
       connection.authorize(result);
     });
   }
+}
+
+/**
+ * Applies an update the server made (an import, a restore) to a loaded room through its
+ * write-ahead path, as `author`, and resolves once it is durable. The maker is no member, so
+ * every member is sent it; a refusal of an update integrated in pieces arrives as a close.
+ */
+async function applyAsServer(room: Room, update: Uint8Array, author: string | null): Promise<void> {
+  let refused: CloseCode | null = null;
+  const maker: RoomMember = { send() {}, close: (code) => (refused ??= code), author };
+  room.applyUpdate(update, maker, true);
+  await room.whenDurable();
+  if (refused !== null) throw new ProtocolError(refused, 'update does not apply');
 }
 
 export { RoomDeletedError };

@@ -51,14 +51,22 @@ export class RoomPreviews {
     private readonly drawn: (seconds: number) => void = () => {},
   ) {}
 
-  async prepare(roomName: string, query: URLSearchParams): Promise<Preview | PreviewError> {
+  /**
+   * Reads the room (or, with `read`, what to draw of it: one of its versions) and what the query
+   * asks for; the drawing is made only if `render` is called.
+   */
+  async prepare(
+    roomName: string,
+    query: URLSearchParams,
+    read: () => Promise<Uint8Array | null> = () => this.readRoom(roomName),
+  ): Promise<Preview | PreviewError> {
     const background = query.get('background') ?? '#ffffff';
     if (background !== 'transparent' && !isColor(background))
       return { status: 400, error: 'background must be a #rrggbb colour or "transparent"' };
     const padding = Number(query.get('padding') ?? 16);
     if (!Number.isInteger(padding) || padding < 0 || padding > 1000)
       return { status: 400, error: 'padding must be a whole number from 0 to 1000' };
-    const update = await this.readRoom(roomName);
+    const update = await read();
     if (!update) return { status: 400, error: 'not a valid room name' };
     // The room's name is in the drawing too: its images are linked by their room's path.
     const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}\u0000${roomName}`;

@@ -13,6 +13,7 @@ import { type AdminRouteOptions, createAdminRoutes } from './admin-routes.js';
 import { createAssetRoutes, type ImageLimits } from './asset-routes.js';
 import { sendJson } from './json.js';
 import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
+import { createVersionRoutes } from './version-routes.js';
 
 export interface RouteOptions {
   /** Folder of the built board app, or null. */
@@ -69,6 +70,8 @@ function staticHeaders(res: ServerResponse, pathname: string): void {
 }
 
 const SVG_PREFIX = '/api/rooms/';
+/** A room's versions, and what is under them (see version-routes.ts). */
+const VERSION_PATH = /^\/api\/rooms\/[^/]+\/versions(\/|$)/;
 
 async function serveRoomSvg(
   req: IncomingMessage,
@@ -128,6 +131,7 @@ function methodNotAllowed(res: ServerResponse): true {
 /** A request's route, for the requests metric: a few fixed words, never a room name. */
 function routeOf(path: string): string {
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
+  if (VERSION_PATH.test(path)) return 'versions';
   if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) return 'preview';
   if (path.startsWith('/api/admin/')) return 'admin';
   if (path.startsWith(SVG_PREFIX) && path.includes('/assets/')) return 'asset';
@@ -223,6 +227,12 @@ export function createRequestHandler(
     options.takeNewRoom(options.clientAddress(req), room),
   );
   const operator = operatorRoutes(options);
+  const versionApi = createVersionRoutes({
+    core: options.admin.core,
+    authority: options.authority,
+    previews,
+    logger: options.logger,
+  });
   const assetApi = createAssetRoutes({
     assets: options.assets,
     authority: options.authority,
@@ -239,6 +249,16 @@ export function createRequestHandler(
           error: 'the admin API and /metrics are on the admin port (--admin-port)',
         });
       return void operator(req, res, path);
+    }
+    if (VERSION_PATH.test(path)) {
+      versionApi(req, res, path).catch((error: unknown) => {
+        if (error instanceof RoomDeletedError && !res.headersSent)
+          return sendJson(res, 410, { error: 'the room is deleted' }, CROSS_ORIGIN);
+        options.logger.error({ err: error, path }, 'http.error');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' }, CROSS_ORIGIN);
+        else res.destroy();
+      });
+      return;
     }
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -6,6 +6,7 @@ import type { AuthStore } from './AuthStore.js';
 import { LevelAssetStore } from './LevelAssetStore.js';
 import { LevelAuthStore } from './LevelAuthStore.js';
 import { LevelRoomStore } from './LevelRoomStore.js';
+import { LevelVersionStore } from './LevelVersionStore.js';
 import type { RoomStore } from './RoomStore.js';
 import { redisAddress } from './redis/address.js';
 import { durabilityProblems } from './redis/durability.js';
@@ -13,13 +14,16 @@ import { RedisAssetStore } from './redis/RedisAssetStore.js';
 import { RedisAuthStore } from './redis/RedisAuthStore.js';
 import { RedisCluster } from './redis/RedisCluster.js';
 import { RedisRoomStore } from './redis/RedisRoomStore.js';
+import { RedisVersionStore } from './redis/RedisVersionStore.js';
 import { connectedReplicas, replicaWaitProblem } from './redis/replicas.js';
+import type { VersionStore } from './VersionStore.js';
 
 /** The stores a server keeps its rooms, access records and images in. */
 export interface Stores {
   readonly rooms: RoomStore;
   readonly auth: AuthStore;
   readonly assets: AssetStore;
+  readonly versions: VersionStore;
   /** The other processes sharing the rooms (with Redis). */
   readonly cluster?: Cluster;
   /** The signing secret `--auth links` makes when none is given, shared by every process (Redis). */
@@ -39,6 +43,7 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
       rooms: level,
       auth: new LevelAuthStore(level.db),
       assets: new LevelAssetStore(level.db),
+      versions: new LevelVersionStore(level.db),
       close: () => level.close(),
     };
   const address = redisAddress(config.redis);
@@ -95,6 +100,7 @@ export async function openStores(config: ServerConfig, logger: Logger): Promise<
   return {
     rooms: redis,
     assets: new RedisAssetStore(redis.redis),
+    versions: new RedisVersionStore(redis.redis),
     auth,
     cluster,
     sharedSecret: () => auth.sharedSecret(),
