@@ -174,4 +174,4 @@ export {
   pointCount,
   pointsFrom,
 } from './schema/points.js';
-export { type RestoreResult, restoreBoard } from './schema/restore.js';
+export { type RestoreOptions, type RestoreResult, restoreBoard } from './schema/restore.js';

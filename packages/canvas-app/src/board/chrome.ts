@@ -23,6 +23,7 @@ import {
 } from 'lucide';
 import type { Peer } from '../presence/Presence.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
+import { historyButton } from '../versions/versions-panel.js';
 import { helpDialog } from './help.js';
 import { icon } from './icons.js';
 import { TOOLS } from './tool-list.js';
@@ -212,6 +213,7 @@ export function zoomControls(
   undo: () => void,
   redo: () => void,
   help: () => void,
+  history: { open: boolean; toggle(): void },
 ): TemplateResult {
   return html`<div class="zoom" part="zoom">
     <button type="button" aria-label="Undo (Ctrl+Z)" title="Undo — Ctrl+Z" @click=${undo}>${icon(Undo2)}</button>
@@ -221,6 +223,7 @@ export function zoomControls(
     <button type="button" aria-label="Zoom in" title="Zoom in — Ctrl+wheel" @click=${() => zoomBy(1.2)}>${icon(Plus)}</button>
     <button type="button" aria-label="Zoom to fit (Shift+1)" title="Zoom to fit — Shift+1" @click=${fit}>${icon(Maximize)}</button>
     <button type="button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts — ?" @click=${help}>${icon(Keyboard)}</button>
+    ${historyButton(history.open, history.toggle)}
   </div>`;
 }
 
@@ -277,6 +280,9 @@ export interface ChromeState {
   redo(): void;
   /** The shortcut list is open. */
   helpOpen: boolean;
+  /** The History panel is open. */
+  historyOpen: boolean;
+  toggleHistory(): void;
   /** A small board: the style panel folds into one button until it is opened. */
   compact: boolean;
   panelOpen: boolean;
@@ -305,7 +311,22 @@ export function boardChrome(state: ChromeState): TemplateResult {
           : stylePanel(state.style, state.setStyle, state.arrange, state.act)
         : nothing
     }
-    ${chrome ? zoomControls(state.zoom, state.zoomBy, state.zoomToFit, state.undo, state.redo, () => state.setHelp(true)) : nothing}
+    ${
+      chrome
+        ? zoomControls(
+            state.zoom,
+            state.zoomBy,
+            state.zoomToFit,
+            state.undo,
+            state.redo,
+            () => state.setHelp(true),
+            {
+              open: state.historyOpen,
+              toggle: state.toggleHistory,
+            },
+          )
+        : nothing
+    }
     ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
     ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;

@@ -6,6 +6,8 @@ import type { Peer, Person } from '../presence/Presence.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
+import { VersionsController } from '../versions/VersionsController.js';
+import { versionsPanel } from '../versions/versions-panel.js';
 import { FollowController } from '../viewport/FollowController.js';
 import { ViewMemory } from '../viewport/ViewMemory.js';
 import { Viewport } from '../viewport/Viewport.js';
@@ -176,8 +178,9 @@ export class InkroomBoard extends LitElement {
       // A gesture or an edit in progress belongs to the board being left.
       this.tools[this.tool].cancel(session.context);
       this.editor.drop();
-      // A call to follow was made in the room being left.
+      // A call to follow was made in the room being left, and its history was shown.
       this.spotlighting = false;
+      this.versions.close();
       if (this.selection.size > 0) {
         this.selection.clear();
         emit(this, 'inkroom-selection', { ids: [] });
@@ -185,6 +188,11 @@ export class InkroomBoard extends LitElement {
     },
   );
   private readonly editor = new TextEditorController(this, () => this.sessions.current);
+  private readonly versions = new VersionsController(this, {
+    api: () => this.connection.roomApi(),
+    session: () => this.sessions.current,
+    canEdit: () => this.canEdit,
+  });
   /** Where the pointer is over the board (board units), null when it is elsewhere. */
   private pointer: Point | null = null;
   private readonly clipboard = new ClipboardController(this, {
@@ -626,6 +634,8 @@ export class InkroomBoard extends LitElement {
         undo: () => this.undo(),
         redo: () => this.redo(),
         helpOpen: this.helpOpen,
+        historyOpen: this.versions.open,
+        toggleHistory: () => void this.versions.toggle(),
         compact: this.compact(),
         panelOpen: this.panelOpen,
         setPanelOpen: (open) => {
@@ -637,6 +647,7 @@ export class InkroomBoard extends LitElement {
           if (!open) this.focus();
         },
       })}
+      ${versionsPanel(this.versions, this.canEdit)}
       ${followBanner(following, this.spotlighting, {
         stopFollowing: () => this.follower.stop(),
         stopSpotlight: () => this.spotlight(false),

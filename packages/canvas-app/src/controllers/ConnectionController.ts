@@ -213,10 +213,18 @@ export class ConnectionController implements ReactiveController {
 
   /** Where the room's images are (`<server>/api/rooms/<room>/assets/<hash>`), with the current token. */
   assetEndpoint(): AssetEndpoint | null {
+    const api = this.roomApi();
+    return api && { url: (hash) => `${api.base}/assets/${hash}`, token: api.token };
+  }
+
+  /** The room's HTTP API (`.../api/rooms/<room>`) and the token for it; null without a room. */
+  roomApi(): { base: string; token: string | null } | null {
     const target = this.target;
     if (!target) return null;
-    const base = `${httpBaseOf(target.server)}/api/rooms/${encodeURIComponent(target.room)}/assets/`;
-    return { url: (hash) => `${base}${hash}`, token: this.access?.token ?? null };
+    return {
+      base: `${httpBaseOf(target.server)}/api/rooms/${encodeURIComponent(target.room)}`,
+      token: this.access?.token ?? null,
+    };
   }
 
   /** The token's scope is `read`: the server drops this board's changes, so it offers none. */

@@ -91,6 +91,23 @@ describe('restoring a version', () => {
     expect(listElements(a)).toEqual(listElements(offline));
   });
 
+  it('with keepAdded, brings back what was erased and sets back what changed, keeping what was added', () => {
+    const { doc, version, stroke, note } = boardWithVersion();
+    deleteElements(doc, [stroke]);
+    setElementField(doc, note, 'x', 900);
+    const added = addElement(doc, { kind: 'ellipse', x: 0, y: 0, width: 5, height: 5 });
+    expect(restoreBoard(doc, version, undefined, { keepAdded: true })).toEqual({
+      added: 1,
+      changed: 1,
+      removed: 0,
+    });
+    expect(
+      listElements(doc)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...listElements(version).map((e) => e.id), added].sort());
+  });
+
   it('is one undo step of whoever restores', () => {
     const { doc, version, stroke, rect } = boardWithVersion();
     deleteElements(doc, [stroke]);

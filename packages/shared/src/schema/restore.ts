@@ -74,22 +74,36 @@ function restoreEntries(target: ElementMap, source: ElementMap): boolean {
   return changed;
 }
 
+/** How much of a version a restore brings back. */
+export interface RestoreOptions {
+  /**
+   * Keep the elements made since the version (only bring back what was erased and set back what
+   * changed): what people are adding meanwhile stays. Default false: the board becomes the version.
+   */
+  readonly keepAdded?: boolean;
+}
+
 /**
  * Makes the board in `doc` hold what the board in `version` (an older state of it) holds, as
- * one forward change in one transaction: elements made since are deleted, elements deleted since
- * come back under their ids, and changed fields and texts are set back. Nothing is rewound: it
- * merges with what others do at the same moment like any edit (an element someone adds meanwhile
- * stays), a client that reconnects with older state cannot undo it, and with `origin` it is one
- * undo step of whoever restores.
+ * one forward change in one transaction: elements made since are deleted (unless `keepAdded`),
+ * elements deleted since come back under their ids, and changed fields and texts are set back.
+ * Nothing is rewound: it merges with what others do at the same moment like any edit (an element
+ * someone adds meanwhile stays), a client that reconnects with older state cannot undo it, and
+ * with `origin` it is one undo step of whoever restores.
  */
-export function restoreBoard(doc: Y.Doc, version: Y.Doc, origin?: unknown): RestoreResult {
+export function restoreBoard(
+  doc: Y.Doc,
+  version: Y.Doc,
+  origin?: unknown,
+  options: RestoreOptions = {},
+): RestoreResult {
   const target = elementsMap(doc);
   const source = elementsMap(version);
   let added = 0;
   let changed = 0;
   let removed = 0;
   doc.transact(() => {
-    for (const id of [...target.keys()]) {
+    for (const id of options.keepAdded ? [] : [...target.keys()]) {
       if (source.has(id)) continue;
       target.delete(id);
       removed++;

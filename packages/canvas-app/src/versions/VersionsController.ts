@@ -1,0 +1,203 @@
+import { restoreBoard } from '@inkroom/shared';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as Y from 'yjs';
+import type { BoardSession } from '../session/BoardSession.js';
+import { diffVersion, paintVersionDiff, type VersionDiff } from './version-diff.js';
+
+/** A version as the server lists it (`GET /api/rooms/<room>/versions`). */
+export interface Version {
+  readonly id: number;
+  readonly time: number;
+  readonly name?: string;
+  readonly authors: readonly string[];
+}
+
+/** What the history needs from the board. */
+export interface VersionsParts {
+  /** The room's HTTP API and its token; null without a room. */
+  api(): { base: string; token: string | null } | null;
+  session(): BoardSession | null;
+  canEdit(): boolean;
+}
+
+/** How long each version shows while the history plays. */
+const PLAY_MS = 700;
+
+/**
+ * The board's History panel: the room's versions from the server, one of them shown beside the
+ * live board (its picture in the panel; on the board, what restoring it would bring back, set
+ * back or remove), saved on demand with a name, restored as one undo step of this person (a
+ * forward change: it merges with what others do meanwhile), and played one after another as a
+ * timelapse of how the board was made.
+ */
+export class VersionsController implements ReactiveController {
+  open = false;
+  versions: Version[] = [];
+  /** The version shown, its board, and how it differs from the board now. */
+  selected: { version: Version; doc: Y.Doc; diff: VersionDiff } | null = null;
+  /** What the panel says (loading, saved, restored, or what went wrong). */
+  message = '';
+  playing = false;
+  private playTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopScene: (() => void) | null = null;
+  private stopPainter: (() => void) | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly parts: VersionsParts,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  async toggle(): Promise<void> {
+    if (this.open) return this.close();
+    this.open = true;
+    this.host.requestUpdate();
+    await this.refresh();
+  }
+
+  close(): void {
+    this.open = false;
+    this.stop();
+    this.unselect();
+    this.host.requestUpdate();
+  }
+
+  /** Reads the room's versions again, newest first. */
+  async refresh(): Promise<void> {
+    try {
+      const body = (await this.fetchJson('/versions')) as { versions: Version[] };
+      this.versions = body.versions.slice().reverse();
+      this.message = this.versions.length === 0 ? 'No versions yet: one is kept a minute after edits.' : '';
+    } catch (error) {
+      this.message = `History is not available: ${(error as Error).message}`;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Shows a version: its picture in the panel, and on the board what restoring it would do. */
+  async select(version: Version): Promise<void> {
+    const api = this.parts.api();
+    const session = this.parts.session();
+    if (!api || !session) return;
+    try {
+      const res = await fetch(`${api.base}/versions/${version.id}.yjs`, {
+        headers: authorization(api.token),
+      });
+      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()));
+      this.unselect();
+      this.selected = { version, doc, diff: this.diff(doc, session) };
+      // The differences follow the live board as people go on editing.
+      this.stopScene = session.scene.onChange(() => {
+        if (this.selected) this.selected = { ...this.selected, diff: this.diff(this.selected.doc, session) };
+        session.renderer.requestOverlay();
+        this.host.requestUpdate();
+      });
+      this.stopPainter = session.renderer.addOverlayPainter((ctx, viewport) => {
+        if (this.selected)
+          paintVersionDiff(ctx, this.selected.diff, (id) => session.scene.get(id) ?? null, viewport.zoom);
+      });
+      session.renderer.requestOverlay();
+    } catch (error) {
+      this.message = `That version could not be read: ${(error as Error).message}`;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Records a version now, with a name (write access). */
+  async save(name: string): Promise<void> {
+    try {
+      await this.fetchJson('/versions', {
+        method: 'POST',
+        body: JSON.stringify(name.trim() ? { name: name.trim() } : {}),
+      });
+      this.message = 'Version saved.';
+      await this.refresh();
+    } catch (error) {
+      this.message = `Not saved: ${(error as Error).message}`;
+      this.host.requestUpdate();
+    }
+  }
+
+  /**
+   * Makes the board hold the version shown, as one undo step of this person: what was erased
+   * since comes back, what changed is set back, and what was added since is removed, unless
+   * `keepAdded` (then only what was lost comes back; what people are adding stays).
+   */
+  restore(keepAdded: boolean): void {
+    const session = this.parts.session();
+    const selected = this.selected;
+    if (!session || !selected || !this.parts.canEdit()) return;
+    const result = session.history.step(() =>
+      restoreBoard(session.doc, selected.doc, session.history.origin, { keepAdded }),
+    );
+    const label = selected.version.name ?? `the version of ${formatTime(selected.version.time)}`;
+    this.message = `Restored ${label}: ${result.added} back, ${result.changed} set back, ${result.removed} removed. Undo takes it back.`;
+    this.unselect();
+    this.host.requestUpdate();
+  }
+
+  /** Plays the versions from the oldest to the newest, one at a time: how the board was made. */
+  async play(): Promise<void> {
+    if (this.playing) return this.stop();
+    const oldestFirst = this.versions.slice().reverse();
+    if (oldestFirst.length === 0) return;
+    this.playing = true;
+    const step = async (index: number) => {
+      if (!this.playing) return;
+      await this.select(oldestFirst[index]!);
+      if (index + 1 < oldestFirst.length) this.playTimer = setTimeout(() => void step(index + 1), PLAY_MS);
+      else this.stop();
+    };
+    await step(0);
+  }
+
+  stop(): void {
+    this.playing = false;
+    clearTimeout(this.playTimer);
+    this.host.requestUpdate();
+  }
+
+  unselect(): void {
+    this.stopScene?.();
+    this.stopPainter?.();
+    this.stopScene = null;
+    this.stopPainter = null;
+    this.selected?.doc.destroy();
+    this.selected = null;
+    this.parts.session()?.renderer.requestOverlay();
+  }
+
+  private diff(doc: Y.Doc, session: BoardSession): VersionDiff {
+    return diffVersion(doc, new Map(session.scene.all().map((entry) => [entry.id, entry.element])));
+  }
+
+  private async fetchJson(path: string, init: RequestInit = {}): Promise<unknown> {
+    const api = this.parts.api();
+    if (!api) throw new Error('no room');
+    const res = await fetch(`${api.base}${path}`, {
+      ...init,
+      headers: { ...authorization(api.token), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    });
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+    return body;
+  }
+}
+
+function authorization(token: string | null): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** A version's time as people read it here (Intl, the page's language). */
+export function formatTime(time: number): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(time);
+}
