@@ -179,7 +179,7 @@ describe('the board in two browser pages', () => {
         svg: b.querySelector('svg') !== null,
       })),
     );
-    expect(buttons.length).toBe(12);
+    expect(buttons.length).toBe(13);
     expect(buttons.at(-1)?.label).toMatch(/image/);
     expect(buttons.every((b) => b.svg && b.label)).toBe(true);
     await a.keyboard.press('v');

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
+import {
+  ARTIFACTS,
+  boardView,
+  launchBrowser,
+  onBoard,
+  openSyncedPage,
+  viewCentre,
+  waitOnPage,
+} from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
@@ -21,25 +29,12 @@ interface Described {
   }[];
 }
 
-interface View {
-  x: number;
-  y: number;
-  zoom: number;
-  width: number;
-  height: number;
-}
-
 const describeBoard = (page: Page) =>
   onBoard(page, (board) => (board as unknown as { describeBoard(): Described }).describeBoard());
 
-function view(page: Page): Promise<View> {
-  return onBoard(page, (board) => {
-    const { x, y, zoom, width, height } = (board as unknown as { viewport: View }).viewport;
-    return { x, y, zoom, width, height };
-  });
-}
+const view = boardView;
 
-const centre = (v: View) => ({ x: v.x + v.width / 2 / v.zoom, y: v.y + v.height / 2 / v.zoom });
+const centre = viewCentre;
 
 const following = (page: Page) =>
   onBoard(

@@ -109,3 +109,25 @@ export async function dragOn(
   await page.mouse.move(to[0], to[1], { steps });
   await page.mouse.up();
 }
+
+/** A board's view: its top-left corner in board units, zoom, and size in CSS pixels. */
+export interface BoardView {
+  x: number;
+  y: number;
+  zoom: number;
+  width: number;
+  height: number;
+}
+
+/** The page's board's view as it is now. */
+export function boardView(page: Page): Promise<BoardView> {
+  return onBoard(page, (board) => {
+    const { x, y, zoom, width, height } = (board as unknown as { viewport: BoardView }).viewport;
+    return { x, y, zoom, width, height };
+  });
+}
+
+/** The board point at the middle of a view. */
+export function viewCentre(view: BoardView): { x: number; y: number } {
+  return { x: view.x + view.width / 2 / view.zoom, y: view.y + view.height / 2 / view.zoom };
+}

@@ -27,6 +27,8 @@ export interface BoardInputParts {
   /** The group the select tool has entered, or null. */
   enteredGroup(): string | null;
   showHelp(): void;
+  /** A key while presenting: true when it stepped or ended the presentation. */
+  presentKey(event: KeyboardEvent): boolean;
 }
 
 type InputHost = ReactiveControllerHost & HTMLElement & { readonly hasUpdated: boolean };
@@ -109,7 +111,7 @@ export class BoardInputController implements ReactiveController {
   }
 
   private readonly onKeyDown = (event: KeyboardEvent) => {
-    if (this.parts.editing()) return;
+    if (this.parts.editing() || this.parts.presentKey(event)) return;
     handleBoardKey(event, {
       context: this.parts.context(),
       canEdit: this.parts.canEdit(),

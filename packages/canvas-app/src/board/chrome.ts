@@ -21,6 +21,7 @@ import {
   Undo2,
   Ungroup,
 } from 'lucide';
+import { framesButton } from '../frames/frames-panel.js';
 import type { Peer } from '../presence/Presence.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
 import { historyButton } from '../versions/versions-panel.js';
@@ -213,7 +214,7 @@ export function zoomControls(
   undo: () => void,
   redo: () => void,
   help: () => void,
-  history: { open: boolean; toggle(): void },
+  extras: TemplateResult,
 ): TemplateResult {
   return html`<div class="zoom" part="zoom">
     <button type="button" aria-label="Undo (Ctrl+Z)" title="Undo — Ctrl+Z" @click=${undo}>${icon(Undo2)}</button>
@@ -223,7 +224,7 @@ export function zoomControls(
     <button type="button" aria-label="Zoom in" title="Zoom in — Ctrl+wheel" @click=${() => zoomBy(1.2)}>${icon(Plus)}</button>
     <button type="button" aria-label="Zoom to fit (Shift+1)" title="Zoom to fit — Shift+1" @click=${fit}>${icon(Maximize)}</button>
     <button type="button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts — ?" @click=${help}>${icon(Keyboard)}</button>
-    ${historyButton(history.open, history.toggle)}
+    ${extras}
   </div>`;
 }
 
@@ -283,6 +284,9 @@ export interface ChromeState {
   /** The History panel is open. */
   historyOpen: boolean;
   toggleHistory(): void;
+  /** The frames panel is open. */
+  framesOpen: boolean;
+  toggleFrames(): void;
   /** A small board: the style panel folds into one button until it is opened. */
   compact: boolean;
   panelOpen: boolean;
@@ -320,10 +324,7 @@ export function boardChrome(state: ChromeState): TemplateResult {
             state.undo,
             state.redo,
             () => state.setHelp(true),
-            {
-              open: state.historyOpen,
-              toggle: state.toggleHistory,
-            },
+            html`${framesButton(state.framesOpen, state.toggleFrames)}${historyButton(state.historyOpen, state.toggleHistory)}`,
           )
         : nothing
     }

@@ -7,7 +7,16 @@ import type { Viewport } from '../viewport/Viewport.js';
 export interface BoardDescription {
   count: number;
   kinds: string[];
-  elements: { id: string; kind: string; x: number; y: number; author: string; text?: string }[];
+  elements: {
+    id: string;
+    kind: string;
+    x: number;
+    y: number;
+    author: string;
+    /** The frame it belongs to, or null. */
+    frame: string | null;
+    text?: string;
+  }[];
   status: string;
   zoom: number;
   lastPaintMs: number;
@@ -37,6 +46,7 @@ export function describeBoard(
     x: element.x,
     y: element.y,
     author: element.author,
+    frame: element.frame,
     ...('text' in element ? { text: element.text } : {}),
   }));
   return {

@@ -11,6 +11,7 @@ import {
   elementGeometry,
   elementsFromJSON,
   FONT_FAMILY,
+  frameContents,
   getElement,
   keysAt,
   MAX_COORDINATE,
@@ -25,6 +26,8 @@ import type { ToolContext } from '../tools/Tool.js';
 export interface ExportOptions {
   /** Only the selected elements (default: the whole board). */
   selection?: boolean;
+  /** Only this frame and what belongs to it, to the frame's edges (padding 0 unless given). */
+  frame?: ElementId;
   /** A background colour; transparent when absent or null. */
   background?: string | null;
   /** Board units of margin around the elements (default 16). */
@@ -56,11 +59,15 @@ const measureText: MeasureText = (text, fontSize) => {
 };
 
 function exportedElements(ctx: ToolContext, options: ExportOptions): BoardElement[] {
-  const entries = ctx.scene.all();
-  return (options.selection ? entries.filter((entry) => ctx.selection.has(entry.id)) : entries).map(
-    (entry) => entry.element,
-  );
+  const elements = ctx.scene
+    .all()
+    .filter((entry) => !options.selection || ctx.selection.has(entry.id))
+    .map((entry) => entry.element);
+  return options.frame ? frameContents(elements, options.frame) : elements;
 }
+
+/** A frame is exported to its edges; anything else with a margin. */
+const paddingOf = (options: ExportOptions) => options.padding ?? (options.frame ? 0 : 16);
 
 /** The board (or the selection) as an SVG document. */
 export function exportSvg(ctx: ToolContext, options: ExportOptions = {}): string {
@@ -69,7 +76,7 @@ export function exportSvg(ctx: ToolContext, options: ExportOptions = {}): string
     // Images by their address on the server (an SVG links its pictures; it does not hold them).
     ...(images ? { assetUrl: (hash: string) => images.urlOf(hash) ?? '' } : {}),
     background: options.background ?? null,
-    padding: options.padding ?? 16,
+    padding: paddingOf(options),
     measureText,
   });
 }
@@ -77,7 +84,7 @@ export function exportSvg(ctx: ToolContext, options: ExportOptions = {}): string
 /** The board (or the selection) as a PNG image, painted by the board's own canvas renderer. */
 export function exportPng(ctx: ToolContext, options: PngExportOptions = {}): Promise<Blob> {
   const elements = exportedElements(ctx, options);
-  const padding = options.padding ?? 16;
+  const padding = paddingOf(options);
   const box = boundsOfElements(elements) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 };
   const contentWidth = box.maxX - box.minX + padding * 2;
   const contentHeight = box.maxY - box.minY + padding * 2;
@@ -132,7 +139,12 @@ export function exportBoardJson(ctx: ToolContext, options: ExportOptions = {}): 
  */
 export function importBoardJson(ctx: ToolContext, input: unknown, at?: Point): ElementId[] {
   // Groups in the file stay groups among the new elements, apart from any already here.
-  const inits = withNewGroups(elementsFromJSON(input));
+  // Frames first: a member is placed against its frame, which must be there already.
+  const read = withNewGroups(elementsFromJSON(input));
+  const inits = [
+    ...read.filter((init) => init.kind === 'frame'),
+    ...read.filter((init) => init.kind !== 'frame'),
+  ];
   if (inits.length === 0) return [];
   // Read them once in a scratch doc, for their bounds with every default filled in.
   const scratch = createBoardDoc();

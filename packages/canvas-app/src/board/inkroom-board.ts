@@ -1,7 +1,9 @@
 import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
+import { FramesController } from '../frames/FramesController.js';
+import { framesPanel, presentBar } from '../frames/frames-panel.js';
 import type { Peer, Person } from '../presence/Presence.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
@@ -188,6 +190,14 @@ export class InkroomBoard extends LitElement {
     },
   );
   private readonly editor = new TextEditorController(this, () => this.sessions.current);
+  private readonly frames: FramesController = new FramesController(this, {
+    viewport: this.viewport,
+    host: this,
+    session: () => this.sessions.current,
+    canEdit: () => this.canEdit,
+    spotlight: (on) => this.spotlight(on),
+    download: (frame, format, name) => void this.downloadFrame(frame, format, name),
+  });
   private readonly versions = new VersionsController(this, {
     api: () => this.connection.roomApi(),
     session: () => this.sessions.current,
@@ -235,6 +245,7 @@ export class InkroomBoard extends LitElement {
     showHelp: () => {
       this.helpOpen = true;
     },
+    presentKey: (event) => this.frames.handleKey(event),
     copyAs: (format) => {
       this.copyAs(format).catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
@@ -371,6 +382,26 @@ export class InkroomBoard extends LitElement {
       spotlight: following?.spotlight ?? false,
       leading: this.spotlighting,
     });
+  }
+
+  /** Presents the board's frames full screen from the first (arrow keys step, Escape ends). */
+  present(): void {
+    this.frames.present(0);
+  }
+
+  /** Saves a frame as a PNG or SVG file (the browser's download). */
+  private async downloadFrame(frame: ElementId, format: 'png' | 'svg', name: string): Promise<void> {
+    const context = this.readyContext();
+    const blob =
+      format === 'svg'
+        ? new Blob([exportSvg(context, { frame, background: '#ffffff' })], { type: 'image/svg+xml' })
+        : await exportPng(context, { frame, background: '#ffffff', scale: 2 });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${name.replace(/[\\/:*?"<>|]+/g, '-') || 'frame'}.${format}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   undo(): void {
@@ -601,6 +632,7 @@ export class InkroomBoard extends LitElement {
     this.shownZoom = this.viewport.zoom;
     this.shownCompact = this.compact();
     const following = this.follower.following;
+    const presenting = this.frames.presenting !== null;
     const followColor = following ? `;--_follow:${following.peer.user.color}` : '';
     return html`
       <div
@@ -613,6 +645,24 @@ export class InkroomBoard extends LitElement {
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
       <span class="sr-only" aria-live="polite">${this.announcedCount} elements on the board</span>
+      ${presenting ? presentBar(this.frames) : this.chrome()}
+      ${presenting ? nothing : framesPanel(this.frames, this.canEdit)}
+      ${presenting ? nothing : versionsPanel(this.versions, this.canEdit)}
+      ${
+        presenting
+          ? nothing
+          : followBanner(following, this.spotlighting, {
+              stopFollowing: () => this.follower.stop(),
+              stopSpotlight: () => this.spotlight(false),
+            })
+      }
+      ${this.editor.render()}
+    `;
+  }
+
+  /** The toolbars, panels and badges over the stage (not while presenting). */
+  private chrome() {
+    return html`
       ${boardChrome({
         toolbar: this.toolbar,
         canEdit: this.canEdit,
@@ -635,7 +685,15 @@ export class InkroomBoard extends LitElement {
         redo: () => this.redo(),
         helpOpen: this.helpOpen,
         historyOpen: this.versions.open,
-        toggleHistory: () => void this.versions.toggle(),
+        toggleHistory: () => {
+          if (this.frames.open) this.frames.toggle();
+          void this.versions.toggle();
+        },
+        framesOpen: this.frames.open,
+        toggleFrames: () => {
+          if (this.versions.open) this.versions.close();
+          this.frames.toggle();
+        },
         compact: this.compact(),
         panelOpen: this.panelOpen,
         setPanelOpen: (open) => {
@@ -647,12 +705,6 @@ export class InkroomBoard extends LitElement {
           if (!open) this.focus();
         },
       })}
-      ${versionsPanel(this.versions, this.canEdit)}
-      ${followBanner(following, this.spotlighting, {
-        stopFollowing: () => this.follower.stop(),
-        stopSpotlight: () => this.spotlight(false),
-      })}
-      ${this.editor.render()}
     `;
   }
 }

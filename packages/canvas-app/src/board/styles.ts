@@ -169,6 +169,54 @@ export const boardStyles = css`
     font-size: 12px;
     opacity: 0.8;
   }
+  .frame-row {
+    display: flex;
+    align-items: center;
+    gap: 2px;
+  }
+  .frame-row input,
+  .frame-row span {
+    flex: 1;
+    min-width: 0;
+    font: inherit;
+    padding: 3px 4px;
+  }
+  .frame-row button {
+    width: auto !important;
+    min-width: 28px;
+    height: 28px;
+    padding: 0 4px !important;
+    display: grid !important;
+    place-items: center;
+    font-size: 11px;
+  }
+  .present-bar {
+    position: absolute;
+    z-index: 3;
+    bottom: 12px;
+    left: 50%;
+    transform: translateX(-50%);
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 4px 8px;
+    border-radius: 999px;
+    background: var(--_panel);
+    color: var(--_foreground);
+    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.18);
+    font-size: 13px;
+    opacity: 0.85;
+  }
+  .present-bar button {
+    border: 0;
+    background: transparent;
+    color: inherit;
+    width: 28px;
+    height: 28px;
+    display: grid;
+    place-items: center;
+    cursor: pointer;
+  }
   .follow-banner {
     position: absolute;
     z-index: 2;

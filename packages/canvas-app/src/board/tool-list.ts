@@ -1,6 +1,7 @@
 import {
   Circle,
   Eraser,
+  Frame,
   Highlighter,
   type IconNode,
   Laser,
@@ -26,5 +27,6 @@ export const TOOLS: { id: ToolId; label: string; icon: IconNode; key: string }[]
   { id: 'arrow', label: 'Arrow', icon: MoveUpRight, key: 'A' },
   { id: 'text', label: 'Text', icon: Type, key: 'T' },
   { id: 'sticky', label: 'Sticky note', icon: StickyNote, key: 'N' },
+  { id: 'frame', label: 'Frame (a slide: what is inside moves with it)', icon: Frame, key: 'F' },
   { id: 'laser', label: 'Laser pointer (seen by everyone, not kept)', icon: Laser, key: 'K' },
 ];

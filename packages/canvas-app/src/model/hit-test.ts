@@ -74,12 +74,12 @@ export function hitElement(element: BoardElement, p: Point, tolerance: number): 
   );
 }
 
-/** True when `p` lies within a rectangle's or ellipse's area, filled or not. */
+/** True when `p` lies within a rectangle's, ellipse's or frame's area, filled or not. */
 export function insideShape(element: BoardElement, p: Point): boolean {
-  if (element.kind !== 'rectangle' && element.kind !== 'ellipse') return false;
+  if (element.kind !== 'rectangle' && element.kind !== 'ellipse' && element.kind !== 'frame') return false;
   const { x, y, width, height } = element;
   const q = unrotate(element, p, x + width / 2, y + height / 2);
-  if (element.kind === 'rectangle') return q.x >= x && q.x <= x + width && q.y >= y && q.y <= y + height;
+  if (element.kind !== 'ellipse') return q.x >= x && q.x <= x + width && q.y >= y && q.y <= y + height;
   const rx = width / 2;
   const ry = height / 2;
   return rx > 0 && ry > 0 && Math.hypot((q.x - (x + rx)) / rx, (q.y - (y + ry)) / ry) <= 1;

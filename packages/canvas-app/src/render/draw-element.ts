@@ -161,6 +161,7 @@ export function drawElement(
       break;
     case 'rectangle':
     case 'ellipse':
+    case 'frame':
       if (element.fill !== 'none' && paths.body) {
         ctx.fillStyle = element.fill;
         ctx.fill(paths.body);

@@ -12,6 +12,7 @@ import {
   observeElements,
   type Point,
   resolveBindings,
+  resolveFrame,
 } from '@inkroom/shared';
 import RBush from 'rbush';
 import type * as Y from 'yjs';
@@ -22,8 +23,8 @@ const BULK_THRESHOLD = 500;
 const EMPTY: ReadonlySet<ElementId> = new Set();
 
 /**
- * One element as the index holds it: its snapshot as drawn (a line's or arrow's bound ends on
- * their targets), its box, and a version for caches.
+ * One element as the index holds it: its snapshot as drawn (in board coordinates when it belongs
+ * to a frame; a line's or arrow's bound ends on their targets), its box, and a version for caches.
  */
 export interface SceneEntry extends Bounds {
   readonly id: ElementId;
@@ -45,6 +46,10 @@ export class SceneIndex {
   private readonly bound = new Map<ElementId, BoardElement>();
   /** The lines and arrows bound to each element, by its id. */
   private readonly boundTo = new Map<ElementId, Set<ElementId>>();
+  /** Frames' members as stored (relative to their frame; their entries hold them on the board). */
+  private readonly framed = new Map<ElementId, BoardElement>();
+  /** The members of each frame, by its id. */
+  private readonly membersOf = new Map<ElementId, Set<ElementId>>();
   private readonly listeners = new Set<(changed: ReadonlySet<ElementId>) => void>();
   private version = 0;
   /** The front-most element, kept as elements come and go; null when it must be looked for. */
@@ -62,6 +67,8 @@ export class SceneIndex {
     this.groups.clear();
     this.bound.clear();
     this.boundTo.clear();
+    this.framed.clear();
+    this.membersOf.clear();
     this.tree.clear();
     this.top = null;
     this.topKnown = true;
@@ -191,12 +198,23 @@ export class SceneIndex {
     return { id, element, version: ++this.version, ...elementBounds(element) };
   }
 
+  /** The members of a frame. */
+  members(frame: ElementId): ReadonlySet<ElementId> {
+    return this.membersOf.get(frame) ?? EMPTY;
+  }
+
   private apply({ added, updated, removed }: ElementsDiff): void {
-    // Lines and arrows with a bound end are kept as stored too: their entries hold them as drawn.
-    for (const id of removed) this.bound.delete(id);
+    // Lines and arrows with a bound end, and frames' members, are kept as stored too: their
+    // entries hold them as drawn.
+    for (const id of removed) {
+      this.bound.delete(id);
+      this.framed.delete(id);
+    }
     for (const [id, element] of [...added, ...updated]) {
       if (boundTargets(element).length > 0) this.bound.set(id, element);
       else this.bound.delete(id);
+      if (element.frame !== null && element.kind !== 'frame') this.framed.set(id, element);
+      else this.framed.delete(id);
     }
     const count = added.size + updated.size + removed.size;
     // A board arriving whole (the first sync of a big room) is indexed in one bulk load, which is
@@ -215,18 +233,45 @@ export class SceneIndex {
       this.topKnown = false;
     } else {
       for (const id of removed) this.remove(id);
-      for (const [id, element] of [...added, ...updated]) {
-        this.remove(id);
-        const entry = this.entry(id, element);
-        this.entries.set(id, entry);
-        this.list(entry);
-        this.tree.insert(entry);
-        if (this.topKnown) this.raiseTop(entry);
-      }
+      for (const [id, element] of [...added, ...updated]) this.replace(id, element);
     }
     const changed = new Set([...added.keys(), ...updated.keys(), ...removed]);
+    // Members before arrows: an arrow may be bound to a member, or be one.
+    this.redrawFramed(changed);
     this.redrawBound(changed);
     this.emit(changed);
+  }
+
+  /** Members that changed, or whose frames did, placed on the board afresh; added to `changed`. */
+  private redrawFramed(changed: Set<ElementId>): void {
+    if (this.framed.size === 0) return;
+    const stale = new Set<ElementId>();
+    for (const id of changed) {
+      if (this.framed.has(id)) stale.add(id);
+      for (const member of this.membersOf.get(id) ?? EMPTY) stale.add(member);
+    }
+    const frameAt = (frame: ElementId) => {
+      const element = this.entries.get(frame)?.element;
+      return element?.kind === 'frame' ? element : null;
+    };
+    for (const id of stale) {
+      const stored = this.framed.get(id);
+      if (!stored || !this.entries.has(id)) continue;
+      const placed = resolveFrame(stored, frameAt);
+      // A bound member is then drawn from where it is on the board.
+      if (this.bound.has(id)) this.bound.set(id, placed);
+      this.replace(id, placed);
+      changed.add(id);
+    }
+  }
+
+  private replace(id: ElementId, element: BoardElement): void {
+    this.remove(id);
+    const entry = this.entry(id, element);
+    this.entries.set(id, entry);
+    this.list(entry);
+    this.tree.insert(entry);
+    if (this.topKnown) this.raiseTop(entry);
   }
 
   /** Lines and arrows that changed, or whose targets did, drawn afresh; added to `changed`. */
@@ -239,13 +284,10 @@ export class SceneIndex {
     for (const id of stale) {
       const stored = this.bound.get(id);
       if (!stored || !this.entries.has(id)) continue;
-      const drawn = resolveBindings(stored, (target) => this.entries.get(target)?.element);
-      this.remove(id);
-      const entry = this.entry(id, drawn);
-      this.entries.set(id, entry);
-      this.list(entry);
-      this.tree.insert(entry);
-      if (this.topKnown) this.raiseTop(entry);
+      this.replace(
+        id,
+        resolveBindings(stored, (target) => this.entries.get(target)?.element),
+      );
       changed.add(id);
     }
   }
@@ -258,6 +300,15 @@ export class SceneIndex {
         this.boundTo.set(target, arrows);
       }
       arrows.add(entry.id);
+    }
+    const { frame } = entry.element;
+    if (frame !== null && entry.element.kind !== 'frame') {
+      let members = this.membersOf.get(frame);
+      if (!members) {
+        members = new Set();
+        this.membersOf.set(frame, members);
+      }
+      members.add(entry.id);
     }
     for (const group of entry.element.groups) {
       let members = this.groups.get(group);
@@ -275,6 +326,12 @@ export class SceneIndex {
       const arrows = this.boundTo.get(target);
       arrows?.delete(entry.id);
       if (arrows?.size === 0) this.boundTo.delete(target);
+    }
+    const { frame } = entry.element;
+    if (frame !== null) {
+      const members = this.membersOf.get(frame);
+      members?.delete(entry.id);
+      if (members?.size === 0) this.membersOf.delete(frame);
     }
     for (const group of entry.element.groups) {
       const members = this.groups.get(group);

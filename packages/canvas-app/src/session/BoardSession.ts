@@ -1,7 +1,8 @@
-import type { ElementId, PresenceUser } from '@inkroom/shared';
+import { type ElementId, observeElements, type PresenceUser } from '@inkroom/shared';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { type AssetEndpoint, BoardImages } from '../images/BoardImages.js';
+import { settleFrames } from '../model/frames.js';
 import { Presence } from '../presence/Presence.js';
 import { Renderer } from '../render/Renderer.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
@@ -102,6 +103,16 @@ export class BoardSession {
     shareView();
     this.scene.start();
     this.renderer.start();
+    // What this board adds inside a frame belongs to it (observed after the scene, which has placed it by then).
+    this.cleanups.push(
+      observeElements(doc, ({ added, origin }) => {
+        if (origin !== this.history.origin || added.size === 0) return;
+        const loose = [...added.values()]
+          .filter((e) => e.frame === null && e.kind !== 'frame')
+          .map((e) => e.id);
+        if (loose.length > 0) settleFrames(this.context, loose);
+      }),
+    );
   }
 
   /** Lets go of the doc: stops observing it, painting it and publishing presence for it. */

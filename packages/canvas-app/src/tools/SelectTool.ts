@@ -14,6 +14,7 @@ import {
   union,
   updateElement,
 } from '@inkroom/shared';
+import { settleFrames } from '../model/frames.js';
 import { groupToEnter, pickedIds } from '../model/groups.js';
 import { type Guide, paintGuides, SNAP_PX, SnapTargets } from '../model/snapping.js';
 import type { SceneEntry } from '../scene/SceneIndex.js';
@@ -128,6 +129,11 @@ export class SelectTool implements Tool {
           ? union(box, entry)
           : { minX: entry.minX, minY: entry.minY, maxX: entry.maxX, maxY: entry.maxY };
       }
+      // A frame's members move with it: written once, through the frame.
+      for (const id of [...origins.keys()]) {
+        const frame = ctx.scene.get(id)?.element.frame;
+        if (frame && origins.has(frame)) origins.delete(id);
+      }
       this.state = {
         kind: 'moving',
         from: pointer.board,
@@ -223,6 +229,8 @@ export class SelectTool implements Tool {
       ctx.requestOverlay();
       return;
     }
+    // Moved elements belong to the frame they were dropped in (or to none, dropped outside).
+    if (state.kind === 'moving' && state.moved) settleFrames(ctx, state.origins.keys());
     // A second click (no drag) on one element soon after the first is a double-click.
     if (state.kind === 'moving' && !state.moved) {
       const now = performance.now();

@@ -15,6 +15,7 @@ export const TOOL_IDS = [
   'arrow',
   'text',
   'sticky',
+  'frame',
   'laser',
 ] as const;
 export type ToolId = (typeof TOOL_IDS)[number];

@@ -1,4 +1,5 @@
 import { EraserTool } from './EraserTool.js';
+import { FrameTool } from './FrameTool.js';
 import { LaserTool } from './LaserTool.js';
 import { PenTool } from './PenTool.js';
 import { SelectTool } from './SelectTool.js';
@@ -24,6 +25,7 @@ export function createTools(): Tools {
     arrow: new ShapeTool('arrow'),
     text: new TextTool('text'),
     sticky: new TextTool('sticky'),
+    frame: new FrameTool(),
     laser: new LaserTool(),
   };
 }
@@ -40,5 +42,6 @@ export const TOOL_KEYS: Readonly<Record<string, ToolId>> = {
   a: 'arrow',
   t: 'text',
   n: 'sticky',
+  f: 'frame',
   k: 'laser',
 };

@@ -76,11 +76,11 @@ export class Viewport {
     this.changed();
   }
 
-  /** Shows `bounds` whole, with a margin, at no more than 100 % zoom. */
-  fit(bounds: Bounds, margin = 40): void {
+  /** Shows `bounds` whole, with a margin, at no more than `maxZoom` (100 %). */
+  fit(bounds: Bounds, margin = 40, maxZoom = 1): void {
     const w = Math.max(1, bounds.maxX - bounds.minX);
     const h = Math.max(1, bounds.maxY - bounds.minY);
-    const zoom = Math.min(1, (this.width - margin * 2) / w, (this.height - margin * 2) / h);
+    const zoom = Math.min(maxZoom, (this.width - margin * 2) / w, (this.height - margin * 2) / h);
     this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
     this.x = bounds.minX - (this.width / this.zoom - w) / 2;
     this.y = bounds.minY - (this.height / this.zoom - h) / 2;

@@ -130,7 +130,12 @@ function traceRect<P extends PathSink>(
 }
 
 function traceShape<P extends PathSink>(
-  element: ElementOf<'rectangle'> | ElementOf<'ellipse'> | ElementOf<'sticky'> | ElementOf<'image'>,
+  element:
+    | ElementOf<'rectangle'>
+    | ElementOf<'ellipse'>
+    | ElementOf<'sticky'>
+    | ElementOf<'image'>
+    | ElementOf<'frame'>,
   path: P,
 ): P {
   const { x, y, width, height } = element;
@@ -188,6 +193,8 @@ export function elementGeometry<P extends PathSink>(
     case 'sticky':
     case 'image':
       return { body: traceShape(element, newPath()), outline: null, heads: [] };
+    case 'frame':
+      return { body: traceShape(element, newPath()), outline: traceShape(element, newPath()), heads: [] };
     case 'text':
       return { body: null, outline: null, heads: [] };
   }

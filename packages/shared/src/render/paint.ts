@@ -1,4 +1,4 @@
-import type { BoardElement } from '../schema/element-kinds.js';
+import type { BoardElement, ElementOf } from '../schema/element-kinds.js';
 
 /** How everything on a board is painted, shared by the canvas renderer and SVG export. */
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -98,6 +98,24 @@ function midpointOf(element: BoardElement & { points: { xy: Float32Array } }): {
   return { x: element.x + (xy[0] ?? 0), y: element.y + (xy[1] ?? 0) };
 }
 
+/** A frame's name sits just above its top-left corner, in its border's colour. */
+export const FRAME_NAME_SIZE = 14;
+
+function frameNameLayout(element: ElementOf<'frame'>): TextLayout | null {
+  if (element.name === '') return null;
+  const height = FRAME_NAME_SIZE * LINE_HEIGHT;
+  return {
+    fontSize: FRAME_NAME_SIZE,
+    color: element.strokeColor,
+    align: 'left',
+    x: element.x,
+    lines: [{ text: element.name, y: element.y - height - 2 }],
+    halo: false,
+    width: element.width,
+    height,
+  };
+}
+
 /**
  * A label's layout: wrapped to `width`, centred on `centre` both ways. Shapes use their inner
  * box; lines and arrows their middle.
@@ -135,6 +153,7 @@ function labelLayout(element: BoardElement, measure: MeasureText): TextLayout | 
  * a label (see `labelLayout`); null for none.
  */
 export function layoutText(element: BoardElement, measure: MeasureText): TextLayout | null {
+  if (element.kind === 'frame') return frameNameLayout(element);
   if (element.kind !== 'text' && element.kind !== 'sticky') return labelLayout(element, measure);
   const inset = element.kind === 'sticky' ? STICKY_PADDING : 0;
   const { fontSize } = element;

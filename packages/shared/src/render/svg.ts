@@ -81,6 +81,7 @@ function elementSvg(
     }
     case 'rectangle':
     case 'ellipse':
+    case 'frame':
       if (element.fill !== 'none')
         parts.push(`<path d="${geometry.body}" fill="${escapeXml(element.fill)}"/>`);
       if (element.strokeWidth > 0)

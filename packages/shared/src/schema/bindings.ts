@@ -214,8 +214,12 @@ type MaybeBound = { readonly startBinding?: Binding | null; readonly endBinding?
 /**
  * Copies' bindings, given the new id of each original (`ids`): an end bound to an element copied
  * with it is bound to that element's copy; one bound to anything else is left free, where it is.
+ * Frames alike: a member copied with its frame belongs to the frame's copy, else to none.
  */
 export function rebind<T extends object>(element: T, ids: ReadonlyMap<string, ElementId>): T {
+  // A member copied with its frame stays in the copy of the frame; without it, it is on its own.
+  const { frame } = element as { frame?: string | null };
+  if (frame) element = { ...element, frame: ids.get(frame) ?? null };
   const { startBinding, endBinding } = element as MaybeBound;
   if (!startBinding && !endBinding) return element;
   const follow = (binding: Binding | null | undefined): Binding | null => {

@@ -4,6 +4,7 @@ import {
   booleanField,
   colorField,
   cropField,
+  elementRefField,
   enumField,
   type FieldSpec,
   type FieldValue,
@@ -26,6 +27,7 @@ export const ELEMENT_KINDS = [
   'text',
   'sticky',
   'image',
+  'frame',
 ] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -58,6 +60,12 @@ export const COMMON_FIELDS = {
   groups: idListField(),
   /** A locked element cannot be picked by a click, moved, resized or erased. */
   locked: booleanField(false),
+  /**
+   * The frame the element belongs to, or null. A member's stored `x` and `y` are relative to its
+   * frame's, so it moves with the frame, and a move of the frame and one of the member made at
+   * the same moment both hold (see frames.ts). Readers get board coordinates.
+   */
+  frame: elementRefField(),
 } as const;
 
 const points = pointsField();
@@ -102,6 +110,16 @@ export const KIND_FIELDS = {
     naturalHeight: numberField(0, { min: 0, max: 100_000 }),
     /** The part of the picture shown, stretched over the element's box; null: all of it. */
     crop: cropField(),
+  },
+  /**
+   * A named area of the board (a slide): the elements inside it belong to it (their `frame`) and
+   * move with it. Frames are shown in their `z` order among frames (the presentation's order)
+   * and never belong to a frame themselves.
+   */
+  frame: {
+    name: stringField('', 120),
+    strokeColor: colorField('#868e96'),
+    strokeWidth: numberField(1, { min: 0, max: 500 }),
   },
 } as const satisfies Record<ElementKind, Record<string, FieldSpec<unknown>>>;
 

@@ -58,6 +58,7 @@ describe('board schema', () => {
         naturalWidth: 1600,
         naturalHeight: 1000,
       }),
+      frame: addElement(doc, { kind: 'frame', x: -100, y: -100, width: 1600, height: 900, name: 'Slide 1' }),
     };
     const copy = new Y.Doc();
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));

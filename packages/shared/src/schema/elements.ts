@@ -91,6 +91,38 @@ export function readElement(id: ElementId, map: ElementMap): BoardElement | null
   return element as BoardElement;
 }
 
+/** A frame's top-left corner (frames belong to no frame: theirs is on the board), or null. */
+function framePosition(elements: Y.Map<ElementMap>, id: ElementId | null): { x: number; y: number } | null {
+  if (id === null) return null;
+  const map = elements.get(id);
+  if (!(map instanceof Y.Map)) return null;
+  const init = initRecord(map);
+  if (storedValue(map, init, KIND_KEY) !== 'frame') return null;
+  const specs = fieldSpecs('frame');
+  const read = (name: 'x' | 'y') =>
+    (specs.get(name)!.read(storedValue(map, init, name)) as number | undefined) ?? 0;
+  return { x: read('x'), y: read('y') };
+}
+
+/**
+ * An element in board coordinates: a frame's member is stored relative to its frame (see
+ * `frame` in element-kinds.ts). A member whose frame is gone (deleted by someone while another
+ * moved the member into it) reads as stored.
+ */
+export function resolveFrame<E extends BoardElement>(
+  element: E,
+  frameAt: (id: ElementId) => { x: number; y: number } | null,
+): E {
+  if (element.frame === null || element.kind === 'frame') return element;
+  const at = frameAt(element.frame);
+  return at ? { ...element, x: element.x + at.x, y: element.y + at.y } : element;
+}
+
+/** A frame and its members, in the order given (what a frame's export or slide shows). */
+export function frameContents(elements: readonly BoardElement[], frame: ElementId): BoardElement[] {
+  return elements.filter((element) => element.id === frame || element.frame === frame);
+}
+
 /** The element with this id, or null. */
 /**
  * True when the board holds anything under `id`, even what this version cannot read (an element
@@ -100,20 +132,27 @@ export function hasElementId(doc: Y.Doc, id: string): boolean {
   return elementsMap(doc).has(id);
 }
 
+/** The element with this id, in board coordinates, or null. */
 export function getElement(doc: Y.Doc, id: ElementId): BoardElement | null {
-  const map = elementsMap(doc).get(id);
-  return map instanceof Y.Map ? readElement(id, map) : null;
+  const elements = elementsMap(doc);
+  const map = elements.get(id);
+  const element = map instanceof Y.Map ? readElement(id, map) : null;
+  return element && resolveFrame(element, (frame) => framePosition(elements, frame));
 }
 
-/** Every element of the board, in paint order (back to front). */
+/** Every element of the board, in board coordinates, in paint order (back to front). */
 export function listElements(doc: Y.Doc): BoardElement[] {
   const out: BoardElement[] = [];
+  const frames = new Map<ElementId, { x: number; y: number }>();
   elementsMap(doc).forEach((map, key) => {
     if (!(map instanceof Y.Map)) return;
     const element = readElement(asElementId(key), map);
-    if (element) out.push(element);
+    if (!element) return;
+    out.push(element);
+    if (element.kind === 'frame') frames.set(element.id, { x: element.x, y: element.y });
   });
-  return out.sort(compareOrder);
+  const frameAt = (id: ElementId) => frames.get(id) ?? null;
+  return out.map((element) => resolveFrame(element, frameAt)).sort(compareOrder);
 }
 
 function checkFieldNames(kind: ElementKind, fields: Record<string, unknown>): void {
@@ -135,8 +174,24 @@ function alwaysStored(name: string): boolean {
  * even when empty: two people creating it later would each make their own, and one person's
  * typing would be lost.
  */
-function writeNewFields(map: ElementMap, kind: ElementKind, fields: Record<string, unknown>): void {
+function writeNewFields(
+  map: ElementMap,
+  kind: ElementKind,
+  fields: Record<string, unknown>,
+  elements: Y.Map<ElementMap>,
+): void {
   checkFieldNames(kind, fields);
+  // A member is stored relative to its frame; a frame belongs to none.
+  if (kind === 'frame') fields = { ...fields, frame: null };
+  const at =
+    kind === 'frame' ? null : framePosition(elements, (fields.frame as ElementId | undefined) ?? null);
+  if (fields.frame && !at) fields = { ...fields, frame: null };
+  else if (at)
+    fields = {
+      ...fields,
+      x: ((fields.x as number | undefined) ?? 0) - at.x,
+      y: ((fields.y as number | undefined) ?? 0) - at.y,
+    };
   const init: Record<string, unknown> = { [KIND_KEY]: kind };
   for (const [name, spec] of fieldSpecs(kind)) {
     const value = fields[name] ?? spec.defaultValue;
@@ -147,9 +202,46 @@ function writeNewFields(map: ElementMap, kind: ElementKind, fields: Record<strin
   map.set(INIT_KEY, init);
 }
 
+/**
+ * A patch in board coordinates as stored: a member's position relative to its frame (the new
+ * one, when the patch changes it). Frames belong to no frame.
+ */
+function storedPatch(
+  map: ElementMap,
+  kind: ElementKind,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  if (kind === 'frame') return 'frame' in fields ? { ...fields, frame: null } : fields;
+  if (!('x' in fields || 'y' in fields || 'frame' in fields)) return fields;
+  // A value of the wrong type goes on as it is, for the field's spec to refuse.
+  if (('x' in fields && typeof fields.x !== 'number') || ('y' in fields && typeof fields.y !== 'number'))
+    return fields;
+  const elements = map.parent as Y.Map<ElementMap> | null;
+  if (!elements) return fields;
+  const init = initRecord(map);
+  const specs = fieldSpecs(kind);
+  const stored = (name: string) => specs.get(name)!.read(storedValue(map, init, name));
+  const current = (stored('frame') as ElementId | null | undefined) ?? null;
+  const was = framePosition(elements, current);
+  const x = (fields.x as number | undefined) ?? ((stored('x') as number | undefined) ?? 0) + (was?.x ?? 0);
+  const y = (fields.y as number | undefined) ?? ((stored('y') as number | undefined) ?? 0) + (was?.y ?? 0);
+  if (!('frame' in fields)) {
+    // Only what the patch names is written: a concurrent edit of the other coordinate stays.
+    const out = { ...fields };
+    if ('x' in fields) out.x = x - (was?.x ?? 0);
+    if ('y' in fields) out.y = y - (was?.y ?? 0);
+    return out;
+  }
+  // Joining or leaving a frame: the position is rewritten against the new frame (or the board).
+  const next = (fields.frame as ElementId | null) ?? null;
+  const at = framePosition(elements, next);
+  return { ...fields, frame: at ? next : null, x: x - (at?.x ?? 0), y: y - (at?.y ?? 0) };
+}
+
 /** Writes only the given fields; text is edited in place so concurrent typing merges. */
-function patchFields(map: ElementMap, kind: ElementKind, fields: Record<string, unknown>): void {
-  checkFieldNames(kind, fields);
+function patchFields(map: ElementMap, kind: ElementKind, given: Record<string, unknown>): void {
+  checkFieldNames(kind, given);
+  const fields = storedPatch(map, kind, given);
   for (const [name, spec] of fieldSpecs(kind)) {
     const value = fields[name];
     if (value === undefined) continue;
@@ -179,8 +271,9 @@ export function addElement<K extends ElementKind>(
   const id = init.id ?? newElementId();
   const map: ElementMap = new Y.Map();
   doc.transact(() => {
-    writeNewFields(map, init.kind, init);
-    elementsMap(doc).set(id, map);
+    const elements = elementsMap(doc);
+    writeNewFields(map, init.kind, init, elements);
+    elements.set(id, map);
   }, origin);
   return id;
 }
@@ -250,8 +343,20 @@ export function deleteElements(doc: Y.Doc, ids: Iterable<ElementId>, origin?: un
   const doomed = new Set(ids);
   doc.transact(() => {
     freeEndsBoundTo(doc, doomed);
+    freeMembersOf(elements, doomed);
     for (const id of doomed) elements.delete(id);
   }, origin);
+}
+
+/** Members of frames among `doomed` leave them, staying where they are on the board. */
+function freeMembersOf(elements: Y.Map<ElementMap>, doomed: ReadonlySet<ElementId>): void {
+  elements.forEach((map, key) => {
+    if (!(map instanceof Y.Map) || doomed.has(asElementId(key))) return;
+    const frame = storedValue(map, initRecord(map), 'frame');
+    if (typeof frame !== 'string' || !doomed.has(asElementId(frame))) return;
+    const kind = elementKind(map);
+    if (kind) patchFields(map, kind, { frame: null });
+  });
 }
 
 /** Fixes in place, free, the ends of lines and arrows bound to any of `doomed` (in a transaction). */

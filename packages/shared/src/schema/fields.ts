@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { asElementId } from '../ids.js';
+import { asElementId, type ElementId } from '../ids.js';
 import type { Binding } from './bindings.js';
 import { isOrderKey } from './order.js';
 import { decodePoints, EMPTY_POINTS, encodePoints, type PointList } from './points.js';
@@ -21,7 +21,8 @@ export interface FieldSpec<T> {
     | 'order'
     | 'ids'
     | 'binding'
-    | 'crop';
+    | 'crop'
+    | 'ref';
   readonly defaultValue: T;
   /** The stored value as T, or undefined when it is missing or malformed. */
   read(stored: unknown): T | undefined;
@@ -145,6 +146,17 @@ export function idListField(maxItems = 32, maxLength = 64) {
     read: (stored) => (fits(stored) ? [...stored] : undefined),
     write: (value) => (fits(value) ? [...value] : invalid('id list', value)),
   } satisfies FieldSpec<readonly string[]>;
+}
+
+/** Another element's id, or null (the frame an element belongs to). */
+export function elementRefField() {
+  const fits = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
+  return {
+    type: 'ref',
+    defaultValue: null as ElementId | null,
+    read: (stored) => (stored === null ? null : fits(stored) ? asElementId(stored) : undefined),
+    write: (value) => (value === null ? null : fits(value) ? value : invalid('element id', value)),
+  } satisfies FieldSpec<ElementId | null>;
 }
 
 /** Where a line's or arrow's end is attached (see bindings.ts), stored as one plain object; null: free. */

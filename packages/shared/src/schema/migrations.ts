@@ -3,7 +3,7 @@ import { elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
 import { rawElement, writeRawElement } from './elements.js';
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Kinds that gained a label in version 4. */
 const LABELLED = new Set(['rectangle', 'ellipse', 'line', 'arrow']);
@@ -56,6 +56,15 @@ export const MIGRATIONS: readonly Migration[] = [
       LABELLED.has(element.kind as string) && !(element.text instanceof Y.Text)
         ? { ...element, text: new Y.Text() }
         : element,
+  },
+  {
+    version: 5,
+    description:
+      'frames arrive (`frame`: a named area, a slide) and every element gains `frame`, the frame it belongs to, ' +
+      "its position then stored relative to the frame's; a board made before has no frames, so nothing is " +
+      'rewritten. The stamp keeps an older Inkroom, which would read members at the wrong place and drop ' +
+      'frames, from editing the board',
+    up: (element) => element,
   },
 ];
 

@@ -22,7 +22,7 @@ const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2'];
 
 /**
  * One random edit of a board, as a person might make it: add, move, restyle, type, group, lock,
- * bind an arrow's end, label a shape, reorder or delete, chosen by `gen` (lib0's seeded generator) so that a seed replays it.
+ * bind an arrow's end, label a shape, put an element in a frame, reorder or delete, chosen by `gen` (lib0's seeded generator) so that a seed replays it.
  */
 export function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
   const elements = listElements(doc);
@@ -103,6 +103,21 @@ export function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
       } else if (hasLabel(target.kind) && 'text' in target) {
         updateElement(doc, target.id, target.kind, { text: target.text + prng.word(gen, 1, 4) });
       }
+      break;
+    }
+    case 11: {
+      // Put an element in a frame or take it out; rename a frame.
+      if (target.kind === 'frame') {
+        updateElement(doc, target.id, 'frame', { name: prng.word(gen, 1, 12) });
+        break;
+      }
+      const frames = elements.filter((e) => e.kind === 'frame');
+      setElementField(
+        doc,
+        target.id,
+        'frame',
+        frames.length > 0 && prng.bool(gen) ? prng.oneOf(gen, frames).id : null,
+      );
       break;
     }
     default:

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   createBoardDoc,
+  type ElementId,
+  frameContents,
   isColor,
   listElements,
   RENDERER_VERSION,
@@ -59,17 +61,20 @@ export class RoomPreviews {
     roomName: string,
     query: URLSearchParams,
     read: () => Promise<Uint8Array | null> = () => this.readRoom(roomName),
+    /** Draw only this frame and its members, framed by it. */
+    frame: string | null = null,
   ): Promise<Preview | PreviewError> {
     const background = query.get('background') ?? '#ffffff';
     if (background !== 'transparent' && !isColor(background))
       return { status: 400, error: 'background must be a #rrggbb colour or "transparent"' };
-    const padding = Number(query.get('padding') ?? 16);
+    // A frame is drawn to its edges; a board with a margin.
+    const padding = Number(query.get('padding') ?? (frame === null ? 16 : 0));
     if (!Number.isInteger(padding) || padding < 0 || padding > 1000)
       return { status: 400, error: 'padding must be a whole number from 0 to 1000' };
     const update = await read();
     if (!update) return { status: 400, error: 'not a valid room name' };
     // The room's name is in the drawing too: its images are linked by their room's path.
-    const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}\u0000${roomName}`;
+    const options = `\u0000${RENDERER_VERSION}\u0000${background}\u0000${padding}\u0000${roomName}\u0000${frame ?? ''}`;
     const assetUrl = (hash: string) => `/api/rooms/${encodeURIComponent(roomName)}/assets/${hash}`;
     const etag = `"${createHash('sha1').update(update).update(options).digest('base64url')}"`;
     return {
@@ -80,6 +85,7 @@ export class RoomPreviews {
             update,
             { background: background === 'transparent' ? null : background, padding, assetUrl },
             this.limits,
+            frame,
           ),
         ),
     };
@@ -129,15 +135,26 @@ export class PreviewTooLargeError extends Error {
   override readonly name = 'PreviewTooLargeError';
 }
 
+/** Thrown when the frame asked for is not on the board. */
+export class NoSuchFrameError extends Error {
+  override readonly name = 'NoSuchFrameError';
+}
+
 async function draw(
   update: Uint8Array,
   options: SvgOptions,
   { previewMaxElements, previewMaxBytes }: PreviewLimits,
+  frame: string | null,
 ): Promise<string> {
   const doc = createBoardDoc();
   try {
     Y.applyUpdate(doc, update);
-    const elements = listElements(doc);
+    let elements = listElements(doc);
+    if (frame !== null) {
+      elements = frameContents(elements, frame as ElementId);
+      if (!elements.some((element) => element.id === frame && element.kind === 'frame'))
+        throw new NoSuchFrameError('no such frame on the board');
+    }
     if (elements.length > previewMaxElements)
       throw new PreviewTooLargeError(
         `the board has ${elements.length} elements; previews stop at ${previewMaxElements}`,

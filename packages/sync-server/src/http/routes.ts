@@ -12,7 +12,13 @@ import { createAccessRoutes, refusalStatus, requestToken } from './access-routes
 import { type AdminRouteOptions, createAdminRoutes } from './admin-routes.js';
 import { createAssetRoutes, type ImageLimits } from './asset-routes.js';
 import { sendJson } from './json.js';
-import { PreviewBusyError, type PreviewError, PreviewTooLargeError, RoomPreviews } from './room-svg.js';
+import {
+  NoSuchFrameError,
+  PreviewBusyError,
+  type PreviewError,
+  PreviewTooLargeError,
+  RoomPreviews,
+} from './room-svg.js';
 import { createVersionRoutes } from './version-routes.js';
 
 export interface RouteOptions {
@@ -70,6 +76,8 @@ function staticHeaders(res: ServerResponse, pathname: string): void {
 }
 
 const SVG_PREFIX = '/api/rooms/';
+/** One frame of a room, drawn. */
+const FRAME_SVG = /^\/api\/rooms\/([^/]+)\/frames\/([^/]+)\.svg$/;
 /** A room's versions, and what is under them (see version-routes.ts). */
 const VERSION_PATH = /^\/api\/rooms\/[^/]+\/versions(\/|$)/;
 
@@ -80,16 +88,22 @@ async function serveRoomSvg(
   authority: Authority,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // `/api/rooms/<room>.svg`, or one frame: `/api/rooms/<room>/frames/<id>.svg`.
+  const frameMatch = FRAME_SVG.exec(url.pathname);
   let roomName: string;
+  let frame: string | null = null;
   try {
-    roomName = decodeURIComponent(url.pathname.slice(SVG_PREFIX.length, -'.svg'.length));
+    roomName = decodeURIComponent(
+      frameMatch ? frameMatch[1]! : url.pathname.slice(SVG_PREFIX.length, -'.svg'.length),
+    );
+    if (frameMatch) frame = decodeURIComponent(frameMatch[2]!);
   } catch {
     return sendJson(res, 400, { error: 'room name is not valid percent-encoding' }, CROSS_ORIGIN);
   }
   // With access control on, reading a room needs a token for it (read scope is enough).
   const access = await authority.check(roomName, requestToken(req, url.searchParams));
   if (isRefusal(access)) return sendJson(res, refusalStatus(access), { error: access.reason }, CROSS_ORIGIN);
-  const preview = await previews.prepare(roomName, url.searchParams);
+  const preview = await previews.prepare(roomName, url.searchParams, undefined, frame);
   if ('error' in preview) {
     const failure = preview as PreviewError;
     return sendJson(res, failure.status, { error: failure.error }, CROSS_ORIGIN);
@@ -117,6 +131,7 @@ async function serveRoomSvg(
       return sendJson(res, 413, { error: error.message }, CROSS_ORIGIN);
     if (error instanceof PreviewBusyError)
       return sendJson(res, 503, { error: error.message }, { ...CROSS_ORIGIN, 'retry-after': '1' });
+    if (error instanceof NoSuchFrameError) return sendJson(res, 404, { error: error.message }, CROSS_ORIGIN);
     throw error;
   }
   res.writeHead(200, headers);
