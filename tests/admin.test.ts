@@ -88,6 +88,33 @@ describe('the admin API', () => {
     expect((await admin(t, 'rooms?limit=0')).status).toBe(400);
   });
 
+  it("lists a room's versions and exports one, as an update or a board file", async () => {
+    const t = await start();
+    const client = await board(t, 'versioned', 3);
+    const named = await fetch(`${t.httpUrl}/api/rooms/versioned/versions`, {
+      method: 'POST',
+      body: '{"name":"three notes"}',
+    });
+    expect(named.status).toBe(201);
+    addElement(client.doc, { kind: 'sticky', text: 'a fourth', x: 99 });
+    await expectStored(t, 'versioned', 4);
+    const { versions } = (await (await admin(t, 'rooms/versioned/versions')).json()) as {
+      versions: { id: number; name: string | null }[];
+    };
+    const version = versions.find((v) => v.name === 'three notes')!;
+    const json = await (await admin(t, `rooms/versioned/versions/${version.id}/export?format=json`)).json();
+    expect(json).toMatchObject({ type: 'inkroom-board' });
+    expect(json.elements).toHaveLength(3);
+    const update = new Uint8Array(
+      await (await admin(t, `rooms/versioned/versions/${version.id}/export`)).arrayBuffer(),
+    );
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, update);
+    expect(listElements(doc)).toHaveLength(3);
+    expect((await admin(t, 'rooms/versioned/versions/99/export')).status).toBe(404);
+    expect((await admin(t, 'rooms/versioned/versions', {}, 'wrong')).status).toBe(401);
+  });
+
   it("kicks a room's sockets (4409)", async () => {
     const t = await start();
     const client = await board(t, 'kicked', 1);

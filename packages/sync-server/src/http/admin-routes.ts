@@ -47,6 +47,8 @@ export interface AdminRouteOptions {
  *   POST   /api/admin/rooms/<room>/kick            closes them (4409)
  *   GET    /api/admin/rooms/<room>/export?format=yjs|json
  *   POST   /api/admin/rooms/<room>/import?format=yjs|json   a forward edit, through write-ahead
+ *   GET    /api/admin/rooms/<room>/versions        { versions: [{ id, time, name, authors, bytes }] }
+ *   GET    /api/admin/rooms/<room>/versions/<id>/export?format=yjs|json   one version
  *   DELETE /api/admin/rooms/<room>                 a tombstone (4410), then its content goes
  *   POST   /api/admin/rooms/<room>/undelete
  *   GET    /api/admin/backup                       every room, link, revocation and image, as JSON lines
@@ -76,8 +78,9 @@ export function createAdminRoutes({ authority, core, store, assets, logger }: Ad
     if (route === 'rooms') return expect(method, 'GET', () => listRooms(res, url.searchParams));
     if (!route.startsWith('rooms/')) throw new AccessError(404, 'no such admin route');
     const [encoded, action, ...rest] = route.slice('rooms/'.length).split('/');
-    if (rest.length > 0) throw new AccessError(404, 'no such admin route');
     const room = roomOf(encoded!);
+    if (action === 'versions') return versionRoute(method, res, room, rest, url);
+    if (rest.length > 0) throw new AccessError(404, 'no such admin route');
     switch (action) {
       case undefined:
         if (method === 'DELETE') {
@@ -166,12 +169,32 @@ export function createAdminRoutes({ authority, core, store, assets, logger }: Ad
     };
   }
 
+  /** `versions`: the room's versions; `versions/<id>/export?format=`: one, as exports are. */
+  async function versionRoute(method: string, res: ServerResponse, room: RoomId, rest: string[], url: URL) {
+    if (rest.length === 0)
+      return expect(method, 'GET', async () =>
+        sendJson(res, 200, { versions: (await core.listVersions(room)) ?? [] }),
+      );
+    const [id, action] = rest;
+    if (rest.length !== 2 || action !== 'export' || !/^\d{1,15}$/.test(id!))
+      throw new AccessError(404, 'no such admin route');
+    return expect(method, 'GET', async () => {
+      const update = await core.readVersion(room, Number(id));
+      if (!update) throw new AccessError(404, 'no such version');
+      sendBoard(res, `${encodeURIComponent(room)}-v${id}`, update, format(url));
+    });
+  }
+
   async function exportRoom(res: ServerResponse, room: RoomId, as: 'yjs' | 'json') {
-    const update = await read(room);
+    sendBoard(res, encodeURIComponent(room), await read(room), as);
+  }
+
+  /** A board as one Yjs update (a download) or a board file. */
+  function sendBoard(res: ServerResponse, filename: string, update: Uint8Array, as: 'yjs' | 'json') {
     if (as === 'yjs') {
       res.writeHead(200, {
         'content-type': 'application/octet-stream',
-        'content-disposition': `attachment; filename="${encodeURIComponent(room)}.yjs"`,
+        'content-disposition': `attachment; filename="${filename}.yjs"`,
         'cache-control': 'no-store',
       });
       return void res.end(update);
