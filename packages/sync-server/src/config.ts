@@ -83,6 +83,11 @@ export interface ServerConfig {
    * `1d:all,7d:1h,90d:1d`.
    */
   versionRetention: string;
+  /**
+   * Versions a room keeps at most: past it, the oldest unnamed ones are folded into the next.
+   * Default 1000.
+   */
+  maxVersions: number;
   /** Access control. Default `off`. */
   auth: AuthMode;
   /**
@@ -213,6 +218,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   versionAfterMs: 60_000,
   versionEveryMs: 15 * 60_000,
   versionRetention: DEFAULT_RETENTION,
+  maxVersions: 1000,
   auth: 'off',
   authSecret: null,
   adminToken: null,
@@ -295,4 +301,5 @@ export type RoomLimits = Pick<
   | 'versionAfterMs'
   | 'versionEveryMs'
   | 'versionRetention'
+  | 'maxVersions'
 >;

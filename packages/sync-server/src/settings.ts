@@ -400,6 +400,14 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Storage',
   },
   {
+    key: 'maxVersions',
+    flag: 'max-versions',
+    env: env('MAX_VERSIONS'),
+    kind: { type: 'count', min: 2 },
+    help: 'versions a room keeps at most (the oldest unnamed ones go first)',
+    group: 'Storage',
+  },
+  {
     key: 'compactAfterUpdates',
     flag: 'compact-after-updates',
     env: env('COMPACT_AFTER_UPDATES'),

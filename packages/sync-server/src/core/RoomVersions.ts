@@ -4,7 +4,7 @@ import type { RoomLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { VersionInfo, VersionStore } from '../storage/VersionStore.js';
 import type { Compactor } from './Compactor.js';
-import { parseRetention, type Retention, versionsToThin } from './retention.js';
+import { parseRetention, type Retention, versionsOverCount, versionsToThin } from './retention.js';
 
 /** What a room's versions use of what every room of a server shares. */
 export interface RoomVersionsContext {
@@ -106,7 +106,8 @@ export class RoomVersions {
     ]);
     const version = await versions.add(this.room, { time: Date.now(), name, authors, update, stateVector });
     const all = await versions.list(this.room);
-    const doomed = versionsToThin(all, this.retention, Date.now());
+    const thinned = versionsToThin(all, this.retention, Date.now());
+    const doomed = [...thinned, ...versionsOverCount(all, new Set(thinned), this.context.limits.maxVersions)];
     if (doomed.length > 0) await versions.remove(this.room, doomed, (updates) => Y.mergeUpdates(updates));
     logger.debug(
       {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETENTION, parseRetention, versionsToThin } from './retention.js';
+import { DEFAULT_RETENTION, parseRetention, versionsOverCount, versionsToThin } from './retention.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -56,5 +56,15 @@ describe('version retention', () => {
       { id: 2, time: DAY, name: null },
     ];
     expect(versionsToThin(versions, parseRetention('1d:all'), now)).toEqual([1]);
+  });
+
+  it('keeps at most a count, letting the oldest unnamed versions go first, never the latest', () => {
+    const versions = [1, 2, 3, 4, 5, 6].map((id) => ({ id, name: id === 1 ? 'first' : null }));
+    expect(versionsOverCount(versions, new Set(), 4)).toEqual([2, 3]);
+    expect(versionsOverCount(versions, new Set([2]), 4)).toEqual([3]);
+    expect(versionsOverCount(versions, new Set(), 10)).toEqual([]);
+    // Named ones and the latest stay, even past the count.
+    const named = [1, 2, 3].map((id) => ({ id, name: 'kept' }));
+    expect(versionsOverCount(named, new Set(), 2)).toEqual([]);
   });
 });

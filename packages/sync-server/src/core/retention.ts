@@ -40,6 +40,25 @@ export function parseRetention(text: string): Retention {
  * from the epoch, so the choice does not move as time passes); past the last rule's age it goes.
  * Named versions and the latest version always stay.
  */
+/**
+ * The versions to let go so that at most `max` stay: the oldest unnamed ones (never the latest),
+ * after those `doomed` already.
+ */
+export function versionsOverCount(
+  versions: readonly { readonly id: number; readonly name: string | null }[],
+  doomed: ReadonlySet<number>,
+  max: number,
+): number[] {
+  const left = versions.filter((v) => !doomed.has(v.id));
+  const latest = left.at(-1)?.id;
+  const extra: number[] = [];
+  for (const version of left) {
+    if (left.length - extra.length <= max) break;
+    if (version.name === null && version.id !== latest) extra.push(version.id);
+  }
+  return extra;
+}
+
 export function versionsToThin(
   versions: readonly { readonly id: number; readonly time: number; readonly name: string | null }[],
   retention: Retention,
