@@ -21,8 +21,7 @@ import {
   Undo2,
   Ungroup,
 } from 'lucide';
-import { framesButton } from '../frames/frames-panel.js';
-import type { Peer } from '../presence/Presence.js';
+import { framesButton } from '../presenting/presenting-views.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
 import { historyButton } from '../versions/versions-panel.js';
 import { helpDialog } from './help.js';
@@ -331,28 +330,4 @@ export function boardChrome(state: ChromeState): TemplateResult {
     ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
     ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;
-}
-
-/**
- * Over the board while it follows someone ("Following Ana", with a way out), or while this person
- * asks everyone to follow them.
- */
-export function followBanner(
-  following: { peer: Peer; spotlight: boolean } | null,
-  spotlighting: boolean,
-  actions: { stopFollowing(): void; stopSpotlight(): void },
-): TemplateResult | typeof nothing {
-  if (following) {
-    const { name } = following.peer.user;
-    return html`<div class="follow-banner" role="status">
-      <span>${following.spotlight ? html`<b>${name}</b> asks everyone to follow` : html`Following <b>${name}</b>`}</span>
-      <button type="button" data-action="stop-following" @click=${actions.stopFollowing}>Stop following</button>
-    </div>`;
-  }
-  if (spotlighting)
-    return html`<div class="follow-banner" role="status">
-      <span>Everyone here is asked to follow you</span>
-      <button type="button" data-action="stop-spotlight" @click=${actions.stopSpotlight}>Stop</button>
-    </div>`;
-  return nothing;
 }

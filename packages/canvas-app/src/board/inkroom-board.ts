@@ -2,21 +2,19 @@ import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
-import { FramesController } from '../frames/FramesController.js';
-import { framesPanel, presentBar } from '../frames/frames-panel.js';
-import type { Peer, Person } from '../presence/Presence.js';
+import type { Person } from '../presence/Presence.js';
+import { Presenting } from '../presenting/Presenting.js';
 import type { SessionBoard } from '../session/BoardSession.js';
 import { BoardSessionController } from '../session/BoardSessionController.js';
 import { createTools, type DrawingStyle, type ToolContext, type ToolId, type Tools } from '../tools/index.js';
 import { VersionsController } from '../versions/VersionsController.js';
 import { versionsPanel } from '../versions/versions-panel.js';
-import { FollowController } from '../viewport/FollowController.js';
 import { ViewMemory } from '../viewport/ViewMemory.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
 import { ClipboardController } from './ClipboardController.js';
-import { type ArrangeAction, boardChrome, followBanner } from './chrome.js';
+import { type ArrangeAction, boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
 import {
@@ -29,6 +27,7 @@ import {
 } from './exporting.js';
 import { GRID_SPACING, placeGrid } from './grid.js';
 import { ImageInputController } from './ImageInputController.js';
+import { panelStyles } from './panel-styles.js';
 import { arrangeSelection, arrangeState, panelStyle } from './selection-panel.js';
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
@@ -69,7 +68,7 @@ const PROGRESS_MS = 250;
  * @csspart grid - The dot grid (with the grid attribute)
  */
 export class InkroomBoard extends LitElement {
-  static override styles = boardStyles;
+  static override styles = [boardStyles, panelStyles];
   static override properties = {
     server: { type: String },
     room: { type: String },
@@ -87,7 +86,6 @@ export class InkroomBoard extends LitElement {
     helpOpen: { state: true, attribute: false },
     panelOpen: { state: true, attribute: false },
     drawingStyle: { state: true, attribute: false },
-    spotlighting: { state: true, attribute: false },
   };
 
   /** `ws://host:port` of the Inkroom server; defaults to the server this script came from. */
@@ -121,8 +119,6 @@ export class InkroomBoard extends LitElement {
   declare maxImageSize: number;
   /** Declines every call to follow someone (see `spotlight`); following by choice still works. */
   declare ignoreSpotlight: boolean;
-  /** True while this person asks everyone to follow their view (see `spotlight`). */
-  declare spotlighting: boolean;
   /**
    * The active tool (see setTool).
    * @internal
@@ -166,12 +162,6 @@ export class InkroomBoard extends LitElement {
   });
   /** Each room reopens where it was last looked at on this device. */
   protected readonly viewMemory = new ViewMemory(this, this.viewport, this.connection);
-  private readonly follower: FollowController = new FollowController(this, {
-    viewport: this.viewport,
-    presence: () => this.sessions.current?.presence ?? null,
-    ignoresSpotlight: () => this.ignoreSpotlight,
-    changed: () => this.followChanged(),
-  });
   private readonly sessions: BoardSessionController = new BoardSessionController(
     this,
     this.connection,
@@ -181,7 +171,7 @@ export class InkroomBoard extends LitElement {
       this.tools[this.tool].cancel(session.context);
       this.editor.drop();
       // A call to follow was made in the room being left, and its history was shown.
-      this.spotlighting = false;
+      this.presenting.roomLeft();
       this.versions.close();
       if (this.selection.size > 0) {
         this.selection.clear();
@@ -190,13 +180,13 @@ export class InkroomBoard extends LitElement {
     },
   );
   private readonly editor = new TextEditorController(this, () => this.sessions.current);
-  private readonly frames: FramesController = new FramesController(this, {
+  private readonly presenting: Presenting = new Presenting({
     viewport: this.viewport,
     host: this,
     session: () => this.sessions.current,
     canEdit: () => this.canEdit,
-    spotlight: (on) => this.spotlight(on),
-    download: (frame, format, name) => void this.downloadFrame(frame, format, name),
+    ignoresSpotlight: () => this.ignoreSpotlight,
+    followChanged: (detail) => emit(this, 'inkroom-follow', detail),
   });
   private readonly versions = new VersionsController(this, {
     api: () => this.connection.roomApi(),
@@ -245,7 +235,7 @@ export class InkroomBoard extends LitElement {
     showHelp: () => {
       this.helpOpen = true;
     },
-    presentKey: (event) => this.frames.handleKey(event),
+    presentKey: (event) => this.presenting.handleKey(event),
     copyAs: (format) => {
       this.copyAs(format).catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
@@ -273,7 +263,6 @@ export class InkroomBoard extends LitElement {
     this.grid = false;
     this.maxImageSize = 2048;
     this.ignoreSpotlight = false;
-    this.spotlighting = false;
     this.tool = 'pen';
     this.helpOpen = false;
     this.panelOpen = false;
@@ -345,8 +334,12 @@ export class InkroomBoard extends LitElement {
 
   /** Who this board follows (their id, name and colour), or null. */
   get following(): Person | null {
-    const following = this.follower.following;
-    return following && personOf(following.peer);
+    return this.presenting.following;
+  }
+
+  /** True while this person asks everyone to follow their view (see `spotlight`). */
+  get spotlighting(): boolean {
+    return this.presenting.spotlighting;
   }
 
   /**
@@ -354,7 +347,7 @@ export class InkroomBoard extends LitElement {
    * it as they move; null stops. Any pan or zoom here stops following too.
    */
   follow(id: number | null): void {
-    this.follower.follow(id);
+    this.presenting.follower.follow(id);
   }
 
   /**
@@ -363,45 +356,12 @@ export class InkroomBoard extends LitElement {
    * the right to edit (a read-only page cannot call others).
    */
   spotlight(on = true): void {
-    const presence = this.sessions.current?.presence;
-    if (!presence || (on && !this.canEdit)) return;
-    // Whoever calls leads: they follow nobody themselves.
-    if (on) this.follower.stop();
-    if (this.spotlighting === on) return;
-    this.spotlighting = on;
-    presence.setSpotlight(on);
-    this.followChanged();
-  }
-
-  /** Who leads whom changed: re-render (the banner) and tell the page. */
-  private followChanged(): void {
-    this.requestUpdate();
-    const following = this.follower.following;
-    emit(this, 'inkroom-follow', {
-      following: following && personOf(following.peer),
-      spotlight: following?.spotlight ?? false,
-      leading: this.spotlighting,
-    });
+    this.presenting.spotlight(on);
   }
 
   /** Presents the board's frames full screen from the first (arrow keys step, Escape ends). */
   present(): void {
-    this.frames.present(0);
-  }
-
-  /** Saves a frame as a PNG or SVG file (the browser's download). */
-  private async downloadFrame(frame: ElementId, format: 'png' | 'svg', name: string): Promise<void> {
-    const context = this.readyContext();
-    const blob =
-      format === 'svg'
-        ? new Blob([exportSvg(context, { frame, background: '#ffffff' })], { type: 'image/svg+xml' })
-        : await exportPng(context, { frame, background: '#ffffff', scale: 2 });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${name.replace(/[\\/:*?"<>|]+/g, '-') || 'frame'}.${format}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.presenting.frames.present(0);
   }
 
   undo(): void {
@@ -588,7 +548,7 @@ export class InkroomBoard extends LitElement {
   }
 
   private presenceChanged(): void {
-    this.follower.peopleChanged();
+    this.presenting.peopleChanged();
     const people = this.sessions.current?.presence.people() ?? [];
     const key = people
       .map((p) => `${p.id}\u0000${p.name}\u0000${p.color}\u0000${p.spotlight}`)
@@ -631,31 +591,22 @@ export class InkroomBoard extends LitElement {
     if (this.connection.status !== 'connected') this.announcedCount = this.elementCount;
     this.shownZoom = this.viewport.zoom;
     this.shownCompact = this.compact();
-    const following = this.follower.following;
-    const presenting = this.frames.presenting !== null;
-    const followColor = following ? `;--_follow:${following.peer.user.color}` : '';
+    const presenting = this.presenting.presenting;
+    const following = this.presenting.following !== null;
     return html`
       <div
         class="stage ${following ? 'following' : ''}"
         part="stage"
-        style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}${followColor}"
+        style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}${this.presenting.stageStyle()}"
       >
         <div class="grid" part="grid" ?hidden=${!this.grid}></div>
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
       <span class="sr-only" aria-live="polite">${this.announcedCount} elements on the board</span>
-      ${presenting ? presentBar(this.frames) : this.chrome()}
-      ${presenting ? nothing : framesPanel(this.frames, this.canEdit)}
+      ${presenting ? nothing : this.chrome()}
       ${presenting ? nothing : versionsPanel(this.versions, this.canEdit)}
-      ${
-        presenting
-          ? nothing
-          : followBanner(following, this.spotlighting, {
-              stopFollowing: () => this.follower.stop(),
-              stopSpotlight: () => this.spotlight(false),
-            })
-      }
+      ${this.presenting.render(this.canEdit)}
       ${this.editor.render()}
     `;
   }
@@ -686,13 +637,13 @@ export class InkroomBoard extends LitElement {
         helpOpen: this.helpOpen,
         historyOpen: this.versions.open,
         toggleHistory: () => {
-          if (this.frames.open) this.frames.toggle();
+          if (this.presenting.frames.open) this.presenting.frames.toggle();
           void this.versions.toggle();
         },
-        framesOpen: this.frames.open,
+        framesOpen: this.presenting.frames.open,
         toggleFrames: () => {
           if (this.versions.open) this.versions.close();
-          this.frames.toggle();
+          this.presenting.frames.toggle();
         },
         compact: this.compact(),
         panelOpen: this.panelOpen,
@@ -707,11 +658,6 @@ export class InkroomBoard extends LitElement {
       })}
     `;
   }
-}
-
-/** Someone, as the board's events and API name them. */
-function personOf(peer: Peer): Person {
-  return { id: peer.clientId, ...peer.user, spotlight: peer.spotlight };
 }
 
 if (!customElements.get('inkroom-board')) customElements.define('inkroom-board', InkroomBoard);

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, Presentation, X } from 'lucide';
 import { icon } from '../board/icons.js';
+import type { Peer } from '../presence/Presence.js';
 import type { FramesController } from './FramesController.js';
 
 /** The button that opens the frames panel (in the zoom bar). */
@@ -75,4 +76,28 @@ export function presentBar(frames: FramesController): TemplateResult | typeof no
     <button type="button" aria-label="Next frame" @click=${() => frames.step(1)}>${icon(ChevronRight)}</button>
     <button type="button" aria-label="Stop presenting" @click=${() => frames.stopPresenting()}>${icon(X)}</button>
   </div>`;
+}
+
+/**
+ * Over the board while it follows someone ("Following Ana", with a way out), or while this person
+ * asks everyone to follow them.
+ */
+export function followBanner(
+  following: { peer: Peer; spotlight: boolean } | null,
+  spotlighting: boolean,
+  actions: { stopFollowing(): void; stopSpotlight(): void },
+): TemplateResult | typeof nothing {
+  if (following) {
+    const { name } = following.peer.user;
+    return html`<div class="follow-banner" role="status">
+      <span>${following.spotlight ? html`<b>${name}</b> asks everyone to follow` : html`Following <b>${name}</b>`}</span>
+      <button type="button" data-action="stop-following" @click=${actions.stopFollowing}>Stop following</button>
+    </div>`;
+  }
+  if (spotlighting)
+    return html`<div class="follow-banner" role="status">
+      <span>Everyone here is asked to follow you</span>
+      <button type="button" data-action="stop-spotlight" @click=${actions.stopSpotlight}>Stop</button>
+    </div>`;
+  return nothing;
 }

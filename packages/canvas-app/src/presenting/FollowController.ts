@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Peer, Presence } from '../presence/Presence.js';
-import { MAX_ZOOM, MIN_ZOOM, type Viewport } from './Viewport.js';
+import { MAX_ZOOM, MIN_ZOOM, type Viewport } from '../viewport/Viewport.js';
 
 /** The view closes on the followed person's by this time constant (ms): smooth, never far behind. */
 const EASE_MS = 110;
