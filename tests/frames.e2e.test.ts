@@ -86,7 +86,10 @@ describe('frames and presenting', () => {
 
     // Dragging the first frame (a click inside it picks it) carries its box along, for everyone.
     await a.keyboard.press('v');
+    // Alt: without snapping, so the move is exactly 100.
+    await a.keyboard.down('Alt');
     await dragOn(a, [460, 280], [460, 380], 10);
+    await a.keyboard.up('Alt');
     await waitOnPage(
       b,
       async () => (await describeBoard(b)).elements.find((e) => e.id === box.id)!.y === box.y + 100,
@@ -101,11 +104,18 @@ describe('frames and presenting', () => {
       [`data-id="${frames[1]!.id}"`, `data-id="${note.id}"`].sort(),
     );
     expect((await fetch(`${t.httpUrl}/api/rooms/${room}/frames/nosuchframe.svg`)).status).toBe(404);
+    // The whole board's export shows each frame's name above it; one frame's export does not.
+    const whole = (await a.evaluate(
+      `document.querySelector('inkroom-app').shadowRoot.querySelector('inkroom-board').exportSVG()`,
+    )) as string;
+    for (const name of ['Frame 1', 'Frame 2', 'Frame 3']) expect(whole).toContain(`>${name}</tspan>`);
     // As does the board's export.
     const exported = (await a.evaluate(
       `document.querySelector('inkroom-app').shadowRoot.querySelector('inkroom-board').exportSVG({ frame: ${JSON.stringify(frames[1]!.id)} })`,
     )) as string;
     expect(exported.match(/data-id=/g)).toHaveLength(2);
+    expect(exported).not.toContain('Frame 2');
+    await a.screenshot({ path: join(ARTIFACTS, 'frames-a.png') });
 
     // Present: Ada's view fits the first frame; Grace, asked to follow, shows it too.
     const boardA = a.locator('inkroom-board');

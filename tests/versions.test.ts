@@ -106,6 +106,24 @@ describe('version history', () => {
     expect((await fetch(`${t.httpUrl}/api/rooms/plans/versions/9.yjs`)).status).toBe(404);
     const bad = await fetch(`${t.httpUrl}/api/rooms/plans/versions`, { method: 'POST', body: '{"name":""}' });
     expect(bad.status).toBe(400);
+    // Anything else under /versions is answered, never left hanging.
+    for (const [path, method] of [
+      ['versions/abc.yjs', 'GET'],
+      ['versions/1', 'GET'],
+      ['versions/1.5.svg', 'GET'],
+      ['versions/1/foo', 'GET'],
+      ['versions/abc/restore', 'POST'],
+      ['versions/1', 'DELETE'],
+    ] as const) {
+      const res = await fetch(`${t.httpUrl}/api/rooms/plans/${path}`, {
+        method,
+        signal: AbortSignal.timeout(3000),
+      });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await fetch(`${t.httpUrl}/api/rooms/plans/versions/1.svg`, { method: 'DELETE' })).status).toBe(
+      405,
+    );
   });
 
   it('restores a version as a forward change that a page offline meanwhile merges with, never undoes', async () => {

@@ -82,6 +82,7 @@ export {
   elementRotation,
   estimateTextWidth,
   FONT_FAMILY,
+  FRAME_NAME_SIZE,
   HIGHLIGHTER_ALPHA,
   IMAGE_PLACEHOLDER,
   LABEL_HALO,
@@ -164,7 +165,7 @@ export {
   SCHEMA_VERSION,
   SchemaTooNewError,
 } from './schema/migrations.js';
-export { type ElementsDiff, observeElements } from './schema/observe.js';
+export { changesElements, type ElementsDiff, observeElements } from './schema/observe.js';
 export { compareOrder, isOrderKey, keyBetween, keysAt, keysBetween } from './schema/order.js';
 export {
   DEFAULT_POINT_PRECISION,

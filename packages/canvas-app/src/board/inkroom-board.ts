@@ -189,6 +189,7 @@ export class InkroomBoard extends LitElement {
     followChanged: (detail) => emit(this, 'inkroom-follow', detail),
   });
   private readonly versions = new VersionsController(this, {
+    host: this,
     api: () => this.connection.roomApi(),
     session: () => this.sessions.current,
     canEdit: () => this.canEdit,
@@ -645,7 +646,8 @@ export class InkroomBoard extends LitElement {
           if (this.versions.open) this.versions.close();
           this.presenting.frames.toggle();
         },
-        compact: this.compact(),
+        // Following someone, the style panel folds: the view is theirs, fitted to the whole board.
+        compact: this.compact() || this.presenting.following !== null,
         panelOpen: this.panelOpen,
         setPanelOpen: (open) => {
           this.panelOpen = open;

@@ -139,6 +139,10 @@ export const panelStyles = css`
     place-items: center;
     font-size: 11px;
   }
+  .frame-row button:disabled {
+    opacity: 0.3;
+    cursor: default;
+  }
   .present-bar {
     position: absolute;
     z-index: 3;

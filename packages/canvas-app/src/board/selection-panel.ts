@@ -12,7 +12,8 @@ export function panelStyle(
   drawingStyle: DrawingStyle,
   ctx: ToolContext | null,
 ): DrawingStyle | null {
-  if (tool === 'eraser') return null;
+  // Tools that draw nothing with a style: no panel.
+  if (tool === 'eraser' || tool === 'laser' || tool === 'frame') return null;
   if (tool !== 'select') return drawingStyle;
   for (const id of ctx?.selection ?? []) {
     const element = ctx?.scene.get(id)?.element;

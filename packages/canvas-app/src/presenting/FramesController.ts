@@ -29,6 +29,8 @@ export class FramesController implements ReactiveController {
   /** The frame shown while presenting, by its place in the order; null when not presenting. */
   presenting: number | null = null;
   private stopViewport: (() => void) | null = null;
+  /** This presentation put the page in full screen. */
+  private fullscreen = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -69,12 +71,16 @@ export class FramesController implements ReactiveController {
 
   toggle(): void {
     this.open = !this.open;
+    // Closed: the keys go to the board again.
+    if (!this.open) this.parts.host.focus();
     this.host.requestUpdate();
   }
 
-  /** Shows a frame whole in the view. */
+  /** Shows a frame whole in the view (its own area: the name above it is not part of the slide). */
   show(frame: SceneEntry, margin = 40): void {
-    this.parts.viewport.fit(frame, margin, this.presenting === null ? 1 : Number.POSITIVE_INFINITY);
+    const { x, y, width, height } = frame.element;
+    const box = { minX: x, minY: y, maxX: x + width, maxY: y + height };
+    this.parts.viewport.fit(box, margin, this.presenting === null ? 1 : Number.POSITIVE_INFINITY);
   }
 
   rename(id: ElementId, name: string): void {
@@ -104,7 +110,14 @@ export class FramesController implements ReactiveController {
     this.presenting = Math.min(Math.max(0, from), frames.length - 1);
     this.open = false;
     // Full screen where the browser allows it (a user's click does); presenting goes on either way.
-    this.parts.host.requestFullscreen?.().catch(() => {});
+    this.parts.host.requestFullscreen?.().then(
+      () => {
+        this.fullscreen = true;
+      },
+      () => {},
+    );
+    // The keys go to the board (the panel's button that was clicked is gone).
+    this.parts.host.focus();
     if (this.parts.canEdit()) this.parts.spotlight(true);
     this.host.requestUpdate();
     // The chrome is gone once the board has rendered: the frame is fitted to the whole stage.
@@ -123,7 +136,11 @@ export class FramesController implements ReactiveController {
   stopPresenting(): void {
     if (this.presenting === null) return;
     this.presenting = null;
-    if (document.fullscreenElement === this.parts.host) document.exitFullscreen().catch(() => {});
+    // Inside another element's shadow root, document.fullscreenElement names that element, not
+    // the board: what this presentation entered, it leaves.
+    if (this.fullscreen && document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    this.fullscreen = false;
+    this.parts.host.focus();
     this.parts.spotlight(false);
     this.host.requestUpdate();
   }
@@ -146,6 +163,9 @@ export class FramesController implements ReactiveController {
 
   private readonly onFullscreen = () => {
     // Leaving full screen (Escape in the browser) ends the presentation.
-    if (this.presenting !== null && document.fullscreenElement === null) this.stopPresenting();
+    if (this.presenting !== null && this.fullscreen && document.fullscreenElement === null) {
+      this.fullscreen = false;
+      this.stopPresenting();
+    }
   };
 }

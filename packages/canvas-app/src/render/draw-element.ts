@@ -5,6 +5,7 @@ import {
   elementAlpha,
   elementRotation,
   FONT_FAMILY,
+  FRAME_NAME_SIZE,
   IMAGE_PLACEHOLDER,
   LABEL_HALO,
   LABEL_HALO_WIDTH,
@@ -79,9 +80,16 @@ function drawCenterline(ctx: Canvas2D, element: ElementOf<'stroke'>, scale: numb
   ctx.stroke();
 }
 
+/** The size of the text an element shows (a frame's name, a note's text, a label), or null for none. */
+export function textSize(element: BoardElement): number | null {
+  if (element.kind === 'frame') return element.name === '' ? null : FRAME_NAME_SIZE;
+  return 'text' in element && element.text !== '' ? element.fontSize : null;
+}
+
 function drawText(ctx: Canvas2D, element: BoardElement): void {
-  if (!('text' in element) || element.text === '') return;
-  ctx.font = `${element.fontSize}px ${FONT_FAMILY}`;
+  const size = textSize(element);
+  if (size === null) return;
+  ctx.font = `${size}px ${FONT_FAMILY}`;
   // The font is set once for the element: the measure ignores the size it is given.
   const layout = layoutText(element, (text) => ctx.measureText(text).width);
   if (!layout) return;

@@ -7,20 +7,23 @@ import {
   LINE_HEIGHT,
   layoutText,
 } from '@inkroom/shared';
+import { textSize } from './draw-element.js';
 
 let measurer: OffscreenCanvasRenderingContext2D | null = null;
 
 /**
  * Where an element's text is drawn, in board units, or null when it has none. A line's or an
- * arrow's label is laid out 240 units wide around its middle, and a shape's may run past its
- * height: the element's box does not hold them, the tiles they are painted on must.
+ * arrow's label is laid out 240 units wide around its middle, a shape's may run past its
+ * height, and a frame's name sits above it: the element's box does not hold them, the tiles they
+ * are painted on must.
  */
 export function labelBox(element: BoardElement): Bounds | null {
-  if (!('text' in element) || element.text === '' || element.kind === 'text') return null;
+  const size = textSize(element);
+  if (size === null || element.kind === 'text') return null;
   measurer ??= new OffscreenCanvas(1, 1).getContext('2d');
   const ctx = measurer;
   if (!ctx) return null;
-  ctx.font = `${element.fontSize}px ${FONT_FAMILY}`;
+  ctx.font = `${size}px ${FONT_FAMILY}`;
   const layout = layoutText(element, (text) => ctx.measureText(text).width);
   if (!layout || layout.lines.length === 0) return null;
   const pad = layout.fontSize * (LABEL_HALO_WIDTH + 1);

@@ -14,6 +14,8 @@ export interface Version {
 
 /** What the history needs from the board. */
 export interface VersionsParts {
+  /** The board: it takes the keyboard back when the panel closes or restores. */
+  readonly host: HTMLElement;
   /** The room's HTTP API and its token; null without a room. */
   api(): { base: string; token: string | null } | null;
   session(): BoardSession | null;
@@ -63,9 +65,12 @@ export class VersionsController implements ReactiveController {
   }
 
   close(): void {
+    const wasOpen = this.open;
     this.open = false;
     this.stop();
     this.unselect();
+    // The keys go to the board again (the panel's button that had them is gone).
+    if (wasOpen) this.parts.host.focus();
     this.host.requestUpdate();
   }
 
@@ -142,6 +147,8 @@ export class VersionsController implements ReactiveController {
     const label = selected.version.name ?? `the version of ${formatTime(selected.version.time)}`;
     this.message = `Restored ${label}: ${result.added} back, ${result.changed} set back, ${result.removed} removed. Undo takes it back.`;
     this.unselect();
+    // Ctrl+Z right away reaches the board's undo.
+    this.parts.host.focus();
     this.host.requestUpdate();
   }
 

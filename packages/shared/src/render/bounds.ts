@@ -1,6 +1,9 @@
 import type { BoardElement } from '../schema/element-kinds.js';
 import type { PointList } from '../schema/points.js';
 
+/** Room above a named frame for its name: 14 units of text at a line height of 1.25, and a gap. */
+const FRAME_NAME_HEIGHT = 14 * 1.25 + 2;
+
 /** An axis-aligned box in board units (the shape rbush indexes). */
 export interface Bounds {
   minX: number;
@@ -95,6 +98,8 @@ export function elementBounds(element: BoardElement): Bounds {
     };
   }
   if (element.rotation !== 0) box = rotatedBox(box, element.rotation);
+  // A frame's name sits above it (see FRAME_NAME_SIZE in paint.ts).
+  if (element.kind === 'frame' && element.name !== '') box = { ...box, minY: box.minY - FRAME_NAME_HEIGHT };
   // Arrowheads reach past the line's end by about three stroke widths.
   return expand(box, element.kind === 'arrow' ? pad + element.strokeWidth * 3 + 6 : pad);
 }

@@ -98,7 +98,7 @@ function midpointOf(element: BoardElement & { points: { xy: Float32Array } }): {
   return { x: element.x + (xy[0] ?? 0), y: element.y + (xy[1] ?? 0) };
 }
 
-/** A frame's name sits just above its top-left corner, in its border's colour. */
+/** A frame's name sits just above its top-left corner, in its border's colour (bounds.ts leaves room for it). */
 export const FRAME_NAME_SIZE = 14;
 
 function frameNameLayout(element: ElementOf<'frame'>): TextLayout | null {

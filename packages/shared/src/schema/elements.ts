@@ -118,9 +118,18 @@ export function resolveFrame<E extends BoardElement>(
   return at ? { ...element, x: element.x + at.x, y: element.y + at.y } : element;
 }
 
-/** A frame and its members, in the order given (what a frame's export or slide shows). */
+/**
+ * A frame and its members, in the order given: what its slide shows (the frame without its name,
+ * which sits outside it).
+ */
 export function frameContents(elements: readonly BoardElement[], frame: ElementId): BoardElement[] {
-  return elements.filter((element) => element.id === frame || element.frame === frame);
+  return elements.flatMap((element) =>
+    element.id === frame && element.kind === 'frame'
+      ? [{ ...element, name: '' }]
+      : element.frame === frame
+        ? [element]
+        : [],
+  );
 }
 
 /** The element with this id, or null. */

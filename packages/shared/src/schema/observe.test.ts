@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createBoardDoc, elementsMap } from './board-doc.js';
-import { addElement, deleteElements, setElementField, updateElement } from './elements.js';
-import { type ElementsDiff, observeElements } from './observe.js';
+import { createBoardDoc, elementsMap, metaMap, SCHEMA_VERSION_KEY } from './board-doc.js';
+import { addElement, deleteElements, elementText, setElementField, updateElement } from './elements.js';
+import { changesElements, type ElementsDiff, observeElements } from './observe.js';
 
 /** Each diff reduced to ids, for comparing. */
 function record(doc: Y.Doc) {
@@ -68,5 +68,17 @@ describe('observeElements', () => {
     expect(reports).toEqual([]);
     stopAll();
     stop();
+  });
+
+  it('tells a transaction that changed the elements from one that only stamped the schema', () => {
+    const doc = createBoardDoc();
+    const seen: boolean[] = [];
+    doc.on('afterTransaction', (transaction: Y.Transaction) => seen.push(changesElements(transaction)));
+    metaMap(doc).set(SCHEMA_VERSION_KEY, 99);
+    const id = addElement(doc, { kind: 'sticky', text: 'a' });
+    setElementField(doc, id, 'x', 5);
+    elementText(doc, id)!.insert(0, 'b');
+    deleteElements(doc, [id]);
+    expect(seen).toEqual([false, true, true, true, true]);
   });
 });

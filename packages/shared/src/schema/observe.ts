@@ -76,3 +76,17 @@ export function observeElements(doc: Y.Doc, listener: (diff: ElementsDiff) => vo
     listener({ added: initial, updated: new Map(), removed: new Set(), origin: null, local: false });
   return () => top.unobserveDeep(observer);
 }
+
+/**
+ * Whether a transaction changed the board's elements (added, removed or edited one), as opposed
+ * to only its `meta` map (a schema stamp): who made such a change edited the board.
+ */
+export function changesElements(transaction: Y.Transaction): boolean {
+  const elements: unknown = elementsMap(transaction.doc);
+  for (const type of transaction.changed.keys()) {
+    if (type === elements) return true;
+    for (let item = type._item; item; item = (item.parent as typeof type | null)?._item ?? null)
+      if (item.parent === elements) return true;
+  }
+  return false;
+}

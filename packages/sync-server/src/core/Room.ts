@@ -87,6 +87,8 @@ export class Room {
   private readonly presence: RoomAwareness;
   private readonly log: RoomLog;
   private readonly versions: RoomVersions | null;
+  /** Origins whose integrated updates changed the board's elements, until they are durable. */
+  private readonly editors = new Set<unknown>();
   private readonly idleWaiters: (() => void)[] = [];
   /** Waiting for every submitted update to be integrated. */
   private integratedWaiters: { run: () => void; abandon: () => void }[] = [];
@@ -121,7 +123,11 @@ export class Room {
       snapshot: () => this.content.snapshot(),
       relay: (update, except) => this.broadcast(encodeUpdate(update), except),
       fail: (error) => this.fail(error),
-      durable: (origins) => this.versions?.edited(this.authorsOf(origins)),
+      durable: (origins) => {
+        // Only edits of the board's elements make a version due (not a schema stamp alone).
+        const editing = [...origins].filter((origin) => this.editors.delete(origin));
+        if (editing.length > 0) this.versions?.edited(this.authorsOf(editing));
+      },
       idle: () => {
         if (!this.integrator.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
       },
@@ -172,7 +178,7 @@ export class Room {
       let room: Room | null = null;
       const content = await RoomContent.fromStored(
         stored.updates,
-        (update, origin) => room!.enqueue(update, origin),
+        (update, origin, elements) => room!.enqueue(update, origin, elements),
         context.compactor,
       );
       room = new Room(id, stored, content, context);
@@ -462,8 +468,8 @@ export class Room {
     return this.versions.record(name);
   }
 
-  /** The names of the people behind these origins (members; not stored content or other processes). */
-  private authorsOf(origins: ReadonlySet<unknown>): string[] {
+  /** The names of the people behind these origins (members, and the server's own edits). */
+  private authorsOf(origins: readonly unknown[]): string[] {
     const names: string[] = [];
     for (const origin of origins) {
       if (typeof origin !== 'object' || origin === null) continue;
@@ -515,7 +521,9 @@ export class Room {
   }
 
   /** What the doc integrated: written ahead, or relayed at once if another process wrote it. */
-  private enqueue(update: Uint8Array, origin: unknown): void {
+  private enqueue(update: Uint8Array, origin: unknown, elements: boolean): void {
+    // Who changed the board's elements is an author of its next version (a schema stamp is not).
+    if (elements) this.editors.add(origin);
     if (origin === REMOTE) {
       this.broadcast(encodeUpdate(update), null);
       return;

@@ -1,4 +1,4 @@
-import { CloseCode, ProtocolError } from '@inkroom/shared';
+import { CloseCode, changesElements, ProtocolError } from '@inkroom/shared';
 import * as Y from 'yjs';
 
 /** An update holding nothing (what an empty Y.Doc encodes to). */
@@ -41,6 +41,12 @@ export class CorruptRoomError extends Error {
  * and never costs a Y.Doc. The first write turns it into a live Y.Doc, which from then on
  * validates updates, holds back those with missing dependencies and feeds `onUpdate`.
  */
+/**
+ * What the live doc integrated: the update, its origin (the member that sent it), and whether it
+ * changed the board's elements (not only its schema stamp).
+ */
+export type IntegratedListener = (update: Uint8Array, origin: unknown, elements: boolean) => void;
+
 export class RoomContent {
   private doc: Y.Doc | null = null;
   /** The doc is being built from the stored bytes (see beginLoading): they still answer reads. */
@@ -51,11 +57,19 @@ export class RoomContent {
 
   private constructor(
     encoded: Uint8Array,
-    private readonly onUpdate: (update: Uint8Array, origin: unknown) => void,
+    private readonly integrated: IntegratedListener,
     private readonly reader: StoredReader,
   ) {
     this.encoded = encoded;
   }
+
+  /** The doc's update event, told whether the transaction changed the board's elements. */
+  private readonly onUpdate = (
+    update: Uint8Array,
+    origin: unknown,
+    _doc: Y.Doc,
+    transaction: Y.Transaction,
+  ) => this.integrated(update, origin, changesElements(transaction));
 
   /**
    * From stored updates (snapshot first), merged off the event loop when large; rejects with
@@ -63,7 +77,7 @@ export class RoomContent {
    */
   static async fromStored(
     updates: readonly Uint8Array[],
-    onUpdate: (update: Uint8Array, origin: unknown) => void,
+    onUpdate: IntegratedListener,
     reader: StoredReader,
   ): Promise<RoomContent> {
     if (updates.length === 0) return new RoomContent(EMPTY_UPDATE, onUpdate, reader);

@@ -266,13 +266,17 @@ export function createRequestHandler(
       return void operator(req, res, path);
     }
     if (VERSION_PATH.test(path)) {
-      versionApi(req, res, path).catch((error: unknown) => {
-        if (error instanceof RoomDeletedError && !res.headersSent)
-          return sendJson(res, 410, { error: 'the room is deleted' }, CROSS_ORIGIN);
-        options.logger.error({ err: error, path }, 'http.error');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' }, CROSS_ORIGIN);
-        else res.destroy();
-      });
+      versionApi(req, res, path)
+        .then((handled) => {
+          if (!handled) sendJson(res, 404, { error: 'not found' }, CROSS_ORIGIN);
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RoomDeletedError && !res.headersSent)
+            return sendJson(res, 410, { error: 'the room is deleted' }, CROSS_ORIGIN);
+          options.logger.error({ err: error, path }, 'http.error');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' }, CROSS_ORIGIN);
+          else res.destroy();
+        });
       return;
     }
     if (path.startsWith(SVG_PREFIX) && path.endsWith('.svg')) {
