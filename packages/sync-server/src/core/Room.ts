@@ -522,8 +522,12 @@ export class Room {
 
   /** What the doc integrated: written ahead, or relayed at once if another process wrote it. */
   private enqueue(update: Uint8Array, origin: unknown, elements: boolean): void {
-    // Who changed the board's elements is an author of its next version (a schema stamp is not).
-    if (elements) this.editors.add(origin);
+    // A person who changed the board's elements is an author of its next version: a member, or
+    // the server acting for someone named (a restore). A schema stamp is nobody's edit, and an
+    // operator's import nobody's activity: a 16 MB board imported would otherwise be written
+    // again at once as a version, twice the disk writes every room waits on.
+    if (elements && (this.members.has(origin as RoomMember) || (origin as RoomMember | null)?.author))
+      this.editors.add(origin);
     if (origin === REMOTE) {
       this.broadcast(encodeUpdate(update), null);
       return;
