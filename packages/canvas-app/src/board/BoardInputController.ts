@@ -115,6 +115,7 @@ export class BoardInputController implements ReactiveController {
     handleBoardKey(event, {
       context: this.parts.context(),
       canEdit: this.parts.canEdit(),
+      tool: this.parts.tool().id,
       holdSpace: () => this.setSpace(true),
       undo: () => this.parts.undo(),
       redo: () => this.parts.redo(),

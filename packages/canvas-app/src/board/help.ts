@@ -16,6 +16,12 @@ const SHORTCUTS: [keys: string, what: string][] = [
   ['] and [', 'Bring forward, send backward'],
   ['Shift 1', 'Zoom to fit'],
   ['Space + drag', 'Pan'],
+  ['Arrows, Shift + arrows', 'Move the selection (further); with nothing selected, pan'],
+  [
+    'Enter',
+    "Edit the selected element's text; make the tool's shape in the middle; select the first element",
+  ],
+  ['Tab, Shift Tab', 'With something selected: the next or previous element'],
   ['Alt while moving', 'Move without snapping'],
   ['Double-click', 'Edit a text, a note, or the label of a shape or arrow; crop an image'],
   ['Ctrl/⌘ while drawing an arrow', 'Leave its end free (not attached to the shape)'],

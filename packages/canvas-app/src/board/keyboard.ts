@@ -1,12 +1,15 @@
 import { groupSelection, toggleLock, ungroupSelection } from '../model/groups.js';
 import { TOOL_KEYS, type ToolContext, type ToolId } from '../tools/index.js';
 import { deleteSelection, duplicateSelection, reorderSelection, selectAll, zoomToFit } from './actions.js';
+import { makeAtCentre, nudgeSelection, selectNext } from './keyboard-actions.js';
 
 /** What a key may do to the board. */
 export interface KeyTarget {
   /** Null while the board has no document. */
   readonly context: ToolContext | null;
   readonly canEdit: boolean;
+  /** The active tool. */
+  readonly tool: ToolId;
   holdSpace(): void;
   undo(): void;
   redo(): void;
@@ -26,7 +29,9 @@ export interface KeyTarget {
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
  * Ctrl/Cmd+A, Ctrl/Cmd+G and Shift+Ctrl/Cmd+G to group and ungroup, Shift+Ctrl/Cmd+L to lock or
  * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C and Shift+Alt+S to copy as PNG and SVG,
- * ? for the list of shortcuts, Space held to pan. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
+ * ? for the list of shortcuts, Space held to pan. Arrows move the selection (Shift: further) or,
+ * with none, pan; Enter edits the selected element's text, makes the tool's element at the centre
+ * of the view, or selects the first element, after which Tab and Shift+Tab step through them. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
 export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
   const mod = event.ctrlKey || event.metaKey;
@@ -82,7 +87,47 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
     target.copyAs(event.code === 'KeyC' ? 'png' : 'svg');
   } else if (event.shiftKey && event.code === 'Digit1') {
     zoomToFit(ctx);
+  } else if (event.key.startsWith('Arrow') && !mod) {
+    event.preventDefault();
+    arrowKey(event, ctx, target.canEdit);
+  } else if (event.key === 'Tab' && !mod && !event.altKey && ctx.selection.size > 0) {
+    // With something selected, Tab steps through the elements; with nothing, it leaves the board.
+    event.preventDefault();
+    selectNext(ctx, event.shiftKey);
+  } else if (event.key === 'Enter' && !mod && !event.altKey) {
+    event.preventDefault();
+    enterKey(ctx, target);
   } else if (!mod && !event.altKey && TOOL_KEYS[key]) {
     target.setTool(TOOL_KEYS[key]!);
   }
+}
+
+/** Arrows move the selection a pixel (Shift: ten), or with nothing selected pan the view. */
+function arrowKey(event: KeyboardEvent, ctx: ToolContext, canEdit: boolean): void {
+  const dx = event.key === 'ArrowLeft' ? -1 : event.key === 'ArrowRight' ? 1 : 0;
+  const dy = event.key === 'ArrowUp' ? -1 : event.key === 'ArrowDown' ? 1 : 0;
+  if (ctx.selection.size > 0 && canEdit) {
+    const step = (event.shiftKey ? 10 : 1) / ctx.viewport.zoom;
+    nudgeSelection(ctx, dx * step, dy * step);
+    return;
+  }
+  const step = event.shiftKey ? 400 : 80;
+  ctx.viewport.panBy(-dx * step, -dy * step);
+}
+
+/**
+ * Enter: with one element selected, edits its text (a text, a note, a shape's or arrow's label);
+ * with nothing selected, a drawing tool makes its element at the centre of the view, and the
+ * select tool selects the first element (then Tab and Shift+Tab step through them).
+ */
+function enterKey(ctx: ToolContext, target: KeyTarget): void {
+  if (ctx.selection.size === 1) {
+    const [id] = ctx.selection;
+    const element = ctx.scene.get(id!)?.element;
+    if (target.canEdit && element && 'text' in element && !element.locked) ctx.editText(id!);
+    return;
+  }
+  if (ctx.selection.size > 0) return;
+  if (target.canEdit && makeAtCentre(ctx, target.tool)) return;
+  selectNext(ctx, false);
 }
