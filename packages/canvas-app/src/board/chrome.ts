@@ -9,6 +9,7 @@ import {
   AlignStartVertical,
   AlignVerticalSpaceBetween,
   Group,
+  History,
   type IconNode,
   Image as ImageIcon,
   Keyboard,
@@ -17,13 +18,12 @@ import {
   Maximize,
   Minus,
   Plus,
+  Presentation,
   Redo2,
   Undo2,
   Ungroup,
 } from 'lucide';
-import { framesButton } from '../presenting/presenting-views.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
-import { historyButton } from '../versions/versions-panel.js';
 import { helpDialog } from './help.js';
 import { icon } from './icons.js';
 import { TOOLS } from './tool-list.js';
@@ -206,6 +206,20 @@ function panelToggle(style: DrawingStyle, open: () => void): TemplateResult {
   </button>`;
 }
 
+/** A zoom-bar button that opens and closes a panel over the board. */
+function panelButton(
+  action: string,
+  label: string,
+  title: string,
+  glyph: IconNode,
+  open: boolean,
+  toggle: () => void,
+): TemplateResult {
+  return html`<button type="button" data-action=${action} aria-label=${label} title=${title} aria-pressed=${open ? 'true' : 'false'} @click=${toggle}>
+    ${icon(glyph)}
+  </button>`;
+}
+
 export function zoomControls(
   zoom: number,
   zoomBy: (factor: number) => void,
@@ -323,7 +337,7 @@ export function boardChrome(state: ChromeState): TemplateResult {
             state.undo,
             state.redo,
             () => state.setHelp(true),
-            html`${framesButton(state.framesOpen, state.toggleFrames)}${historyButton(state.historyOpen, state.toggleHistory)}`,
+            html`${panelButton('frames', 'Frames and presenting', 'Frames — slides, and presenting them', Presentation, state.framesOpen, state.toggleFrames)}${panelButton('history', 'History: versions of this board', 'History — versions of this board', History, state.historyOpen, state.toggleHistory)}`,
           )
         : nothing
     }

@@ -1,22 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, Presentation, X } from 'lucide';
+import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, X } from 'lucide';
 import { icon } from '../board/icons.js';
 import type { Peer } from '../presence/Presence.js';
 import type { FramesController } from './FramesController.js';
-
-/** The button that opens the frames panel (in the zoom bar). */
-export function framesButton(open: boolean, toggle: () => void): TemplateResult {
-  return html`<button
-    type="button"
-    data-action="frames"
-    aria-label="Frames and presenting"
-    title="Frames — slides, and presenting them"
-    aria-pressed=${open ? 'true' : 'false'}
-    @click=${toggle}
-  >
-    ${icon(Presentation)}
-  </button>`;
-}
 
 /**
  * The frames panel: the board's frames in order, each shown on a click, renamed, moved earlier or

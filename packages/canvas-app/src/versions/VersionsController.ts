@@ -2,7 +2,7 @@ import { restoreBoard } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import type { BoardSession } from '../session/BoardSession.js';
-import { diffVersion, paintVersionDiff, type VersionDiff } from './version-diff.js';
+import { paintVersionDiff, VersionDiff } from './version-diff.js';
 
 /** A version as the server lists it (`GET /api/rooms/<room>/versions`). */
 export interface Version {
@@ -99,10 +99,15 @@ export class VersionsController implements ReactiveController {
       const doc = new Y.Doc();
       Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()));
       this.unselect();
-      this.selected = { version, doc, diff: this.diff(doc, session) };
-      // The differences follow the live board as people go on editing.
-      this.stopScene = session.scene.onChange(() => {
-        if (this.selected) this.selected = { ...this.selected, diff: this.diff(this.selected.doc, session) };
+      const diff = new VersionDiff(
+        doc,
+        (id) => session.scene.get(id)?.element,
+        session.scene.all().map((entry) => entry.id),
+      );
+      this.selected = { version, doc, diff };
+      // The differences follow the live board as people go on editing: what changed, compared again.
+      this.stopScene = session.scene.onChange((changed) => {
+        diff.update(changed);
         session.renderer.requestOverlay();
         this.host.requestUpdate();
       });
@@ -181,10 +186,6 @@ export class VersionsController implements ReactiveController {
     this.selected?.doc.destroy();
     this.selected = null;
     this.parts.session()?.renderer.requestOverlay();
-  }
-
-  private diff(doc: Y.Doc, session: BoardSession): VersionDiff {
-    return diffVersion(doc, new Map(session.scene.all().map((entry) => [entry.id, entry.element])));
   }
 
   private async fetchJson(path: string, init: RequestInit = {}): Promise<unknown> {

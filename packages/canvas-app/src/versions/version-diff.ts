@@ -9,31 +9,43 @@ import {
 import type * as Y from 'yjs';
 import { drawElement, newPath } from '../render/draw-element.js';
 
-/** How a version differs from the board now, element by element. */
-export interface VersionDiff {
-  /** In the version, gone from the board now (a restore brings them back). */
-  readonly gone: readonly BoardElement[];
-  /** On the board in both, changed since (a restore sets them back): as they were. */
-  readonly changed: readonly BoardElement[];
-  /** On the board now, not in the version (a restore removes them). */
-  readonly added: readonly ElementId[];
-}
-
 const sameElement = (a: BoardElement, b: BoardElement) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Compares a version with the board's elements now. */
-export function diffVersion(version: Y.Doc, current: ReadonlyMap<ElementId, BoardElement>): VersionDiff {
-  const then = listElements(version);
-  const ids = new Set(then.map((e) => e.id));
-  const gone: BoardElement[] = [];
-  const changed: BoardElement[] = [];
-  for (const element of then) {
-    const now = current.get(element.id);
-    if (!now) gone.push(element);
-    else if (!sameElement(element, now)) changed.push(element);
+/**
+ * How a version differs from the board now, element by element, kept current as the board
+ * changes: only the elements that changed are compared again.
+ */
+export class VersionDiff {
+  /** In the version, gone from the board now (a restore brings them back). */
+  readonly gone = new Map<ElementId, BoardElement>();
+  /** On the board in both, changed since (a restore sets them back): as they were. */
+  readonly changed = new Map<ElementId, BoardElement>();
+  /** On the board now, not in the version (a restore removes them). */
+  readonly added = new Set<ElementId>();
+  private readonly past: ReadonlyMap<ElementId, BoardElement>;
+
+  constructor(
+    version: Y.Doc,
+    private readonly now: (id: ElementId) => BoardElement | undefined,
+    current: Iterable<ElementId>,
+  ) {
+    this.past = new Map(listElements(version).map((element) => [element.id, element]));
+    this.update([...this.past.keys(), ...current]);
   }
-  const added = [...current.keys()].filter((id) => !ids.has(id));
-  return { gone, changed, added };
+
+  /** Compares these elements again (they changed on the board). */
+  update(ids: Iterable<ElementId>): void {
+    for (const id of ids) {
+      this.gone.delete(id);
+      this.changed.delete(id);
+      this.added.delete(id);
+      const then = this.past.get(id);
+      const now = this.now(id);
+      if (then && !now) this.gone.set(id, then);
+      else if (then && now && !sameElement(then, now)) this.changed.set(id, then);
+      else if (!then && now) this.added.add(id);
+    }
+  }
 }
 
 const GONE = '#2f9e44';
@@ -69,7 +81,7 @@ export function paintVersionDiff(
     [diff.gone, GONE],
     [diff.changed, CHANGED],
   ] as const) {
-    for (const element of elements) {
+    for (const element of elements.values()) {
       ctx.save();
       ctx.globalAlpha = 0.45;
       drawElement(ctx, element, elementGeometry(element, newPath));

@@ -1,22 +1,8 @@
 import { listElements, renderSvg } from '@inkroom/shared';
 import { html, nothing, type TemplateResult } from 'lit';
-import { History, Pause, Play, X } from 'lucide';
+import { Pause, Play, X } from 'lucide';
 import { icon } from '../board/icons.js';
 import { formatTime, type VersionsController } from './VersionsController.js';
-
-/** The button that opens the History panel (in the zoom bar). */
-export function historyButton(open: boolean, toggle: () => void): TemplateResult {
-  return html`<button
-    type="button"
-    data-action="history"
-    aria-label="History: versions of this board"
-    title="History — versions of this board"
-    aria-pressed=${open ? 'true' : 'false'}
-    @click=${toggle}
-  >
-    ${icon(History)}
-  </button>`;
-}
 
 /** The selected version's picture, drawn with the board's own renderer. */
 function picture(versions: VersionsController): TemplateResult | typeof nothing {
@@ -27,7 +13,7 @@ function picture(versions: VersionsController): TemplateResult | typeof nothing 
   return html`<figure class="version-preview">
     <img alt=${`The board as of ${formatTime(selected.version.time)}`} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} />
     <figcaption>
-      Restoring it brings back ${gone.length}, sets back ${changed.length} and removes ${added.length}
+      Restoring it brings back ${gone.size}, sets back ${changed.size} and removes ${added.size}
       (on the board: green, orange and red).
     </figcaption>
   </figure>`;
