@@ -3,6 +3,8 @@ import { css, html, LitElement, nothing } from 'lit';
 import '../board/inkroom-board.js';
 import type { InkroomBoard } from '../board/inkroom-board.js';
 import type { TokenProvider } from '../controllers/AccessToken.js';
+import { LocaleController } from '../i18n/LocaleController.js';
+import { CATALOGUES, LANGUAGES, matchLanguage, translator } from '../i18n/Translator.js';
 import type { Person } from '../presence/Presence.js';
 import './inkroom-share.js';
 import type { InkroomShare } from './inkroom-share.js';
@@ -14,6 +16,8 @@ const LINK_KEY_PREFIX = 'inkroom.key:';
 /** What the server said of its access control, for a page loaded while it is unreachable. */
 const AUTH_KEY = 'inkroom.auth';
 const COLOR_KEY = 'inkroom.color';
+/** The language chosen on this device, over the browser's. */
+const LANGUAGE_KEY = 'inkroom.lang';
 const USER_COLORS = ['#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5', '#0c8599', '#c2255c'];
 
 /** The room in the page URL (`/r/<room>`), or null on the start page. */
@@ -27,11 +31,20 @@ export function roomFromPath(pathname: string): string | null {
   }
 }
 
-function storedName(): string {
+/**
+ * The page's language (`<html lang>`, which the boards follow): the one chosen on this device,
+ * else the first of the browser's that Inkroom speaks.
+ */
+export function applyLanguage(chosen: string | null = localStorage.getItem(LANGUAGE_KEY)): void {
+  document.documentElement.lang =
+    chosen && chosen in CATALOGUES ? chosen : matchLanguage(navigator.languages);
+}
+
+function storedName(guest: string): string {
   let name = localStorage.getItem(NAME_KEY);
   if (!name) {
     // Kept, so the same person is the same guest on every page and every visit.
-    name = `Guest ${Math.floor(Math.random() * 900 + 100)}`;
+    name = `${guest} ${Math.floor(Math.random() * 900 + 100)}`;
     localStorage.setItem(NAME_KEY, name);
   }
   return name;
@@ -165,6 +178,13 @@ export class InkroomApp extends LitElement {
       color: #c92a2a;
       margin: 0;
     }
+    select {
+      font: inherit;
+      padding: 4px 6px;
+      border-radius: 8px;
+      border: 1px solid #ced4da;
+      background: #fff;
+    }
   `;
 
   declare room: string | null;
@@ -184,13 +204,14 @@ export class InkroomApp extends LitElement {
   declare accessLost: boolean;
   declare notice: string;
   private readonly color = storedColor();
+  private readonly locale = new LocaleController(this);
   private linkKey: string | null = null;
   private tokenProvider: TokenProvider | null = null;
 
   constructor() {
     super();
     this.room = roomFromPath(location.pathname);
-    this.name = storedName();
+    this.name = '';
     this.copied = false;
     this.people = [];
     this.following = null;
@@ -203,7 +224,10 @@ export class InkroomApp extends LitElement {
   }
 
   override connectedCallback(): void {
+    // The page's language first: the app and its boards read it as they connect.
+    applyLanguage();
     super.connectedCallback();
+    this.name ||= storedName(this.locale.translator.t('app.guest'));
     addEventListener('popstate', this.onPopState);
     roomsApi.authInfo().then(
       (auth) => {
@@ -295,7 +319,7 @@ export class InkroomApp extends LitElement {
   }
 
   private setName(name: string): void {
-    this.name = name.slice(0, 40) || 'Guest';
+    this.name = name.slice(0, 40) || this.locale.translator.t('app.guest');
     localStorage.setItem(NAME_KEY, this.name);
   }
 
@@ -318,18 +342,39 @@ export class InkroomApp extends LitElement {
     }, 1500);
   }
 
+  /** Chooses the language on this device (the page's `lang`, which the boards follow). */
+  private languagePicker() {
+    const current = this.locale.language;
+    return html`<select
+      class="language"
+      aria-label=${this.locale.translator.t('app.language')}
+      @change=${(e: Event) => {
+        const chosen = (e.target as HTMLSelectElement).value;
+        localStorage.setItem(LANGUAGE_KEY, chosen);
+        applyLanguage(chosen);
+      }}
+    >
+      ${LANGUAGES.map(
+        (language) =>
+          html`<option value=${language} lang=${language} ?selected=${language === current}>${translator(language).t('language.name')}</option>`,
+      )}
+    </select>`;
+  }
+
   override render() {
+    const t = this.locale.translator;
     if (!this.room) {
       return html`<main class="start">
         <div class="card">
           <h1>Inkroom</h1>
-          <p>Draw together. Share the link, and everyone in the room sees every stroke live.</p>
-          <button class="primary" @click=${this.newBoard}>New board</button>
+          <p>${t.t('app.tagline')}</p>
+          <button class="primary" @click=${this.newBoard}>${t.t('app.newBoard')}</button>
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
           <form @submit=${this.join}>
-            <input name="room" aria-label="Room name or link" placeholder="Room name or link" />
-            <button type="submit">Join</button>
+            <input name="room" aria-label=${t.t('app.roomOrLink')} placeholder=${t.t('app.roomOrLink')} />
+            <button type="submit">${t.t('app.join')}</button>
           </form>
+          ${this.languagePicker()}
         </div>
       </main>`;
     }
@@ -340,9 +385,9 @@ export class InkroomApp extends LitElement {
     if (links && !this.linkKey) {
       return html`<main class="start">
         <div class="card">
-          <h1>This board is private</h1>
-          <p>Open it with the share link its owner sent you.</p>
-          <a href="/">Inkroom home</a>
+          <h1>${t.t('app.private')}</h1>
+          <p>${t.t('app.privateHelp')}</p>
+          <a href="/">${t.t('app.home')}</a>
         </div>
       </main>`;
     }
@@ -350,29 +395,45 @@ export class InkroomApp extends LitElement {
     const role = !links
       ? ''
       : this.accessLost
-        ? 'No access'
+        ? 'none'
         : !grant
           ? ''
           : grant.owner
-            ? 'Owner'
+            ? 'owner'
             : grant.scope === 'write'
-              ? 'Can edit'
-              : 'View only';
+              ? 'edit'
+              : 'view';
+    const roleText = {
+      none: t.t('app.roleNone'),
+      owner: t.t('app.roleOwner'),
+      edit: t.t('app.roleEdit'),
+      view: t.t('app.roleView'),
+      '': '',
+    }[role];
     return html`<div class="room">
       <header>
-        <a href="/" aria-label="Inkroom home">Inkroom</a>
+        <a href="/" aria-label=${t.t('app.home')}>Inkroom</a>
         <span class="title" title=${this.room}>${this.room}</span>
-        ${role ? html`<span class="role" data-role=${role}>${role}</span>` : nothing}
+        ${role ? html`<span class="role" data-role=${role}>${roleText}</span>` : nothing}
         ${
           grant?.owner
-            ? html`<button class="share" @click=${this.openShare}>Share</button>`
-            : html`<button @click=${this.copyLink}>${this.copied ? 'Copied' : 'Copy link'}</button>`
+            ? html`<button class="share" @click=${this.openShare}>${t.t('app.share')}</button>`
+            : html`<button @click=${this.copyLink}>${t.t(this.copied ? 'app.copied' : 'app.copyLink')}</button>`
         }
         <span class="spacer"></span>
-        <div class="people" role="group" aria-label="People here: choose one to follow their view">
+        <div class="people" role="group" aria-label=${t.t('app.people')}>
           ${this.people.map((person) => {
             const followed = this.following === person.id;
-            const label = `${person.name}${person.spotlight ? ' (asks everyone to follow)' : ''}: ${followed ? 'stop following' : 'follow their view'}`;
+            const label = t.t(
+              person.spotlight
+                ? followed
+                  ? 'app.personSpotlightStop'
+                  : 'app.personSpotlightFollow'
+                : followed
+                  ? 'app.personStop'
+                  : 'app.personFollow',
+              { name: person.name },
+            );
             return html`<button
               type="button"
               class="person ${person.spotlight ? 'spotlight' : ''}"
@@ -393,17 +454,18 @@ export class InkroomApp extends LitElement {
             : html`<button
                 class="spotlight-toggle"
                 aria-pressed=${this.spotlighting ? 'true' : 'false'}
-                title="Ask everyone here to follow your view"
+                title=${t.t('app.spotlightTitle')}
                 @click=${() => this.board()?.spotlight(!this.spotlighting)}
               >
-                ${this.spotlighting ? 'Stop spotlight' : 'Spotlight me'}
+                ${t.t(this.spotlighting ? 'app.stopSpotlight' : 'app.spotlight')}
               </button>`
         }
+        ${this.languagePicker()}
         <label
-          >Your name
+          >${t.t('app.yourName')}
           <input
             .value=${this.name}
-            aria-label="Your name"
+            aria-label=${t.t('app.yourName')}
             @change=${(e: Event) => this.setName((e.target as HTMLInputElement).value)}
         /></label>
       </header>

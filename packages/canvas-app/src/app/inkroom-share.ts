@@ -1,24 +1,26 @@
 import type { AccessScope, LinkView } from '@inkroom/shared';
 import { css, html, LitElement, nothing } from 'lit';
+import { LocaleController } from '../i18n/LocaleController.js';
+import type { MessageKey, Translator } from '../i18n/Translator.js';
 import { linkUrl, roomsApi } from './rooms-api.js';
 
-const EXPIRIES: { label: string; seconds: number | null }[] = [
-  { label: 'Never expires', seconds: null },
-  { label: 'Expires in 1 hour', seconds: 3600 },
-  { label: 'Expires in 1 day', seconds: 86_400 },
-  { label: 'Expires in 7 days', seconds: 7 * 86_400 },
+const EXPIRIES: { label: MessageKey; seconds: number | null }[] = [
+  { label: 'share.never', seconds: null },
+  { label: 'share.hour', seconds: 3600 },
+  { label: 'share.day', seconds: 86_400 },
+  { label: 'share.week', seconds: 7 * 86_400 },
 ];
 
-function describeExpiry(link: LinkView): string {
-  if (link.expiresAt === null) return 'no expiry';
+function describeExpiry(t: Translator, link: LinkView): string {
+  if (link.expiresAt === null) return t.t('share.noExpiry');
   const left = link.expiresAt - Date.now();
-  if (left <= 0) return 'expired';
+  if (left <= 0) return t.t('share.expired');
   const hours = left / 3_600_000;
   return hours < 1
-    ? `${Math.ceil(left / 60_000)} min left`
+    ? t.t('share.minutesLeft', { count: Math.ceil(left / 60_000) })
     : hours < 48
-      ? `${Math.round(hours)} h left`
-      : `${Math.round(hours / 24)} days left`;
+      ? t.t('share.hoursLeft', { count: Math.round(hours) })
+      : t.t('share.daysLeft', { count: Math.round(hours / 24) });
 }
 
 /**
@@ -119,6 +121,7 @@ export class InkroomShare extends LitElement {
   declare copiedId: string;
   /** The owner's current token (it renews, so it is asked for on each call). */
   ownerToken: () => string | null = () => null;
+  private readonly locale = new LocaleController(this);
 
   constructor() {
     super();
@@ -138,7 +141,7 @@ export class InkroomShare extends LitElement {
   private async run(action: () => Promise<unknown>): Promise<void> {
     const token = this.ownerToken();
     if (!token) {
-      this.error = 'Not signed in as the owner yet; try again in a moment.';
+      this.error = this.locale.translator.t('share.notOwnerYet');
       return;
     }
     try {
@@ -189,13 +192,16 @@ export class InkroomShare extends LitElement {
   private renderLink(link: LinkView) {
     // An expired link opens nothing: it can only be revoked (to tidy the list).
     const expired = link.expiresAt !== null && link.expiresAt <= Date.now();
-    const scopeText = link.owner ? 'Owner' : link.scope === 'write' ? 'Can edit' : 'Can view';
+    const t = this.locale.translator;
+    const scopeText = t.t(
+      link.owner ? 'share.owner' : link.scope === 'write' ? 'share.canEdit' : 'share.canView',
+    );
     return html`<li data-link=${link.id} data-scope=${link.scope}>
-      <span class="label">${link.label || (link.owner ? 'Your owner link' : 'Untitled link')}
-        <span class="muted">· ${describeExpiry(link)}</span></span>
+      <span class="label">${link.label || t.t(link.owner ? 'share.ownerLink' : 'share.untitled')}
+        <span class="muted">· ${describeExpiry(t, link)}</span></span>
       <span class="scope" data-scope=${link.scope}>${scopeText}</span>
       <button type="button" class="copy" ?disabled=${!link.secret || expired} @click=${() => this.copy(link)}>
-        ${this.copiedId === link.id ? 'Copied' : 'Copy link'}
+        ${t.t(this.copiedId === link.id ? 'share.copied' : 'share.copyLink')}
       </button>
       ${
         link.owner
@@ -206,33 +212,34 @@ export class InkroomShare extends LitElement {
                 ?disabled=${expired}
                 @click=${() => this.setScope(link, link.scope === 'write' ? 'read' : 'write')}
               >
-                ${link.scope === 'write' ? 'Make view-only' : 'Allow editing'}
+                ${t.t(link.scope === 'write' ? 'share.makeViewOnly' : 'share.allowEditing')}
               </button>
-              <button type="button" class="danger revoke" @click=${() => this.revoke(link)}>Revoke</button>`
+              <button type="button" class="danger revoke" @click=${() => this.revoke(link)}>${t.t('share.revoke')}</button>`
       }
     </li>`;
   }
 
   override render() {
-    return html`<dialog aria-label="Share this board">
-      <h2>Share this board</h2>
+    const t = this.locale.translator;
+    return html`<dialog aria-label=${t.t('share.title')}>
+      <h2>${t.t('share.title')}</h2>
       <form @submit=${this.create}>
-        <select name="scope" aria-label="What the link allows">
-          <option value="read">Can view</option>
-          <option value="write">Can edit</option>
+        <select name="scope" aria-label=${t.t('share.scope')}>
+          <option value="read">${t.t('share.canView')}</option>
+          <option value="write">${t.t('share.canEdit')}</option>
         </select>
-        <input name="label" aria-label="Label" placeholder="Label (optional)" maxlength="80" />
-        <select name="expiry" aria-label="Expiry">
-          ${EXPIRIES.map((expiry, index) => html`<option value=${index}>${expiry.label}</option>`)}
+        <input name="label" aria-label=${t.t('share.label')} placeholder=${t.t('share.labelPlaceholder')} maxlength="80" />
+        <select name="expiry" aria-label=${t.t('share.expiry')}>
+          ${EXPIRIES.map((expiry, index) => html`<option value=${index}>${t.t(expiry.label)}</option>`)}
         </select>
-        <button type="submit" class="primary">Create link</button>
+        <button type="submit" class="primary">${t.t('share.create')}</button>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      <ul aria-label="Links to this board">
+      <ul aria-label=${t.t('share.links')}>
         ${this.links.map((link) => this.renderLink(link))}
       </ul>
       <div class="footer">
-        <button type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>Done</button>
+        <button type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>${t.t('share.done')}</button>
       </div>
     </dialog>`;
   }

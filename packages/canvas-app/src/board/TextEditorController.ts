@@ -11,6 +11,7 @@ import {
 } from '@inkroom/shared';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
+import type { Translator } from '../i18n/Translator.js';
 import type { BoardSession } from '../session/BoardSession.js';
 import type { Viewport } from '../viewport/Viewport.js';
 
@@ -19,6 +20,8 @@ export interface TextEditorHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly viewport: Viewport;
   readonly canEdit: boolean;
+  /** The board's language. */
+  readonly translator: Translator;
   focus(): void;
 }
 
@@ -113,7 +116,7 @@ export class TextEditorController implements ReactiveController {
     const id = element.id;
     return html`<textarea
       class="editor"
-      aria-label=${kind === 'sticky' ? 'Sticky note text' : 'Text'}
+      aria-label=${this.host.translator.t(kind === 'sticky' ? 'editor.sticky' : 'editor.text')}
       style=${style}
       .value=${element.text}
       @input=${(e: Event) => this.write(id, kind, (e.target as HTMLTextAreaElement).value)}
@@ -154,7 +157,7 @@ export class TextEditorController implements ReactiveController {
     const { id, kind } = element;
     return html`<textarea
       class="editor"
-      aria-label=${kind === 'arrow' || kind === 'line' ? `Label of the ${kind}` : `Text in the ${kind}`}
+      aria-label=${this.host.translator.t(kind === 'arrow' || kind === 'line' ? 'editor.label' : 'editor.inShape', { kind: this.host.translator.t(`kind.${kind}`) })}
       style=${style}
       .value=${element.text}
       @input=${(e: Event) => {

@@ -23,6 +23,7 @@ import {
   Undo2,
   Ungroup,
 } from 'lucide';
+import type { MessageKey, Translator } from '../i18n/Translator.js';
 import type { DrawingStyle, ToolId } from '../tools/Tool.js';
 import { helpDialog } from './help.js';
 import { icon } from './icons.js';
@@ -35,6 +36,7 @@ export const WIDTHS = [1, 2, 4, 8];
 const READ_ONLY_TOOLS: readonly ToolId[] = ['select', 'laser'];
 
 export function toolbar(
+  t: Translator,
   active: ToolId,
   choose: (id: ToolId) => void,
   minimal: boolean,
@@ -47,13 +49,13 @@ export function toolbar(
       : minimal
         ? TOOLS.filter((t) => ['select', 'pen', 'eraser', 'sticky', 'laser'].includes(t.id))
         : TOOLS;
-  return html`<div class="toolbar" role="toolbar" aria-label="Tools" part="toolbar">
+  return html`<div class="toolbar" role="toolbar" aria-label=${t.t('toolbar.label')} part="toolbar">
     ${shown.map(
       (tool) => html`<button
         type="button"
         data-tool=${tool.id}
-        aria-label=${`${tool.label} (${tool.key})`}
-        title=${`${tool.label} — ${tool.key}`}
+        aria-label=${`${t.t(tool.label)} (${tool.key})`}
+        title=${`${t.t(tool.label)} — ${tool.key}`}
         aria-pressed=${active === tool.id ? 'true' : 'false'}
         @click=${() => choose(tool.id)}
       >
@@ -66,8 +68,8 @@ export function toolbar(
         : html`<button
             type="button"
             data-action="add-image"
-            aria-label="Add an image (or paste or drop one)"
-            title="Add an image — or paste or drop one"
+            aria-label=${t.t('toolbar.addImage')}
+            title=${t.t('toolbar.addImage')}
             @click=${addImage}
           >
             ${icon(ImageIcon)}
@@ -100,76 +102,81 @@ export interface ArrangeState {
   locked: boolean;
 }
 
-const ALIGN: { action: ArrangeAction; label: string; icon: IconNode }[] = [
-  { action: 'align-left', label: 'Align left', icon: AlignStartVertical },
-  { action: 'align-center', label: 'Align centres horizontally', icon: AlignCenterVertical },
-  { action: 'align-right', label: 'Align right', icon: AlignEndVertical },
-  { action: 'align-top', label: 'Align top', icon: AlignStartHorizontal },
-  { action: 'align-middle', label: 'Align middles vertically', icon: AlignCenterHorizontal },
-  { action: 'align-bottom', label: 'Align bottom', icon: AlignEndHorizontal },
-  { action: 'distribute-horizontal', label: 'Distribute horizontally', icon: AlignHorizontalSpaceBetween },
-  { action: 'distribute-vertical', label: 'Distribute vertically', icon: AlignVerticalSpaceBetween },
+const ALIGN: { action: ArrangeAction & `${'align' | 'distribute'}-${string}`; icon: IconNode }[] = [
+  { action: 'align-left', icon: AlignStartVertical },
+  { action: 'align-center', icon: AlignCenterVertical },
+  { action: 'align-right', icon: AlignEndVertical },
+  { action: 'align-top', icon: AlignStartHorizontal },
+  { action: 'align-middle', icon: AlignCenterHorizontal },
+  { action: 'align-bottom', icon: AlignEndHorizontal },
+  { action: 'distribute-horizontal', icon: AlignHorizontalSpaceBetween },
+  { action: 'distribute-vertical', icon: AlignVerticalSpaceBetween },
 ];
 
-function arrangeRow(state: ArrangeState, act: (action: ArrangeAction) => void): TemplateResult {
+function arrangeRow(
+  t: Translator,
+  state: ArrangeState,
+  act: (action: ArrangeAction) => void,
+): TemplateResult {
   const button = (action: ArrangeAction, label: string, content: TemplateResult | string, enabled = true) =>
     html`<button type="button" data-action=${action} aria-label=${label} title=${label} ?disabled=${!enabled} @click=${() => act(action)}>
       ${content}
     </button>`;
-  return html`<div>Arrange</div>
+  return html`<div>${t.t('arrange.label')}</div>
     ${
       state.count > 1
-        ? html`<div class="swatches" role="group" aria-label="Align and distribute">
-            ${ALIGN.map((a) => button(a.action, a.label, icon(a.icon), a.action.startsWith('distribute') ? state.count > 2 : true))}
+        ? html`<div class="swatches" role="group" aria-label=${t.t('arrange.alignGroup')}>
+            ${ALIGN.map((a) => button(a.action, t.t(`arrange.${a.action}`), icon(a.icon), a.action.startsWith('distribute') ? state.count > 2 : true))}
           </div>`
         : nothing
     }
     <div class="swatches">
-      ${button('group', 'Group (Ctrl+G)', icon(Group), state.count > 1)}
-      ${button('ungroup', 'Ungroup (Shift+Ctrl+G)', icon(Ungroup), state.grouped)}
-      ${button('lock', state.locked ? 'Unlock (Shift+Ctrl+L)' : 'Lock (Shift+Ctrl+L)', icon(state.locked ? LockOpen : Lock))}
+      ${button('group', t.t('arrange.group'), icon(Group), state.count > 1)}
+      ${button('ungroup', t.t('arrange.ungroup'), icon(Ungroup), state.grouped)}
+      ${button('lock', t.t(state.locked ? 'arrange.unlock' : 'arrange.lock'), icon(state.locked ? LockOpen : Lock))}
     </div>`;
 }
 
 export function stylePanel(
+  t: Translator,
   style: DrawingStyle,
   change: (patch: Partial<DrawingStyle>) => void,
   arrange: ArrangeState | null = null,
   act: (action: ArrangeAction) => void = () => {},
 ): TemplateResult {
-  return html`<div class="panel" part="style-panel" role="group" aria-label="Style">
-    <div>Stroke</div>
+  return html`<div class="panel" part="style-panel" role="group" aria-label=${t.t('style.label')}>
+    <div>${t.t('style.stroke')}</div>
     <div class="swatches">
       ${COLORS.map(
         (color) => html`<button
           type="button"
           class="swatch"
           style="background:${color}"
-          aria-label=${`Stroke colour ${color}`}
+          aria-label=${t.t('style.strokeColour', { colour: color })}
           aria-pressed=${style.strokeColor === color ? 'true' : 'false'}
           @click=${() => change({ strokeColor: color })}
         ></button>`,
       )}
     </div>
-    <div>Fill</div>
+    <div>${t.t('style.fill')}</div>
     <div class="swatches">
       ${FILLS.map(
         (fill) => html`<button
           type="button"
           class="swatch"
           style="background:${fill === 'none' ? 'repeating-linear-gradient(45deg,#fff,#fff 3px,#dee2e6 3px,#dee2e6 6px)' : fill}"
-          aria-label=${fill === 'none' ? 'No fill' : `Fill ${fill}`}
+          aria-label=${fill === 'none' ? t.t('style.noFill') : t.t('style.fillColour', { colour: fill })}
           aria-pressed=${style.fill === fill ? 'true' : 'false'}
           @click=${() => change({ fill })}
         ></button>`,
       )}
     </div>
-    <div>Width</div>
+    <div>${t.t('style.width')}</div>
     <div class="swatches">
       ${WIDTHS.map(
         (width) => html`<button
           type="button"
-          aria-label=${`Stroke width ${width}`}
+          aria-label=${t.t('style.strokeWidth', { width })}
           aria-pressed=${style.strokeWidth === width ? 'true' : 'false'}
           @click=${() => change({ strokeWidth: width })}
         >
@@ -178,7 +185,7 @@ export function stylePanel(
       )}
     </div>
     <label
-      >Opacity
+      >${t.t('style.opacity')}
       <input
         type="range"
         min="0.1"
@@ -187,18 +194,18 @@ export function stylePanel(
         .value=${String(style.opacity)}
         @input=${(e: Event) => change({ opacity: Number((e.target as HTMLInputElement).value) })}
     /></label>
-    ${arrange ? arrangeRow(arrange, act) : nothing}
+    ${arrange ? arrangeRow(t, arrange, act) : nothing}
   </div>`;
 }
 
 /** The folded style panel: one button showing the current colour, which opens the panel. */
-function panelToggle(style: DrawingStyle, open: () => void): TemplateResult {
+function panelToggle(t: Translator, style: DrawingStyle, open: () => void): TemplateResult {
   return html`<button
     type="button"
     class="panel panel-toggle"
     part="style-panel"
-    aria-label="Style"
-    title="Style"
+    aria-label=${t.t('style.label')}
+    title=${t.t('style.label')}
     aria-expanded="false"
     @click=${open}
   >
@@ -210,17 +217,17 @@ function panelToggle(style: DrawingStyle, open: () => void): TemplateResult {
 function panelButton(
   action: string,
   label: string,
-  title: string,
   glyph: IconNode,
   open: boolean,
   toggle: () => void,
 ): TemplateResult {
-  return html`<button type="button" data-action=${action} aria-label=${label} title=${title} aria-pressed=${open ? 'true' : 'false'} @click=${toggle}>
+  return html`<button type="button" data-action=${action} aria-label=${label} title=${label} aria-pressed=${open ? 'true' : 'false'} @click=${toggle}>
     ${icon(glyph)}
   </button>`;
 }
 
 export function zoomControls(
+  t: Translator,
   zoom: number,
   zoomBy: (factor: number) => void,
   fit: () => void,
@@ -229,19 +236,22 @@ export function zoomControls(
   help: () => void,
   extras: TemplateResult,
 ): TemplateResult {
-  return html`<div class="zoom" part="zoom">
-    <button type="button" aria-label="Undo (Ctrl+Z)" title="Undo — Ctrl+Z" @click=${undo}>${icon(Undo2)}</button>
-    <button type="button" aria-label="Redo (Shift+Ctrl+Z)" title="Redo — Shift+Ctrl+Z" @click=${redo}>${icon(Redo2)}</button>
-    <button type="button" aria-label="Zoom out" title="Zoom out — Ctrl+wheel" @click=${() => zoomBy(1 / 1.2)}>${icon(Minus)}</button>
-    <span aria-live="polite">${Math.round(zoom * 100)}%</span>
-    <button type="button" aria-label="Zoom in" title="Zoom in — Ctrl+wheel" @click=${() => zoomBy(1.2)}>${icon(Plus)}</button>
-    <button type="button" aria-label="Zoom to fit (Shift+1)" title="Zoom to fit — Shift+1" @click=${fit}>${icon(Maximize)}</button>
-    <button type="button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts — ?" @click=${help}>${icon(Keyboard)}</button>
+  const button = (label: MessageKey, glyph: IconNode, click: () => void) =>
+    html`<button type="button" aria-label=${t.t(label)} title=${t.t(label)} @click=${click}>${icon(glyph)}</button>`;
+  return html`<div class="zoom" part="zoom" role="group" aria-label=${t.t('zoom.controls')}>
+    ${button('zoom.undo', Undo2, undo)}
+    ${button('zoom.redo', Redo2, redo)}
+    ${button('zoom.out', Minus, () => zoomBy(1 / 1.2))}
+    <span aria-live="polite">${t.percent(zoom)}</span>
+    ${button('zoom.in', Plus, () => zoomBy(1.2))}
+    ${button('zoom.fit', Maximize, fit)}
+    ${button('zoom.shortcuts', Keyboard, help)}
     ${extras}
   </div>`;
 }
 
 export function statusBadge(
+  t: Translator,
   status: string,
   readOnly: boolean,
   savedLocally: boolean,
@@ -251,25 +261,30 @@ export function statusBadge(
   // A close code is the server's refusal; anything else (no token to be had) is said as it is.
   const offline = refusal
     ? /^\d{4}/.test(refusal)
-      ? `Disconnected by the server (${refusal})`
-      : refusal.charAt(0).toUpperCase() + refusal.slice(1)
-    : savedLocally
-      ? 'Offline · changes kept on this device'
-      : 'Offline';
+      ? t.t('status.refused', { code: refusal })
+      : t.t('status.noAccess', { reason: refusal.replace(/^no access: /, '') })
+    : t.t(savedLocally ? 'status.offlineKept' : 'status.offline');
   const text =
-    { connecting: 'Connecting…', connected: 'Syncing…', synced: 'Live', offline }[status] ?? status;
+    {
+      connecting: t.t('status.connecting'),
+      connected: t.t('status.connected'),
+      synced: t.t('status.synced'),
+      offline,
+    }[status] ?? status;
   // While a big board arrives, how much has: out of the live region, which would read every step.
   const progress =
     status === 'connected' && loaded > 0
-      ? html`<span class="progress" aria-hidden="true"> ${loaded.toLocaleString('en-US')} elements</span>`
+      ? html`<span class="progress" aria-hidden="true"> ${t.t('status.loaded', { count: loaded })}</span>`
       : nothing;
   return html`<div class="status" part="status" data-status=${status} role="status" aria-live="polite" title=${text}>
-    ${text}${progress}${readOnly ? ' · read-only' : nothing}
+    ${text}${progress}${readOnly ? ` · ${t.t('status.readOnly')}` : nothing}
   </div>`;
 }
 
 /** What the board's chrome shows and what its controls call. */
 export interface ChromeState {
+  /** The board's language. */
+  t: Translator;
   toolbar: 'full' | 'minimal' | 'none';
   canEdit: boolean;
   tool: ToolId;
@@ -312,36 +327,38 @@ export interface ChromeState {
  * and the connection badge, which shows even with `toolbar="none"`.
  */
 export function boardChrome(state: ChromeState): TemplateResult {
+  const { t } = state;
   const chrome = state.toolbar !== 'none';
   return html`
     ${
       chrome
         ? state.canEdit
-          ? toolbar(state.tool, state.setTool, state.toolbar === 'minimal', state.addImage)
-          : toolbar(state.tool, state.setTool, true, null, READ_ONLY_TOOLS)
+          ? toolbar(t, state.tool, state.setTool, state.toolbar === 'minimal', state.addImage)
+          : toolbar(t, state.tool, state.setTool, true, null, READ_ONLY_TOOLS)
         : nothing
     }
     ${
       chrome && state.canEdit && state.toolbar === 'full' && state.style
         ? state.compact && !state.panelOpen
-          ? panelToggle(state.style, () => state.setPanelOpen(true))
-          : stylePanel(state.style, state.setStyle, state.arrange, state.act)
+          ? panelToggle(t, state.style, () => state.setPanelOpen(true))
+          : stylePanel(t, state.style, state.setStyle, state.arrange, state.act)
         : nothing
     }
     ${
       chrome
         ? zoomControls(
+            t,
             state.zoom,
             state.zoomBy,
             state.zoomToFit,
             state.undo,
             state.redo,
             () => state.setHelp(true),
-            html`${panelButton('frames', 'Frames and presenting', 'Frames — slides, and presenting them', Presentation, state.framesOpen, state.toggleFrames)}${panelButton('history', 'History: versions of this board', 'History — versions of this board', History, state.historyOpen, state.toggleHistory)}`,
+            html`${panelButton('frames', t.t('zoom.frames'), Presentation, state.framesOpen, state.toggleFrames)}${panelButton('history', t.t('zoom.history'), History, state.historyOpen, state.toggleHistory)}`,
           )
         : nothing
     }
-    ${state.helpOpen ? helpDialog(() => state.setHelp(false)) : nothing}
-    ${statusBadge(state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
+    ${state.helpOpen ? helpDialog(t, () => state.setHelp(false)) : nothing}
+    ${statusBadge(t, state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;
 }

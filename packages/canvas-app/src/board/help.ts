@@ -1,38 +1,42 @@
 import { html, type TemplateResult } from 'lit';
 import { X } from 'lucide';
+import type { MessageKey, Translator } from '../i18n/Translator.js';
 import { icon } from './icons.js';
 import { TOOLS } from './tool-list.js';
 
-/** Every shortcut the board knows, beyond the tools' letters (see keyboard.ts). */
-const SHORTCUTS: [keys: string, what: string][] = [
-  ['Ctrl/⌘ Z, Shift Ctrl/⌘ Z', 'Undo, redo (your own work)'],
-  ['Ctrl/⌘ C, X, V', 'Copy, cut, paste (also between boards)'],
-  ['Shift Alt C, Shift Alt S', 'Copy as PNG, copy as SVG'],
-  ['Ctrl/⌘ D', 'Duplicate'],
-  ['Ctrl/⌘ A', 'Select all'],
-  ['Delete', 'Delete the selection'],
-  ['Ctrl/⌘ G, Shift Ctrl/⌘ G', 'Group, ungroup'],
-  ['Shift Ctrl/⌘ L', 'Lock, unlock'],
-  ['] and [', 'Bring forward, send backward'],
-  ['Shift 1', 'Zoom to fit'],
-  ['Space + drag', 'Pan'],
-  ['Arrows, Shift + arrows', 'Move the selection (further); with nothing selected, pan'],
-  [
-    'Enter',
-    "Edit the selected element's text; make the tool's shape in the middle; select the first element",
-  ],
-  ['Tab, Shift Tab', 'With something selected: the next or previous element'],
-  ['Alt while moving', 'Move without snapping'],
-  ['Double-click', 'Edit a text, a note, or the label of a shape or arrow; crop an image'],
-  ['Ctrl/⌘ while drawing an arrow', 'Leave its end free (not attached to the shape)'],
-  ['Paste or drop a file', 'Add an image (PNG, JPEG, GIF, WebP)'],
-  ['Shift while resizing an image', 'Change its proportions'],
-  ['Escape', 'Cancel, clear the selection'],
-  ['?', 'This list'],
+/**
+ * Every shortcut the board knows, beyond the tools' letters (see keyboard.ts): the keys (key
+ * names that are not letters are translated), and what they do.
+ */
+const SHORTCUTS: [keys: string | MessageKey, what: MessageKey][] = [
+  ['Ctrl/⌘ Z, Shift Ctrl/⌘ Z', 'help.undo'],
+  ['Ctrl/⌘ C, X, V', 'help.clipboard'],
+  ['Shift Alt C, Shift Alt S', 'help.copyAs'],
+  ['Ctrl/⌘ D', 'help.duplicate'],
+  ['Ctrl/⌘ A', 'help.selectAll'],
+  ['Delete', 'help.delete'],
+  ['Ctrl/⌘ G, Shift Ctrl/⌘ G', 'help.group'],
+  ['Shift Ctrl/⌘ L', 'help.lock'],
+  ['] [', 'help.order'],
+  ['Shift 1', 'help.fit'],
+  ['help.keys.space', 'help.pan'],
+  ['help.keys.arrows', 'help.arrows'],
+  ['Enter', 'help.enter'],
+  ['Tab, Shift Tab', 'help.tab'],
+  ['help.keys.alt', 'help.alt'],
+  ['help.keys.doubleClick', 'help.doubleClick'],
+  ['help.keys.arrowMod', 'help.arrowFree'],
+  ['help.keys.dropFile', 'help.dropFile'],
+  ['help.keys.shiftResize', 'help.imageRatio'],
+  ['help.keys.twoFingerTap', 'help.twoFingerTap'],
+  ['help.keys.longPress', 'help.longPress'],
+  ['Escape', 'help.escape'],
+  ['?', 'help.list'],
 ];
 
 /** The keyboard shortcuts, in a dialog over the board. */
-export function helpDialog(close: () => void): TemplateResult {
+export function helpDialog(t: Translator, close: () => void): TemplateResult {
+  const keys = (k: string) => (k in t.catalogue ? t.t(k as MessageKey) : k);
   return html`<div
     class="help"
     role="dialog"
@@ -44,14 +48,14 @@ export function helpDialog(close: () => void): TemplateResult {
     }}
   >
     <div class="help-head">
-      <h2 id="inkroom-help-title">Keyboard shortcuts</h2>
-      <button type="button" class="help-close" aria-label="Close" title="Close — Escape" @click=${close}>
+      <h2 id="inkroom-help-title">${t.t('help.title')}</h2>
+      <button type="button" class="help-close" aria-label=${t.t('help.close')} title=${`${t.t('help.close')} — Escape`} @click=${close}>
         ${icon(X)}
       </button>
     </div>
     <dl>
-      ${TOOLS.map((tool) => html`<dt><kbd>${tool.key}</kbd></dt><dd>${tool.label}</dd>`)}
-      ${SHORTCUTS.map(([keys, what]) => html`<dt><kbd>${keys}</kbd></dt><dd>${what}</dd>`)}
+      ${TOOLS.map((tool) => html`<dt><kbd>${tool.key}</kbd></dt><dd>${t.t(tool.label)}</dd>`)}
+      ${SHORTCUTS.map(([k, what]) => html`<dt><kbd>${keys(k)}</kbd></dt><dd>${t.t(what)}</dd>`)}
     </dl>
   </div>`;
 }

@@ -1,7 +1,10 @@
 import type { BoardJSON, ElementId, Point } from '@inkroom/shared';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { BoardA11yController } from '../a11y/BoardA11yController.js';
 import type { TokenProvider } from '../controllers/AccessToken.js';
 import { ConnectionController, serverOfScript } from '../controllers/ConnectionController.js';
+import { LocaleController } from '../i18n/LocaleController.js';
+import type { Translator } from '../i18n/Translator.js';
 import type { Person } from '../presence/Presence.js';
 import { Presenting } from '../presenting/Presenting.js';
 import type { SessionBoard } from '../session/BoardSession.js';
@@ -160,6 +163,7 @@ export class InkroomBoard extends LitElement {
     mayWrite: () => !this.readonly,
     tokenSource: () => ({ token: this.token || null, provider: this.tokenProvider }),
   });
+  private readonly locale = new LocaleController(this);
   /** Each room reopens where it was last looked at on this device. */
   protected readonly viewMemory = new ViewMemory(this, this.viewport, this.connection);
   private readonly sessions: BoardSessionController = new BoardSessionController(
@@ -180,6 +184,26 @@ export class InkroomBoard extends LitElement {
     },
   );
   private readonly editor = new TextEditorController(this, () => this.sessions.current);
+  private readonly a11y: BoardA11yController = new BoardA11yController(this, {
+    session: () => this.sessions.current,
+    translator: () => this.translator,
+    room: () => this.room,
+    live: () => this.connection.status === 'synced',
+    select: (id) => {
+      const ctx = this.sessions.current?.context;
+      if (!ctx) return;
+      ctx.selection.clear();
+      ctx.selection.add(id);
+      ctx.selectionChanged();
+      const entry = ctx.scene.get(id);
+      if (entry)
+        ctx.viewport.centerOn(
+          { x: (entry.minX + entry.maxX) / 2, y: (entry.minY + entry.maxY) / 2 },
+          ctx.viewport.zoom,
+        );
+      this.focus();
+    },
+  });
   private readonly presenting: Presenting = new Presenting({
     viewport: this.viewport,
     host: this,
@@ -275,13 +299,20 @@ export class InkroomBoard extends LitElement {
     return this.connection.doc;
   }
 
+  /**
+   * The board's language: its `lang` attribute, else the page's (the nearest `lang` around it),
+   * else the browser's; English, French and German.
+   * @internal
+   */
+  get translator(): Translator {
+    return this.locale.translator;
+  }
+
   /** connecting, connected, synced or offline. */
   get status() {
     return this.connection.status;
   }
 
-  /** The element count the live region last said. */
-  private announcedCount = 0;
   /** The next render of the sync progress, when one is due. */
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -466,8 +497,10 @@ export class InkroomBoard extends LitElement {
       this.connection.writable();
     if (changed.has('grid')) this.placeGrid();
     if (changed.has('readonly') && this.readonly && this.spotlighting) this.spotlight(false);
-    if (changed.has('server') || changed.has('room')) this.connection.sync();
-    else if (changed.has('token') || changed.has('tokenProvider')) this.connection.tokenChanged();
+    if (changed.has('server') || changed.has('room')) {
+      this.a11y.roomChanged();
+      this.connection.sync();
+    } else if (changed.has('token') || changed.has('tokenProvider')) this.connection.tokenChanged();
     // The name may come from the access token, which arrives or changes on its own.
     const user = this.user();
     const userKey = `${user.name}\u0000${user.color}`;
@@ -512,6 +545,11 @@ export class InkroomBoard extends LitElement {
       get snapGrid() {
         return board.grid ? GRID_SPACING : null;
       },
+      get translator() {
+        return board.translator;
+      },
+      live: () => this.connection.status === 'synced',
+      say: (text) => this.a11y.say(text),
       selectionChanged: () => this.selectionChanged(),
       assetEndpoint: () => this.connection.assetEndpoint(),
       editText: (id) => this.editor.open(id),
@@ -530,6 +568,7 @@ export class InkroomBoard extends LitElement {
             this.progressTimer = undefined;
             this.requestUpdate();
           }, PROGRESS_MS);
+        this.a11y.elementsChanged();
         emit(this, 'inkroom-change', { ids: [...changed] });
       },
       peopleChanged: () => this.presenceChanged(),
@@ -561,6 +600,7 @@ export class InkroomBoard extends LitElement {
 
   private selectionChanged(): void {
     this.sessions.current?.presence.setSelection(this.selection);
+    this.sessions.current?.narrator.selectionChanged();
     this.sessions.current?.renderer.requestOverlay();
     // The style panel shows (and edits) the selection's style.
     this.requestUpdate();
@@ -588,8 +628,6 @@ export class InkroomBoard extends LitElement {
   }
 
   override render() {
-    // Said to screen readers once the board has arrived, not at every piece of it.
-    if (this.connection.status !== 'connected') this.announcedCount = this.elementCount;
     this.shownZoom = this.viewport.zoom;
     this.shownCompact = this.compact();
     const presenting = this.presenting.presenting;
@@ -604,10 +642,10 @@ export class InkroomBoard extends LitElement {
         <canvas class="scene" aria-hidden="true"></canvas>
         <canvas class="overlay" aria-hidden="true"></canvas>
       </div>
-      <span class="sr-only" aria-live="polite">${this.announcedCount} elements on the board</span>
+      ${this.a11y.render(this.selection)}
       ${presenting ? nothing : this.chrome()}
-      ${presenting ? nothing : versionsPanel(this.versions, this.canEdit)}
-      ${this.presenting.render(this.canEdit)}
+      ${presenting ? nothing : versionsPanel(this.translator, this.versions, this.canEdit)}
+      ${this.presenting.render(this.translator, this.canEdit)}
       ${this.editor.render()}
     `;
   }
@@ -616,6 +654,7 @@ export class InkroomBoard extends LitElement {
   private chrome() {
     return html`
       ${boardChrome({
+        t: this.translator,
         toolbar: this.toolbar,
         canEdit: this.canEdit,
         tool: this.tool,

@@ -1,5 +1,5 @@
 import { addElement, type ElementId, pointsFrom, setElementField } from '@inkroom/shared';
-import type { SceneEntry } from '../scene/SceneIndex.js';
+import { readingOrder } from '../a11y/spoken.js';
 import type { ToolContext, ToolId } from '../tools/Tool.js';
 
 /** What the keyboard can make at the centre of the view, by tool, and how large (board units). */
@@ -89,12 +89,6 @@ export function nudgeSelection(ctx: ToolContext, dx: number, dy: number): void {
       setElementField(ctx.doc, id, 'y', element.y + dy, ctx.origin);
     }
   }, ctx.origin);
-}
-
-/** The board's elements in reading order: by rows from the top, left to right within a row. */
-function readingOrder(entries: readonly SceneEntry[]): SceneEntry[] {
-  const ROW = 40;
-  return [...entries].sort((a, b) => Math.floor(a.minY / ROW) - Math.floor(b.minY / ROW) || a.minX - b.minX);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ElementId } from '@inkroom/shared';
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { exportPng, exportSvg } from '../board/exporting.js';
+import type { Translator } from '../i18n/Translator.js';
 import type { Peer, Person, Presence } from '../presence/Presence.js';
 import type { BoardSession } from '../session/BoardSession.js';
 import type { Viewport } from '../viewport/Viewport.js';
@@ -102,9 +103,10 @@ export class Presenting implements ReactiveController {
   }
 
   /** What shows over the board for presenting: the bar while presenting, else the banner and frames panel. */
-  render(canEdit: boolean): TemplateResult {
-    if (this.presenting) return html`${presentBar(this.frames)}`;
-    return html`${framesPanel(this.frames, canEdit)}${followBanner(
+  render(t: Translator, canEdit: boolean): TemplateResult {
+    if (this.presenting) return html`${presentBar(t, this.frames)}`;
+    return html`${framesPanel(t, this.frames, canEdit)}${followBanner(
+      t,
       this.follower.following,
       this.spotlighting,
       {

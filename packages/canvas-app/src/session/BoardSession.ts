@@ -1,6 +1,8 @@
 import { type ElementId, observeElements, type PresenceUser } from '@inkroom/shared';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { Narrator } from '../a11y/Narrator.js';
+import type { Translator } from '../i18n/Translator.js';
 import { type AssetEndpoint, BoardImages } from '../images/BoardImages.js';
 import { settleFrames } from '../model/frames.js';
 import { Presence } from '../presence/Presence.js';
@@ -17,6 +19,12 @@ export interface SessionBoard {
   readonly style: DrawingStyle;
   readonly author: string;
   readonly user: PresenceUser;
+  /** The board's language. */
+  readonly translator: Translator;
+  /** True once the board has synced with the server. */
+  live(): boolean;
+  /** Says a sentence to screen readers (the board's polite live region). */
+  say(text: string): void;
   /** The grid spacing while the grid shows (moves and resizes snap to it), else null. */
   readonly snapGrid: number | null;
   /** The selection changed (tools mutate the set, then say so). */
@@ -56,6 +64,8 @@ export class BoardSession {
   readonly presence: Presence;
   readonly images: BoardImages;
   readonly context: ToolContext;
+  /** What screen readers hear of the board (others' changes, people, the selection). */
+  readonly narrator: Narrator;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -79,8 +89,11 @@ export class BoardSession {
     this.history = new History(doc, () => board.historyChanged());
     this.presence = new Presence(awareness, board.user, () => {
       this.renderer.requestOverlay();
+      this.narrator?.peopleChanged();
       board.peopleChanged();
     });
+    // Before the scene starts: the narrator sees a removed element while the scene still holds it.
+    this.narrator = new Narrator(doc, this.scene, this.presence.peers, board);
     this.context = this.toolContext();
     this.cleanups.push(
       this.scene.onChange((changed) => this.elementsChanged(changed)),
@@ -123,6 +136,7 @@ export class BoardSession {
     this.history.destroy();
     this.presence.destroy();
     this.images.destroy();
+    this.narrator.destroy();
   }
 
   private elementsChanged(changed: ReadonlySet<ElementId>): void {

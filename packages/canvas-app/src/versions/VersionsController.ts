@@ -1,6 +1,7 @@
 import { restoreBoard } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
+import type { Translator } from '../i18n/Translator.js';
 import type { BoardSession } from '../session/BoardSession.js';
 import { paintVersionDiff, VersionDiff } from './version-diff.js';
 
@@ -38,7 +39,8 @@ export class VersionsController implements ReactiveController {
   /** The version shown, its board, and how it differs from the board now. */
   selected: { version: Version; doc: Y.Doc; diff: VersionDiff } | null = null;
   /** What the panel says (loading, saved, restored, or what went wrong). */
-  message = '';
+  /** What the panel says (in the board's language), or null. */
+  message: ((t: Translator) => string) | null = null;
   playing = false;
   private playTimer: ReturnType<typeof setTimeout> | undefined;
   private stopScene: (() => void) | null = null;
@@ -79,9 +81,9 @@ export class VersionsController implements ReactiveController {
     try {
       const body = (await this.fetchJson('/versions')) as { versions: Version[] };
       this.versions = body.versions.slice().reverse();
-      this.message = this.versions.length === 0 ? 'No versions yet: one is kept a minute after edits.' : '';
+      this.message = this.versions.length === 0 ? (t) => t.t('history.none') : null;
     } catch (error) {
-      this.message = `History is not available: ${(error as Error).message}`;
+      this.message = (t) => t.t('history.unavailable', { reason: (error as Error).message });
     }
     this.host.requestUpdate();
   }
@@ -117,7 +119,7 @@ export class VersionsController implements ReactiveController {
       });
       session.renderer.requestOverlay();
     } catch (error) {
-      this.message = `That version could not be read: ${(error as Error).message}`;
+      this.message = (t) => t.t('history.unreadable', { reason: (error as Error).message });
     }
     this.host.requestUpdate();
   }
@@ -129,10 +131,10 @@ export class VersionsController implements ReactiveController {
         method: 'POST',
         body: JSON.stringify(name.trim() ? { name: name.trim() } : {}),
       });
-      this.message = 'Version saved.';
+      this.message = (t) => t.t('history.saved');
       await this.refresh();
     } catch (error) {
-      this.message = `Not saved: ${(error as Error).message}`;
+      this.message = (t) => t.t('history.notSaved', { reason: (error as Error).message });
       this.host.requestUpdate();
     }
   }
@@ -149,8 +151,14 @@ export class VersionsController implements ReactiveController {
     const result = session.history.step(() =>
       restoreBoard(session.doc, selected.doc, session.history.origin, { keepAdded }),
     );
-    const label = selected.version.name ?? `the version of ${formatTime(selected.version.time)}`;
-    this.message = `Restored ${label}: ${result.added} back, ${result.changed} set back, ${result.removed} removed. Undo takes it back.`;
+    const { name, time } = selected.version;
+    this.message = (t) =>
+      t.t('history.restored', {
+        label: name ?? t.t('history.versionOf', { time: t.dateTime(time) }),
+        added: result.added,
+        changed: result.changed,
+        removed: result.removed,
+      });
     this.unselect();
     // Ctrl+Z right away reaches the board's undo.
     this.parts.host.focus();
@@ -203,9 +211,4 @@ export class VersionsController implements ReactiveController {
 
 function authorization(token: string | null): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
-}
-
-/** A version's time as people read it here (Intl, the page's language). */
-export function formatTime(time: number): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(time);
 }

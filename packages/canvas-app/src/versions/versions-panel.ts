@@ -2,20 +2,18 @@ import { listElements, renderSvg } from '@inkroom/shared';
 import { html, nothing, type TemplateResult } from 'lit';
 import { Pause, Play, X } from 'lucide';
 import { icon } from '../board/icons.js';
-import { formatTime, type VersionsController } from './VersionsController.js';
+import type { Translator } from '../i18n/Translator.js';
+import type { VersionsController } from './VersionsController.js';
 
 /** The selected version's picture, drawn with the board's own renderer. */
-function picture(versions: VersionsController): TemplateResult | typeof nothing {
+function picture(t: Translator, versions: VersionsController): TemplateResult | typeof nothing {
   const selected = versions.selected;
   if (!selected) return nothing;
   const svg = renderSvg(listElements(selected.doc), { background: '#ffffff', padding: 16 });
   const { gone, changed, added } = selected.diff;
   return html`<figure class="version-preview">
-    <img alt=${`The board as of ${formatTime(selected.version.time)}`} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} />
-    <figcaption>
-      Restoring it brings back ${gone.size}, sets back ${changed.size} and removes ${added.size}
-      (on the board: green, orange and red).
-    </figcaption>
+    <img alt=${t.t('history.pictureAlt', { time: t.dateTime(selected.version.time) })} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} />
+    <figcaption>${t.t('history.diff', { gone: gone.size, changed: changed.size, added: added.size })}</figcaption>
   </figure>`;
 }
 
@@ -24,23 +22,24 @@ function picture(versions: VersionsController): TemplateResult | typeof nothing 
  * edits), the chosen one's picture, restore it, and play them all as a timelapse.
  */
 export function versionsPanel(
+  t: Translator,
   versions: VersionsController,
   canEdit: boolean,
 ): TemplateResult | typeof nothing {
   if (!versions.open) return nothing;
   const selectedId = versions.selected?.version.id ?? null;
-  return html`<aside class="versions" part="history" aria-label="History">
+  return html`<aside class="versions" part="history" aria-label=${t.t('history.title')}>
     <div class="versions-head">
-      <h2>History</h2>
+      <h2>${t.t('history.title')}</h2>
       <button
         type="button"
-        aria-label=${versions.playing ? 'Stop the timelapse' : 'Play the versions as a timelapse'}
-        title=${versions.playing ? 'Stop' : 'Timelapse: play the versions in order'}
+        aria-label=${t.t(versions.playing ? 'history.stop' : 'history.play')}
+        title=${t.t(versions.playing ? 'history.stopTitle' : 'history.playTitle')}
         @click=${() => void versions.play()}
       >
         ${icon(versions.playing ? Pause : Play)}
       </button>
-      <button type="button" aria-label="Close the history" title="Close" @click=${() => versions.close()}>${icon(X)}</button>
+      <button type="button" aria-label=${t.t('history.close')} title=${t.t('history.close')} @click=${() => versions.close()}>${icon(X)}</button>
     </div>
     ${
       canEdit
@@ -54,12 +53,12 @@ export function versionsPanel(
               });
             }}
           >
-            <input name="name" aria-label="Name of the version to save" placeholder="Name this version" maxlength="120" />
-            <button type="submit">Save</button>
+            <input name="name" aria-label=${t.t('history.nameLabel')} placeholder=${t.t('history.namePlaceholder')} maxlength="120" />
+            <button type="submit">${t.t('history.save')}</button>
           </form>`
         : nothing
     }
-    <p class="versions-message" role="status">${versions.message}</p>
+    <p class="versions-message" role="status">${versions.message?.(t) ?? ''}</p>
     <ol>
       ${versions.versions.map(
         (version) => html`<li>
@@ -69,32 +68,32 @@ export function versionsPanel(
             aria-pressed=${selectedId === version.id ? 'true' : 'false'}
             @click=${() => (selectedId === version.id ? versions.unselect() : void versions.select(version))}
           >
-            <span class="version-time">${formatTime(version.time)}</span>
+            <span class="version-time">${t.dateTime(version.time)}</span>
             ${version.name ? html`<span class="version-name">${version.name}</span>` : nothing}
-            <span class="version-authors">${version.authors.length > 0 ? version.authors.join(', ') : 'no named editor'}</span>
+            <span class="version-authors">${version.authors.length > 0 ? t.list(version.authors) : t.t('history.noEditor')}</span>
           </button>
         </li>`,
       )}
     </ol>
-    ${picture(versions)}
+    ${picture(t, versions)}
     ${
       versions.selected && canEdit
         ? html`<div class="version-actions">
             <button
               type="button"
               class="version-restore"
-              title="Bring back what was erased and set back what changed; keep what was added since"
+              title=${t.t('history.bringBackTitle')}
               @click=${() => versions.restore(true)}
             >
-              Bring back what was lost
+              ${t.t('history.bringBack')}
             </button>
             <button
               type="button"
               class="version-restore"
-              title="Make the board exactly this version: what was added since is removed too"
+              title=${t.t('history.restoreExactlyTitle')}
               @click=${() => versions.restore(false)}
             >
-              Restore exactly
+              ${t.t('history.restoreExactly')}
             </button>
           </div>`
         : nothing

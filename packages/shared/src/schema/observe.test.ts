@@ -49,6 +49,23 @@ describe('observeElements', () => {
     expect(seen.length).toBe(count + 1);
   });
 
+  it('names the clients that wrote a change, and none for a deletion', () => {
+    const ana = createBoardDoc();
+    const ben = createBoardDoc();
+    const writers: number[][] = [];
+    const stop = observeElements(ana, (diff) => writers.push([...diff.writers]));
+    const sync = () => Y.applyUpdate(ana, Y.encodeStateAsUpdate(ben, Y.encodeStateVector(ana)));
+    const id = addElement(ben, { kind: 'sticky', text: 'plan' });
+    sync();
+    setElementField(ben, id, 'x', 12);
+    sync();
+    deleteElements(ben, [id]);
+    sync();
+    addElement(ana, { kind: 'ellipse' });
+    expect(writers).toEqual([[ben.clientID], [ben.clientID], [], [ana.clientID]]);
+    stop();
+  });
+
   it('gives the new state of an updated element, and leaves out what does not read as one', () => {
     const doc = createBoardDoc();
     const id = addElement(doc, { kind: 'sticky', text: 'a' });

@@ -18,6 +18,19 @@ export interface ElementsDiff {
   readonly origin: unknown;
   /** True when the change was made on this doc rather than received. */
   readonly local: boolean;
+  /**
+   * The Yjs client ids that wrote what this transaction added (their awareness ids too, so
+   * presence names them). Empty for a change that only deleted: a deletion carries no writer.
+   */
+  readonly writers: readonly number[];
+}
+
+/** The clients whose clocks moved in a transaction: who wrote in it. */
+function writersOf(transaction: Y.Transaction): number[] {
+  const writers: number[] = [];
+  for (const [client, clock] of transaction.afterState)
+    if (clock > (transaction.beforeState.get(client) ?? 0)) writers.push(client);
+  return writers;
 }
 
 /** The elements a doc holds, by id. */
@@ -69,11 +82,27 @@ export function observeElements(doc: Y.Doc, listener: (diff: ElementsDiff) => vo
       } else if (present.delete(id)) removed.add(id);
     }
     if (added.size + updated.size + removed.size === 0) return;
-    listener({ added, updated, removed, origin: transaction.origin, local: transaction.local });
+    listener({
+      added,
+      updated,
+      removed,
+      origin: transaction.origin,
+      local: transaction.local,
+      get writers() {
+        return writersOf(transaction);
+      },
+    });
   };
   top.observeDeep(observer);
   if (initial.size > 0)
-    listener({ added: initial, updated: new Map(), removed: new Set(), origin: null, local: false });
+    listener({
+      added: initial,
+      updated: new Map(),
+      removed: new Set(),
+      origin: null,
+      local: false,
+      writers: [],
+    });
   return () => top.unobserveDeep(observer);
 }
 

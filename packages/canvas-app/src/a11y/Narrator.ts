@@ -1,0 +1,208 @@
+import { type BoardElement, type ElementId, type ElementsDiff, observeElements } from '@inkroom/shared';
+import type * as Y from 'yjs';
+import type { Translator } from '../i18n/Translator.js';
+import type { Peer } from '../presence/Presence.js';
+import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
+import { type ElementWord, elementWord, readingOrder, spokenElement } from './spoken.js';
+
+/** A change is said once its element has been left alone this long (a note is said with its text). */
+const QUIET_MS = 1200;
+/** Least time between two announcements of others' changes. */
+const GAP_MS = 1500;
+/** How often the waiting changes are looked at. */
+const TICK_MS = 400;
+/** The selection is said once it has stopped changing for this long (Tab held down says the last). */
+const SELECTION_MS = 150;
+
+type Verb = 'added' | 'changed' | 'removed';
+
+interface Pending {
+  verb: Verb;
+  /** Who did it, as presence names them (null: nobody known). */
+  name: string | null;
+  word: ElementWord;
+  last: number;
+}
+
+/** What the narrator needs from its board. */
+export interface NarratorBoard {
+  readonly translator: Translator;
+  readonly selection: ReadonlySet<ElementId>;
+  /** True once the board has synced with the server: what arrives before is the board, not news. */
+  live(): boolean;
+  /** Says a sentence through the board's polite live region. */
+  say(text: string): void;
+}
+
+/**
+ * What a screen reader hears of one board's doc: other people's changes, grouped by person and
+ * kind and said politely at most every 1.5 s ("Ana added a sticky note: Plan the launch", once
+ * she stops typing), who joins and leaves, and the selection as it moves ("Selected: Rectangle,
+ * 3 of 12"). Built and dropped with the doc's session; the page's own edits are not said.
+ */
+export class Narrator {
+  private readonly pending = new Map<ElementId, Pending>();
+  private readonly stopObserving: () => void;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private lastSaid = Number.NEGATIVE_INFINITY;
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  private people = new Map<number, string>();
+  private peopleKnown = false;
+  /** The elements in reading order, until they change. */
+  private order: SceneEntry[] | null = null;
+
+  constructor(
+    doc: Y.Doc,
+    private readonly scene: SceneIndex,
+    private readonly peers: ReadonlyMap<number, Peer>,
+    private readonly board: NarratorBoard,
+  ) {
+    // Observed before the scene index takes the change in: a removed element is still there to be named.
+    // What the doc holds already is reported at once, as added: that is the board, not news.
+    let starting = true;
+    this.stopObserving = observeElements(doc, (diff) => {
+      this.order = null;
+      if (!starting && !diff.local && this.board.live()) this.heard(diff);
+    });
+    starting = false;
+  }
+
+  destroy(): void {
+    this.stopObserving();
+    clearInterval(this.timer);
+    clearTimeout(this.selectionTimer);
+    this.timer = undefined;
+  }
+
+  /** The board's elements in reading order (what Tab steps through and the element list shows). */
+  elementsInOrder(): readonly SceneEntry[] {
+    this.order ??= readingOrder(this.scene.all());
+    return this.order;
+  }
+
+  /** Someone joined or left: said by name once the room is live (not everyone already there). */
+  peopleChanged(): void {
+    const now = new Map([...this.peers.values()].map((peer) => [peer.clientId, peer.user.name]));
+    const translator = this.board.translator;
+    if (this.peopleKnown && this.board.live()) {
+      const lines: string[] = [];
+      for (const [id, name] of now)
+        if (!this.people.has(id)) lines.push(translator.t('a11y.joined', { name }));
+      for (const [id, name] of this.people) if (!now.has(id)) lines.push(translator.t('a11y.left', { name }));
+      if (lines.length > 0) this.board.say(lines.join('. '));
+    }
+    this.people = now;
+    this.peopleKnown = this.board.live();
+  }
+
+  /** The selection changed: says what is selected now, once it settles. */
+  selectionChanged(): void {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => this.saySelection(), SELECTION_MS);
+  }
+
+  private saySelection(): void {
+    const translator = this.board.translator;
+    const { selection } = this.board;
+    if (selection.size === 0) return;
+    if (selection.size > 1) {
+      this.board.say(translator.t('a11y.selectedMany', { count: selection.size }));
+      return;
+    }
+    const [id] = selection;
+    const order = this.elementsInOrder();
+    const index = order.findIndex((entry) => entry.id === id);
+    const entry = order[index];
+    if (!entry) return;
+    this.board.say(
+      translator.t('a11y.selected', {
+        what: spokenElement(translator, entry.element, (frame) => this.scene.get(frame)?.element ?? null),
+        index: index + 1,
+        count: order.length,
+      }),
+    );
+  }
+
+  private heard(diff: ElementsDiff): void {
+    const now = performance.now();
+    const writer = diff.writers.map((id) => this.peers.get(id)?.user.name).find((name) => name);
+    const note = (id: ElementId, verb: Verb, element: BoardElement, name: string | null) => {
+      const known = this.pending.get(id);
+      // An element added and changed before it was said is still news as an addition.
+      this.pending.set(id, {
+        verb: known?.verb === 'added' ? 'added' : verb,
+        name: name ?? known?.name ?? null,
+        word: elementWord(element),
+        last: now,
+      });
+    };
+    for (const [id, element] of diff.added) note(id, 'added', element, writer ?? element.author ?? null);
+    for (const [id, element] of diff.updated) note(id, 'changed', element, writer ?? null);
+    for (const id of diff.removed) {
+      const known = this.pending.get(id);
+      // Added and removed before it was said: nothing to say.
+      if (known?.verb === 'added') {
+        this.pending.delete(id);
+        continue;
+      }
+      const element = this.scene.get(id)?.element;
+      // A deletion names no writer: who had it selected is who removed it, most likely.
+      const remover = [...this.peers.values()].find((peer) => peer.selection.includes(id))?.user.name;
+      this.pending.set(id, {
+        verb: 'removed',
+        name: remover ?? known?.name ?? null,
+        word: element ? elementWord(element) : { kind: 'element' },
+        last: now,
+      });
+    }
+    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    if (this.pending.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (now - this.lastSaid < GAP_MS) return;
+    const ready = [...this.pending].filter(([, p]) => now - p.last >= QUIET_MS);
+    if (ready.length === 0) return;
+    for (const [id] of ready) this.pending.delete(id);
+    this.lastSaid = now;
+    this.board.say(this.sentences(ready.map(([, p]) => p)));
+  }
+
+  /** "Ana added 3 strokes and a sticky note. Ben removed a rectangle." */
+  private sentences(changes: Pending[]): string {
+    const translator = this.board.translator;
+    const groups = new Map<string, Pending[]>();
+    for (const change of changes) {
+      const key = `${change.verb}\u0000${change.name ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), change]);
+    }
+    const lines: string[] = [];
+    for (const group of groups.values()) {
+      const { verb, name } = group[0]!;
+      const who = name ?? translator.t('a11y.someone');
+      const only = group.length === 1 ? group[0]!.word : null;
+      if (only?.text && verb !== 'removed') {
+        lines.push(
+          translator.t(verb === 'added' ? 'a11y.addedText' : 'a11y.changedText', {
+            name: who,
+            what: translator.t(`count.${only.kind}`, { count: 1 }),
+            text: only.text,
+          }),
+        );
+        continue;
+      }
+      const counts = new Map<ElementWord['kind'], number>();
+      for (const change of group) counts.set(change.word.kind, (counts.get(change.word.kind) ?? 0) + 1);
+      const what = translator.list(
+        [...counts].map(([kind, count]) => translator.t(`count.${kind}`, { count })),
+      );
+      lines.push(translator.t(`a11y.${verb}`, { name: who, what }));
+    }
+    return lines.join('. ');
+  }
+}
