@@ -13,6 +13,11 @@ const GAP_MS = 1500;
 const TICK_MS = 400;
 /** The selection is said once it has stopped changing for this long (Tab held down says the last). */
 const SELECTION_MS = 150;
+/**
+ * How long who had an element selected is remembered: a deletion names no writer, and the
+ * remover's emptied selection can arrive before the deletion (which the server relays once stored).
+ */
+const SELECTED_BY_MS = 10_000;
 
 type Verb = 'added' | 'changed' | 'removed';
 
@@ -47,6 +52,11 @@ export class Narrator {
   private lastSaid = Number.NEGATIVE_INFINITY;
   private selectionTimer: ReturnType<typeof setTimeout> | undefined;
   private people = new Map<number, string>();
+  /** Each person's last selection that held something, and when it was seen (a set made when asked). */
+  private readonly lastSelections = new Map<
+    number,
+    { name: string; ids: readonly ElementId[]; at: number; set?: Set<ElementId> }
+  >();
   private peopleKnown = false;
   /** The elements in reading order, until they change. */
   private order: SceneEntry[] | null = null;
@@ -80,8 +90,12 @@ export class Narrator {
     return this.order;
   }
 
-  /** Someone joined or left: said by name once the room is live (not everyone already there). */
+  /**
+   * Presence changed: who joined or left is said by name once the room is live (not everyone
+   * already there), and what each person selects is remembered a while.
+   */
   peopleChanged(): void {
+    this.rememberSelections();
     const now = new Map([...this.peers.values()].map((peer) => [peer.clientId, peer.user.name]));
     const translator = this.board.translator;
     if (this.peopleKnown && this.board.live()) {
@@ -147,15 +161,36 @@ export class Narrator {
       }
       const element = this.scene.get(id)?.element;
       // A deletion names no writer: who had it selected is who removed it, most likely.
-      const remover = [...this.peers.values()].find((peer) => peer.selection.includes(id))?.user.name;
       this.pending.set(id, {
         verb: 'removed',
-        name: remover ?? known?.name ?? null,
+        name: this.selectedBy(id, now) ?? known?.name ?? null,
         word: element ? elementWord(element) : { kind: 'element' },
         last: now,
       });
     }
     this.timer ??= setInterval(() => this.tick(), TICK_MS);
+  }
+
+  private rememberSelections(): void {
+    const now = performance.now();
+    for (const peer of this.peers.values()) {
+      if (peer.selection.length === 0) continue;
+      const last = this.lastSelections.get(peer.clientId);
+      if (last && sameIds(last.ids, peer.selection)) last.at = now;
+      else this.lastSelections.set(peer.clientId, { name: peer.user.name, ids: peer.selection, at: now });
+    }
+    for (const [id, last] of this.lastSelections)
+      if (now - last.at >= SELECTED_BY_MS && !this.peers.has(id)) this.lastSelections.delete(id);
+  }
+
+  /** Who had this element selected in the last ten seconds, if anyone. */
+  private selectedBy(id: ElementId, now: number): string | null {
+    for (const last of this.lastSelections.values()) {
+      if (now - last.at >= SELECTED_BY_MS) continue;
+      last.set ??= new Set(last.ids);
+      if (last.set.has(id)) return last.name;
+    }
+    return null;
   }
 
   private tick(): void {
@@ -205,4 +240,9 @@ export class Narrator {
     }
     return lines.join('. ');
   }
+}
+
+/** Whether two selections hold the same ids (cheap for the common case: a cursor moved, nothing else). */
+function sameIds(a: readonly ElementId[], b: readonly ElementId[]): boolean {
+  return a === b || (a.length === b.length && a[0] === b[0] && a[a.length - 1] === b[b.length - 1]);
 }
