@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
+import { boardView, launchBrowser, onBoard, openSyncedPage, waitOnPage } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const APP_DIST = fileURLToPath(new URL('../packages/canvas-app/dist', import.meta.url));
@@ -102,5 +102,53 @@ describe('the board with the keyboard alone', () => {
     });
     expect(focused).not.toBe('INKROOM-BOARD');
     expect(await selected(a)).toEqual([]);
+  });
+
+  it('opens the context menu with Shift+F10 and works it with the arrows and Enter', async () => {
+    await onBoard(a, (board) => board.focus());
+    await a.keyboard.press('v');
+    await a.keyboard.press('Enter');
+    expect(await selected(a)).toHaveLength(1);
+    await a.keyboard.press('Shift+F10');
+    const menuFocus = () =>
+      onBoard(a, (board) => board.shadowRoot!.activeElement?.getAttribute('data-menu') ?? null);
+    expect(await menuFocus()).toBe('menu.undo');
+    // Undo, Redo, Edit text, Duplicate: three steps down.
+    for (let i = 0; i < 3; i++) await a.keyboard.press('ArrowDown');
+    expect(await menuFocus()).toBe('menu.duplicate');
+    await a.keyboard.press('Enter');
+    await waitOnPage(b, async () => (await describeBoard(b)).elements.length === 2, 'the copy at Grace');
+    // The menu closed and gave the board its keys back.
+    expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('.context-menu'))).toBeNull();
+    await a.keyboard.press('Shift+F10');
+    await a.keyboard.press('Escape');
+    expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('.context-menu'))).toBeNull();
+    expect(await a.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName)).toBe(
+      'INKROOM-BOARD',
+    );
+  });
+
+  it('opens the same menu with the right button, on the element under the pointer', async () => {
+    await onBoard(a, (board) => board.focus());
+    await a.keyboard.press('Escape');
+    // The last element in the list, pointed at on its left edge (an unfilled shape is hit on its outline).
+    const target = (await describeBoard(a)).elements.at(-1)!;
+    const view = await boardView(a);
+    const stage = await onBoard(
+      a,
+      (board) => board.shadowRoot!.querySelector('.stage')!.getBoundingClientRect().top,
+    );
+    await a.mouse.click((target.x - view.x) * view.zoom, stage + (target.y + 10 - view.y) * view.zoom, {
+      button: 'right',
+    });
+    expect(await selected(a)).toEqual([target.id]);
+    await onBoard(a, (board) =>
+      board.shadowRoot!.querySelector<HTMLElement>('.context-menu [data-menu="menu.delete"]')!.click(),
+    );
+    await waitOnPage(
+      b,
+      async () => (await describeBoard(b)).elements.length === 1,
+      'the note deleted at Grace',
+    );
   });
 });

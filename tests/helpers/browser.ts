@@ -80,10 +80,12 @@ export function boardElements(page: Page): Promise<ElementSummary[]> {
 export async function openSyncedPage(
   browser: Browser,
   url: string,
-  options: { width?: number; height?: number; name?: string } = {},
+  options: { width?: number; height?: number; name?: string; hasTouch?: boolean; locale?: string } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1100, height: options.height ?? 700 },
+    hasTouch: options.hasTouch ?? false,
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   if (options.name !== undefined)
     await context.addInitScript((n) => localStorage.setItem('inkroom.name', n), options.name);

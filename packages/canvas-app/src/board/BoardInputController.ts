@@ -29,6 +29,10 @@ export interface BoardInputParts {
   showHelp(): void;
   /** A key while presenting: true when it stepped or ended the presentation. */
   presentKey(event: KeyboardEvent): boolean;
+  /** Once a pen is seen, fingers only pan and zoom (see StageInput). */
+  palmRejection(): boolean;
+  /** Opens the context menu at this point of the stage (screen units); null: for the selection. */
+  contextMenu(at: Point | null): void;
 }
 
 type InputHost = ReactiveControllerHost & HTMLElement & { readonly hasUpdated: boolean };
@@ -83,6 +87,15 @@ export class BoardInputController implements ReactiveController {
       get spaceHeld() {
         return controller.spaceHeld;
       },
+      get palmRejection() {
+        return controller.parts.palmRejection();
+      },
+      undo: () => this.parts.undo(),
+      redo: () => this.parts.redo(),
+      contextMenu: (at) => {
+        this.parts.boundary();
+        this.parts.contextMenu(at);
+      },
     });
     this.input.attach();
     this.resizeObserver = new ResizeObserver(() => viewport.setSize(stage.clientWidth, stage.clientHeight));
@@ -125,6 +138,7 @@ export class BoardInputController implements ReactiveController {
       copyAs: (format) => this.parts.copyAs(format),
       enteredGroup: () => this.parts.enteredGroup(),
       showHelp: () => this.parts.showHelp(),
+      contextMenu: () => this.parts.contextMenu(null),
     });
   };
 

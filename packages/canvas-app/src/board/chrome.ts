@@ -320,6 +320,9 @@ export interface ChromeState {
   panelOpen: boolean;
   setPanelOpen(open: boolean): void;
   setHelp(open: boolean): void;
+  /** Palm rejection is on (see StageInput). */
+  palmRejection: boolean;
+  setPalmRejection(on: boolean): void;
 }
 
 /**
@@ -358,7 +361,7 @@ export function boardChrome(state: ChromeState): TemplateResult {
           )
         : nothing
     }
-    ${state.helpOpen ? helpDialog(t, () => state.setHelp(false)) : nothing}
+    ${state.helpOpen ? helpDialog(t, () => state.setHelp(false), state.palmRejection, state.setPalmRejection) : nothing}
     ${statusBadge(t, state.status, !state.canEdit, state.savedLocally, state.refusal, state.loaded)}
   `;
 }

@@ -30,12 +30,18 @@ const SHORTCUTS: [keys: string | MessageKey, what: MessageKey][] = [
   ['help.keys.shiftResize', 'help.imageRatio'],
   ['help.keys.twoFingerTap', 'help.twoFingerTap'],
   ['help.keys.longPress', 'help.longPress'],
+  ['Shift F10', 'help.menu'],
   ['Escape', 'help.escape'],
   ['?', 'help.list'],
 ];
 
-/** The keyboard shortcuts, in a dialog over the board. */
-export function helpDialog(t: Translator, close: () => void): TemplateResult {
+/** The keyboard shortcuts and the touch settings, in a dialog over the board. */
+export function helpDialog(
+  t: Translator,
+  close: () => void,
+  palmRejection: boolean,
+  setPalmRejection: (on: boolean) => void,
+): TemplateResult {
   const keys = (k: string) => (k in t.catalogue ? t.t(k as MessageKey) : k);
   return html`<div
     class="help"
@@ -57,5 +63,15 @@ export function helpDialog(t: Translator, close: () => void): TemplateResult {
       ${TOOLS.map((tool) => html`<dt><kbd>${tool.key}</kbd></dt><dd>${t.t(tool.label)}</dd>`)}
       ${SHORTCUTS.map(([k, what]) => html`<dt><kbd>${keys(k)}</kbd></dt><dd>${t.t(what)}</dd>`)}
     </dl>
+    <h3>${t.t('help.settings')}</h3>
+    <label class="setting">
+      <input
+        type="checkbox"
+        data-setting="palm-rejection"
+        .checked=${palmRejection}
+        @change=${(event: Event) => setPalmRejection((event.target as HTMLInputElement).checked)}
+      />
+      ${t.t('help.palmRejection')}
+    </label>
   </div>`;
 }

@@ -17,6 +17,7 @@ import { Viewport } from '../viewport/Viewport.js';
 import { styleSelection, zoomToFit } from './actions.js';
 import { BoardInputController } from './BoardInputController.js';
 import { ClipboardController } from './ClipboardController.js';
+import { ContextMenuController } from './ContextMenuController.js';
 import { type ArrangeAction, boardChrome } from './chrome.js';
 import { type BoardDescription, describeBoard } from './describe.js';
 import { emit } from './events.js';
@@ -35,6 +36,8 @@ import { arrangeSelection, arrangeState, panelStyle } from './selection-panel.js
 import { boardStyles } from './styles.js';
 import { TextEditorController } from './TextEditorController.js';
 
+/** Where this device keeps palm rejection turned off (see the `palm-rejection` attribute). */
+const PALM_REJECTION_KEY = 'inkroom.palmRejection';
 /** Below this width or height (CSS px) the style panel folds into a button. */
 const COMPACT_WIDTH = 720;
 const COMPACT_HEIGHT = 520;
@@ -85,6 +88,7 @@ export class InkroomBoard extends LitElement {
     grid: { type: Boolean, reflect: true },
     maxImageSize: { type: Number, attribute: 'max-image-size' },
     ignoreSpotlight: { type: Boolean, attribute: 'ignore-spotlight' },
+    palmRejection: { type: String, attribute: 'palm-rejection', reflect: true },
     tool: { state: true, attribute: false },
     helpOpen: { state: true, attribute: false },
     panelOpen: { state: true, attribute: false },
@@ -122,6 +126,12 @@ export class InkroomBoard extends LitElement {
   declare maxImageSize: number;
   /** Declines every call to follow someone (see `spotlight`); following by choice still works. */
   declare ignoreSpotlight: boolean;
+  /**
+   * `auto` (default): once a pen touches the board, only the pen draws, and fingers pan and zoom
+   * (a palm resting on the screen draws nothing). `off`: fingers draw too. Without the attribute,
+   * the choice made in the shortcut list on this device.
+   */
+  declare palmRejection: 'auto' | 'off';
   /**
    * The active tool (see setTool).
    * @internal
@@ -261,11 +271,26 @@ export class InkroomBoard extends LitElement {
       this.helpOpen = true;
     },
     presentKey: (event) => this.presenting.handleKey(event),
+    palmRejection: () => this.palmRejection !== 'off',
+    contextMenu: (at) => {
+      this.editor.drop();
+      this.menu.open(at);
+    },
     copyAs: (format) => {
       this.copyAs(format).catch((error: Error) =>
         console.error(`inkroom-board: not copied: ${error.message}`),
       );
     },
+  });
+  private readonly menu: ContextMenuController = new ContextMenuController(this, {
+    context: () => this.sessions.current?.context ?? null,
+    canEdit: () => this.canEdit,
+    translator: () => this.translator,
+    enteredGroup: () => this.tools.select.entered,
+    undo: () => this.undo(),
+    redo: () => this.redo(),
+    setTool: (id) => this.setTool(id),
+    boundary: () => this.sessions.current?.history.boundary(),
   });
   private peopleKey = '';
   private shownUser = '';
@@ -288,6 +313,7 @@ export class InkroomBoard extends LitElement {
     this.grid = false;
     this.maxImageSize = 2048;
     this.ignoreSpotlight = false;
+    this.palmRejection = localStorageValue(PALM_REJECTION_KEY) === 'off' ? 'off' : 'auto';
     this.tool = 'pen';
     this.helpOpen = false;
     this.panelOpen = false;
@@ -647,6 +673,7 @@ export class InkroomBoard extends LitElement {
       ${presenting ? nothing : versionsPanel(this.translator, this.versions, this.canEdit)}
       ${this.presenting.render(this.translator, this.canEdit)}
       ${this.editor.render()}
+      ${this.menu.render()}
     `;
   }
 
@@ -691,6 +718,15 @@ export class InkroomBoard extends LitElement {
         setPanelOpen: (open) => {
           this.panelOpen = open;
         },
+        palmRejection: this.palmRejection !== 'off',
+        setPalmRejection: (on) => {
+          this.palmRejection = on ? 'auto' : 'off';
+          try {
+            localStorage.setItem(PALM_REJECTION_KEY, this.palmRejection);
+          } catch {
+            // Kept for this page only.
+          }
+        },
         setHelp: (open) => {
           this.helpOpen = open;
           // Back to the board, so its shortcuts work again.
@@ -706,5 +742,13 @@ if (!customElements.get('inkroom-board')) customElements.define('inkroom-board',
 declare global {
   interface HTMLElementTagNameMap {
     'inkroom-board': InkroomBoard;
+  }
+}
+
+function localStorageValue(key: string): string | null {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? null;
+  } catch {
+    return null;
   }
 }

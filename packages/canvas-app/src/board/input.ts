@@ -12,18 +12,45 @@ export interface InputTarget {
   hover(board: Point | null): void;
   /** True while Space is held (drag pans). */
   readonly spaceHeld: boolean;
+  /** Once a pen is seen, only the pen draws and fingers pan and zoom (false: fingers draw too). */
+  readonly palmRejection: boolean;
+  /** A two-finger tap. */
+  undo(): void;
+  /** A three-finger tap. */
+  redo(): void;
+  /** A long press, or the mouse's right button, at this point of the stage (screen units). */
+  contextMenu(at: Point): void;
 }
+
+/** A press held this long without moving opens the context menu. */
+const LONG_PRESS_MS = 500;
+/** Fingers that moved less than this (CSS px) tapped; more, and they pan, pinch or draw. */
+const TAP_SLOP = 10;
+/** Fingers down and up within this long tapped. */
+const TAP_MS = 350;
 
 /**
  * Pointer, wheel and touch input on the board's stage: one pointer draws with the current tool;
  * the middle button, Space-drag or two fingers pan; Ctrl/Cmd+wheel and pinch zoom; a plain wheel
- * or trackpad scroll pans.
+ * or trackpad scroll pans. A two-finger tap undoes, a three-finger tap redoes, and a long press
+ * (or the right button) opens the context menu. Palm rejection: once a pen has been seen, the
+ * pen draws, one finger pans (and never long-presses), touches while the pen is down are
+ * ignored, and a pen landing ends what a palm began.
  */
 export class StageInput {
   private readonly touches = new Map<number, Point>();
-  private mode: 'idle' | 'tool' | 'pan' | 'pinch' = 'idle';
+  private mode: 'idle' | 'tool' | 'pan' | 'pinch' | 'menu' = 'idle';
   private last: Point | null = null;
   private pinch: { distance: number; center: Point } | null = null;
+  /** A pen has been seen on this board: fingers stop drawing (palm rejection). */
+  private penSeen = false;
+  /** The pen touching the stage, if one does: touches meanwhile are a palm. */
+  private penDown: number | null = null;
+  /** The fingers of a possible tap: when the first came down, where each started, the most at once. */
+  private tap: { start: number; starts: Map<number, Point>; fingers: number; moved: boolean } | null = null;
+  private longPress: { timer: ReturnType<typeof setTimeout>; id: number; at: Point } | null = null;
+  /** The type of the last pointer pressed (a touch's long press fires the browser's contextmenu too). */
+  private lastPointerType = 'mouse';
 
   constructor(
     private readonly stage: HTMLElement,
@@ -37,6 +64,7 @@ export class StageInput {
     this.stage.addEventListener('pointercancel', this.onCancel);
     this.stage.addEventListener('pointerleave', this.onLeave);
     this.stage.addEventListener('wheel', this.onWheel, { passive: false });
+    this.stage.addEventListener('contextmenu', this.onContextMenu);
   }
 
   detach(): void {
@@ -46,9 +74,11 @@ export class StageInput {
     this.stage.removeEventListener('pointercancel', this.onCancel);
     this.stage.removeEventListener('pointerleave', this.onLeave);
     this.stage.removeEventListener('wheel', this.onWheel);
+    this.stage.removeEventListener('contextmenu', this.onContextMenu);
+    this.stopLongPress();
   }
 
-  private local(event: PointerEvent | WheelEvent): Point {
+  private local(event: MouseEvent): Point {
     const rect = this.stage.getBoundingClientRect();
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
   }
@@ -70,16 +100,28 @@ export class StageInput {
     // No compatibility mouse events: their default focus change would take the focus from the
     // text editor a tool has just opened. The board focuses itself.
     event.preventDefault();
-    this.stage.setPointerCapture?.(event.pointerId);
+    this.lastPointerType = event.pointerType;
     if (event.pointerType === 'touch') {
-      this.touches.set(event.pointerId, this.local(event));
-      if (this.touches.size === 2) {
-        // A second finger turns a stroke that just began into a pinch.
+      // A palm on the screen while the pen draws.
+      if (this.penDown !== null && this.target.palmRejection) return;
+      this.stage.setPointerCapture?.(event.pointerId);
+      if (this.touchDown(event)) return;
+    } else {
+      this.stage.setPointerCapture?.(event.pointerId);
+      this.stopLongPress();
+    }
+    if (event.pointerType === 'pen') {
+      this.penDown = event.pointerId;
+      this.penSeen = true;
+      // The pen wins over a palm that landed first: whatever it began (a stroke, a pan) ends.
+      if (this.touches.size > 0 && this.target.palmRejection) {
         if (this.mode === 'tool') this.target.toolCancel();
-        this.mode = 'pinch';
-        this.pinch = this.pinchState();
-        return;
+        this.mode = 'idle';
+        this.touches.clear();
+        this.tap = null;
+        this.pinch = null;
       }
+      this.startLongPress(event);
     }
     if (event.button === 1 || (event.button === 0 && this.target.spaceHeld)) {
       this.mode = 'pan';
@@ -94,8 +136,19 @@ export class StageInput {
 
   private readonly onMove = (event: PointerEvent) => {
     const screen = this.local(event);
-    if (event.pointerType === 'touch' && this.touches.has(event.pointerId))
+    if (event.pointerType === 'touch') {
+      if (!this.touches.has(event.pointerId)) return;
       this.touches.set(event.pointerId, screen);
+      const start = this.tap?.starts.get(event.pointerId);
+      if (this.tap && start && Math.hypot(screen.x - start.x, screen.y - start.y) > TAP_SLOP)
+        this.tap.moved = true;
+    }
+    if (
+      this.longPress?.id === event.pointerId &&
+      Math.hypot(screen.x - this.longPress.at.x, screen.y - this.longPress.at.y) > TAP_SLOP
+    )
+      this.stopLongPress();
+    if (this.mode === 'menu') return;
     if (this.mode === 'pinch') {
       const next = this.pinchState();
       if (this.pinch && next) {
@@ -121,18 +174,96 @@ export class StageInput {
   };
 
   private readonly onUp = (event: PointerEvent) => {
-    this.touches.delete(event.pointerId);
+    if (this.longPress?.id === event.pointerId) this.stopLongPress();
+    if (event.pointerId === this.penDown) this.penDown = null;
+    if (event.pointerType === 'touch') {
+      if (!this.touches.delete(event.pointerId)) return;
+      if (this.touches.size === 0) this.tapped();
+    }
     if (this.mode === 'tool') this.target.toolUp(this.pointer(event));
-    if (this.mode !== 'pinch' || this.touches.size === 0) this.mode = 'idle';
+    if ((this.mode !== 'pinch' && this.mode !== 'menu') || this.touches.size === 0) this.mode = 'idle';
     this.last = null;
   };
 
   private readonly onCancel = (event: PointerEvent) => {
+    if (this.longPress?.id === event.pointerId) this.stopLongPress();
+    if (event.pointerId === this.penDown) this.penDown = null;
     this.touches.delete(event.pointerId);
+    if (this.touches.size === 0) this.tap = null;
     if (this.mode === 'tool') this.target.toolCancel();
     this.mode = 'idle';
     this.last = null;
   };
+
+  /** The mouse's right button opens the context menu (a touch's or pen's long press has its own timer). */
+  private readonly onContextMenu = (event: MouseEvent) => {
+    event.preventDefault();
+    if (this.lastPointerType === 'mouse') this.target.contextMenu(this.local(event));
+  };
+
+  /**
+   * A finger came down: true when it is handled here (a second finger pinches, a finger after a
+   * pen has been seen pans), false when it draws like a mouse.
+   */
+  private touchDown(event: PointerEvent): boolean {
+    const at = this.local(event);
+    this.touches.set(event.pointerId, at);
+    if (this.touches.size === 1)
+      this.tap = { start: performance.now(), starts: new Map(), fingers: 0, moved: false };
+    if (this.tap) {
+      this.tap.starts.set(event.pointerId, at);
+      this.tap.fingers = Math.max(this.tap.fingers, this.touches.size);
+    }
+    if (this.touches.size >= 2) {
+      this.stopLongPress();
+      // A second finger turns a stroke that just began into a pinch.
+      if (this.mode === 'tool') this.target.toolCancel();
+      this.mode = 'pinch';
+      this.pinch = this.pinchState();
+      return true;
+    }
+    // With a pen in use, a finger resting is most likely a palm: no long press for it.
+    if (!this.penSeen || !this.target.palmRejection) {
+      this.startLongPress(event);
+      return false;
+    }
+    this.mode = 'pan';
+    this.last = at;
+    return true;
+  }
+
+  /** The last finger lifted: two (or three) that came and went quickly without moving undo (or redo). */
+  private tapped(): void {
+    const tap = this.tap;
+    this.tap = null;
+    if (!tap || tap.moved || performance.now() - tap.start > TAP_MS) return;
+    if (tap.fingers === 2) this.target.undo();
+    else if (tap.fingers === 3) this.target.redo();
+  }
+
+  private startLongPress(event: PointerEvent): void {
+    this.stopLongPress();
+    const at = this.local(event);
+    const id = event.pointerId;
+    this.longPress = {
+      id,
+      at,
+      timer: setTimeout(() => {
+        this.longPress = null;
+        // What the press began (a stroke, a move) gives way to the menu.
+        if (this.mode === 'tool') this.target.toolCancel();
+        this.mode = 'menu';
+        this.tap = null;
+        this.target.contextMenu(at);
+      }, LONG_PRESS_MS),
+    };
+  }
+
+  private stopLongPress(): void {
+    if (!this.longPress) return;
+    clearTimeout(this.longPress.timer);
+    this.longPress = null;
+  }
 
   private readonly onLeave = () => {
     if (this.mode === 'idle') this.target.hover(null);

@@ -23,13 +23,15 @@ export interface KeyTarget {
   enteredGroup(): string | null;
   /** Opens the list of shortcuts. */
   showHelp(): void;
+  /** Opens the context menu for the selection (Shift+F10, the menu key). */
+  contextMenu(): void;
 }
 
 /**
  * The board's keyboard: tool letters, Delete, Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y), Ctrl/Cmd+D,
  * Ctrl/Cmd+A, Ctrl/Cmd+G and Shift+Ctrl/Cmd+G to group and ungroup, Shift+Ctrl/Cmd+L to lock or
  * unlock, Escape, ] and [ to reorder, Shift+1 to zoom to fit, Shift+Alt+C and Shift+Alt+S to copy as PNG and SVG,
- * ? for the list of shortcuts, Space held to pan. Arrows move the selection (Shift: further) or,
+ * ? for the list of shortcuts, Shift+F10 or the menu key for the context menu, Space held to pan. Arrows move the selection (Shift: further) or,
  * with none, pan; Enter edits the selected element's text, makes the tool's element at the centre
  * of the view, or selects the first element, after which Tab and Shift+Tab step through them. Ctrl/Cmd+C, X and V arrive as clipboard events (see ClipboardController).
  */
@@ -50,6 +52,11 @@ export function handleBoardKey(event: KeyboardEvent, target: KeyTarget): void {
   if (event.key === '?') {
     event.preventDefault();
     target.showHelp();
+    return;
+  }
+  if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+    event.preventDefault();
+    target.contextMenu();
     return;
   }
   // Every keyboard action is an undo step of its own.

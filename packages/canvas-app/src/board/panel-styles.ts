@@ -2,9 +2,46 @@ import { css } from 'lit';
 
 /**
  * The panels and bars over the board beside its toolbars (see styles.ts): History, Frames, the
- * presentation's bar, and the frame and banner shown while following someone.
+ * presentation's bar, the frame and banner shown while following someone, and the context menu.
  */
 export const panelStyles = css`
+  .menu-backdrop {
+    position: absolute;
+    inset: 0;
+    z-index: 5;
+  }
+  .context-menu {
+    position: absolute;
+    z-index: 6;
+    min-width: 180px;
+    display: flex;
+    flex-direction: column;
+    padding: 4px;
+    border-radius: 10px;
+    background: var(--_panel);
+    color: var(--_foreground);
+    box-shadow: 0 2px 10px rgba(0, 0, 0, 0.22);
+  }
+  .context-menu button {
+    font: inherit;
+    color: inherit;
+    text-align: start;
+    /* A finger's size: 40 px rows. */
+    min-height: 40px;
+    padding: 0 12px;
+    border: 0;
+    border-radius: 6px;
+    background: transparent;
+    cursor: pointer;
+  }
+  .context-menu button:hover,
+  .context-menu button:focus-visible {
+    background: var(--_hover);
+  }
+  .context-menu button:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: -2px;
+  }
   /* Following someone: the board is framed in their colour. */
   .stage.following::after {
     content: '';

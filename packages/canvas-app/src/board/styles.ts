@@ -192,6 +192,16 @@ export const boardStyles = css`
   .help dd {
     margin: 0;
   }
+  .help h3 {
+    font-size: 14px;
+    margin: 16px 0 6px;
+  }
+  .help .setting {
+    display: flex;
+    gap: 8px;
+    align-items: flex-start;
+    font-size: 13px;
+  }
   .help kbd {
     font: 12px ui-monospace, monospace;
     padding: 1px 5px;
