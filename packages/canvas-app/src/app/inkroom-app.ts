@@ -75,6 +75,7 @@ export class InkroomApp extends LitElement {
     grant: { state: true },
     accessLost: { state: true },
     notice: { state: true },
+    moreOpen: { state: true },
   };
   static override styles = css`
     :host {
@@ -122,12 +123,54 @@ export class InkroomApp extends LitElement {
       height: 100%;
     }
     header {
+      position: relative;
       display: flex;
       gap: 10px;
       align-items: center;
       padding: 6px 12px;
       border-bottom: 1px solid #e9ecef;
       background: #fff;
+    }
+    .extras {
+      display: flex;
+      gap: 10px;
+      align-items: center;
+    }
+    .more {
+      display: none;
+    }
+    /* A phone: the room, the people and "More", which unfolds the rest under the header. */
+    @media (max-width: 640px) {
+      header {
+        gap: 6px;
+        padding: 6px 8px;
+      }
+      header .title {
+        max-width: 38vw;
+      }
+      .more {
+        display: inline-block;
+      }
+      .extras {
+        display: none;
+        position: absolute;
+        z-index: 10;
+        top: calc(100% + 4px);
+        right: 8px;
+        flex-direction: column;
+        align-items: stretch;
+        padding: 12px;
+        border-radius: 10px;
+        background: #fff;
+        box-shadow: 0 2px 12px rgba(0, 0, 0, 0.16);
+      }
+      .extras.open {
+        display: flex;
+      }
+      .extras label {
+        display: grid;
+        gap: 4px;
+      }
     }
     header .title {
       font-weight: 600;
@@ -203,6 +246,8 @@ export class InkroomApp extends LitElement {
   /** The server refused this page's link (revoked, expired): it is no longer what `grant` says. */
   declare accessLost: boolean;
   declare notice: string;
+  /** On a phone, the header's controls beyond the room and the people are folded under "More". */
+  declare moreOpen: boolean;
   private readonly color = storedColor();
   private readonly locale = new LocaleController(this);
   private linkKey: string | null = null;
@@ -220,6 +265,7 @@ export class InkroomApp extends LitElement {
     this.grant = null;
     this.accessLost = false;
     this.notice = '';
+    this.moreOpen = false;
     this.takeLinkKey();
   }
 
@@ -415,11 +461,6 @@ export class InkroomApp extends LitElement {
         <a href="/" aria-label=${t.t('app.home')}>Inkroom</a>
         <span class="title" title=${this.room}>${this.room}</span>
         ${role ? html`<span class="role" data-role=${role}>${roleText}</span>` : nothing}
-        ${
-          grant?.owner
-            ? html`<button class="share" @click=${this.openShare}>${t.t('app.share')}</button>`
-            : html`<button @click=${this.copyLink}>${t.t(this.copied ? 'app.copied' : 'app.copyLink')}</button>`
-        }
         <span class="spacer"></span>
         <div class="people" role="group" aria-label=${t.t('app.people')}>
           ${this.people.map((person) => {
@@ -448,6 +489,23 @@ export class InkroomApp extends LitElement {
             </button>`;
           })}
         </div>
+        <button
+          type="button"
+          class="more"
+          aria-expanded=${this.moreOpen ? 'true' : 'false'}
+          aria-controls="room-extras"
+          @click=${() => {
+            this.moreOpen = !this.moreOpen;
+          }}
+        >
+          ${t.t('app.more')}
+        </button>
+        <div id="room-extras" class="extras ${this.moreOpen ? 'open' : ''}">
+        ${
+          grant?.owner
+            ? html`<button class="share" @click=${this.openShare}>${t.t('app.share')}</button>`
+            : html`<button @click=${this.copyLink}>${t.t(this.copied ? 'app.copied' : 'app.copyLink')}</button>`
+        }
         ${
           grant && grant.scope !== 'write'
             ? nothing
@@ -468,6 +526,7 @@ export class InkroomApp extends LitElement {
             aria-label=${t.t('app.yourName')}
             @change=${(e: Event) => this.setName((e.target as HTMLInputElement).value)}
         /></label>
+        </div>
       </header>
       <inkroom-board
         server=${server}

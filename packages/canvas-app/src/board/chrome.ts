@@ -236,14 +236,15 @@ export function zoomControls(
   help: () => void,
   extras: TemplateResult,
 ): TemplateResult {
-  const button = (label: MessageKey, glyph: IconNode, click: () => void) =>
-    html`<button type="button" aria-label=${t.t(label)} title=${t.t(label)} @click=${click}>${icon(glyph)}</button>`;
+  // Zooming by steps (class `step`) leaves a phone-sized board, where fingers pinch.
+  const button = (label: MessageKey, glyph: IconNode, click: () => void, step = false) =>
+    html`<button type="button" class=${step ? 'step' : ''} aria-label=${t.t(label)} title=${t.t(label)} @click=${click}>${icon(glyph)}</button>`;
   return html`<div class="zoom" part="zoom" role="group" aria-label=${t.t('zoom.controls')}>
     ${button('zoom.undo', Undo2, undo)}
     ${button('zoom.redo', Redo2, redo)}
-    ${button('zoom.out', Minus, () => zoomBy(1 / 1.2))}
-    <span aria-live="polite">${t.percent(zoom)}</span>
-    ${button('zoom.in', Plus, () => zoomBy(1.2))}
+    ${button('zoom.out', Minus, () => zoomBy(1 / 1.2), true)}
+    <span class="step" aria-live="polite">${t.percent(zoom)}</span>
+    ${button('zoom.in', Plus, () => zoomBy(1.2), true)}
     ${button('zoom.fit', Maximize, fit)}
     ${button('zoom.shortcuts', Keyboard, help)}
     ${extras}

@@ -233,4 +233,12 @@ export const panelStyles = css`
     color: inherit;
     cursor: pointer;
   }
+  @media (forced-colors: active) {
+    .versions,
+    .context-menu,
+    .follow-banner,
+    .present-bar {
+      border: 1px solid CanvasText;
+    }
+  }
 `;

@@ -50,6 +50,8 @@ export const boardStyles = css`
     font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     outline: none;
     touch-action: none;
+    /* The chrome adapts to the board's own width (a phone, or a narrow embed), not the page's. */
+    container-type: inline-size;
   }
   .stage {
     position: absolute;
@@ -286,6 +288,57 @@ export const boardStyles = css`
     font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     transform-origin: 0 0;
     white-space: pre-wrap;
+  }
+  /* A phone-sized board: the toolbar scrolls sideways, the zoom bar keeps what pinching cannot do. */
+  @container (max-width: 560px) {
+    .toolbar {
+      top: 8px;
+      max-width: calc(100% - 16px);
+      overflow-x: auto;
+      scrollbar-width: none;
+      touch-action: pan-x;
+    }
+    .toolbar button {
+      flex: none;
+    }
+    .panel {
+      top: 56px;
+      left: 8px;
+    }
+    .zoom {
+      left: 8px;
+      bottom: 8px;
+    }
+    .zoom .step {
+      display: none;
+    }
+    .status {
+      right: 8px;
+      bottom: 8px;
+      max-width: calc(100% - 236px);
+    }
+  }
+  /*
+   * Forced colours (Windows contrast themes) drop backgrounds and shadows: the cards keep an edge,
+   * the active tool an outline, and colour swatches their colours (they are the choice itself).
+   */
+  @media (forced-colors: active) {
+    .toolbar,
+    .panel,
+    .zoom,
+    .status,
+    .help {
+      border: 1px solid CanvasText;
+    }
+    .toolbar button[aria-pressed='true'],
+    .panel button[aria-pressed='true'] {
+      outline: 2px solid Highlight;
+      outline-offset: -2px;
+    }
+    .swatch,
+    .status::before {
+      forced-color-adjust: none;
+    }
   }
   .sr-only {
     position: absolute;

@@ -243,6 +243,7 @@ export const de: Catalogue = {
   'app.stopSpotlight': 'Nicht mehr führen',
   'app.yourName': 'Ihr Name',
   'app.guest': 'Gast',
+  'app.more': 'Mehr',
   'app.language': 'Sprache',
 
   'share.title': 'Dieses Board teilen',

@@ -240,6 +240,7 @@ export const en = {
   'app.stopSpotlight': 'Stop spotlight',
   'app.yourName': 'Your name',
   'app.guest': 'Guest',
+  'app.more': 'More',
   'app.language': 'Language',
 
   'share.title': 'Share this board',

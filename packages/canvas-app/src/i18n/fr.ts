@@ -242,6 +242,7 @@ export const fr: Catalogue = {
   'app.stopSpotlight': 'Arrêter',
   'app.yourName': 'Votre nom',
   'app.guest': 'Invité',
+  'app.more': 'Plus',
   'app.language': 'Langue',
 
   'share.title': 'Partager ce tableau',

@@ -118,7 +118,8 @@ export class FollowController implements ReactiveController {
     const cy = view.y + view.height / 2;
     const x = viewport.x + viewport.width / 2 / viewport.zoom;
     const y = viewport.y + viewport.height / 2 / viewport.zoom;
-    const k = this.lastFrame ? 1 - Math.exp(-(now - this.lastFrame) / EASE_MS) : 0.25;
+    // Asked for less motion, the view goes straight there.
+    const k = reducedMotion() ? 1 : this.lastFrame ? 1 - Math.exp(-(now - this.lastFrame) / EASE_MS) : 0.25;
     this.lastFrame = now;
     const there = Math.hypot(cx - x, cy - y) * zoom < 0.5 && Math.abs(Math.log(zoom / viewport.zoom)) < 0.002;
     const nextZoom = there
@@ -154,4 +155,9 @@ export class FollowController implements ReactiveController {
     this.remember();
     this.schedule();
   }
+}
+
+/** Whether the person asked their system for less motion (`prefers-reduced-motion`). */
+function reducedMotion(): boolean {
+  return globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
