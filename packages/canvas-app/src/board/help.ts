@@ -42,7 +42,7 @@ export function helpDialog(
   palmRejection: boolean,
   setPalmRejection: (on: boolean) => void,
 ): TemplateResult {
-  const keys = (k: string) => (k in t.catalogue ? t.t(k as MessageKey) : k);
+  const keys = (k: string) => (k in t.catalogue ? t.t(k as MessageKey) : localKeys(t, k));
   return html`<div
     class="help"
     role="dialog"
@@ -55,7 +55,7 @@ export function helpDialog(
   >
     <div class="help-head">
       <h2 id="inkroom-help-title">${t.t('help.title')}</h2>
-      <button type="button" class="help-close" aria-label=${t.t('help.close')} title=${`${t.t('help.close')} — Escape`} @click=${close}>
+      <button type="button" class="help-close" aria-label=${t.t('help.close')} title=${`${t.t('help.close')} — ${t.t('key.escape')}`} @click=${close}>
         ${icon(X)}
       </button>
     </div>
@@ -74,4 +74,11 @@ export function helpDialog(
       ${t.t('help.palmRejection')}
     </label>
   </div>`;
+}
+
+/** Key names as the language's keyboards print them: "Shift Ctrl/⌘ Z" is "Umschalt Strg/⌘ Z" in German. */
+function localKeys(t: Translator, keys: string): string {
+  return keys.replace(/\b(Ctrl|Shift|Alt|Delete|Enter|Escape|Tab)\b/g, (name) =>
+    t.t(`key.${name.toLowerCase()}` as MessageKey),
+  );
 }
