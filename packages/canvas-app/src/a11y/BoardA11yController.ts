@@ -2,7 +2,8 @@ import type { ElementId } from '@inkroom/shared';
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Translator } from '../i18n/Translator.js';
 import type { BoardSession } from '../session/BoardSession.js';
-import { boardDescription } from './board-description.js';
+import { boardDescription, LISTED_ELEMENTS } from './board-description.js';
+import { firstInReadingOrder } from './spoken.js';
 
 /** The element list follows the board at most this often (sorting a big board's elements costs). */
 const LIST_MS = 1000;
@@ -85,8 +86,9 @@ export class BoardA11yController implements ReactiveController {
   render(selection: ReadonlySet<ElementId>): TemplateResult {
     const t = this.parts.translator();
     const session = this.parts.session();
-    // While a board arrives its order would be sorted again at every piece: the count only.
-    const order = session && this.parts.live() ? session.narrator.elementsInOrder() : null;
+    // While a board arrives, the count only: the list follows once it is there.
+    const order =
+      session && this.parts.live() ? firstInReadingOrder(session.scene.all(), LISTED_ELEMENTS) : null;
     return html`${boardDescription(
       t,
       order,

@@ -14,6 +14,7 @@ export const LISTED_ELEMENTS = 200;
  */
 export function boardDescription(
   t: Translator,
+  /** The first elements in reading order (up to LISTED_ELEMENTS), or null while the board arrives. */
   order: readonly SceneEntry[] | null,
   count: number,
   scene: SceneIndex | null,
@@ -21,7 +22,7 @@ export function boardDescription(
   select: (id: ElementId) => void,
 ): TemplateResult {
   const frameOf = (id: ElementId) => scene?.get(id)?.element ?? null;
-  const listed = order?.slice(0, LISTED_ELEMENTS) ?? [];
+  const listed = order ?? [];
   return html`<section class="sr-only" aria-label=${t.t('a11y.contents')} data-board-description>
     <h2>${t.t('a11y.count', { count })}</h2>
     <ol>
