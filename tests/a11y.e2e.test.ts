@@ -165,7 +165,7 @@ describe('accessibility (axe-core)', () => {
     ).toBe('solid');
     expect(
       await board
-        .getByRole('button', { name: 'Stroke colour #e03131' })
+        .getByRole('button', { name: 'Stroke colour red' })
         .evaluate((swatch) => getComputedStyle(swatch).backgroundColor),
     ).toBe('rgb(224, 49, 49)');
     expect(listed(await violations(page))).toEqual([]);

@@ -135,7 +135,7 @@ describe('the board in two browser pages', () => {
     expect(await panelShown()).toBe(true);
     const rectangle = (await snapshot(a)).elements.find((e) => e.kind === 'rectangle')!;
     await onBoard(a, (board) =>
-      (board.shadowRoot!.querySelector('[aria-label="Fill #a5d8ff"]') as HTMLButtonElement).click(),
+      (board.shadowRoot!.querySelector('[data-fill="#a5d8ff"]') as HTMLButtonElement).click(),
     );
     const fillIn = (page: Page) =>
       onBoard(page, (board) =>
@@ -172,10 +172,10 @@ describe('the board in two browser pages', () => {
     expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('[role="dialog"]'))).toBeNull();
     await a.keyboard.press('m');
     expect(await onBoard(a, (board) => (board as unknown as { tool: string }).tool)).toBe('highlighter');
-    // Every tool button, and the image button, shows an icon, named for screen readers by its label.
+    // Every tool button, and the image button, shows an icon, named for screen readers by its title.
     const buttons = await onBoard(a, (board) =>
       [...board.shadowRoot!.querySelectorAll('.toolbar button')].map((b) => ({
-        label: b.getAttribute('aria-label'),
+        label: b.getAttribute('title'),
         svg: b.querySelector('svg') !== null,
       })),
     );

@@ -32,6 +32,23 @@ import { TOOLS } from './tool-list.js';
 export const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5'];
 export const FILLS = ['none', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99'];
 export const WIDTHS = [1, 2, 4, 8];
+/** What the palette's colours are called (a hex code reads badly aloud). */
+const COLOUR_NAMES: Record<string, MessageKey> = {
+  '#1e1e1e': 'colour.black',
+  '#e03131': 'colour.red',
+  '#2f9e44': 'colour.green',
+  '#1971c2': 'colour.blue',
+  '#f08c00': 'colour.orange',
+  '#9c36b5': 'colour.purple',
+  '#ffc9c9': 'colour.lightRed',
+  '#b2f2bb': 'colour.lightGreen',
+  '#a5d8ff': 'colour.lightBlue',
+  '#ffec99': 'colour.lightYellow',
+};
+const colourName = (t: Translator, colour: string) => {
+  const key = COLOUR_NAMES[colour];
+  return key ? t.t(key) : colour;
+};
 /** What a read-only board's toolbar offers: looking around, and pointing for others. */
 const READ_ONLY_TOOLS: readonly ToolId[] = ['select', 'laser'];
 
@@ -54,8 +71,8 @@ export function toolbar(
       (tool) => html`<button
         type="button"
         data-tool=${tool.id}
-        aria-label=${`${t.t(tool.label)} (${tool.key})`}
         title=${`${t.t(tool.label)} — ${tool.key}`}
+        aria-keyshortcuts=${tool.key}
         aria-pressed=${active === tool.id ? 'true' : 'false'}
         @click=${() => choose(tool.id)}
       >
@@ -68,7 +85,6 @@ export function toolbar(
         : html`<button
             type="button"
             data-action="add-image"
-            aria-label=${t.t('toolbar.addImage')}
             title=${t.t('toolbar.addImage')}
             @click=${addImage}
           >
@@ -119,7 +135,7 @@ function arrangeRow(
   act: (action: ArrangeAction) => void,
 ): TemplateResult {
   const button = (action: ArrangeAction, label: string, content: TemplateResult | string, enabled = true) =>
-    html`<button type="button" data-action=${action} aria-label=${label} title=${label} ?disabled=${!enabled} @click=${() => act(action)}>
+    html`<button type="button" data-action=${action} title=${label} ?disabled=${!enabled} @click=${() => act(action)}>
       ${content}
     </button>`;
   return html`<div>${t.t('arrange.label')}</div>
@@ -152,7 +168,8 @@ export function stylePanel(
           type="button"
           class="swatch"
           style="background:${color}"
-          aria-label=${t.t('style.strokeColour', { colour: color })}
+          data-colour=${color}
+          aria-label=${t.t('style.strokeColour', { colour: colourName(t, color) })}
           aria-pressed=${style.strokeColor === color ? 'true' : 'false'}
           @click=${() => change({ strokeColor: color })}
         ></button>`,
@@ -165,7 +182,8 @@ export function stylePanel(
           type="button"
           class="swatch"
           style="background:${fill === 'none' ? 'repeating-linear-gradient(45deg,#fff,#fff 3px,#dee2e6 3px,#dee2e6 6px)' : fill}"
-          aria-label=${fill === 'none' ? t.t('style.noFill') : t.t('style.fillColour', { colour: fill })}
+          data-fill=${fill}
+          aria-label=${fill === 'none' ? t.t('style.noFill') : t.t('style.fillColour', { colour: colourName(t, fill) })}
           aria-pressed=${style.fill === fill ? 'true' : 'false'}
           @click=${() => change({ fill })}
         ></button>`,
@@ -204,7 +222,6 @@ function panelToggle(t: Translator, style: DrawingStyle, open: () => void): Temp
     type="button"
     class="panel panel-toggle"
     part="style-panel"
-    aria-label=${t.t('style.label')}
     title=${t.t('style.label')}
     aria-expanded="false"
     @click=${open}
@@ -221,7 +238,7 @@ function panelButton(
   open: boolean,
   toggle: () => void,
 ): TemplateResult {
-  return html`<button type="button" data-action=${action} aria-label=${label} title=${label} aria-pressed=${open ? 'true' : 'false'} @click=${toggle}>
+  return html`<button type="button" data-action=${action} title=${label} aria-pressed=${open ? 'true' : 'false'} @click=${toggle}>
     ${icon(glyph)}
   </button>`;
 }
@@ -238,7 +255,7 @@ export function zoomControls(
 ): TemplateResult {
   // Zooming by steps (class `step`) leaves a phone-sized board, where fingers pinch.
   const button = (label: MessageKey, glyph: IconNode, click: () => void, step = false) =>
-    html`<button type="button" class=${step ? 'step' : ''} aria-label=${t.t(label)} title=${t.t(label)} @click=${click}>${icon(glyph)}</button>`;
+    html`<button type="button" class=${step ? 'step' : ''} title=${t.t(label)} @click=${click}>${icon(glyph)}</button>`;
   return html`<div class="zoom" part="zoom" role="group" aria-label=${t.t('zoom.controls')}>
     ${button('zoom.undo', Undo2, undo)}
     ${button('zoom.redo', Redo2, redo)}

@@ -29,6 +29,17 @@ export const de: Catalogue = {
   'style.fillColour': 'Füllung {colour}',
   'style.strokeWidth': 'Strichbreite {width}',
 
+  'colour.black': 'Schwarz',
+  'colour.red': 'Rot',
+  'colour.green': 'Grün',
+  'colour.blue': 'Blau',
+  'colour.orange': 'Orange',
+  'colour.purple': 'Lila',
+  'colour.lightRed': 'Hellrot',
+  'colour.lightGreen': 'Hellgrün',
+  'colour.lightBlue': 'Hellblau',
+  'colour.lightYellow': 'Hellgelb',
+
   'arrange.label': 'Anordnen',
   'arrange.alignGroup': 'Ausrichten und verteilen',
   'arrange.align-left': 'Links ausrichten',

@@ -31,6 +31,17 @@ export const en = {
   'style.fillColour': 'Fill {colour}',
   'style.strokeWidth': 'Stroke width {width}',
 
+  'colour.black': 'black',
+  'colour.red': 'red',
+  'colour.green': 'green',
+  'colour.blue': 'blue',
+  'colour.orange': 'orange',
+  'colour.purple': 'purple',
+  'colour.lightRed': 'light red',
+  'colour.lightGreen': 'light green',
+  'colour.lightBlue': 'light blue',
+  'colour.lightYellow': 'light yellow',
+
   'arrange.label': 'Arrange',
   'arrange.alignGroup': 'Align and distribute',
   'arrange.align-left': 'Align left',

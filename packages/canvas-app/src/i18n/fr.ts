@@ -29,6 +29,17 @@ export const fr: Catalogue = {
   'style.fillColour': 'Remplissage {colour}',
   'style.strokeWidth': 'Épaisseur du trait {width}',
 
+  'colour.black': 'noir',
+  'colour.red': 'rouge',
+  'colour.green': 'vert',
+  'colour.blue': 'bleu',
+  'colour.orange': 'orange',
+  'colour.purple': 'violet',
+  'colour.lightRed': 'rouge clair',
+  'colour.lightGreen': 'vert clair',
+  'colour.lightBlue': 'bleu clair',
+  'colour.lightYellow': 'jaune clair',
+
   'arrange.label': 'Disposer',
   'arrange.alignGroup': 'Aligner et répartir',
   'arrange.align-left': 'Aligner à gauche',

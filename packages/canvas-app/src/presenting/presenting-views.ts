@@ -19,7 +19,7 @@ export function framesPanel(
   return html`<aside class="versions frames" part="frames" aria-label=${t.t('frames.title')}>
     <div class="versions-head">
       <h2>${t.t('frames.title')}</h2>
-      <button type="button" aria-label=${t.t('frames.close')} title=${t.t('frames.close')} @click=${() => frames.toggle()}>${icon(X)}</button>
+      <button type="button" title=${t.t('frames.close')} @click=${() => frames.toggle()}>${icon(X)}</button>
     </div>
     <button type="button" class="version-restore" data-action="present" ?disabled=${list.length === 0} @click=${() => frames.present(0)}>
       ${t.t('frames.present')}

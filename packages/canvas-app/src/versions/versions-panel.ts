@@ -39,7 +39,7 @@ export function versionsPanel(
       >
         ${icon(versions.playing ? Pause : Play)}
       </button>
-      <button type="button" aria-label=${t.t('history.close')} title=${t.t('history.close')} @click=${() => versions.close()}>${icon(X)}</button>
+      <button type="button" title=${t.t('history.close')} @click=${() => versions.close()}>${icon(X)}</button>
     </div>
     ${
       canEdit
