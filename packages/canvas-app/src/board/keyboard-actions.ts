@@ -1,5 +1,6 @@
 import { addElement, type ElementId, pointsFrom, setElementField } from '@inkroom/shared';
 import { readingOrder } from '../a11y/spoken.js';
+import { framesInOrder, nextFrameKey } from '../model/frames.js';
 import type { ToolContext, ToolId } from '../tools/Tool.js';
 
 /** What the keyboard can make at the centre of the view, by tool, and how large (board units). */
@@ -57,7 +58,16 @@ export function makeAtCentre(ctx: ToolContext, tool: ToolId): ElementId | null {
   else if (tool === 'frame')
     id = addElement(
       ctx.doc,
-      { kind: 'frame', x, y, width: size.width, height: size.height, author: ctx.author, z: style.z },
+      {
+        kind: 'frame',
+        x,
+        y,
+        width: size.width,
+        height: size.height,
+        name: ctx.translator.t('frames.defaultName', { number: framesInOrder(ctx.scene).length + 1 }),
+        author: ctx.author,
+        z: nextFrameKey(ctx.scene),
+      },
       ctx.origin,
     );
   else if (tool === 'rectangle' || tool === 'ellipse')

@@ -162,6 +162,9 @@ export class BoardSession {
       get author() {
         return board.author;
       },
+      get translator() {
+        return board.translator;
+      },
       get snapGrid() {
         return board.snapGrid;
       },

@@ -1,4 +1,5 @@
 import { createBoardDoc, type ElementId } from '@inkroom/shared';
+import { translator } from '../i18n/Translator.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import type { BoardPointer, ToolContext } from '../tools/Tool.js';
 import { Viewport } from '../viewport/Viewport.js';
@@ -20,6 +21,7 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     origin: {},
     style: { strokeColor: '#1e1e1e', strokeWidth: 2, fill: 'none', opacity: 1 },
     author: 'Ada',
+    translator: translator('en'),
     selection: new Set<ElementId>(),
     selectionChanged: () => {},
     requestOverlay: () => {},

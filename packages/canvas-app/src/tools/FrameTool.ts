@@ -37,7 +37,7 @@ export class FrameTool implements Tool {
     if (!start || Math.hypot(pointer.board.x - start.x, pointer.board.y - start.y) * ctx.viewport.zoom < 8)
       return;
     const box = boxFrom(start, pointer.board);
-    const name = `Frame ${framesInOrder(ctx.scene).length + 1}`;
+    const name = ctx.translator.t('frames.defaultName', { number: framesInOrder(ctx.scene).length + 1 });
     const id = addElement(
       ctx.doc,
       { kind: 'frame', ...box, name, author: ctx.author, z: nextFrameKey(ctx.scene) },

@@ -1,5 +1,6 @@
 import type { Color, ElementId, LiveStroke, Point } from '@inkroom/shared';
 import type * as Y from 'yjs';
+import type { Translator } from '../i18n/Translator.js';
 import type { BoardImages } from '../images/BoardImages.js';
 import type { SceneIndex } from '../scene/SceneIndex.js';
 import type { Viewport } from '../viewport/Viewport.js';
@@ -49,6 +50,8 @@ export interface ToolContext {
   readonly origin: object;
   readonly style: DrawingStyle;
   readonly author: string;
+  /** The board's language (a new frame's name is in it). */
+  readonly translator: Translator;
   /** The grid spacing to snap to while the grid shows; absent or null otherwise. */
   readonly snapGrid?: number | null;
   readonly selection: Set<ElementId>;

@@ -11,6 +11,7 @@ import {
   updateElement,
 } from '@inkroom/shared';
 import { describe, expect, it } from 'vitest';
+import { translator } from '../i18n/Translator.js';
 import { SceneIndex } from '../scene/SceneIndex.js';
 import { Viewport } from '../viewport/Viewport.js';
 import { createTools } from './index.js';
@@ -32,6 +33,7 @@ function setup() {
     origin: {},
     style: { strokeColor: '#e03131', strokeWidth: 4, fill: 'none', opacity: 1 },
     author: 'Ada',
+    translator: translator('en'),
     selection: new Set(),
     selectionChanged: () => {},
     requestOverlay: () => {},
