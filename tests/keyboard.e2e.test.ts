@@ -128,6 +128,28 @@ describe('the board with the keyboard alone', () => {
     );
   });
 
+  it('keeps the focus inside the shortcut list while it is open, and gives it back', async () => {
+    await onBoard(a, (board) => board.focus());
+    await a.keyboard.press('?');
+    const focused = () =>
+      onBoard(a, (board) => {
+        const at = board.shadowRoot!.activeElement;
+        return at?.getAttribute('data-setting') ?? at?.className ?? null;
+      });
+    expect(await focused()).toBe('help-close');
+    await a.keyboard.press('Tab');
+    expect(await focused()).toBe('palm-rejection');
+    await a.keyboard.press('Tab');
+    expect(await focused()).toBe('help-close');
+    await a.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('palm-rejection');
+    await a.keyboard.press('Escape');
+    expect(await onBoard(a, (board) => board.shadowRoot!.querySelector('[role="dialog"]'))).toBeNull();
+    expect(await a.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName)).toBe(
+      'INKROOM-BOARD',
+    );
+  });
+
   it('opens the same menu with the right button, on the element under the pointer', async () => {
     await onBoard(a, (board) => board.focus());
     await a.keyboard.press('Escape');

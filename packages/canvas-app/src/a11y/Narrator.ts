@@ -1,5 +1,4 @@
-import { type BoardElement, type ElementId, type ElementsDiff, observeElements } from '@inkroom/shared';
-import type * as Y from 'yjs';
+import type { BoardElement, ElementId, ElementsDiff } from '@inkroom/shared';
 import type { Translator } from '../i18n/Translator.js';
 import type { Peer } from '../presence/Presence.js';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
@@ -58,23 +57,19 @@ export class Narrator {
     { name: string; ids: readonly ElementId[]; at: number; set?: Set<ElementId> }
   >();
   private peopleKnown = false;
-  /** The elements in reading order, until they change. */
+  /** What Tab steps through, until the elements change. */
   private order: SceneEntry[] | null = null;
 
+  /** Built once the scene has started: what the board holds already is not news. */
   constructor(
-    doc: Y.Doc,
     private readonly scene: SceneIndex,
     private readonly peers: ReadonlyMap<number, Peer>,
     private readonly board: NarratorBoard,
   ) {
-    // Observed before the scene index takes the change in: a removed element is still there to be named.
-    // What the doc holds already is reported at once, as added: that is the board, not news.
-    let starting = true;
-    this.stopObserving = observeElements(doc, (diff) => {
+    this.stopObserving = scene.onDiff((diff, removed) => {
       this.order = null;
-      if (!starting && !diff.local && this.board.live()) this.heard(diff);
+      if (!diff.local && this.board.live()) this.heard(diff, removed);
     });
-    starting = false;
   }
 
   destroy(): void {
@@ -84,9 +79,9 @@ export class Narrator {
     this.timer = undefined;
   }
 
-  /** The board's elements in reading order (what Tab steps through and the element list shows). */
-  elementsInOrder(): readonly SceneEntry[] {
-    this.order ??= readingOrder(this.scene.all());
+  /** What Tab steps through: the elements not locked, in reading order. */
+  private tabOrder(): readonly SceneEntry[] {
+    this.order ??= readingOrder(this.scene.all().filter((entry) => !entry.element.locked));
     return this.order;
   }
 
@@ -124,7 +119,7 @@ export class Narrator {
       return;
     }
     const [id] = selection;
-    const order = this.elementsInOrder();
+    const order = this.tabOrder();
     const index = order.findIndex((entry) => entry.id === id);
     const entry = order[index];
     if (!entry) return;
@@ -137,7 +132,7 @@ export class Narrator {
     );
   }
 
-  private heard(diff: ElementsDiff): void {
+  private heard(diff: ElementsDiff, removedElements: ReadonlyMap<ElementId, BoardElement>): void {
     const now = performance.now();
     const writer = diff.writers.map((id) => this.peers.get(id)?.user.name).find((name) => name);
     const note = (id: ElementId, verb: Verb, element: BoardElement, name: string | null) => {
@@ -159,7 +154,7 @@ export class Narrator {
         this.pending.delete(id);
         continue;
       }
-      const element = this.scene.get(id)?.element;
+      const element = removedElements.get(id);
       // A deletion names no writer: who had it selected is who removed it, most likely.
       this.pending.set(id, {
         verb: 'removed',

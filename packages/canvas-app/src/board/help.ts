@@ -51,6 +51,7 @@ export function helpDialog(
     @keydown=${(event: KeyboardEvent) => {
       event.stopPropagation();
       if (event.key === 'Escape' || event.key === '?') close();
+      else if (event.key === 'Tab') keepFocusIn(event);
     }}
   >
     <div class="help-head">
@@ -81,4 +82,17 @@ function localKeys(t: Translator, keys: string): string {
   return keys.replace(/\b(Ctrl|Shift|Alt|Delete|Enter|Escape|Tab)\b/g, (name) =>
     t.t(`key.${name.toLowerCase()}` as MessageKey),
   );
+}
+
+/** Tab and Shift+Tab go round the dialog's own controls: it is modal. */
+function keepFocusIn(event: KeyboardEvent): void {
+  const dialog = event.currentTarget as HTMLElement;
+  const controls = [...dialog.querySelectorAll<HTMLElement>('button, input')];
+  const root = dialog.getRootNode() as ShadowRoot;
+  const at = controls.indexOf(root.activeElement as HTMLElement);
+  const last = controls.length - 1;
+  if (event.shiftKey ? at <= 0 : at === last) {
+    event.preventDefault();
+    controls[event.shiftKey ? last : 0]?.focus();
+  }
 }

@@ -31,6 +31,7 @@ import {
 } from './exporting.js';
 import { GRID_SPACING, placeGrid } from './grid.js';
 import { ImageInputController } from './ImageInputController.js';
+import { selectElement } from './keyboard-actions.js';
 import { panelStyles } from './panel-styles.js';
 import { arrangeSelection, arrangeState, panelStyle } from './selection-panel.js';
 import { boardStyles } from './styles.js';
@@ -201,16 +202,7 @@ export class InkroomBoard extends LitElement {
     live: () => this.connection.status === 'synced',
     select: (id) => {
       const ctx = this.sessions.current?.context;
-      if (!ctx) return;
-      ctx.selection.clear();
-      ctx.selection.add(id);
-      ctx.selectionChanged();
-      const entry = ctx.scene.get(id);
-      if (entry)
-        ctx.viewport.centerOn(
-          { x: (entry.minX + entry.maxX) / 2, y: (entry.minY + entry.maxY) / 2 },
-          ctx.viewport.zoom,
-        );
+      if (ctx) selectElement(ctx, id);
       this.focus();
     },
   });

@@ -115,9 +115,16 @@ export function selectNext(ctx: ToolContext, backwards: boolean): boolean {
         ? order.length - 1
         : 0
       : (current + (backwards ? order.length - 1 : 1)) % order.length;
-  const entry = order[next]!;
+  selectElement(ctx, order[next]!.id);
+  return true;
+}
+
+/** Selects one element, alone, and brings it into view when it is not wholly in it. */
+export function selectElement(ctx: ToolContext, id: ElementId): void {
+  const entry = ctx.scene.get(id);
+  if (!entry) return;
   ctx.selection.clear();
-  ctx.selection.add(entry.id);
+  ctx.selection.add(id);
   ctx.selectionChanged();
   const view = ctx.viewport.visibleBounds();
   const inView =
@@ -127,5 +134,4 @@ export function selectNext(ctx: ToolContext, backwards: boolean): boolean {
       { x: (entry.minX + entry.maxX) / 2, y: (entry.minY + entry.maxY) / 2 },
       ctx.viewport.zoom,
     );
-  return true;
 }

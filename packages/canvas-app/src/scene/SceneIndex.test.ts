@@ -13,6 +13,28 @@ import * as Y from 'yjs';
 import { SceneIndex } from './SceneIndex.js';
 
 describe('SceneIndex', () => {
+  it('reports each change as records after taking it in, with removed elements as they were', () => {
+    const doc = createBoardDoc();
+    const note = addElement(doc, { kind: 'sticky', text: 'Plan', x: 10, y: 20 });
+    const scene = new SceneIndex(doc);
+    scene.start();
+    const seen: { added: string[]; removed: [string, string][]; inScene: boolean[] }[] = [];
+    scene.onDiff((diff, removed) =>
+      seen.push({
+        added: [...diff.added.keys()],
+        removed: [...removed].map(([id, element]) => [id, element.kind === 'sticky' ? element.text : '']),
+        // Taken in already: what was added is found, what was removed is not.
+        inScene: [...diff.added.keys(), ...removed.keys()].map((id) => scene.get(id) !== undefined),
+      }),
+    );
+    const box = addElement(doc, { kind: 'rectangle', width: 10, height: 10 });
+    deleteElements(doc, [note]);
+    expect(seen).toEqual([
+      { added: [box], removed: [], inScene: [true] },
+      { added: [], removed: [[note, 'Plan']], inScene: [false] },
+    ]);
+  });
+
   it('holds bound arrows as drawn, redrawn when their targets change, whether they arrive in bulk or alone', () => {
     const remote = createBoardDoc();
     const boxes = Array.from({ length: 600 }, (_, i) =>

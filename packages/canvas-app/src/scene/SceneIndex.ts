@@ -18,6 +18,8 @@ import RBush from 'rbush';
 import type * as Y from 'yjs';
 import { hitElement, insideShape } from '../model/hit-test.js';
 
+/** A change to the scene as records, with the removed elements as they were (see SceneIndex.onDiff). */
+export type SceneDiffListener = (diff: ElementsDiff, removed: ReadonlyMap<ElementId, BoardElement>) => void;
 /** Changes touching more elements than this (and a good share of the board) rebuild the index. */
 const BULK_THRESHOLD = 500;
 const EMPTY: ReadonlySet<ElementId> = new Set();
@@ -51,6 +53,7 @@ export class SceneIndex {
   /** The members of each frame, by its id. */
   private readonly membersOf = new Map<ElementId, Set<ElementId>>();
   private readonly listeners = new Set<(changed: ReadonlySet<ElementId>) => void>();
+  private readonly diffListeners = new Set<SceneDiffListener>();
   private version = 0;
   /** The front-most element, kept as elements come and go; null when it must be looked for. */
   private top: SceneEntry | null = null;
@@ -83,6 +86,16 @@ export class SceneIndex {
   onChange(listener: (changed: ReadonlySet<ElementId>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Each change to the elements after the scene has taken it in, as records (the transaction's
+   * origin and writers too), with the removed elements as they were. Parts that need records
+   * listen here rather than observe the doc themselves: a big board's elements are read once.
+   */
+  onDiff(listener: SceneDiffListener): () => void {
+    this.diffListeners.add(listener);
+    return () => this.diffListeners.delete(listener);
   }
 
   get size(): number {
@@ -203,7 +216,14 @@ export class SceneIndex {
     return this.membersOf.get(frame) ?? EMPTY;
   }
 
-  private apply({ added, updated, removed }: ElementsDiff): void {
+  private apply(diff: ElementsDiff): void {
+    const { added, updated, removed } = diff;
+    const gone = new Map<ElementId, BoardElement>();
+    if (this.diffListeners.size > 0)
+      for (const id of removed) {
+        const element = this.entries.get(id)?.element;
+        if (element) gone.set(id, element);
+      }
     // Lines and arrows with a bound end, and frames' members, are kept as stored too: their
     // entries hold them as drawn.
     for (const id of removed) {
@@ -240,6 +260,7 @@ export class SceneIndex {
     this.redrawFramed(changed);
     this.redrawBound(changed);
     this.emit(changed);
+    for (const listener of this.diffListeners) listener(diff, gone);
   }
 
   /** Members that changed, or whose frames did, placed on the board afresh; added to `changed`. */

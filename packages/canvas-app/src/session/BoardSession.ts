@@ -1,4 +1,4 @@
-import { type ElementId, observeElements, type PresenceUser } from '@inkroom/shared';
+import type { ElementId, PresenceUser } from '@inkroom/shared';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { Narrator } from '../a11y/Narrator.js';
@@ -92,8 +92,6 @@ export class BoardSession {
       this.narrator?.peopleChanged();
       board.peopleChanged();
     });
-    // Before the scene starts: the narrator sees a removed element while the scene still holds it.
-    this.narrator = new Narrator(doc, this.scene, this.presence.peers, board);
     this.context = this.toolContext();
     this.cleanups.push(
       this.scene.onChange((changed) => this.elementsChanged(changed)),
@@ -115,10 +113,11 @@ export class BoardSession {
     this.cleanups.push(board.viewport.onChange(shareView));
     shareView();
     this.scene.start();
+    this.narrator = new Narrator(this.scene, this.presence.peers, board);
     this.renderer.start();
-    // What this board adds inside a frame belongs to it (observed after the scene, which has placed it by then).
+    // What this board adds inside a frame belongs to it (the scene has placed it by then).
     this.cleanups.push(
-      observeElements(doc, ({ added, origin }) => {
+      this.scene.onDiff(({ added, origin }) => {
         if (origin !== this.history.origin || added.size === 0) return;
         const loose = [...added.values()]
           .filter((e) => e.frame === null && e.kind !== 'frame')
