@@ -53,6 +53,11 @@ export const boardStyles = css`
     /* The chrome adapts to the board's own width (a phone, or a narrow embed), not the page's. */
     container-type: inline-size;
   }
+  /* Reached with the keyboard, the board shows that it has the keys (WCAG 2.4.7). */
+  :host(:focus-visible) {
+    outline: 2px solid var(--_accent);
+    outline-offset: -2px;
+  }
   .stage {
     position: absolute;
     inset: 0;
