@@ -35,13 +35,16 @@ class Fingers {
     private readonly origin: P,
   ) {}
 
+  /** A fingertip is 16 px across; a palm resting on the glass, 60. */
+  radius = 8;
+
   private points(points: P[]) {
     return points.map((p, id) => ({
       x: this.origin.x + p.x,
       y: this.origin.y + p.y,
       id,
-      radiusX: 8,
-      radiusY: 8,
+      radiusX: this.radius,
+      radiusY: this.radius,
     }));
   }
 
@@ -55,6 +58,21 @@ class Fingers {
 
   async up(): Promise<void> {
     await this.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+
+  /** The browser takes the touches back (as a tablet does with a palm). */
+  async cancel(): Promise<void> {
+    await this.cdp.send('Input.dispatchTouchEvent', { type: 'touchCancel', touchPoints: [] });
+  }
+
+  /** A pen hovering over the glass, not touching it. */
+  async hover(p: P): Promise<void> {
+    await this.cdp.send('Input.dispatchMouseEvent', {
+      type: 'mouseMoved',
+      x: this.origin.x + p.x,
+      y: this.origin.y + p.y,
+      pointerType: 'pen',
+    });
   }
 
   /** A pen touching down at `from`, through `path`, and lifting. */
@@ -159,7 +177,12 @@ describe('touch and pen on the board', () => {
     await tablet.keyboard.press('Escape');
     const view = await boardView(tablet);
     await fingers.down({ x: view.width / 2, y: view.height / 2 });
-    await tablet.waitForTimeout(700);
+    await waitOnPage(
+      tablet,
+      async () =>
+        (await onBoard(tablet, (board) => board.shadowRoot!.querySelector('.context-menu'))) !== null,
+      'the menu, while the finger rests',
+    );
     await fingers.up();
     const items = await onBoard(tablet, (board) =>
       [...board.shadowRoot!.querySelectorAll('.context-menu [role="menuitem"]')].map((item) =>
@@ -221,6 +244,47 @@ describe('touch and pen on the board', () => {
     expect(await boardElements(tablet)).toHaveLength(1);
   });
 
+  it('a palm between strokes, a hovering pen, a palm the browser cancels and a hand after the pen lifts change nothing', async () => {
+    const start = await boardView(tablet);
+    // A broad palm lands between strokes and slides: it neither pans nor draws.
+    fingers.radius = 30;
+    await fingers.down({ x: 500, y: 450 });
+    for (const p of line({ x: 500, y: 450 }, { x: 420, y: 400 }, 8).slice(1)) await fingers.move(p);
+    await fingers.up();
+    fingers.radius = 8;
+    expect(await boardView(tablet)).toEqual(start);
+
+    // A finger pans while the pen hovers elsewhere: the view follows the finger alone.
+    await fingers.down({ x: 600, y: 400 });
+    for (const [i, p] of line({ x: 600, y: 400 }, { x: 560, y: 380 }, 8).slice(1).entries()) {
+      await fingers.move(p);
+      await fingers.hover({ x: 800 - i * 30, y: 150 + i * 20 });
+    }
+    await fingers.up();
+    const panned = await boardView(tablet);
+    expect((panned.x - start.x) * start.zoom).toBeCloseTo(40, 0);
+    expect((panned.y - start.y) * start.zoom).toBeCloseTo(20, 0);
+
+    // A palm lands while the pen draws, and the browser cancels it: the stroke is whole.
+    let step = 0;
+    await fingers.pen(line({ x: 400, y: 300 }, { x: 700, y: 320 }, 16), async () => {
+      step += 1;
+      if (step === 4) await fingers.down({ x: 350, y: 500 });
+      if (step === 8) await fingers.cancel();
+    });
+    await waitOnPage(
+      other,
+      async () => (await boardElements(other)).length === 2,
+      'the second pen stroke at Desk',
+    );
+    // Two touches that come and go just after the pen lifts are the hand, not an undo.
+    await fingers.down({ x: 450, y: 450 }, { x: 520, y: 470 });
+    await fingers.up();
+    await tablet.waitForTimeout(300);
+    expect(await boardElements(other)).toHaveLength(2);
+    expect(await boardElements(tablet)).toHaveLength(2);
+  });
+
   it('the setting in the shortcut list lets fingers draw again', async () => {
     await onBoard(tablet, (board) => board.focus());
     await tablet.keyboard.press('?');
@@ -237,7 +301,7 @@ describe('touch and pen on the board', () => {
     await fingers.up();
     await waitOnPage(
       other,
-      async () => (await boardElements(other)).length === 2,
+      async () => (await boardElements(other)).length === 3,
       'the finger stroke at Desk',
     );
   });

@@ -1,38 +1,42 @@
 import type { ElementId } from '@inkroom/shared';
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Translator } from '../i18n/Translator.js';
+import type { SceneEntry } from '../scene/SceneIndex.js';
 import type { BoardSession } from '../session/BoardSession.js';
 import { boardDescription, LISTED_ELEMENTS } from './board-description.js';
 import { firstInReadingOrder } from './spoken.js';
 
-/** The element list follows the board at most this often (sorting a big board's elements costs). */
+/** The element list follows the board at most this often (finding a big board's first elements costs). */
 const LIST_MS = 1000;
+/** Sentences the live region holds: what is added is said, and the oldest go. */
+const KEPT_SENTENCES = 4;
 
 /** What the board's accessibility needs from the board. */
 export interface A11yParts {
   session(): BoardSession | null;
   translator(): Translator;
-  room(): string;
-  /** True once the board has synced with the server. */
+  /** True once the board has synced with the server: its arrival is said then. */
   live(): boolean;
+  /** True while the board is arriving from the server (the list waits: it would change at every piece). */
+  arriving(): boolean;
   select(id: ElementId): void;
 }
 
 type A11yHost = ReactiveControllerHost & HTMLElement;
 
 /**
- * The board as assistive technology meets it: the host is a named `application` (a whiteboard,
- * so keys reach it and a screen reader says its name and how to use it), a polite live region
- * says what the narrator and the board announce, and an out-of-sight list describes the elements
- * (see board-description.ts), following the board once a second. Attributes an embedder set on
- * the element win.
+ * What assistive technology reads of the board beside the stage (the stage itself is a named
+ * `application`, see the board's render): a polite log that says what the narrator and the board
+ * announce, sentence by sentence, and an out-of-sight list of the elements (see
+ * board-description.ts), found again at most once a second as the board changes, not at every render.
  */
 export class BoardA11yController implements ReactiveController {
-  /** The live region's sentence, and a flip so the same sentence twice is said twice. */
-  private spoken = '';
-  private flip = false;
+  private said: { id: number; text: string }[] = [];
+  private nextSentence = 0;
   private listTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly ownAttributes = new Set<string>();
+  /** The first elements in reading order, as last found; null until the board is there. */
+  private listed: SceneEntry[] | null = null;
   private arrivedSaid = false;
 
   constructor(
@@ -42,16 +46,12 @@ export class BoardA11yController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {
-    this.setOwn('role', 'application');
-    this.label();
-  }
-
   hostUpdate(): void {
-    this.label();
     const session = this.parts.session();
+    if (!session || this.parts.arriving()) return;
+    this.listed ??= this.findListed(session);
     // Said once, when a board has arrived: how big it is.
-    if (session && this.parts.live() && !this.arrivedSaid) {
+    if (this.parts.live() && !this.arrivedSaid) {
       this.arrivedSaid = true;
       this.say(this.parts.translator().t('a11y.arrived', { count: session.scene.size }));
     }
@@ -62,59 +62,49 @@ export class BoardA11yController implements ReactiveController {
     this.listTimer = undefined;
   }
 
-  /** A new room: its arrival is said again. */
+  /** A new room: its list is found afresh, and its arrival said again. */
   roomChanged(): void {
     this.arrivedSaid = false;
+    this.listed = null;
   }
 
-  /** Says a sentence through the polite live region. */
+  /** Says a sentence through the polite log. */
   say(text: string): void {
-    this.spoken = text;
-    this.flip = !this.flip;
+    this.said = [...this.said.slice(1 - KEPT_SENTENCES), { id: this.nextSentence++, text }];
     this.host.requestUpdate();
   }
 
   /** Elements changed: the list follows, within a second. */
   elementsChanged(): void {
-    if (this.listTimer || !this.parts.live()) return;
+    if (this.listTimer || this.listed === null) return;
     this.listTimer = setTimeout(() => {
       this.listTimer = undefined;
+      const session = this.parts.session();
+      this.listed = session ? this.findListed(session) : null;
       this.host.requestUpdate();
     }, LIST_MS);
   }
 
   render(selection: ReadonlySet<ElementId>): TemplateResult {
-    const t = this.parts.translator();
     const session = this.parts.session();
-    // While a board arrives, the count only: the list follows once it is there.
-    const order =
-      session && this.parts.live() ? firstInReadingOrder(session.scene.all(), LISTED_ELEMENTS) : null;
     return html`${boardDescription(
-      t,
-      order,
+      this.parts.translator(),
+      this.listed,
       session?.scene.size ?? 0,
       session?.scene ?? null,
       selection,
       (id) => this.parts.select(id),
     )}
       <div class="sr-only" role="log" aria-live="polite" data-announcer>
-        ${this.flip ? html`<p>${this.spoken}</p>` : html`<div>${this.spoken}</div>`}
+        ${repeat(
+          this.said,
+          (sentence) => sentence.id,
+          (sentence) => html`<p>${sentence.text}</p>`,
+        )}
       </div>`;
   }
 
-  /** The host's name and description in the board's language, unless the embedder gave them. */
-  private label(): void {
-    const t = this.parts.translator();
-    this.setOwn('aria-roledescription', t.t('a11y.roleDescription'));
-    this.setOwn('aria-label', t.t('a11y.board', { room: this.parts.room() }));
-    this.setOwn('aria-description', t.t('a11y.boardDescription'));
-  }
-
-  /** Sets an attribute the board owns; one the page set itself is left alone. */
-  private setOwn(name: string, value: string): void {
-    const current = this.host.getAttribute(name);
-    if (current !== null && !this.ownAttributes.has(name)) return;
-    this.ownAttributes.add(name);
-    if (current !== value) this.host.setAttribute(name, value);
+  private findListed(session: BoardSession): SceneEntry[] {
+    return firstInReadingOrder(session.scene.unordered(), LISTED_ELEMENTS);
   }
 }

@@ -56,7 +56,6 @@ export class Narrator {
     number,
     { name: string; ids: readonly ElementId[]; at: number; set?: Set<ElementId> }
   >();
-  private peopleKnown = false;
   /** What Tab steps through, until the elements change. */
   private order: SceneEntry[] | null = null;
 
@@ -93,7 +92,8 @@ export class Narrator {
     this.rememberSelections();
     const now = new Map([...this.peers.values()].map((peer) => [peer.clientId, peer.user.name]));
     const translator = this.board.translator;
-    if (this.peopleKnown && this.board.live()) {
+    // Before the board is live, who is here is the room as found, not news.
+    if (this.board.live()) {
       const lines: string[] = [];
       for (const [id, name] of now)
         if (!this.people.has(id)) lines.push(translator.t('a11y.joined', { name }));
@@ -101,7 +101,6 @@ export class Narrator {
       if (lines.length > 0) this.board.say(lines.join('. '));
     }
     this.people = now;
-    this.peopleKnown = this.board.live();
   }
 
   /** The selection changed: says what is selected now, once it settles. */
@@ -119,16 +118,16 @@ export class Narrator {
       return;
     }
     const [id] = selection;
+    const element = this.scene.get(id!)?.element;
+    if (!element) return;
+    const what = spokenElement(translator, element, (frame) => this.scene.get(frame)?.element ?? null);
+    // Where it is in what Tab steps through (a locked element is not: said without it).
     const order = this.tabOrder();
-    const index = order.findIndex((entry) => entry.id === id);
-    const entry = order[index];
-    if (!entry) return;
+    const index = element.locked ? -1 : order.findIndex((entry) => entry.id === id);
     this.board.say(
-      translator.t('a11y.selected', {
-        what: spokenElement(translator, entry.element, (frame) => this.scene.get(frame)?.element ?? null),
-        index: index + 1,
-        count: order.length,
-      }),
+      index < 0
+        ? translator.t('a11y.selectedOne', { what })
+        : translator.t('a11y.selected', { what, index: index + 1, count: order.length }),
     );
   }
 
@@ -209,7 +208,9 @@ export class Narrator {
     const groups = new Map<string, Pending[]>();
     for (const change of changes) {
       const key = `${change.verb}\u0000${change.name ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), change]);
+      const group = groups.get(key);
+      if (group) group.push(change);
+      else groups.set(key, [change]);
     }
     const lines: string[] = [];
     for (const group of groups.values()) {

@@ -37,7 +37,7 @@ export function roomFromPath(pathname: string): string | null {
  */
 export function applyLanguage(chosen: string | null = localStorage.getItem(LANGUAGE_KEY)): void {
   document.documentElement.lang =
-    chosen && chosen in CATALOGUES ? chosen : matchLanguage(navigator.languages);
+    chosen && Object.hasOwn(CATALOGUES, chosen) ? chosen : matchLanguage(navigator.languages);
 }
 
 function storedName(guest: string): string {

@@ -90,6 +90,10 @@ export class BoardInputController implements ReactiveController {
       get palmRejection() {
         return controller.parts.palmRejection();
       },
+      get drawing() {
+        // Every tool but select draws or points: a pen held still there is not asking for the menu.
+        return controller.parts.tool().id !== 'select';
+      },
       undo: () => this.parts.undo(),
       redo: () => this.parts.redo(),
       contextMenu: (at) => {

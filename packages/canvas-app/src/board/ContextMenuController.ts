@@ -20,6 +20,8 @@ export interface ContextMenuParts {
   enteredGroup(): string | null;
   undo(): void;
   redo(): void;
+  /** The active tool. */
+  tool(): ToolId;
   setTool(id: ToolId): void;
   /** Cuts an undo step: each action of the menu is one. */
   boundary(): void;
@@ -71,7 +73,8 @@ export class ContextMenuController implements ReactiveController {
         for (const id of picked) ctx.selection.add(id);
         ctx.selectionChanged();
       }
-      if (picked.length > 0) this.parts.setTool('select');
+      // The select tool, for what the menu then does (left as it is when active: a group entered stays so).
+      if (picked.length > 0 && this.parts.tool() !== 'select') this.parts.setTool('select');
     }
     this.at = at ?? this.selectionPoint(ctx);
     this.host.requestUpdate();

@@ -198,8 +198,8 @@ export class InkroomBoard extends LitElement {
   private readonly a11y: BoardA11yController = new BoardA11yController(this, {
     session: () => this.sessions.current,
     translator: () => this.translator,
-    room: () => this.room,
     live: () => this.connection.status === 'synced',
+    arriving: () => this.connection.status === 'connected',
     select: (id) => {
       const ctx = this.sessions.current?.context;
       if (ctx) selectElement(ctx, id);
@@ -281,6 +281,7 @@ export class InkroomBoard extends LitElement {
     enteredGroup: () => this.tools.select.entered,
     undo: () => this.undo(),
     redo: () => this.redo(),
+    tool: () => this.tool,
     setTool: (id) => this.setTool(id),
     boundary: () => this.sessions.current?.history.boundary(),
   });
@@ -471,6 +472,13 @@ export class InkroomBoard extends LitElement {
     await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
   }
 
+  /** Gives the board the keys: focuses its stage, the named whiteboard (Tab reaches it too). */
+  override focus(options?: FocusOptions): void {
+    const stage = this.renderRoot?.querySelector<HTMLElement>('.stage');
+    if (stage) stage.focus(options);
+    else super.focus(options);
+  }
+
   setTool(id: ToolId): void {
     const session = this.sessions.current;
     if (session) this.tools[this.tool].cancel(session.context);
@@ -480,8 +488,6 @@ export class InkroomBoard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Focusable, so keyboard shortcuts reach it (an embedder's own tabindex wins).
-    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     // The chrome shows the zoom, and the text editor sits over its element: only those need a
     // re-render when the view moves (not every pan frame).
     this.stopViewport = this.viewport.onChange(() => {
@@ -650,10 +656,17 @@ export class InkroomBoard extends LitElement {
     this.shownCompact = this.compact();
     const presenting = this.presenting.presenting;
     const following = this.presenting.following !== null;
+    const t = this.translator;
+    // The stage takes the keys: an application to screen readers, so arrows and Tab reach the board.
     return html`
       <div
         class="stage ${following ? 'following' : ''}"
         part="stage"
+        tabindex="0"
+        role="application"
+        aria-roledescription=${t.t('a11y.roleDescription')}
+        aria-label=${t.t('a11y.board', { room: this.room })}
+        aria-description=${t.t('a11y.boardDescription')}
         style="cursor:${this.inputs.spaceHeld ? 'grab' : this.tools[this.tool].cursor}${this.presenting.stageStyle()}"
       >
         <div class="grid" part="grid" ?hidden=${!this.grid}></div>

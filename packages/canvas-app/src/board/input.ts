@@ -20,6 +20,8 @@ export interface InputTarget {
   redo(): void;
   /** A long press, or the mouse's right button, at this point of the stage (screen units). */
   contextMenu(at: Point): void;
+  /** The active tool draws: a pen held still is drawing a dot, not asking for the menu. */
+  readonly drawing: boolean;
 }
 
 /** A press held this long without moving opens the context menu. */
@@ -28,14 +30,20 @@ const LONG_PRESS_MS = 500;
 const TAP_SLOP = 10;
 /** Fingers down and up within this long tapped. */
 const TAP_MS = 350;
+/** A touch this wide or tall (CSS px) is a palm, once a pen is in use. */
+const PALM_SIZE = 40;
+/** Just after the pen lifts, touches that come and go are the hand, not a tap. */
+const AFTER_PEN_MS = 500;
 
 /**
  * Pointer, wheel and touch input on the board's stage: one pointer draws with the current tool;
  * the middle button, Space-drag or two fingers pan; Ctrl/Cmd+wheel and pinch zoom; a plain wheel
  * or trackpad scroll pans. A two-finger tap undoes, a three-finger tap redoes, and a long press
- * (or the right button) opens the context menu. Palm rejection: once a pen has been seen, the
- * pen draws, one finger pans (and never long-presses), touches while the pen is down are
- * ignored, and a pen landing ends what a palm began.
+ * (a finger's, or a pen's with the select tool) or the right button opens the context menu.
+ * Palm rejection: once a pen has been seen, the pen draws and one finger pans (and never
+ * long-presses); touches while the pen is down, or as broad as a palm, are ignored, and so are
+ * taps just after the pen lifts; a pen landing ends what a palm began. A gesture belongs to the
+ * pointer that began it: another pointer's moves (a pen hovering) are not part of it.
  */
 export class StageInput {
   private readonly touches = new Map<number, Point>();
@@ -46,6 +54,9 @@ export class StageInput {
   private penSeen = false;
   /** The pen touching the stage, if one does: touches meanwhile are a palm. */
   private penDown: number | null = null;
+  private penLiftedAt = Number.NEGATIVE_INFINITY;
+  /** The pointer that began the tool gesture or the pan: other pointers' moves are not its. */
+  private owner: number | null = null;
   /** The fingers of a possible tap: when the first came down, where each started, the most at once. */
   private tap: { start: number; starts: Map<number, Point>; fingers: number; moved: boolean } | null = null;
   private longPress: { timer: ReturnType<typeof setTimeout>; id: number; at: Point } | null = null;
@@ -102,8 +113,10 @@ export class StageInput {
     event.preventDefault();
     this.lastPointerType = event.pointerType;
     if (event.pointerType === 'touch') {
-      // A palm on the screen while the pen draws.
-      if (this.penDown !== null && this.target.palmRejection) return;
+      // A palm: on the screen while the pen draws, or too broad for a finger once a pen is in use.
+      const palm =
+        this.penDown !== null || (this.penSeen && Math.max(event.width, event.height) >= PALM_SIZE);
+      if (palm && this.target.palmRejection) return;
       this.stage.setPointerCapture?.(event.pointerId);
       if (this.touchDown(event)) return;
     } else {
@@ -121,18 +134,25 @@ export class StageInput {
         this.tap = null;
         this.pinch = null;
       }
-      this.startLongPress(event);
+      if (!this.target.drawing) this.startLongPress(event);
     }
     if (event.button === 1 || (event.button === 0 && this.target.spaceHeld)) {
       this.mode = 'pan';
+      this.owner = event.pointerId;
       this.last = this.local(event);
       event.preventDefault();
       return;
     }
     if (event.button !== 0) return;
     this.mode = 'tool';
+    this.owner = event.pointerId;
     this.target.toolDown(this.pointer(event));
   };
+
+  /** While a gesture or a pan is under way, another pointer (a pen hovering, a palm) is not part of it. */
+  private foreign(event: PointerEvent): boolean {
+    return (this.mode === 'tool' || this.mode === 'pan') && event.pointerId !== this.owner;
+  }
 
   private readonly onMove = (event: PointerEvent) => {
     const screen = this.local(event);
@@ -148,7 +168,7 @@ export class StageInput {
       Math.hypot(screen.x - this.longPress.at.x, screen.y - this.longPress.at.y) > TAP_SLOP
     )
       this.stopLongPress();
-    if (this.mode === 'menu') return;
+    if (this.mode === 'menu' || this.foreign(event)) return;
     if (this.mode === 'pinch') {
       const next = this.pinchState();
       if (this.pinch && next) {
@@ -175,30 +195,45 @@ export class StageInput {
 
   private readonly onUp = (event: PointerEvent) => {
     if (this.longPress?.id === event.pointerId) this.stopLongPress();
-    if (event.pointerId === this.penDown) this.penDown = null;
+    if (event.pointerId === this.penDown) {
+      this.penDown = null;
+      this.penLiftedAt = performance.now();
+    }
     if (event.pointerType === 'touch') {
+      // A palm that was never taken in.
       if (!this.touches.delete(event.pointerId)) return;
       if (this.touches.size === 0) this.tapped();
     }
+    if (this.foreign(event)) return;
     if (this.mode === 'tool') this.target.toolUp(this.pointer(event));
-    if ((this.mode !== 'pinch' && this.mode !== 'menu') || this.touches.size === 0) this.mode = 'idle';
-    this.last = null;
+    if ((this.mode !== 'pinch' && this.mode !== 'menu') || this.touches.size === 0) this.end();
   };
 
+  /** The browser took a pointer back (a palm, a scroll): only its own gesture ends. */
   private readonly onCancel = (event: PointerEvent) => {
     if (this.longPress?.id === event.pointerId) this.stopLongPress();
     if (event.pointerId === this.penDown) this.penDown = null;
-    this.touches.delete(event.pointerId);
-    if (this.touches.size === 0) this.tap = null;
+    if (event.pointerType === 'touch' && !this.touches.delete(event.pointerId)) return;
+    this.tap = null;
+    if (this.foreign(event)) return;
     if (this.mode === 'tool') this.target.toolCancel();
-    this.mode = 'idle';
-    this.last = null;
+    this.end();
   };
 
-  /** The mouse's right button opens the context menu (a touch's or pen's long press has its own timer). */
+  private end(): void {
+    this.mode = 'idle';
+    this.owner = null;
+    this.last = null;
+  }
+
+  /**
+   * The right button (a mouse's, or a pen's barrel button) opens the context menu; a touch's
+   * long press has its own timer.
+   */
   private readonly onContextMenu = (event: MouseEvent) => {
     event.preventDefault();
-    if (this.lastPointerType === 'mouse') this.target.contextMenu(this.local(event));
+    if (this.lastPointerType === 'mouse' || (this.lastPointerType === 'pen' && event.button === 2))
+      this.target.contextMenu(this.local(event));
   };
 
   /**
@@ -228,6 +263,7 @@ export class StageInput {
       return false;
     }
     this.mode = 'pan';
+    this.owner = event.pointerId;
     this.last = at;
     return true;
   }
@@ -237,6 +273,9 @@ export class StageInput {
     const tap = this.tap;
     this.tap = null;
     if (!tap || tap.moved || performance.now() - tap.start > TAP_MS) return;
+    // The hand around a pen that has just lifted, not a tap.
+    if (this.target.palmRejection && (this.penDown !== null || tap.start - this.penLiftedAt < AFTER_PEN_MS))
+      return;
     if (tap.fingers === 2) this.target.undo();
     else if (tap.fingers === 3) this.target.redo();
   }

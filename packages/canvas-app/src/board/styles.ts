@@ -54,7 +54,7 @@ export const boardStyles = css`
     container-type: inline-size;
   }
   /* Reached with the keyboard, the board shows that it has the keys (WCAG 2.4.7). */
-  :host(:focus-visible) {
+  .stage:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: -2px;
   }

@@ -21,7 +21,7 @@ export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
 export function matchLanguage(tags: readonly (string | null | undefined)[]): Language {
   for (const tag of tags) {
     const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
-    if (primary && primary in CATALOGUES) return primary as Language;
+    if (primary && Object.hasOwn(CATALOGUES, primary)) return primary as Language;
   }
   return 'en';
 }

@@ -64,6 +64,9 @@ describe('Translator', () => {
       'Ana hat 3 Striche hinzugefügt',
     );
     expect(fr.percent(1.5)).toBe('150\u00a0%');
+    // French counts 0 in the singular: an empty board is "0 élément", not "un élément".
+    expect(fr.t('a11y.count', { count: 0 })).toBe('0 élément sur le tableau');
+    expect(en.t('a11y.count', { count: 0 })).toBe('0 elements on the board');
     expect(en.list(['a stroke', 'a note', 'an arrow'])).toBe('a stroke, a note, and an arrow');
     expect(de.list(['Ana', 'Ben'])).toBe('Ana und Ben');
     // A slot without a value stays as it is, visibly.
