@@ -476,7 +476,11 @@ export class InkroomBoard extends LitElement {
   override focus(options?: FocusOptions): void {
     const stage = this.renderRoot?.querySelector<HTMLElement>('.stage');
     if (stage) stage.focus(options);
-    else super.focus(options);
+    // Not rendered yet (a page focusing the board it has just added): once it is.
+    else
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>('.stage')?.focus(options),
+      );
   }
 
   setTool(id: ToolId): void {
