@@ -33,19 +33,15 @@ export function matchLanguage(tags: readonly (string | null | undefined)[]): Lan
  */
 export class Translator {
   readonly catalogue: Catalogue;
-  private readonly plurals: Intl.PluralRules;
-  private readonly numbers: Intl.NumberFormat;
-  private readonly percents: Intl.NumberFormat;
-  private readonly dates: Intl.DateTimeFormat;
-  private readonly lists: Intl.ListFormat;
+  // Made when first needed: creating Intl formatters costs milliseconds each as a page opens.
+  private plurals: Intl.PluralRules | null = null;
+  private numbers: Intl.NumberFormat | null = null;
+  private percents: Intl.NumberFormat | null = null;
+  private dates: Intl.DateTimeFormat | null = null;
+  private lists: Intl.ListFormat | null = null;
 
   constructor(readonly language: Language) {
     this.catalogue = CATALOGUES[language];
-    this.plurals = new Intl.PluralRules(language);
-    this.numbers = new Intl.NumberFormat(language);
-    this.percents = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 });
-    this.dates = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' });
-    this.lists = new Intl.ListFormat(language, { type: 'conjunction' });
   }
 
   t(key: MessageKey, params: MessageParams = {}): string {
@@ -53,30 +49,39 @@ export class Translator {
     const text =
       typeof message === 'string'
         ? message
-        : (message[this.plurals.select(Number(params.count ?? 0))] ?? message.other);
+        : (message[this.pluralOf(Number(params.count ?? 0))] ?? message.other);
     return text.replace(/\{(\w+)\}/g, (slot, name: string) => {
       const value = params[name];
       if (value === undefined) return slot;
-      return typeof value === 'number' ? this.numbers.format(value) : value;
+      return typeof value === 'number' ? this.number(value) : value;
     });
   }
 
   number(value: number): string {
+    this.numbers ??= new Intl.NumberFormat(this.language);
     return this.numbers.format(value);
   }
 
   /** 1.5 is "150%" (or "150 %"). */
   percent(ratio: number): string {
+    this.percents ??= new Intl.NumberFormat(this.language, { style: 'percent', maximumFractionDigits: 0 });
     return this.percents.format(ratio);
   }
 
   dateTime(time: number): string {
+    this.dates ??= new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'medium' });
     return this.dates.format(time);
   }
 
   /** "a, b and c", with the language's conjunction. */
   list(items: readonly string[]): string {
+    this.lists ??= new Intl.ListFormat(this.language, { type: 'conjunction' });
     return this.lists.format(items);
+  }
+
+  private pluralOf(count: number): Intl.LDMLPluralRule {
+    this.plurals ??= new Intl.PluralRules(this.language);
+    return this.plurals.select(count);
   }
 }
 
