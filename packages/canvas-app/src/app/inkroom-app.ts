@@ -297,7 +297,10 @@ export class InkroomApp extends LitElement {
   protected override updated(): void {
     // Keyboard shortcuts work from the start: the board takes the focus when a room opens.
     const board = this.renderRoot.querySelector('inkroom-board');
-    if (board && this.shadowRoot?.activeElement === null) board.focus();
+    // No focus ring for it: the page gave the focus, not the keyboard (`focusVisible` is newer
+    // than TypeScript's DOM types; browsers without it ignore it).
+    if (board && this.shadowRoot?.activeElement === null)
+      board.focus({ focusVisible: false } as FocusOptions);
   }
 
   private readonly onPopState = () => {
