@@ -2,10 +2,9 @@ import type { ElementId } from '@inkroom/shared';
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Translator } from '../i18n/Translator.js';
-import type { SceneEntry } from '../scene/SceneIndex.js';
 import type { BoardSession } from '../session/BoardSession.js';
-import { boardDescription, LISTED_ELEMENTS } from './board-description.js';
-import { firstInReadingOrder } from './spoken.js';
+import { boardDescription, LISTED_ELEMENTS, type ListedElement } from './board-description.js';
+import { firstInReadingOrder, spokenElement } from './spoken.js';
 
 /** The element list follows the board at most this often (finding a big board's first elements costs). */
 const LIST_MS = 1000;
@@ -35,8 +34,10 @@ export class BoardA11yController implements ReactiveController {
   private said: { id: number; text: string }[] = [];
   private nextSentence = 0;
   private listTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The first elements in reading order, as last found; null until the board is there. */
-  private listed: SceneEntry[] | null = null;
+  /** The first elements in reading order, as last found and said; null until the board is there. */
+  private listed: ListedElement[] | null = null;
+  /** The language the list was said in (a new one says it again). */
+  private listedIn: Translator | null = null;
   private arrivedSaid = false;
 
   constructor(
@@ -49,7 +50,8 @@ export class BoardA11yController implements ReactiveController {
   hostUpdate(): void {
     const session = this.parts.session();
     if (!session || this.parts.arriving()) return;
-    this.listed ??= this.findListed(session);
+    if (this.listed === null || this.listedIn !== this.parts.translator())
+      this.listed = this.findListed(session);
     // Said once, when a board has arrived: how big it is.
     if (this.parts.live() && !this.arrivedSaid) {
       this.arrivedSaid = true;
@@ -91,7 +93,6 @@ export class BoardA11yController implements ReactiveController {
       this.parts.translator(),
       this.listed,
       session?.scene.size ?? 0,
-      session?.scene ?? null,
       selection,
       (id) => this.parts.select(id),
     )}
@@ -104,7 +105,14 @@ export class BoardA11yController implements ReactiveController {
       </div>`;
   }
 
-  private findListed(session: BoardSession): SceneEntry[] {
-    return firstInReadingOrder(session.scene.unordered(), LISTED_ELEMENTS);
+  private findListed(session: BoardSession): ListedElement[] {
+    const t = this.parts.translator();
+    this.listedIn = t;
+    const { scene } = session;
+    const frameOf = (id: ElementId) => scene.get(id)?.element ?? null;
+    return firstInReadingOrder(scene.unordered(), LISTED_ELEMENTS).map((entry) => ({
+      id: entry.id,
+      text: spokenElement(t, entry.element, frameOf),
+    }));
   }
 }

@@ -2,7 +2,7 @@ import type { BoardElement, ElementId, ElementsDiff } from '@inkroom/shared';
 import type { Translator } from '../i18n/Translator.js';
 import type { Peer } from '../presence/Presence.js';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
-import { type ElementWord, elementWord, readingOrder, spokenElement } from './spoken.js';
+import { type ElementWord, elementWord, spokenElement, tabOrder } from './spoken.js';
 
 /** A change is said once its element has been left alone this long (a note is said with its text). */
 const QUIET_MS = 1200;
@@ -78,9 +78,9 @@ export class Narrator {
     this.timer = undefined;
   }
 
-  /** What Tab steps through: the elements not locked, in reading order. */
+  /** What Tab steps through (see keyboard-actions.ts selectNext), kept until the elements change. */
   private tabOrder(): readonly SceneEntry[] {
-    this.order ??= readingOrder(this.scene.all().filter((entry) => !entry.element.locked));
+    this.order ??= tabOrder(this.scene);
     return this.order;
   }
 

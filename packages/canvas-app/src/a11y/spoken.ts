@@ -1,6 +1,6 @@
 import type { BoardElement, ElementId } from '@inkroom/shared';
 import type { Translator } from '../i18n/Translator.js';
-import type { SceneEntry } from '../scene/SceneIndex.js';
+import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 
 /** Longest text said of an element (a long note is said in part). */
 const MAX_SPOKEN_TEXT = 120;
@@ -30,6 +30,11 @@ function beforeInReading(a: SceneEntry, b: SceneEntry): number {
 /** The board's elements in reading order: by rows from the top, left to right within a row. */
 export function readingOrder(entries: readonly SceneEntry[]): SceneEntry[] {
   return [...entries].sort(beforeInReading);
+}
+
+/** What Tab steps through: the elements not locked, in reading order. */
+export function tabOrder(scene: SceneIndex): SceneEntry[] {
+  return readingOrder([...scene.unordered()].filter((entry) => !entry.element.locked));
 }
 
 /**

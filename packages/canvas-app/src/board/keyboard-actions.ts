@@ -1,5 +1,5 @@
 import { addElement, type ElementId, pointsFrom, setElementField } from '@inkroom/shared';
-import { readingOrder } from '../a11y/spoken.js';
+import { tabOrder } from '../a11y/spoken.js';
 import { framesInOrder, nextFrameKey } from '../model/frames.js';
 import type { ToolContext, ToolId } from '../tools/Tool.js';
 
@@ -106,7 +106,7 @@ export function nudgeSelection(ctx: ToolContext, dx: number, dy: number): void {
  * and brings it into view; false when the board is empty.
  */
 export function selectNext(ctx: ToolContext, backwards: boolean): boolean {
-  const order = readingOrder(ctx.scene.all().filter((entry) => !entry.element.locked));
+  const order = tabOrder(ctx.scene);
   if (order.length === 0) return false;
   const current = order.findIndex((entry) => ctx.selection.has(entry.id));
   const next =
