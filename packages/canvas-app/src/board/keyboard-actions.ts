@@ -1,6 +1,6 @@
 import { addElement, type ElementId, pointsFrom, setElementField } from '@inkroom/shared';
 import { tabOrder } from '../a11y/spoken.js';
-import { framesInOrder, nextFrameKey } from '../model/frames.js';
+import { makeFrame } from '../model/frames.js';
 import type { ToolContext, ToolId } from '../tools/Tool.js';
 
 /** What the keyboard can make at the centre of the view, by tool, and how large (board units). */
@@ -55,21 +55,7 @@ export function makeAtCentre(ctx: ToolContext, tool: ToolId): ElementId | null {
       { kind: tool, x, y, width: size.width, height: size.height, author: ctx.author, z: style.z },
       ctx.origin,
     );
-  else if (tool === 'frame')
-    id = addElement(
-      ctx.doc,
-      {
-        kind: 'frame',
-        x,
-        y,
-        width: size.width,
-        height: size.height,
-        name: ctx.translator.t('frames.defaultName', { number: framesInOrder(ctx.scene).length + 1 }),
-        author: ctx.author,
-        z: nextFrameKey(ctx.scene),
-      },
-      ctx.origin,
-    );
+  else if (tool === 'frame') id = makeFrame(ctx, { x, y, width: size.width, height: size.height });
   else if (tool === 'rectangle' || tool === 'ellipse')
     id = addElement(
       ctx.doc,

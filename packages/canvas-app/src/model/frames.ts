@@ -1,6 +1,7 @@
 import {
-  type BoardElement,
+  addElement,
   type Bounds,
+  center,
   compareOrder,
   type ElementId,
   keysBetween,
@@ -9,28 +10,48 @@ import {
 } from '@inkroom/shared';
 import type { SceneEntry, SceneIndex } from '../scene/SceneIndex.js';
 import type { ToolContext } from '../tools/Tool.js';
+import { insideShape } from './hit-test.js';
 
 /** The board's frames, in their order (their `z` among frames: the presentation's order). */
 export function framesInOrder(scene: SceneIndex): SceneEntry[] {
-  return scene
-    .all()
+  return [...scene.unordered()]
     .filter((entry) => entry.element.kind === 'frame')
     .sort((a, b) => compareOrder(a.element, b.element));
 }
 
-const centreOf = (box: Bounds) => ({ x: (box.minX + box.maxX) / 2, y: (box.minY + box.maxY) / 2 });
-
 /** The front-most frame whose area holds the centre of `box`, or null. */
 export function frameAround(scene: SceneIndex, box: Bounds, except?: ElementId): ElementId | null {
-  const { x, y } = centreOf(box);
+  const at = center(box);
   const around = scene
-    .search({ minX: x, minY: y, maxX: x, maxY: y })
-    .filter(({ id, element }) => id !== except && element.kind === 'frame' && inside(element, x, y));
+    .search({ minX: at.x, minY: at.y, maxX: at.x, maxY: at.y })
+    .filter(({ id, element }) => id !== except && element.kind === 'frame' && insideShape(element, at));
   return around.at(-1)?.id ?? null;
 }
 
-function inside(frame: BoardElement, x: number, y: number): boolean {
-  return x >= frame.x && x <= frame.x + frame.width && y >= frame.y && y <= frame.y + frame.height;
+/**
+ * Makes a frame over `box`, named in the board's language and last in the frames' order, and
+ * takes in what it covers (the frame tool and the keyboard both make frames this way).
+ */
+export function makeFrame(
+  ctx: ToolContext,
+  box: { x: number; y: number; width: number; height: number },
+): ElementId {
+  let frames = 0;
+  for (const { element } of ctx.scene.unordered()) if (element.kind === 'frame') frames++;
+  const name = ctx.translator.t('frames.defaultName', { number: frames + 1 });
+  const id = addElement(
+    ctx.doc,
+    { kind: 'frame', ...box, name, author: ctx.author, z: nextFrameKey(ctx.scene) },
+    ctx.origin,
+  );
+  const covered = ctx.scene
+    .search({ minX: box.x, minY: box.y, maxX: box.x + box.width, maxY: box.y + box.height })
+    .filter((entry) => entry.id !== id && entry.element.kind !== 'frame');
+  settleFrames(
+    ctx,
+    covered.map((entry) => entry.id),
+  );
+  return id;
 }
 
 /**
@@ -58,7 +79,7 @@ export function settleFrames(ctx: ToolContext, ids: Iterable<ElementId>): number
  * board without frames. Frames are drawn without a fill, so a frame over an element hides nothing.
  */
 export function nextFrameKey(scene: SceneIndex): OrderKey {
-  const entries = scene.all();
+  const entries = [...scene.unordered()];
   let lastFrame: OrderKey | null = null;
   for (const { element } of entries)
     if (element.kind === 'frame' && (lastFrame === null || element.z > lastFrame)) lastFrame = element.z;

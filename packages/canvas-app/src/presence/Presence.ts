@@ -176,11 +176,7 @@ export class Presence {
 
   /** Everyone else in the room: their awareness id, name, colour and whether they ask to be followed. */
   people(): Person[] {
-    return [...this.peers.values()].map((peer) => ({
-      id: peer.clientId,
-      ...peer.user,
-      spotlight: peer.spotlight,
-    }));
+    return [...this.peers.values()].map(personOf);
   }
 
   /**
@@ -370,4 +366,9 @@ function paintCursor(ctx: CanvasRenderingContext2D, at: Point, user: PresenceUse
   ctx.textBaseline = 'middle';
   ctx.fillText(label, 15, 25);
   ctx.restore();
+}
+
+/** Someone else in the room, as the board's events list them. */
+export function personOf(peer: Peer): Person {
+  return { id: peer.clientId, ...peer.user, spotlight: peer.spotlight };
 }

@@ -1,8 +1,8 @@
 import type { ElementId } from '@inkroom/shared';
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { exportPng, exportSvg } from '../board/exporting.js';
 import type { Translator } from '../i18n/Translator.js';
-import type { Peer, Person, Presence } from '../presence/Presence.js';
+import { type Person, type Presence, personOf } from '../presence/Presence.js';
 import type { BoardSession } from '../session/BoardSession.js';
 import type { Viewport } from '../viewport/Viewport.js';
 import { FollowController } from './FollowController.js';
@@ -21,17 +21,12 @@ export interface PresentingParts {
   followChanged(detail: { following: Person | null; spotlight: boolean; leading: boolean }): void;
 }
 
-/** Someone, as the board's events and API name them. */
-export function personOf(peer: Peer): Person {
-  return { id: peer.clientId, ...peer.user, spotlight: peer.spotlight };
-}
-
 /**
  * Presenting to others, for one board: following someone's view, asking everyone to follow this
  * person (spotlight), and the frames panel with presentation mode, which spotlights while it
  * runs. Its parts are reactive controllers of the board; this holds what ties them together.
  */
-export class Presenting implements ReactiveController {
+export class Presenting {
   readonly follower: FollowController;
   readonly frames: FramesController;
   /** This person asks everyone to follow their view. */
@@ -39,7 +34,6 @@ export class Presenting implements ReactiveController {
 
   constructor(private readonly parts: PresentingParts) {
     const { host, viewport } = parts;
-    host.addController(this);
     this.follower = new FollowController(host, {
       viewport,
       presence: () => this.presence(),
@@ -55,8 +49,6 @@ export class Presenting implements ReactiveController {
       download: (frame, format, name) => void this.download(frame, format, name),
     });
   }
-
-  hostConnected(): void {}
 
   /** Who is followed, or null. */
   get following(): Person | null {

@@ -216,11 +216,6 @@ export class SceneIndex {
     return { id, element, version: ++this.version, ...elementBounds(element) };
   }
 
-  /** The members of a frame. */
-  members(frame: ElementId): ReadonlySet<ElementId> {
-    return this.membersOf.get(frame) ?? EMPTY;
-  }
-
   private apply(diff: ElementsDiff): void {
     const { added, updated, removed } = diff;
     const gone = new Map<ElementId, BoardElement>();

@@ -1,5 +1,5 @@
-import { addElement, type Point } from '@inkroom/shared';
-import { framesInOrder, nextFrameKey, settleFrames } from '../model/frames.js';
+import type { Point } from '@inkroom/shared';
+import { makeFrame } from '../model/frames.js';
 import type { BoardPointer, Tool, ToolContext } from './Tool.js';
 
 const boxFrom = (a: Point, b: Point) => ({
@@ -36,21 +36,7 @@ export class FrameTool implements Tool {
     this.cancel(ctx);
     if (!start || Math.hypot(pointer.board.x - start.x, pointer.board.y - start.y) * ctx.viewport.zoom < 8)
       return;
-    const box = boxFrom(start, pointer.board);
-    const name = ctx.translator.t('frames.defaultName', { number: framesInOrder(ctx.scene).length + 1 });
-    const id = addElement(
-      ctx.doc,
-      { kind: 'frame', ...box, name, author: ctx.author, z: nextFrameKey(ctx.scene) },
-      ctx.origin,
-    );
-    // What it covers joins it.
-    const inside = ctx.scene
-      .search({ minX: box.x, minY: box.y, maxX: box.x + box.width, maxY: box.y + box.height })
-      .filter((entry) => entry.id !== id && entry.element.kind !== 'frame');
-    settleFrames(
-      ctx,
-      inside.map((entry) => entry.id),
-    );
+    const id = makeFrame(ctx, boxFrom(start, pointer.board));
     ctx.selection.clear();
     ctx.selection.add(id);
     ctx.selectionChanged();

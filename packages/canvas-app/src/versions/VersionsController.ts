@@ -1,4 +1,4 @@
-import { restoreBoard } from '@inkroom/shared';
+import { getElement, listElements, renderSvg, restoreBoard } from '@inkroom/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import type { Translator } from '../i18n/Translator.js';
@@ -36,15 +36,19 @@ const PLAY_MS = 700;
 export class VersionsController implements ReactiveController {
   open = false;
   versions: Version[] = [];
-  /** The version shown, its board, and how it differs from the board now. */
-  selected: { version: Version; doc: Y.Doc; diff: VersionDiff } | null = null;
-  /** What the panel says (loading, saved, restored, or what went wrong). */
-  /** What the panel says (in the board's language), or null. */
+  /**
+   * The version shown, its board, its picture (an SVG data URL, drawn once), and how it differs
+   * from the board now.
+   */
+  selected: { version: Version; doc: Y.Doc; picture: string; diff: VersionDiff } | null = null;
+  /** What the panel says (loading, saved, restored, or what went wrong, in the board's language), or null. */
   message: ((t: Translator) => string) | null = null;
   playing = false;
   private playTimer: ReturnType<typeof setTimeout> | undefined;
   private stopScene: (() => void) | null = null;
   private stopPainter: (() => void) | null = null;
+  /** Counts the selects: one that finishes after a newer select, or after the panel closed, is dropped. */
+  private selecting = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -69,6 +73,7 @@ export class VersionsController implements ReactiveController {
   close(): void {
     const wasOpen = this.open;
     this.open = false;
+    this.selecting++;
     this.stop();
     this.unselect();
     // The keys go to the board again (the panel's button that had them is gone).
@@ -93,20 +98,27 @@ export class VersionsController implements ReactiveController {
     const api = this.parts.api();
     const session = this.parts.session();
     if (!api || !session) return;
+    const ticket = ++this.selecting;
     try {
       const res = await fetch(`${api.base}/versions/${version.id}.yjs`, {
         headers: authorization(api.token),
       });
       if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // Closed, left for another room, or another version picked meanwhile: this one is not shown.
+      if (ticket !== this.selecting || this.parts.session() !== session) return;
       const doc = new Y.Doc();
-      Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()));
+      Y.applyUpdate(doc, bytes);
       this.unselect();
+      const svg = renderSvg(listElements(doc), { background: '#ffffff', padding: 16 });
+      const picture = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
       const diff = new VersionDiff(
         doc,
-        (id) => session.scene.get(id)?.element,
-        session.scene.all().map((entry) => entry.id),
+        // The stored element, as the version holds it (the scene's is as drawn: a bound arrow follows its target).
+        (id) => getElement(session.doc, id) ?? undefined,
+        [...session.scene.unordered()].map((entry) => entry.id),
       );
-      this.selected = { version, doc, diff };
+      this.selected = { version, doc, picture, diff };
       // The differences follow the live board as people go on editing: what changed, compared again.
       this.stopScene = session.scene.onChange((changed) => {
         diff.update(changed);

@@ -7,7 +7,7 @@ import {
   listElements,
 } from '@inkroom/shared';
 import type * as Y from 'yjs';
-import { drawElement, newPath } from '../render/draw-element.js';
+import { drawElement, type ElementPaths, newPath } from '../render/draw-element.js';
 
 const sameElement = (a: BoardElement, b: BoardElement) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -23,6 +23,8 @@ export class VersionDiff {
   /** On the board now, not in the version (a restore removes them). */
   readonly added = new Set<ElementId>();
   private readonly past: ReadonlyMap<ElementId, BoardElement>;
+  /** How each element shown from the version is drawn: made once (the overlay paints often). */
+  private readonly drawings = new Map<ElementId, { geometry: ElementPaths; box: Bounds }>();
 
   constructor(
     version: Y.Doc,
@@ -45,6 +47,16 @@ export class VersionDiff {
       else if (then && now && !sameElement(then, now)) this.changed.set(id, then);
       else if (!then && now) this.added.add(id);
     }
+  }
+
+  /** An element of the version, ready to draw. */
+  drawing(element: BoardElement): { geometry: ElementPaths; box: Bounds } {
+    let drawing = this.drawings.get(element.id);
+    if (!drawing) {
+      drawing = { geometry: elementGeometry(element, newPath), box: elementBounds(element) };
+      this.drawings.set(element.id, drawing);
+    }
+    return drawing;
   }
 }
 
@@ -82,11 +94,12 @@ export function paintVersionDiff(
     [diff.changed, CHANGED],
   ] as const) {
     for (const element of elements.values()) {
+      const { geometry, box } = diff.drawing(element);
       ctx.save();
       ctx.globalAlpha = 0.45;
-      drawElement(ctx, element, elementGeometry(element, newPath));
+      drawElement(ctx, element, geometry);
       ctx.restore();
-      outline(ctx, elementBounds(element), color, unit);
+      outline(ctx, box, color, unit);
     }
   }
   for (const id of diff.added) {

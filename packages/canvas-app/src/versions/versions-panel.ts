@@ -1,18 +1,16 @@
-import { listElements, renderSvg } from '@inkroom/shared';
 import { html, nothing, type TemplateResult } from 'lit';
 import { Pause, Play, X } from 'lucide';
 import { icon } from '../board/icons.js';
 import type { Translator } from '../i18n/Translator.js';
 import type { VersionsController } from './VersionsController.js';
 
-/** The selected version's picture, drawn with the board's own renderer. */
+/** The selected version's picture (drawn with the board's own renderer when it was picked). */
 function picture(t: Translator, versions: VersionsController): TemplateResult | typeof nothing {
   const selected = versions.selected;
   if (!selected) return nothing;
-  const svg = renderSvg(listElements(selected.doc), { background: '#ffffff', padding: 16 });
   const { gone, changed, added } = selected.diff;
   return html`<figure class="version-preview">
-    <img alt=${t.t('history.pictureAlt', { time: t.dateTime(selected.version.time) })} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} />
+    <img alt=${t.t('history.pictureAlt', { time: t.dateTime(selected.version.time) })} src=${selected.picture} />
     <figcaption>${t.t('history.diff', { gone: gone.size, changed: changed.size, added: added.size })}</figcaption>
   </figure>`;
 }

@@ -1,8 +1,9 @@
 import type { BoardElement } from '../schema/element-kinds.js';
 import type { PointList } from '../schema/points.js';
+import { FRAME_NAME_SIZE, LINE_HEIGHT } from './paint.js';
 
-/** Room above a named frame for its name: 14 units of text at a line height of 1.25, and a gap. */
-const FRAME_NAME_HEIGHT = 14 * 1.25 + 2;
+/** Room above a named frame for its name: a line of its text, and a gap. */
+const FRAME_NAME_HEIGHT = FRAME_NAME_SIZE * LINE_HEIGHT + 2;
 
 /** An axis-aligned box in board units (the shape rbush indexes). */
 export interface Bounds {

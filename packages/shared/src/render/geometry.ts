@@ -189,12 +189,11 @@ export function elementGeometry<P extends PathSink>(
     }
     case 'rectangle':
     case 'ellipse':
+    case 'frame':
       return { body: traceShape(element, newPath()), outline: traceShape(element, newPath()), heads: [] };
     case 'sticky':
     case 'image':
       return { body: traceShape(element, newPath()), outline: null, heads: [] };
-    case 'frame':
-      return { body: traceShape(element, newPath()), outline: traceShape(element, newPath()), heads: [] };
     case 'text':
       return { body: null, outline: null, heads: [] };
   }
